@@ -1,0 +1,40 @@
+"""Serializer pieces that speak the contract's field-error texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+
+class GuidField(serializers.UUIDField):
+    default_error_messages = {"invalid": "The value '{value}' is not valid."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(data.strip() if isinstance(data, str) else data)
+
+
+class ContractSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Field errors read as the public API's: `The X field is required.`, `The value 'v' is not valid.`
+
+    With `strict = True` an unknown key in the body is a field error too, so a typo never passes silently.
+    """
+
+    strict = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            required = f"The {name} field is required."
+            field.error_messages.update({"required": required, "null": required, "blank": required})
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not hasattr(data, "keys"):
+            raise serializers.ValidationError({"$": ["The request body must be a JSON object."]})
+        if self.strict:
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [f"The {name} field is not recognised."] for name in unknown}
+                )
+        return super().to_internal_value(data)

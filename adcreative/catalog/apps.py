@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "adcreative.catalog"
+    verbose_name = "Preset catalog"

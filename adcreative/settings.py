@@ -1,0 +1,248 @@
+"""The one settings module: every value comes from the environment (see .env.example).
+
+Embedded defaults run anywhere with no server: SQLite for records, Celery's filesystem transport as the
+broker, files on local disk. Production sets DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from adcreative.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_seconds,
+    env_secret,
+    env_str,
+    parse_database_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+
+# --- core -------------------------------------------------------------------------------------------
+DEBUG = env_bool("DEBUG", False)
+# The fallback key exists so `make run` works on a fresh clone; `manage.py check --deploy` flags it.
+SECRET_KEY = env_secret("SECRET_KEY", "insecure-dev-key-set-SECRET_KEY-in-production-0123456789abcdef")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Absolute URLs in responses (preset previews, download links) use this origin when set, else the request's.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "adcreative.api",
+    "adcreative.tenancy",
+    "adcreative.catalog",
+    "adcreative.ops",
+]
+
+MIDDLEWARE = [
+    "adcreative.api.middleware.TraceMiddleware",
+    "adcreative.api.middleware.CaseInsensitiveApiMiddleware",
+    "adcreative.api.middleware.BodySizeLimitMiddleware",
+    "adcreative.ops.metrics.MetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "adcreative.urls"
+WSGI_APPLICATION = "adcreative.wsgi.application"
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- records ----------------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+DATABASES = {"default": parse_database_url("DATABASE_URL", DATABASE_URL)}
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite is the embedded default for one machine: WAL lets the web and the workers read while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use locmem:// or redis://host:port/db.")
+
+# --- files ------------------------------------------------------------------------------------------
+STORAGE_ROOT = Path(env_str("STORAGE_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = str(STORAGE_ROOT)
+MEDIA_URL = "/media/"
+STATIC_URL = "/static/"
+STATIC_ROOT = str(VAR_DIR / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # admin and Swagger assets work without a collectstatic step
+# Without collectstatic there is no STATIC_ROOT yet; the finders serve the files, so the warning is noise.
+warnings.filterwarnings("ignore", message="No directory at: ")
+PRESET_PREVIEW_DIR = Path(env_str("PRESET_PREVIEW_DIR", str(BASE_DIR / "presets" / "previews")))
+
+# Requests larger than this are refused with 413 before anything reads the body.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 30 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- auth -------------------------------------------------------------------------------------------
+JWT_ACCESS_TOKEN_LIFETIME = env_seconds("JWT_ACCESS_TOKEN_LIFETIME", 3600)
+JWT_REFRESH_TOKEN_LIFETIME = env_seconds("JWT_REFRESH_TOKEN_LIFETIME", 7 * 24 * 3600)
+if JWT_REFRESH_TOKEN_LIFETIME <= JWT_ACCESS_TOKEN_LIFETIME:
+    raise ImproperlyConfigured("JWT_REFRESH_TOKEN_LIFETIME must be longer than JWT_ACCESS_TOKEN_LIFETIME.")
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": JWT_ACCESS_TOKEN_LIFETIME,
+    "REFRESH_TOKEN_LIFETIME": JWT_REFRESH_TOKEN_LIFETIME,
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": env_secret("JWT_SIGNING_KEY", SECRET_KEY),
+    "USER_ID_CLAIM": "applicationId",
+    "USER_ID_FIELD": "id",
+    "LEEWAY": 5,
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "adcreative.tenancy.authentication.JwtAuthentication",
+        "adcreative.tenancy.authentication.ApiKeyAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["adcreative.tenancy.permissions.IsApplication"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "adcreative.api.negotiation.JsonFallbackNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "adcreative.api.throttling.ApplicationRateThrottle",
+        "adcreative.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "application": env_str("THROTTLE_RATE_APPLICATION", "600/minute"),
+        "anonymous": env_str("THROTTLE_RATE_ANONYMOUS", "120/minute"),
+    },
+    "EXCEPTION_HANDLER": "adcreative.api.handlers.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Product Photoshoot API",
+    "DESCRIPTION": "Self-hosted, AdCreative-compatible product photoshoot API.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Celery -----------------------------------------------------------------------------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+GPU_TASK_SOFT_TIME_LIMIT = env_int("GPU_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
+GPU_TASK_TIME_LIMIT = env_int("GPU_TASK_TIME_LIMIT", 660, minimum=1)
+BROKER_VISIBILITY_TIMEOUT = env_int("BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1)
+if not GPU_TASK_SOFT_TIME_LIMIT < GPU_TASK_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT:
+    # A task that outlives the visibility timeout is handed to a second worker while the first still runs.
+    raise ImproperlyConfigured(
+        "Need GPU_TASK_SOFT_TIME_LIMIT < GPU_TASK_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT."
+    )
+BROKER_DIR = VAR_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "data_folder_in": str(BROKER_DIR),
+        "data_folder_out": str(BROKER_DIR),
+        "control_folder": str(VAR_DIR / "broker-control"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"gpu.*": {"queue": "gpu"}}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SEND_SENT_EVENT = True
+CELERY_WORKER_SEND_TASK_EVENTS = True  # Flower shows tasks live
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+
+# --- operations -------------------------------------------------------------------------------------
+# When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; else expose it only internally.
+METRICS_TOKEN = env_secret("METRICS_TOKEN", "")
+
+# --- time, language, logging ------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"trace": {"()": "adcreative.api.tracing.TraceIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [trace=%(trace_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["trace"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

@@ -1,0 +1,39 @@
+"""Every private endpoint needs an authenticated application, and acts only for that application."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from adcreative.api.exceptions import NotAuthenticatedError
+from adcreative.tenancy.models import Application
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+
+def claimed_application_id(request: Request) -> uuid.UUID | None:
+    """The `applicationId` a request names in its query or body; malformed ones are left to the serializer."""
+    raw = request.query_params.get("applicationId")
+    if raw is None and hasattr(request.data, "get"):
+        raw = request.data.get("applicationId")
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        return uuid.UUID(raw.strip())
+    except ValueError:
+        return None
+
+
+class IsApplication(BasePermission):
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        application = request.user
+        if not isinstance(application, Application):
+            return False
+        claimed = claimed_application_id(request)
+        if claimed is not None and claimed != application.id:
+            raise NotAuthenticatedError()
+        return True

@@ -1,0 +1,53 @@
+"""Routes. API paths under /api/v1/ match case-insensitively, as the public (ASP.NET) API's do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.urls import URLPattern, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from adcreative.catalog.views import PresetKeysView, preview_image
+from adcreative.ops.views import healthz, metrics_view, readyz
+from adcreative.tenancy.views import GenerateJwtTokenView, RefreshJwtTokenView
+
+
+def api(route: str, view: Any, name: str) -> URLPattern:
+    # Matched case-insensitively by adcreative.api.middleware.CaseInsensitiveApiMiddleware.
+    return path(f"api/v1/{route}", view, name=name)
+
+
+urlpatterns = [
+    api(
+        "Authorization/GenerateJwtToken",
+        GenerateJwtTokenView.as_view(),
+        "generate-jwt-token",
+    ),
+    api(
+        "Authorization/RefreshJwtToken",
+        RefreshJwtTokenView.as_view(),
+        "refresh-jwt-token",
+    ),
+    api("Image/ProductGeneration/PresetKeys", PresetKeysView.as_view(), "preset-keys"),
+    re_path(
+        r"^assets/ai-product-preset/(?P<preset_id>[a-z0-9_]+)\.webp$",
+        preview_image,
+        name="preset-preview",
+    ),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema"),
+        name="swagger-ui",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "adcreative.api.handlers.bad_request"
+handler403 = "adcreative.api.handlers.permission_denied"
+handler404 = "adcreative.api.handlers.not_found"
+handler500 = "adcreative.api.handlers.server_error"
