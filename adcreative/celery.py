@@ -36,13 +36,18 @@ class GpuTask(Task):  # type: ignore[type-arg]
     reject_on_worker_lost = True  # a killed worker's message goes back to the queue, not lost
 
 
-def gpu_task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """Declare a task of the `gpu` queue with the time limits from settings (under the visibility timeout)."""
+def gpu_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """Declare a task of the `gpu` queue with the time limits from settings (under the visibility timeout).
+
+    The queue comes from CELERY_TASK_ROUTES, which sends every task named `gpu.*` to `gpu`.
+    """
     from django.conf import settings
 
+    if not name.startswith("gpu."):
+        raise ValueError(f"GPU task {name!r} must be named gpu.<something> to be routed to the gpu queue.")
     return app.task(
+        name=name,
         base=GpuTask,
-        queue="gpu",
         soft_time_limit=settings.GPU_TASK_SOFT_TIME_LIMIT,
         time_limit=settings.GPU_TASK_TIME_LIMIT,
         **options,

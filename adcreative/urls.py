@@ -10,12 +10,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from adcreative.catalog.views import PresetKeysView, preview_image
 from adcreative.ops.views import healthz, metrics_view, readyz
+from adcreative.tenancy.credit_views import CreditsView
 from adcreative.tenancy.views import GenerateJwtTokenView, RefreshJwtTokenView
 
 
 def api(route: str, view: Any, name: str) -> URLPattern:
     # Matched case-insensitively by adcreative.api.middleware.CaseInsensitiveApiMiddleware.
-    return path(f"api/v1/{route}", view, name=name)
+    pattern: URLPattern = path(f"api/v1/{route}", view, name=name)
+    return pattern
 
 
 urlpatterns = [
@@ -29,6 +31,7 @@ urlpatterns = [
         RefreshJwtTokenView.as_view(),
         "refresh-jwt-token",
     ),
+    api("Credits", CreditsView.as_view(), "credits"),
     api("Image/ProductGeneration/PresetKeys", PresetKeysView.as_view(), "preset-keys"),
     re_path(
         r"^assets/ai-product-preset/(?P<preset_id>[a-z0-9_]+)\.webp$",

@@ -37,3 +37,11 @@ class IsApplication(BasePermission):
         if claimed is not None and claimed != application.id:
             raise NotAuthenticatedError()
         return True
+
+
+def current_application(request: Request) -> Application:
+    """The application a request acts for; views behind IsApplication always have one."""
+    application = request.user
+    if not isinstance(application, Application):
+        raise NotAuthenticatedError()
+    return application

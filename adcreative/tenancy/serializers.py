@@ -14,3 +14,11 @@ class GenerateTokenSerializer(ContractSerializer):
 class RefreshTokenSerializer(ContractSerializer):
     strict = True
     refreshToken = serializers.CharField(trim_whitespace=True, max_length=4096)
+
+
+class CreditsQuerySerializer(ContractSerializer):
+    applicationId = GuidField()
+    limit = serializers.IntegerField(required=False, default=50, min_value=1, max_value=500)
+    cursor = serializers.IntegerField(
+        required=False, min_value=1, help_text="nextCursor of the previous page."
+    )

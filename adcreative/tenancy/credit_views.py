@@ -1,0 +1,69 @@
+"""GET /api/v1/Credits: the application's balance and its ledger, newest first, paged by cursor."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from adcreative.api.exceptions import NotFoundError
+from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.tenancy.models import CreditAccount, CreditEntry
+from adcreative.tenancy.permissions import current_application
+from adcreative.tenancy.serializers import CreditsQuerySerializer
+
+NO_ACCOUNT = "API Key Credits for Application does not exist."
+
+CreditsSchema = inline_serializer(
+    name="Credits",
+    fields={
+        "applicationId": serializers.UUIDField(),
+        "balance": serializers.IntegerField(),
+        "ledger": inline_serializer(
+            name="CreditEntry",
+            many=True,
+            fields={
+                "at": serializers.DateTimeField(),
+                "change": serializers.IntegerField(),
+                "reason": serializers.CharField(),
+                "taskId": serializers.UUIDField(allow_null=True),
+            },
+        ),
+        "nextCursor": serializers.IntegerField(allow_null=True),
+    },
+)
+
+
+class CreditsView(APIView):
+    @extend_schema(parameters=[CreditsQuerySerializer], responses={200: CreditsSchema, **ERROR_RESPONSES})
+    def get(self, request: Request) -> Response:
+        query = CreditsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        application = current_application(request)
+        account = CreditAccount.objects.filter(application=application).first()
+        if account is None:
+            raise NotFoundError(NO_ACCOUNT, key="business: Credits/Get")
+        entries = CreditEntry.objects.filter(application=application).order_by("-id")
+        if "cursor" in query.validated_data:
+            entries = entries.filter(id__lt=query.validated_data["cursor"])
+        page = list(entries[: query.validated_data["limit"] + 1])
+        more = len(page) > query.validated_data["limit"]
+        page = page[: query.validated_data["limit"]]
+        return Response(
+            {
+                "applicationId": str(account.application_id),
+                "balance": account.balance,
+                "ledger": [
+                    {
+                        "at": entry.at.isoformat().replace("+00:00", "Z"),
+                        "change": entry.change,
+                        "reason": entry.reason,
+                        "taskId": str(entry.task_id) if entry.task_id else None,
+                    }
+                    for entry in page
+                ],
+                "nextCursor": page[-1].id if more else None,
+            }
+        )

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+
+from adcreative.tenancy import credits
+from adcreative.tenancy.models import Application
+from adcreative.tenancy.secrets import Credentials
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_PHOTOS = ROOT.parent / "shared" / "photos"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("RUN_GPU") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU; set RUN_GPU=1 on a GPU machine")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    cache.clear()
+
+
+@dataclass
+class Tenant:
+    application: Application
+    credentials: Credentials
+
+    @property
+    def id(self) -> str:
+        return str(self.application.id)
+
+    def key_headers(self) -> dict[str, str]:
+        return {"x-api-key": self.credentials.api_key, "x-api-secret": self.credentials.api_secret}
+
+
+def make_tenant(name: str = "Acme", balance: int | None = 10) -> Tenant:
+    application = Application(name=name)
+    credentials = application.set_credentials()
+    application.save()
+    if balance is not None:
+        credits.open_account(application, balance, "Opening balance")
+    return Tenant(application, credentials)
+
+
+@pytest.fixture
+def tenant(db: None) -> Tenant:
+    return make_tenant()
+
+
+@pytest.fixture
+def other_tenant(db: None) -> Tenant:
+    return make_tenant("Other Co")
+
+
+@pytest.fixture
+def client() -> Client:
+    # Real responses for errors, as a client sees them, instead of exceptions raised into the test.
+    return Client(raise_request_exception=False)
+
+
+def post_json(client: Client, path: str, body: object, **headers: str):
+    return client.post(path, body, content_type="application/json", headers=headers)
+
+
+def token_pair(client: Client, tenant: Tenant) -> dict[str, str]:
+    response = post_json(
+        client,
+        "/api/v1/Authorization/GenerateJwtToken",
+        {"applicationId": tenant.id, "jwtPrivateKey": tenant.credentials.jwt_private_key},
+    )
+    assert response.status_code == 200, response.content
+    body: dict[str, str] = response.json()
+    return body
+
+
+def database_url_of_test_database() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery worker` process on Redis, consuming both queues, against the test database."""
+    broker = os.environ["CELERY_BROKER_URL"]
+    redis.Redis.from_url(broker).flushdb()  # no leftovers from an earlier run
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "PYTHONUNBUFFERED": "1"}
+    log = open(Path(settings.VAR_DIR) / "celery-worker.log", "wb")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", "default,gpu", "-c", "2",
+         "--pool", "prefork", "-l", "INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
+         "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        _wait_for_worker(worker)
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+
+
+def _wait_for_worker(worker: subprocess.Popen[bytes]) -> None:
+    from adcreative.ops.tasks import ping
+
+    deadline = time.monotonic() + 60
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            log = (Path(settings.VAR_DIR) / "celery-worker.log").read_text(errors="replace")
+            raise RuntimeError(f"celery worker exited with {worker.returncode}:\n{log[-3000:]}")
+        try:
+            ping.apply_async(args=("ready?",)).get(timeout=5)
+            return
+        except Exception as exc:  # not consuming yet: ask again until the deadline
+            last_error = exc
+    raise RuntimeError(f"celery worker did not answer a ping within 60 s: {last_error!r}")

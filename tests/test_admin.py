@@ -1,0 +1,76 @@
+"""Operators in the Django admin: create applications (credentials shown once), grant credits, rotate."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from adcreative.tenancy.models import Application, CreditEntry
+from tests.conftest import Tenant, post_json
+
+INLINE = {
+    "credit_entries-TOTAL_FORMS": "0",
+    "credit_entries-INITIAL_FORMS": "0",
+    "credit_entries-MIN_NUM_FORMS": "0",
+    "credit_entries-MAX_NUM_FORMS": "0",
+}
+
+
+def shown_credentials(response) -> dict[str, str]:
+    """The credentials in the page the operator sees after the redirect."""
+    text = response.content.decode()
+    return dict(re.findall(r"(applicationId|apiKey|apiSecret|jwtPrivateKey)=([\w-]+)", text))
+
+
+def test_it_creates_an_application_and_shows_its_credentials_once(
+    admin_client: Client, client: Client
+) -> None:
+    form = {"name": "Shop", "is_active": "on", "grant_credits": "25", "grant_reason": "Trial", **INLINE}
+    response = admin_client.post("/admin/tenancy/application/add/", form, follow=True)
+    assert response.redirect_chain, response.content
+    shown = shown_credentials(response)
+    application = Application.objects.get(name="Shop")
+    assert shown["applicationId"] == str(application.id) and shown["apiKey"] == application.api_key
+    assert application.credit_account.balance == 25
+    assert list(CreditEntry.objects.values_list("change", "reason")) == [(25, "Trial")]
+
+    token = post_json(
+        client,
+        "/api/v1/Authorization/GenerateJwtToken",
+        {"applicationId": shown["applicationId"], "jwtPrivateKey": shown["jwtPrivateKey"]},
+    )
+    assert token.status_code == 200
+    page = admin_client.get(f"/admin/tenancy/application/{application.id}/change/")
+    assert shown["apiSecret"].encode() not in page.content
+    assert shown["jwtPrivateKey"].encode() not in page.content
+
+
+def test_it_grants_credits_from_the_change_form(admin_client: Client, tenant: Tenant) -> None:
+    form = {"name": "Acme", "is_active": "on", "grant_credits": "-4", "grant_reason": "Refund", **INLINE}
+    response = admin_client.post(f"/admin/tenancy/application/{tenant.id}/change/", form)
+    assert response.status_code == 302
+    tenant.application.credit_account.refresh_from_db()
+    assert tenant.application.credit_account.balance == 6
+    assert CreditEntry.objects.filter(application=tenant.application).first().reason == "Refund"  # type: ignore[union-attr]
+
+
+def test_it_rotates_credentials_and_the_old_ones_stop_working(
+    admin_client: Client, client: Client, tenant: Tenant
+) -> None:
+    response = admin_client.post(
+        "/admin/tenancy/application/",
+        {"action": "rotate_credentials", "_selected_action": [tenant.id]},
+        follow=True,
+    )
+    shown = shown_credentials(response)
+    assert shown["apiKey"] != tenant.credentials.api_key
+    old = client.get("/api/v1/Credits", {"applicationId": tenant.id}, headers=tenant.key_headers())
+    assert old.status_code == 401
+    new = {"x-api-key": shown["apiKey"], "x-api-secret": shown["apiSecret"]}
+    assert client.get("/api/v1/Credits", {"applicationId": tenant.id}, headers=new).status_code == 200
+
+
+def test_it_lists_applications_with_their_balance(admin_client: Client, tenant: Tenant) -> None:
+    page = admin_client.get("/admin/tenancy/application/")
+    assert page.status_code == 200 and b"Acme" in page.content

@@ -1,0 +1,53 @@
+"""create_application, health, readiness and metrics, as an operator uses them."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from adcreative.tenancy.models import Application
+from tests.conftest import post_json
+
+
+def test_it_creates_an_application_from_the_command_line(client: Client, db: None) -> None:
+    out = StringIO()
+    call_command("create_application", "--name", "CLI shop", "--credits", "7", "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+    application = Application.objects.get(pk=printed["applicationId"])
+    assert application.name == "CLI shop" and application.credit_account.balance == 7
+    assert re.fullmatch(r"[0-9a-f]{32}", printed["apiKey"]) and re.fullmatch(
+        r"[0-9a-f]{64}", printed["apiSecret"]
+    )
+    body = {"applicationId": printed["applicationId"], "jwtPrivateKey": printed["jwtPrivateKey"]}
+    assert post_json(client, "/api/v1/Authorization/GenerateJwtToken", body).status_code == 200
+
+
+def test_it_refuses_negative_opening_credits(db: None) -> None:
+    with pytest.raises(CommandError, match="--credits must be 0 or more"):
+        call_command("create_application", "--name", "x", "--credits", "-1")
+    assert not Application.objects.exists()
+
+
+def test_it_reports_liveness_and_readiness(client: Client, db: None) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "broker": "ok"}}
+
+
+def test_it_exports_request_metrics(client: Client, db: None) -> None:
+    client.get("/api/v1/Image/ProductGeneration/PresetKeys")
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200 and metrics["Content-Type"].startswith("text/plain")
+    assert b'http_requests_total{method="GET",route="preset-keys",status="200"}' in metrics.content
+
+
+@override_settings(METRICS_TOKEN="m3trics")
+def test_it_guards_metrics_with_a_token_when_one_is_set(client: Client, db: None) -> None:
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer m3trics"}).status_code == 200

@@ -1,0 +1,21 @@
+"""The web process stays small: importing its routes loads no model runtime."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+HEAVY = ("torch", "diffusers", "transformers", "onnxruntime", "rembg", "accelerate")
+
+
+def test_it_imports_the_web_routes_without_model_runtimes() -> None:
+    code = (
+        "import sys, django; django.setup(); import adcreative.urls, adcreative.wsgi; "
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"web process imported: {result.stdout}"
