@@ -217,6 +217,9 @@ CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_WORKER_SEND_TASK_EVENTS = True  # Flower shows tasks live
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "flush-expired-tokens": {"task": "ops.flush_expired_tokens", "schedule": 24 * 3600},
+}
 
 # --- operations -------------------------------------------------------------------------------------
 # When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; else expose it only internally.

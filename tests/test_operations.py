@@ -51,3 +51,17 @@ def test_it_exports_request_metrics(client: Client, db: None) -> None:
 def test_it_guards_metrics_with_a_token_when_one_is_set(client: Client, db: None) -> None:
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer m3trics"}).status_code == 200
+
+
+def test_it_flushes_expired_refresh_token_records(client: Client, db: None) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from adcreative.ops.tasks import flush_expired_tokens
+
+    OutstandingToken.objects.create(jti="old", token="t", expires_at=timezone.now() - timedelta(days=1))
+    OutstandingToken.objects.create(jti="new", token="t", expires_at=timezone.now() + timedelta(days=1))
+    assert flush_expired_tokens() == 1
+    assert list(OutstandingToken.objects.values_list("jti", flat=True)) == ["new"]

@@ -29,3 +29,13 @@ def ping(nonce: str) -> dict[str, Any]:
 @gpu_task(name="gpu.ping")
 def gpu_ping(nonce: str) -> dict[str, Any]:
     return _probe(nonce)
+
+
+@shared_task(name="ops.flush_expired_tokens")
+def flush_expired_tokens() -> int:
+    """Housekeeping (beat, daily): drop refresh-token records past their expiry; the blacklist needs none."""
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,65 @@
+# Everyday commands. `make run` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+# The test environment: the machine's PostgreSQL and Redis (override from outside if yours differ).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint format migrate demo-app web worker-gpu worker-cpu beat flower clean
+
+$(VENV)/.base-installed: requirements/base.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.base-installed requirements/dev.txt
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+## run: install, migrate, print demo credentials, then serve web + workers + beat on embedded defaults
+run: $(VENV)/.base-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_application
+	$(MANAGE) runstack
+
+## test: the whole suite against PostgreSQL and Redis (what .ci/run calls)
+test: $(VENV)/.dev-installed
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate: $(VENV)/.base-installed
+	$(MANAGE) migrate --noinput
+
+demo-app: $(VENV)/.base-installed
+	$(MANAGE) demo_application
+
+# The processes one at a time, as docker-compose.yml runs them.
+web: $(VENV)/.base-installed
+	$(VENV)/bin/gunicorn adcreative.wsgi --bind $${WEB_BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2}
+
+worker-gpu: $(VENV)/.base-installed
+	$(VENV)/bin/celery -A adcreative worker -Q gpu -c 1 -n gpu@%h -l INFO
+
+worker-cpu: $(VENV)/.base-installed
+	$(VENV)/bin/celery -A adcreative worker -Q default -c 2 -n cpu@%h -l INFO
+
+beat: $(VENV)/.base-installed
+	$(VENV)/bin/celery -A adcreative beat -l INFO -s $${VAR_DIR:-var}/celerybeat-schedule
+
+flower: $(VENV)/.base-installed
+	$(VENV)/bin/celery -A adcreative flower --port=$${FLOWER_PORT:-5555}
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,23 @@
+# The GPU worker image: CUDA runtime plus a CUDA build of torch pinned here, then the model runtimes.
+FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+
+ARG TORCH_VERSION=2.13.0
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cu128
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/var/lib/photoshoot \
+    VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3.12 python3.12-venv libgl1 libglib2.0-0 \
+    && rm -rf /var/lib/apt/lists/* \
+    && python3.12 -m venv /opt/venv
+
+WORKDIR /app
+RUN pip install "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX_URL}"
+COPY requirements/ requirements/
+RUN pip install -r requirements/worker.txt
+
+COPY . .
+RUN useradd --system --uid 10001 --home /app app && mkdir -p "$VAR_DIR" && chown app "$VAR_DIR"
+USER app
+
+CMD ["celery", "-A", "adcreative", "worker", "-Q", "gpu", "-c", "1", "-n", "gpu@%h", "-l", "INFO"]

@@ -1,0 +1,110 @@
+"""docker-compose.yml and the Dockerfiles (Docker cannot run here, so their structure is checked),
+and that every setting the code reads is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+SERVICES = {"db", "redis", "web", "worker-gpu", "worker-cpu", "beat", "flower"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return data
+
+
+def command_of(service: dict[str, Any]) -> str:
+    command = service["command"]
+    return command if isinstance(command, str) else " ".join(command)
+
+
+def documented(name: str) -> bool:
+    return re.search(rf"^{name}=", (ROOT / ".env.example").read_text(), re.MULTILINE) is not None
+
+
+def test_it_defines_every_service_with_a_healthcheck(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == SERVICES
+    for name, service in compose["services"].items():
+        assert service["healthcheck"]["test"], name
+        assert service.get("restart") == "unless-stopped", name
+
+
+def test_it_runs_each_process_with_its_queue(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert "-Q gpu -c 1" in command_of(services["worker-gpu"])
+    assert "-Q default" in command_of(services["worker-cpu"])
+    assert " beat " in command_of(services["beat"])
+    assert " flower " in command_of(services["flower"])
+    assert "gunicorn adcreative.wsgi" in command_of(services["web"])
+    assert "migrate" in command_of(services["web"])
+
+
+def test_it_reserves_a_gpu_for_the_gpu_worker_only(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    devices = services["worker-gpu"]["deploy"]["resources"]["reservations"]["devices"]
+    assert devices == [{"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}]
+    assert all("deploy" not in s for n, s in services.items() if n != "worker-gpu")
+
+
+def test_it_points_the_app_at_postgres_and_redis(compose: dict[str, Any]) -> None:
+    for name in ("web", "worker-gpu", "worker-cpu", "beat", "flower"):
+        environment = compose["services"][name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://"), name
+        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379"), name
+        assert set(compose["services"][name]["depends_on"]) == {"db", "redis"}
+
+
+def test_it_builds_the_web_image_without_torch() -> None:
+    web = (ROOT / "docker" / "web.Dockerfile").read_text()
+    assert (
+        "requirements/base.txt" in web
+        and "worker.txt" not in web
+        and "torch" not in web.replace("no torch", "")
+    )
+    base = (ROOT / "requirements" / "base.txt").read_text().lower()
+    assert not re.search(r"^(torch|diffusers|transformers|onnxruntime|rembg)\b", base, re.MULTILINE)
+    gpu = (ROOT / "docker" / "worker-gpu.Dockerfile").read_text()
+    assert "nvidia/cuda" in gpu and "torch==${TORCH_VERSION}" in gpu and "requirements/worker.txt" in gpu
+
+
+def test_it_pins_every_requirement_exactly() -> None:
+    for path in (ROOT / "requirements").glob("*.txt"):
+        for line in path.read_text().splitlines():
+            line = line.split("#")[0].strip()
+            if line and not line.startswith("-r "):
+                assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", line), f"{path.name}: {line}"
+
+
+def test_it_documents_every_variable_the_compose_file_uses() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    used = set(re.findall(r"(?<!\$)\$\{([A-Z_][A-Z0-9_]*)", text))
+    assert used, "the compose file should take its settings from the environment"
+    assert [name for name in sorted(used) if not documented(name)] == []
+
+
+def settings_read_by_the_code() -> set[str]:
+    names: set[str] = set()
+    pattern = re.compile(
+        r"""(?:env_\w+|os\.environ\.get|os\.environ\.setdefault|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
+    )
+    for folder in ("adcreative", "workers", "presets"):
+        for path in Path(ROOT / folder).rglob("*.py"):
+            names.update(pattern.findall(path.read_text()))
+    names.discard("DJANGO_SETTINGS_MODULE")
+    return names
+
+
+def test_it_documents_every_setting_in_env_example_and_readme() -> None:
+    names = settings_read_by_the_code()
+    assert {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "JWT_ACCESS_TOKEN_LIFETIME"} <= names
+    readme = (ROOT / "README.md").read_text()
+    assert [n for n in sorted(names) if not documented(n)] == []
+    assert [n for n in sorted(names) if f"`{n}`" not in readme] == []
