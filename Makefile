@@ -1,4 +1,5 @@
 # Everyday commands. `make run` and `make test` are the README's quick start.
+.DEFAULT_GOAL := run
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,9 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format migrate demo-app web worker-gpu worker-cpu beat flower clean
+.PHONY: run test lint format migrate demo-app provision web worker-gpu worker-cpu beat flower clean
+
+provision: models/u2netp.onnx
 
 $(VENV)/.base-installed: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,18 +19,26 @@ $(VENV)/.base-installed: requirements/base.txt
 	$(PY) -m pip install --quiet -r requirements/base.txt
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.base-installed requirements/dev.txt
+# The worker's model runtimes, and the embedded default weights (u2netp.onnx, md5-checked) in models/.
+$(VENV)/.worker-installed: $(VENV)/.base-installed requirements/worker.txt
+	$(PY) -m pip install --quiet -r requirements/worker.txt
+	touch $@
+
+models/u2netp.onnx: $(VENV)/.base-installed
+	$(MANAGE) provision_models
+
+$(VENV)/.dev-installed: $(VENV)/.worker-installed requirements/dev.txt
 	$(PY) -m pip install --quiet -r requirements/dev.txt
 	touch $@
 
 ## run: install, migrate, print demo credentials, then serve web + workers + beat on embedded defaults
-run: $(VENV)/.base-installed
+run: $(VENV)/.worker-installed models/u2netp.onnx
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_application
 	$(MANAGE) runstack
 
 ## test: the whole suite against PostgreSQL and Redis (what .ci/run calls)
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed models/u2netp.onnx
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
@@ -47,9 +58,10 @@ demo-app: $(VENV)/.base-installed
 
 # The processes one at a time, as docker-compose.yml runs them.
 web: $(VENV)/.base-installed
-	$(VENV)/bin/gunicorn adcreative.wsgi --bind $${WEB_BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2}
+	$(VENV)/bin/gunicorn adcreative.wsgi --bind $${WEB_BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} \
+		--worker-class gthread --threads 8
 
-worker-gpu: $(VENV)/.base-installed
+worker-gpu: $(VENV)/.worker-installed models/u2netp.onnx
 	$(VENV)/bin/celery -A adcreative worker -Q gpu -c 1 -n gpu@%h -l INFO
 
 worker-cpu: $(VENV)/.base-installed

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from adcreative.env import (
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_seconds,
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "adcreative.tenancy",
     "adcreative.catalog",
     "adcreative.ops",
+    "adcreative.generation",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +134,16 @@ PRESET_PREVIEW_DIR = Path(env_str("PRESET_PREVIEW_DIR", str(BASE_DIR / "presets"
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 30 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- photos and models -----------------------------------------------------------------------------
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=64 * 64)
+# How long POST Recommendations waits for the worker before answering 202 with a Location to poll.
+RECOMMENDATION_WAIT_SECONDS = env_float("RECOMMENDATION_WAIT_SECONDS", 60.0, minimum=0.0)
+REMBG_MODEL = env_str("REMBG_MODEL", "u2netp")
+U2NET_HOME = env_str("U2NET_HOME", str(BASE_DIR / "models"))
+# A transformers image-to-text model (local path or HF cache id) that writes product descriptions.
+CAPTION_MODEL = env_str("CAPTION_MODEL", "")
 
 # --- auth -------------------------------------------------------------------------------------------
 JWT_ACCESS_TOKEN_LIFETIME = env_seconds("JWT_ACCESS_TOKEN_LIFETIME", 3600)

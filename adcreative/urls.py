@@ -9,6 +9,7 @@ from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from adcreative.catalog.views import PresetKeysView, preview_image
+from adcreative.generation.views import AssetView, RecommendationDetailView, RecommendationsView
 from adcreative.ops.views import healthz, metrics_view, readyz
 from adcreative.tenancy.credit_views import CreditsView
 from adcreative.tenancy.views import GenerateJwtTokenView, RefreshJwtTokenView
@@ -33,6 +34,14 @@ urlpatterns = [
     ),
     api("Credits", CreditsView.as_view(), "credits"),
     api("Image/ProductGeneration/PresetKeys", PresetKeysView.as_view(), "preset-keys"),
+    api("Image/ProductGeneration/Recommendations", RecommendationsView.as_view(), "recommendations"),
+    api("ProductGeneration/Recommendations", RecommendationsView.as_view(), "recommendations-alias"),
+    api(
+        "Image/ProductGeneration/Recommendations/<str:recommendation_id>",
+        RecommendationDetailView.as_view(),
+        "recommendation-detail",
+    ),
+    api("Image/Assets/<str:asset_id>", AssetView.as_view(), "asset"),
     re_path(
         r"^assets/ai-product-preset/(?P<preset_id>[a-z0-9_]+)\.webp$",
         preview_image,

@@ -14,4 +14,6 @@ RUN useradd --system --uid 10001 --home /app app \
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "adcreative.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Threads: POST Recommendations waits (RECOMMENDATION_WAIT_SECONDS) for the worker without blocking others.
+CMD ["gunicorn", "adcreative.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "8", \
+     "--access-logfile", "-"]

@@ -17,7 +17,10 @@ COPY requirements/ requirements/
 RUN pip install -r requirements/worker.txt
 
 COPY . .
-RUN useradd --system --uid 10001 --home /app app && mkdir -p "$VAR_DIR" && chown app "$VAR_DIR"
+# The embedded background-removal weights (u2netp, md5-checked) are baked into the image.
+ENV U2NET_HOME=/app/models HF_HUB_OFFLINE=1
+RUN SECRET_KEY=build-only python manage.py provision_models \
+    && useradd --system --uid 10001 --home /app app && mkdir -p "$VAR_DIR" && chown app "$VAR_DIR"
 USER app
 
 CMD ["celery", "-A", "adcreative", "worker", "-Q", "gpu", "-c", "1", "-n", "gpu@%h", "-l", "INFO"]

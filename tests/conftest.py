@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -35,6 +36,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(request: pytest.FixtureRequest, tmp_path: Path, settings: Any) -> None:
+    """Each test writes files into its own folder, so "nothing was written" can be checked.
+
+    Tests that cross the queue keep the shared folder: the worker process reads the same files.
+    """
+    if "celery_worker" not in request.keywords:
+        settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @dataclass
@@ -135,3 +146,20 @@ def _wait_for_worker(worker: subprocess.Popen[bytes]) -> None:
         except Exception as exc:  # not consuming yet: ask again until the deadline
             last_error = exc
     raise RuntimeError(f"celery worker did not answer a ping within 60 s: {last_error!r}")
+
+
+def photo_bytes(name: str) -> bytes:
+    """A real product photo from ../shared/photos; the test is skipped where there is none (a user's clone)."""
+    path = SHARED_PHOTOS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not here: the sample photos live beside the project, in ../shared/photos")
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def u2net_home() -> str:
+    """The embedded background-removal weights, provisioned once (make test does it before pytest)."""
+    from workers.provision import provision_u2netp
+
+    provision_u2netp(Path(settings.U2NET_HOME))
+    return str(settings.U2NET_HOME)

@@ -21,7 +21,8 @@ def stack(bind: str, web_workers: int) -> dict[str, list[str]]:
     celery = [sys.executable, "-m", "celery", "-A", "adcreative"]
     return {
         "web": [sys.executable, "-m", "gunicorn", "adcreative.wsgi", "--bind", bind,
-                "--workers", str(web_workers), "--access-logfile", "-"],
+                "--workers", str(web_workers), "--worker-class", "gthread", "--threads", "8",
+                "--access-logfile", "-"],
         "worker-gpu": [*celery, "worker", "-Q", "gpu", "-c", "1", "-n", "gpu@%h", "-l", "INFO"],
         "worker-cpu": [*celery, "worker", "-Q", "default", "-c", "2", "-n", "cpu@%h", "-l", "INFO"],
         "beat": [*celery, "beat", "-l", "INFO", "-s", str(settings.VAR_DIR / "celerybeat-schedule")],

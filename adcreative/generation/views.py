@@ -1,0 +1,124 @@
+"""Recommendations (POST and GET by id) and the image assets of an application."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.conf import settings
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from adcreative.api.exceptions import BusinessError, NotFoundError
+from adcreative.api.schema import ERROR_RESPONSES, BusinessProblem
+from adcreative.generation import recommendations
+from adcreative.generation.models import Asset, Recommendation
+from adcreative.generation.serializers import RecommendationRequestSerializer
+from adcreative.tenancy.permissions import current_application
+
+AREA = "ProductGeneration/Recommendations"
+POLL_SECONDS = 0.25
+
+RecommendationSchema = inline_serializer(
+    name="RecommendationResult",
+    fields={
+        "productInfo": inline_serializer(
+            name="ProductInfo",
+            fields={"productName": serializers.CharField(), "productDescription": serializers.CharField()},
+        ),
+        "backgroundRemovedImageAssetId": serializers.UUIDField(),
+        "recommendedPrompts": serializers.ListField(
+            child=serializers.CharField(), min_length=4, max_length=4
+        ),
+        "recommendedPresetIds": serializers.ListField(
+            child=serializers.CharField(), min_length=6, max_length=6
+        ),
+    },
+)
+PendingSchema = inline_serializer(
+    name="RecommendationPending",
+    fields={
+        "recommendationId": serializers.UUIDField(),
+        "status": serializers.CharField(default="Processing"),
+    },
+)
+RESPONSES = {
+    200: RecommendationSchema,
+    202: OpenApiResponse(PendingSchema, description="Still processing; poll the Location."),
+    422: OpenApiResponse(BusinessProblem, description="The photo could not be used (e.g. no product found)."),
+    **ERROR_RESPONSES,
+}
+
+
+class RecommendationFailed(BusinessError):
+    status_code = 422
+    default_code = "recommendation_failed"
+
+
+def answer(request: Request, recommendation: Recommendation) -> Response:
+    if recommendation.status == Recommendation.Status.COMPLETED:
+        return Response(recommendation.body())
+    if recommendation.status == Recommendation.Status.FAILED:
+        raise RecommendationFailed(recommendation.error_message, key=f"engine: {AREA}")
+    location = f"/api/v1/Image/ProductGeneration/Recommendations/{recommendation.id}"
+    return Response(
+        {"recommendationId": str(recommendation.id), "status": "Processing"},
+        status=202,
+        headers={"Location": request.build_absolute_uri(location), "Retry-After": "2"},
+    )
+
+
+class RecommendationsView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=RecommendationRequestSerializer, responses=RESPONSES)
+    def post(self, request: Request) -> Response:
+        form = RecommendationRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data, info = form.validated_data["productImage"]
+        recommendation = recommendations.create(
+            current_application(request), form.validated_data.get("userId"), data, info
+        )
+        deadline = time.monotonic() + settings.RECOMMENDATION_WAIT_SECONDS
+        while recommendation.status == Recommendation.Status.PROCESSING and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            recommendation.refresh_from_db()
+        return answer(request, recommendation)
+
+
+def guid(name: str, raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationError({name: [f"The value '{raw}' is not valid."]}) from None
+
+
+class RecommendationDetailView(APIView):
+    @extend_schema(responses=RESPONSES)
+    def get(self, request: Request, recommendation_id: str) -> Response:
+        recommendation = Recommendation.objects.filter(
+            id=guid("recommendationId", recommendation_id), application=current_application(request)
+        ).first()
+        if recommendation is None:
+            raise NotFoundError("Recommendation not found.", key=f"business: {AREA}")
+        return answer(request, recommendation)
+
+
+class AssetView(APIView):
+    @extend_schema(responses={(200, "image/png"): bytes, **ERROR_RESPONSES})
+    def get(self, request: Request, asset_id: str) -> FileResponse:
+        asset = Asset.objects.filter(
+            id=guid("assetId", asset_id), application=current_application(request)
+        ).first()
+        if asset is None or not asset.file.storage.exists(asset.file.name or ""):
+            raise NotFoundError("Asset not found.", key="business: Image/Assets")
+        response = FileResponse(asset.file.open("rb"), content_type=asset.content_type)
+        response["Content-Disposition"] = f'inline; filename="{asset.id}.{asset.extension}"'
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

@@ -1,0 +1,117 @@
+"""The Recommendations pipeline on the worker side: cut-out and analysis of real and drawn photos."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import presets
+from tests.conftest import photo_bytes
+from tests.drawing import bottle_photo, encode
+from workers import models
+from workers.cutout import clean_mask, cut_out
+from workers.imaging import ImageRejected, open_product_image
+from workers.recommend import Outcome, PipelineSettings, recommend_from_photo
+
+EXPECTED_NAMES = {
+    "backpack_00.jpg": "backpack",
+    "bear_plushie_00.jpg": "teddy bear",
+    "can_01.jpg": "beverage can",
+    "clock_00.jpg": "alarm clock",
+    "teapot_00.jpg": "teapot",
+}
+
+
+@pytest.fixture(scope="module")
+def settings_for_pipeline(u2net_home: str) -> PipelineSettings:
+    return PipelineSettings(max_pixels=40_000_000, rembg_model="u2netp", u2net_home=u2net_home)
+
+
+def run(data: bytes, settings: PipelineSettings) -> Outcome:
+    return recommend_from_photo(data, presets.load_catalog(), settings)
+
+
+def assert_clean_cutout(cutout: Image.Image) -> None:
+    assert cutout.mode == "RGBA"
+    alpha = np.asarray(cutout.getchannel("A"))
+    assert alpha.max() == 255 and alpha.min() == 0
+    border = np.concatenate([alpha[0], alpha[-1], alpha[:, 0], alpha[:, -1]])
+    assert (border < 128).mean() > 0.5, "the crop leaves a margin of background around the product"
+    assert (alpha > 127).mean() > 0.15, "the crop is tight around the product"
+
+
+def assert_recommendation_shape(outcome: Outcome) -> None:
+    catalog = presets.load_catalog()
+    recommendation = outcome.recommendation
+    assert len(recommendation.prompts) == 4 and len(set(recommendation.prompts)) == 4
+    assert all(prompt and "{" not in prompt for prompt in recommendation.prompts)
+    assert len(recommendation.preset_ids) == 6 and len(set(recommendation.preset_ids)) == 6
+    assert set(recommendation.preset_ids) <= set(catalog)
+    product = recommendation.product
+    assert product.name and product.description.endswith(".") and product.colours
+
+
+@pytest.mark.parametrize("photo", sorted(EXPECTED_NAMES))
+def test_it_names_each_sample_photo(photo: str, settings_for_pipeline: PipelineSettings) -> None:
+    outcome = run(photo_bytes(photo), settings_for_pipeline)
+    assert outcome.recommendation.product.name == EXPECTED_NAMES[photo]
+    assert_clean_cutout(outcome.cutout.image)
+    assert_recommendation_shape(outcome)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="u2netp keeps the small teapot beside the vase, and EfficientNet-Lite0 calls the pair a table lamp",
+)
+def test_it_names_the_vase(settings_for_pipeline: PipelineSettings) -> None:
+    assert run(photo_bytes("vase_00.jpg"), settings_for_pipeline).recommendation.product.name == "vase"
+
+
+def test_it_gives_the_same_answer_for_the_same_photo(settings_for_pipeline: PipelineSettings) -> None:
+    data = photo_bytes("teapot_00.jpg")
+    first, second = run(data, settings_for_pipeline), run(data, settings_for_pipeline)
+    assert first.recommendation == second.recommendation
+    assert np.array_equal(np.asarray(first.cutout.image), np.asarray(second.cutout.image))
+
+
+def test_it_cuts_out_a_drawn_bottle_and_keeps_its_pixels(settings_for_pipeline: PipelineSettings) -> None:
+    photo = bottle_photo()
+    outcome = run(encode(photo, "PNG"), settings_for_pipeline)
+    assert_clean_cutout(outcome.cutout.image)
+    assert_recommendation_shape(outcome)
+    left, top, right, bottom = outcome.cutout.box
+    assert (left, right) == pytest.approx((195, 445), abs=12) and (top, bottom) == pytest.approx(
+        (66, 735), abs=12
+    )
+    # Inside the product the cut-out carries the photo's own pixels, untouched.
+    cut = np.asarray(outcome.cutout.image).astype(int)
+    original = np.asarray(photo.crop(outcome.cutout.box)).astype(int)
+    opaque = cut[..., 3] == 255
+    assert np.abs(cut[..., :3][opaque] - original[opaque]).max() == 0
+    assert outcome.recommendation.product.colours[0].name in ("red", "crimson")
+
+
+def test_it_finds_no_product_in_an_empty_photo(settings_for_pipeline: PipelineSettings) -> None:
+    blank = encode(Image.new("RGB", (400, 400), (128, 128, 128)), "PNG")
+    with pytest.raises(ImageRejected) as caught:
+        run(blank, settings_for_pipeline)
+    assert caught.value.code == "no_object"
+
+
+def test_it_drops_stray_blobs_and_fills_pinholes() -> None:
+    mask = np.zeros((200, 200), dtype=np.uint8)
+    mask[50:150, 50:150] = 255  # the product
+    mask[100, 100] = 0  # a pin-hole in it
+    mask[10:14, 180:184] = 255  # a speck of background the model kept
+    alpha = clean_mask(mask)
+    assert alpha[100, 100] == 1.0
+    assert alpha[12, 182] == 0.0
+    assert alpha[60:140, 60:140].min() == 1.0
+
+
+def test_it_reuses_one_session_per_process(u2net_home: str) -> None:
+    first = models.rembg_session("u2netp", u2net_home)
+    assert models.rembg_session("u2netp", u2net_home) is first
+    photo = open_product_image(encode(bottle_photo((320, 400)), "PNG"), 40_000_000)
+    assert cut_out(photo, first).image.mode == "RGBA"

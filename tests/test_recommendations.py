@@ -1,0 +1,242 @@
+"""POST/GET Recommendations and GET Assets, end to end: HTTP → PostgreSQL → Redis → a real worker."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from PIL import Image
+
+from adcreative.generation import recommendations
+from adcreative.generation.models import Asset, Recommendation
+from tests.conftest import Tenant, make_tenant, photo_bytes
+from tests.drawing import bottle_photo, encode
+
+URL = "/api/v1/Image/ProductGeneration/Recommendations"
+FIELD = "productImage"
+
+
+def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def post(client: Client, tenant: Tenant, path: str = URL, **form: object):
+    return client.post(path, {"applicationId": tenant.id, **form}, headers=tenant.key_headers())
+
+
+def stored_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+# --- end to end through the worker ----------------------------------------------------------------
+pytestmark_e2e = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_it_recommends_for_an_uploaded_photo(client: Client, celery_worker: subprocess.Popen[bytes]) -> None:
+    tenant = make_tenant()
+    photo = bottle_photo()
+    response = post(client, tenant, productImage=upload(encode(photo, "JPEG", quality=95)))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert list(body) == [
+        "productInfo", "backgroundRemovedImageAssetId", "recommendedPrompts", "recommendedPresetIds",
+    ]  # fmt: skip
+    assert set(body["productInfo"]) == {"productName", "productDescription"}
+    assert len(body["recommendedPrompts"]) == 4 and len(set(body["recommendedPresetIds"])) == 6
+
+    asset = client.get(
+        f"/api/v1/Image/Assets/{body['backgroundRemovedImageAssetId']}", headers=tenant.key_headers()
+    )
+    assert asset.status_code == 200 and asset["Content-Type"] == "image/png"
+    cutout = Image.open(io.BytesIO(b"".join(asset.streaming_content)))  # type: ignore[attr-defined]
+    assert cutout.mode == "RGBA" and cutout.getchannel("A").getextrema() == (0, 255)
+    record = Recommendation.objects.get(cutout_id=body["backgroundRemovedImageAssetId"])
+    assert record.status == "Completed" and record.attempts == 1 and record.timings["total"] > 0
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_it_names_a_real_photo_over_http(client: Client, celery_worker: subprocess.Popen[bytes]) -> None:
+    tenant = make_tenant()
+    data = photo_bytes("teapot_00.jpg")
+    response = post(client, tenant, "/api/v1/ProductGeneration/Recommendations", productImage=upload(data))
+    assert response.status_code == 200, response.content
+    assert response.json()["productInfo"]["productName"] == "teapot"
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+@override_settings(RECOMMENDATION_WAIT_SECONDS=0)
+def test_it_answers_202_and_a_location_when_the_wait_runs_out(
+    client: Client, celery_worker: subprocess.Popen[bytes]
+) -> None:
+    tenant = make_tenant()
+    response = post(client, tenant, productImage=upload(encode(bottle_photo(), "PNG"), "p.png", "image/png"))
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "Processing" and uuid.UUID(body["recommendationId"])
+    location = response["Location"]
+    assert location.endswith(f"/api/v1/Image/ProductGeneration/Recommendations/{body['recommendationId']}")
+    deadline = time.monotonic() + 60
+    while (polled := client.get(location, headers=tenant.key_headers())).status_code == 202:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    assert polled.status_code == 200 and len(polled.json()["recommendedPresetIds"]) == 6
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_it_fails_with_a_reason_when_no_product_is_found(
+    client: Client, celery_worker: subprocess.Popen[bytes]
+) -> None:
+    tenant = make_tenant()
+    blank = encode(Image.new("RGB", (400, 400), (128, 128, 128)), "PNG")
+    response = post(client, tenant, productImage=upload(blank, "blank.png", "image/png"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "engine: ProductGeneration/Recommendations": [
+            "No product could be found in the photo. Use a photo where the product is clearly visible."
+        ]
+    }
+    record = Recommendation.objects.get(application=tenant.application)
+    assert (record.status, record.error_code, record.cutout_id) == ("Failed", "no_object", None)
+
+
+# --- the state machine ----------------------------------------------------------------------------
+def test_it_never_processes_a_finished_recommendation_twice(
+    tenant: Tenant, django_capture_on_commit_callbacks
+) -> None:
+    from workers.imaging import inspect_upload
+
+    data = encode(bottle_photo((320, 400)), "PNG")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        record = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    assert len(queued) == 1  # exactly one task, sent only after the commit
+    assert recommendations.fail(str(record.id), "no_object", "Nothing there.")
+    assert recommendations.claim(str(record.id)) is None  # a redelivered task finds nothing to do
+    assert not recommendations.fail(str(record.id), "other", "Overwritten?")
+    record.refresh_from_db()
+    assert (record.status, record.error_code, record.attempts) == ("Failed", "no_object", 0)
+
+
+# --- bad input: a clear error, and nothing written --------------------------------------------------
+def assert_field_error(response, messages: list[str] | None = None, field: str = FIELD) -> list[str]:
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["title"] == "One or more validation errors occurred."
+    if messages is not None:
+        assert body["errors"][field] == messages
+    assert not Asset.objects.exists() and not Recommendation.objects.exists()
+    assert stored_files() == []
+    result: list[str] = body["errors"][field]
+    return result
+
+
+def test_it_asks_for_the_file_when_there_is_none(client: Client, tenant: Tenant) -> None:
+    assert_field_error(
+        post(client, tenant),
+        ["The productImage field is required.",
+         "The request does not contain a file. Please make sure to upload the file."],
+    )  # fmt: skip
+    assert_field_error(
+        post(client, tenant, productImage="not a file"),
+        ["The request does not contain a file. Please make sure to upload the file."],
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"just some text, named like a photo",
+            "The file is not an image. Upload a JPEG, PNG or WebP photo.",
+        ),
+        (
+            b"<html><body>not an image</body></html>",
+            "The file is not an image. Upload a JPEG, PNG or WebP photo.",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "The file is not an image. Upload a JPEG, PNG or WebP photo.",
+        ),
+        (b"", "The uploaded file is empty."),
+    ],
+)
+def test_it_refuses_files_that_are_not_photos(
+    client: Client, tenant: Tenant, data: bytes, message: str
+) -> None:
+    assert_field_error(post(client, tenant, productImage=upload(data)), [message])
+
+
+def test_it_refuses_a_truncated_photo(client: Client, tenant: Tenant) -> None:
+    data = encode(bottle_photo(), "JPEG")
+    messages = assert_field_error(post(client, tenant, productImage=upload(data[: len(data) // 3])))
+    assert messages[0].startswith("The image is truncated or corrupt")
+
+
+def test_it_refuses_tiny_and_oversized_images(client: Client, tenant: Tenant) -> None:
+    tiny = encode(Image.new("RGB", (50, 50), "red"), "PNG")
+    assert_field_error(post(client, tenant, productImage=upload(tiny, "t.png", "image/png")))
+    with override_settings(MAX_IMAGE_PIXELS=100_000):
+        big = encode(Image.new("RGB", (400, 400), "red"), "PNG")
+        messages = assert_field_error(post(client, tenant, productImage=upload(big, "b.png", "image/png")))
+        assert "the limit is 0 megapixels" in messages[0] or "megapixels" in messages[0]
+
+
+@override_settings(UPLOAD_MAX_BYTES=4096)
+def test_it_answers_413_for_a_file_over_the_size_limit(client: Client, tenant: Tenant) -> None:
+    response = post(client, tenant, productImage=upload(encode(bottle_photo(), "PNG"), "p.png", "image/png"))
+    assert response.status_code == 413
+    assert list(response.json()["errors"]) == ["business: ProductGeneration/Recommendations"]
+    assert not Asset.objects.exists() and stored_files() == []
+
+
+def test_it_validates_user_and_application_ids(client: Client, tenant: Tenant, other_tenant: Tenant) -> None:
+    photo = encode(bottle_photo((320, 400)), "JPEG")
+    assert_field_error(
+        post(client, tenant, productImage=upload(photo), userId="nope"),
+        ["The value 'nope' is not valid."],
+        "userId",
+    )
+    response = post(client, tenant, productImage=upload(photo), applicationId=other_tenant.id)
+    assert response.status_code == 401
+    assert not Asset.objects.exists()
+
+
+def test_it_hides_other_applications_assets_and_recommendations(
+    client: Client, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    from workers.imaging import inspect_upload
+
+    data = encode(bottle_photo((320, 400)), "PNG")
+    record = recommendations.create(other_tenant.application, None, data, inspect_upload(data, 10**8))
+    for path in (f"/api/v1/Image/Assets/{record.image_id}", f"{URL}/{record.id}"):
+        response = client.get(path, headers=tenant.key_headers())
+        assert response.status_code == 404, path
+        assert response.json()["status"] == 404
+        assert client.get(path, headers=other_tenant.key_headers()).status_code in (200, 202)
+    malformed = client.get("/api/v1/Image/Assets/not-a-guid", headers=tenant.key_headers())
+    assert malformed.status_code == 400
+    assert malformed.json()["errors"] == {"assetId": ["The value 'not-a-guid' is not valid."]}
+
+
+def test_it_serves_the_original_photo_unchanged_to_its_owner(client: Client, tenant: Tenant) -> None:
+    from workers.imaging import inspect_upload
+
+    data = encode(bottle_photo((320, 400)), "JPEG")
+    record = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    response = client.get(f"/api/v1/Image/Assets/{record.image_id}", headers=tenant.key_headers())
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == data  # type: ignore[attr-defined]
+    assert np.asarray(Image.open(io.BytesIO(data))).shape == (400, 320, 3)

