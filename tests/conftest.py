@@ -107,20 +107,29 @@ def database_url_of_test_database() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `celery worker` process on Redis, consuming both queues, against the test database."""
+def celery_worker(
+    django_db_setup: None, django_db_blocker: object, u2net_home: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery worker` process on Redis, consuming both queues, against the test database.
+
+    One process (-c 1) so the warmed-up models serve every task of the run.
+    """
     broker = os.environ["CELERY_BROKER_URL"]
     redis.Redis.from_url(broker).flushdb()  # no leftovers from an earlier run
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "PYTHONUNBUFFERED": "1"}
     log = open(Path(settings.VAR_DIR) / "celery-worker.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", "default,gpu", "-c", "2",
+        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", "default,gpu", "-c", "1",
          "--pool", "prefork", "-l", "INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
          "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         _wait_for_worker(worker)
+        # Models load once per process; on a fresh virtualenv the first load (numba, torch) takes a while.
+        from adcreative.generation.tasks import warm_up
+
+        warm_up.apply_async().get(timeout=600)
         yield worker
     finally:
         worker.terminate()

@@ -170,7 +170,9 @@ def _preset_embeddings(catalog: Mapping[str, Preset], encoder: Any) -> tuple[lis
     key = id(catalog)
     if key not in _preset_vectors:  # the catalog is fixed for the life of a process: embed it once
         ids = list(catalog)
-        vectors = encoder.encode([_preset_text(catalog[i]) for i in ids], normalize_embeddings=True)
+        vectors = encoder.encode(
+            [_preset_text(catalog[i]) for i in ids], normalize_embeddings=True, show_progress_bar=False
+        )
         _preset_vectors[key] = (ids, np.asarray(vectors))
     return _preset_vectors[key]
 
@@ -181,7 +183,8 @@ def rank_presets(product: Product, catalog: Mapping[str, Preset], encoder: Any) 
     query = f"{product.name}, {product.material} {CATEGORY_WORDS.get(product.category, '')}, " + ", ".join(
         c.name for c in product.colours[:3]
     )
-    similarity = vectors @ np.asarray(encoder.encode([query], normalize_embeddings=True))[0]
+    query_vector = encoder.encode([query], normalize_embeddings=True, show_progress_bar=False)
+    similarity = vectors @ np.asarray(query_vector)[0]
     spread = float(similarity.max() - similarity.min()) or 1.0
     text = (similarity - similarity.min()) / spread
     harmony = np.array([colours.harmony(list(product.colours), catalog[i].scene.palette) for i in ids])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
+from typing import Any
 
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -66,3 +68,23 @@ def recommend(self: Task, recommendation_id: str) -> None:  # type: ignore[type-
     except Exception:
         log.exception("recommendation %s failed", recommendation_id)
         recommendations.fail(recommendation_id, "processing_failed", "The photo could not be processed.")
+
+
+@gpu_task(name="gpu.warm_up")
+def warm_up() -> dict[str, float]:
+    """Load this worker process's models now rather than on its first photo (seconds per model)."""
+    import time
+
+    from workers import models
+
+    loaders: list[tuple[str, Callable[[], Any]]] = [
+        ("rembg", lambda: models.rembg_session(settings.REMBG_MODEL, settings.U2NET_HOME)),
+        ("classifier", models.classifier),
+        ("text_encoder", models.text_encoder),
+    ]
+    loaded: dict[str, float] = {}
+    for name, load in loaders:
+        started = time.perf_counter()
+        load()
+        loaded[name] = round(time.perf_counter() - started, 3)
+    return loaded

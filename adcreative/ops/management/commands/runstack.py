@@ -42,6 +42,9 @@ class Command(BaseCommand):
             for name, command in stack(options["bind"], options["web_workers"]).items()
         }
         self.stdout.write(f"Serving http://{options['bind']}/  (API docs at /api/docs/, admin at /admin/)")
+        from adcreative.generation.tasks import warm_up
+
+        warm_up.delay()  # the gpu worker loads its models now, not on the first photo
         stopping = False
 
         def stop(*_: object) -> None:
