@@ -115,3 +115,18 @@ def test_it_reuses_one_session_per_process(u2net_home: str) -> None:
     assert models.rembg_session("u2netp", u2net_home) is first
     photo = open_product_image(encode(bottle_photo((320, 400)), "PNG"), 40_000_000)
     assert cut_out(photo, first).image.mode == "RGBA"
+
+
+def test_it_lets_a_captioning_model_write_the_description(
+    settings_for_pipeline: PipelineSettings, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from dataclasses import replace
+
+    from tests.tiny_models import WORDS, tiny_blip
+
+    folder = tiny_blip(tmp_path_factory.mktemp("blip"))
+    captioned = run(encode(bottle_photo(), "PNG"), replace(settings_for_pipeline, caption_model=str(folder)))
+    description = captioned.recommendation.product.description
+    words = description.rstrip(".").lower().split()
+    assert description.endswith(".") and words and set(words) <= set(WORDS)
+    assert models.captioner(str(folder)) is models.captioner(str(folder))  # loaded once per process

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,7 +198,7 @@ def analyse(
     catalog: Mapping[str, Preset],
     classifier: Any,
     encoder: Any,
-    captioner: Any = None,
+    captioner: Callable[[Image.Image], str] | None = None,
 ) -> Recommendation:
     """Everything the Recommendations endpoint answers, from the product's cut-out."""
     top = classify(cutout, classifier)
@@ -207,7 +207,7 @@ def analyse(
     palette = colours.dominant_colours(cutout)
     description = describe(noun, material, shape, palette)
     if captioner is not None:  # a captioning model (CAPTION_MODEL) writes the description instead
-        caption = str(captioner(on_background(cutout, (255, 255, 255)))[0]["generated_text"]).strip()
+        caption = captioner(on_background(cutout, (255, 255, 255)))
         if caption:
             description = caption[0].upper() + caption[1:].rstrip(".") + "."
     product = Product(

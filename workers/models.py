@@ -12,6 +12,8 @@ import threading
 from functools import cache
 from typing import Any
 
+from PIL import Image
+
 _lock = threading.Lock()
 
 
@@ -55,11 +57,28 @@ def text_encoder() -> Any:
         return SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
 
 
-@cache
-def captioner(model: str) -> Any:
-    """A transformers image-to-text pipeline (e.g. BLIP) from a local path or the local HF cache."""
-    from transformers import pipeline
+class Captioner:
+    """A transformers image-to-text model (BLIP and kin) that writes one caption for an image."""
 
+    def __init__(self, source: str) -> None:
+        import transformers
+
+        library: Any = transformers  # transformers' loaders are untyped
+        self.processor = library.AutoProcessor.from_pretrained(source, local_files_only=True)
+        self.model = library.AutoModelForImageTextToText.from_pretrained(source, local_files_only=True).eval()
+
+    def __call__(self, image: Image.Image) -> str:
+        import torch
+
+        inputs = self.processor(images=image.convert("RGB"), return_tensors="pt")
+        with torch.inference_mode():
+            tokens = self.model.generate(**inputs, max_new_tokens=40, do_sample=False)
+        return str(self.processor.batch_decode(tokens, skip_special_tokens=True)[0]).strip()
+
+
+@cache
+def captioner(source: str) -> Captioner:
+    """The captioning model named by CAPTION_MODEL: a local folder or an id in the local HF cache."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     with _lock:
-        task: Any = "image-to-text"
-        return pipeline(task, model=model, model_kwargs={"local_files_only": True})
+        return Captioner(source)
