@@ -25,6 +25,7 @@ from workers.vocabulary import (
     CATEGORY_WORDS,
     DRINK_CLASSES,
     FAMILY_OF_CATEGORY,
+    PRESET_AFFINITY,
     PRODUCTS,
     SCENES,
 )
@@ -32,7 +33,9 @@ from workers.vocabulary import (
 TOP_K = 10
 PROMPT_COUNT = 4
 PRESET_COUNT = 6
-TEXT_WEIGHT = 0.65
+TEXT_WEIGHT = 0.45
+HARMONY_WEIGHT = 0.25  # the rest goes to the product category's preferred preset categories
+DIVERSITY = 0.35
 MIN_PRODUCT_VOTE = 0.05
 NECKLESS = 0.8  # top width ÷ middle width above this: no neck
 
@@ -178,7 +181,8 @@ def _preset_embeddings(catalog: Mapping[str, Preset], encoder: Any) -> tuple[lis
 
 
 def rank_presets(product: Product, catalog: Mapping[str, Preset], encoder: Any) -> list[str]:
-    """The best presets for the product: its text near the preset's scene, and colours that set it off."""
+    """The best presets for the product: its text near the preset's scene, colours that set it off, and
+    the kinds of scene that suit its category; six different looks rather than six variations of one."""
     ids, vectors = _preset_embeddings(catalog, encoder)
     query = f"{product.name}, {product.material} {CATEGORY_WORDS.get(product.category, '')}, " + ", ".join(
         c.name for c in product.colours[:3]
@@ -188,9 +192,19 @@ def rank_presets(product: Product, catalog: Mapping[str, Preset], encoder: Any) 
     spread = float(similarity.max() - similarity.min()) or 1.0
     text = (similarity - similarity.min()) / spread
     harmony = np.array([colours.harmony(list(product.colours), catalog[i].scene.palette) for i in ids])
-    score = TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * harmony
-    order = sorted(range(len(ids)), key=lambda i: (-score[i], ids[i]))
-    return [ids[i] for i in order[:PRESET_COUNT]]
+    suited = set(PRESET_AFFINITY.get(product.category, ()))
+    affinity = np.array([1.0 if suited & set(catalog[i].categories) else 0.0 for i in ids])
+    score = TEXT_WEIGHT * text + HARMONY_WEIGHT * harmony + (1 - TEXT_WEIGHT - HARMONY_WEIGHT) * affinity
+    # Six near-identical scenes help nobody: each pick is discounted by its likeness to those already
+    # picked (maximal marginal relevance), so the six span different looks.
+    likeness = vectors @ vectors.T
+    chosen: list[int] = []
+    while len(chosen) < min(PRESET_COUNT, len(ids)):
+        penalty = likeness[:, chosen].max(axis=1) if chosen else np.zeros(len(ids))
+        gain = score - DIVERSITY * penalty
+        gain[chosen] = -np.inf
+        chosen.append(int(np.argmax(gain)))
+    return [ids[i] for i in chosen]
 
 
 def analyse(

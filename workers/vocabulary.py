@@ -176,3 +176,16 @@ CATEGORY_WORDS = {
     "jewelry": "luxury elegant jewellery", "beauty": "beauty spa luxury pastel", "tech": "office desk modern tech",
     "tools": "workshop concrete industrial", "sports": "outdoor sport active", "outdoor": "outdoor nature adventure",
 }  # fmt: skip
+
+# Preset categories that suit each product category (what a marketer would try first).
+PRESET_AFFINITY: dict[str, tuple[str, ...]] = {
+    "kitchen": ("kitchen", "minimal", "nature", "interior"), "beverage": ("outdoor", "nature", "kitchen", "seasonal"),
+    "food": ("kitchen", "nature", "outdoor"), "home": ("interior", "minimal", "studio", "nature"),
+    "toy": ("pastel", "seasonal", "interior", "studio"), "music": ("interior", "studio", "luxury"),
+    "general": ("studio", "minimal", "monochrome"), "stationery": ("minimal", "interior", "studio"),
+    "fashion": ("studio", "outdoor", "luxury", "pastel"), "footwear": ("outdoor", "studio", "minimal"),
+    "bag": ("outdoor", "studio", "luxury", "minimal"), "jewelry": ("luxury", "monochrome", "pastel"),
+    "beauty": ("pastel", "luxury", "nature", "minimal"), "tech": ("studio", "monochrome", "minimal", "interior"),
+    "tools": ("studio", "monochrome", "outdoor"), "sports": ("outdoor", "nature", "studio"),
+    "outdoor": ("outdoor", "nature", "seasonal"),
+}  # fmt: skip
