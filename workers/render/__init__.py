@@ -1,0 +1,1 @@
+"""Rendering creatives: layout (where the product goes) and the engines that paint the scene around it."""

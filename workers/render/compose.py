@@ -1,0 +1,82 @@
+"""Putting the product into the scene: contact shadow, cast shadow, reflection, then its own pixels.
+
+The product is resized once to its placement and pasted with its alpha; nothing paints over it, so the
+product in the creative is the product in the photo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from presets import Scene
+from workers.render.layout import Placement, canvas_size, place
+from workers.render.studio import LIGHT_VECTORS, blur, render_background
+
+
+@dataclass(frozen=True)
+class Creative:
+    image: Image.Image  # RGB, exactly the canvas size
+    placement: Placement
+    product: Image.Image  # the resized cut-out as placed (RGBA), for fidelity checks
+
+
+def _shadows(canvas: np.ndarray, alpha: np.ndarray, placement: Placement, scene: Scene) -> np.ndarray:
+    height, width = canvas.shape[:2]
+    darkness = np.zeros((height, width), dtype=np.float32)
+    # Contact shadow: a soft dark ellipse where the product touches the floor.
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    rx, ry = placement.width * 0.48, max(4.0, placement.width * 0.05)
+    cy = placement.bottom - ry * 0.3
+    contact = np.clip(1 - ((xs - placement.centre_x) / rx) ** 2 - ((ys - cy) / ry) ** 2, 0, 1)
+    darkness += contact * (0.55 - 0.2 * scene.light_softness)
+    # Cast shadow: the silhouette laid on the floor away from the light, squashed and blurred.
+    dx, _ = LIGHT_VECTORS.get(scene.light_direction, (0.0, -1.0))
+    squash = max(1, round(placement.height * 0.22))
+    silhouette = Image.fromarray((alpha * 255).astype(np.uint8)).resize((placement.width, squash))
+    sheared = silhouette.transform(
+        (placement.width + squash * 2, squash), Image.Transform.AFFINE,
+        (1, -dx * 1.6, -squash * (1 + dx * 0.6) if dx < 0 else -squash * (1 - dx * 1.0), 0, 1, 0),
+        resample=Image.Resampling.BILINEAR,
+    )  # fmt: skip
+    layer = Image.new("L", (width, height))
+    layer.paste(sheared, (placement.left - squash, placement.bottom - squash))
+    darkness += np.asarray(layer, dtype=np.float32) / 255.0 * (0.3 - 0.15 * scene.light_softness)
+    darkness = blur(np.clip(darkness, 0, 1), 3 + 12 * scene.light_softness)
+    return canvas * (1 - np.clip(darkness, 0, 0.8))[..., None]
+
+
+def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, strength: float) -> np.ndarray:
+    height = canvas.shape[0]
+    rows = min(placement.height, height - placement.bottom)
+    if rows <= 0 or strength <= 0:
+        return canvas
+    flipped = product[::-1][:rows].astype(np.float32) / 255.0
+    fade = np.linspace(0.45 * strength, 0.0, rows, dtype=np.float32)[:, None] * flipped[..., 3]
+    region = canvas[
+        placement.bottom : placement.bottom + rows, placement.left : placement.left + placement.width
+    ]
+    region[:] = region * (1 - fade[..., None]) + flipped[..., :3] * fade[..., None]
+    return canvas
+
+
+def compose(background: np.ndarray, cutout: Image.Image, scene: Scene) -> Creative:
+    height, width = background.shape[:2]
+    placement = place(cutout.size, (width, height), scene.floor_line)
+    product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
+    product_array = np.asarray(product)
+    canvas = _shadows(background.copy(), product_array[..., 3] / 255.0, placement, scene)
+    canvas = _reflection(canvas, product_array, placement, scene.reflection)
+    image = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
+    image.paste(product, (placement.left, placement.top), product)
+    return Creative(image, placement, product)
+
+
+def render_creative(
+    cutout: Image.Image, scene: Scene, palette: list[str], disable_safe_margin: bool, seed: int
+) -> Creative:
+    """One studio creative: exactly 1674x628 (or 1200x628 with DisableSafeMargin)."""
+    background = render_background(scene, palette, canvas_size(disable_safe_margin), seed)
+    return compose(background, cutout, scene)

@@ -1,0 +1,58 @@
+"""Where the product goes on the ad canvas.
+
+The 1200x628 composition is the ad. The 1674x628 canvas is the same composition extended by 237 px of the
+same scene on each side, so a designer can crop it to place the product left, centre or right
+(DisableSafeMargin=true returns exactly the 1200x628 centre).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+AD_SIZE = (1200, 628)
+WIDE_SIZE = (1674, 628)
+SIDE_EXTENSION = (WIDE_SIZE[0] - AD_SIZE[0]) // 2  # 237
+TOP_MARGIN = 0.07  # share of the height kept free above the product
+SIDE_MARGIN = 0.12  # share of the ad's width kept free beside the product
+
+
+@dataclass(frozen=True)
+class Placement:
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+    @property
+    def centre_x(self) -> float:
+        return self.left + self.width / 2
+
+
+def canvas_size(disable_safe_margin: bool) -> tuple[int, int]:
+    return AD_SIZE if disable_safe_margin else WIDE_SIZE
+
+
+def place(product_size: tuple[int, int], canvas: tuple[int, int], floor_line: float) -> Placement:
+    """Scale the product to a pleasing share of the ad by its aspect and stand it on the floor line.
+
+    Tall things (bottles) take more of the height, wide things (shoes) are bounded by the width; the
+    product is never cut off and never leaves the ad's safe zone.
+    """
+    width, height = product_size
+    canvas_width, canvas_height = canvas
+    aspect = height / width
+    target_height = canvas_height * (0.68 if aspect > 1.4 else 0.58 if aspect > 0.8 else 0.46)
+    scale = target_height / height
+    max_width = AD_SIZE[0] * (1 - 2 * SIDE_MARGIN) * (0.62 if aspect < 0.8 else 0.5)
+    scale = min(scale, max_width / width)
+    # Standing on the floor: the product's base sits a little below the horizon line.
+    floor_y = canvas_height * min(0.94, floor_line + 0.12)
+    scale = min(scale, (floor_y - canvas_height * TOP_MARGIN) / height)
+    new_width, new_height = max(1, round(width * scale)), max(1, round(height * scale))
+    top = round(floor_y - new_height)
+    left = round((canvas_width - new_width) / 2)
+    return Placement(left, top, new_width, new_height)

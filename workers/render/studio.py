@@ -1,0 +1,310 @@
+"""The `studio` engine: a procedural renderer for the preset scenes, on any CPU, with no weights.
+
+A scene is drawn back to front: backdrop (sweep, gradient, wall and floor, a shadowy room with window
+light, pastel blobs, bokeh) → floor surface (marble, wood, concrete, linen, terrazzo, water, sand…) →
+texture overlay → key light and falloff → (the product, its contact shadow and reflection: compose.py)
+→ vignette and film grain. Everything random comes from one seed, so a task's creative can be remade.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+from presets import Scene
+
+Array = np.ndarray
+
+LIGHT_VECTORS = {
+    "left": (-1.0, 0.0), "right": (1.0, 0.0), "top": (0.0, -1.0), "top_left": (-0.7, -0.7),
+    "top_right": (0.7, -0.7), "front": (0.0, 0.0), "back": (0.0, -0.4),
+}  # fmt: skip
+
+
+def rgb(value: str) -> Array:
+    return np.array([int(value[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32) / 255.0
+
+
+def noise(shape: tuple[int, int], cells: int, rng: np.random.Generator, octaves: int = 3) -> Array:
+    """Smooth value noise in [0, 1]: random grids upscaled bicubically, summed over octaves."""
+    height, width = shape
+    total = np.zeros(shape, dtype=np.float32)
+    weight = 0.0
+    for octave in range(octaves):
+        count = cells * 2**octave
+        grid = rng.random((max(2, round(count * height / width)), count), dtype=np.float32)
+        layer = Image.fromarray(grid, "F").resize((width, height), Image.Resampling.BICUBIC)
+        amplitude = 0.5**octave
+        total += np.asarray(layer, dtype=np.float32) * amplitude
+        weight += amplitude
+    return np.clip(total / weight, 0.0, 1.0)
+
+
+def blur(image: Array, radius: float) -> Array:
+    """Gaussian blur of an (H, W) or (H, W, 3) float image.
+
+    Wide blurs run on a smaller copy and are scaled back: the result is as soft, at a fraction of the cost.
+    """
+    if image.ndim == 3:
+        return np.stack([blur(image[..., c], radius) for c in range(image.shape[2])], axis=-1)
+    height, width = image.shape
+    factor = int(min(4, max(1, radius // 3)))
+    if factor == 1:
+        return ndimage.gaussian_filter(image, radius).astype(np.float32)
+    small = Image.fromarray(image.astype(np.float32), "F").resize(
+        (width // factor, height // factor), Image.Resampling.BILINEAR
+    )
+    blurred = ndimage.gaussian_filter(np.asarray(small), radius / factor)
+    return np.asarray(
+        Image.fromarray(blurred.astype(np.float32), "F").resize((width, height), Image.Resampling.BILINEAR)
+    )
+
+
+def mix(a: Array, b: Array, t: Array | float) -> Array:
+    t_array = np.asarray(t, dtype=np.float32)
+    if t_array.ndim == 2:
+        t_array = t_array[..., None]
+    return a * (1 - t_array) + b * t_array
+
+
+def smoothstep(edge0: float, edge1: float, x: Array) -> Array:
+    t = np.clip((x - edge0) / (edge1 - edge0), 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def _coords(height: int, width: int) -> tuple[Array, Array]:
+    ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None] * np.ones((1, width), np.float32)
+    xs = np.linspace(0.0, 1.0, width, dtype=np.float32)[None, :] * np.ones((height, 1), np.float32)
+    return ys, xs
+
+
+# --- backdrops ---------------------------------------------------------------------------------------
+def backdrop(scene: Scene, palette: list[Array], size: tuple[int, int], rng: np.random.Generator) -> Array:
+    width, height = size
+    ys, xs = _coords(height, width)
+    horizon = scene.floor_line
+    wall, floor = palette[0], palette[1]
+    accents = palette[2:] or [palette[1]]
+    kind = scene.backdrop
+    if kind == "sweep":  # a seamless paper sweep: the wall curves into the floor
+        t = smoothstep(horizon - 0.22, horizon + 0.18, ys)
+        image = mix(np.broadcast_to(wall, (height, width, 3)), np.broadcast_to(floor, (height, width, 3)), t)
+    elif kind == "gradient":
+        stops = [wall, floor, *accents[:1]]
+        t = ys * (len(stops) - 1)
+        index = np.minimum(t.astype(int), len(stops) - 2)
+        frac = (t - index)[..., None]
+        image = (
+            np.choose(index[..., None], [s[None, None] for s in stops[:-1]]) * (1 - frac)
+            + np.choose(index[..., None], [s[None, None] for s in stops[1:]]) * frac
+        )
+    elif kind == "pastel_gradient":  # soft blobs of each colour melting into one another
+        image = np.broadcast_to(wall, (height, width, 3)).copy()
+        small = (height // 8, width // 8)
+        for colour in [floor, *accents]:
+            cy, cx = rng.uniform(0.1, 0.9), rng.uniform(0.05, 0.95)
+            sy, sx = _coords(*small)
+            blob = np.exp(-(((sy - cy) / 0.45) ** 2 + ((sx - cx) / 0.35) ** 2))
+            blob_full = np.asarray(Image.fromarray(blob.astype(np.float32), "F").resize((width, height)))
+            image = mix(image, np.broadcast_to(colour, image.shape), blob_full * 0.85)
+    elif kind == "bokeh":
+        image = mix(np.broadcast_to(wall, (height, width, 3)), np.broadcast_to(floor, (height, width, 3)), ys)
+        image = image * (0.85 + 0.3 * noise((height, width), 3, rng, 2)[..., None])
+        image = _bokeh_discs(image, accents, rng, count=28, radius=(0.04, 0.12), strength=0.45)
+    else:  # wall_floor and window_room: a wall meets a floor at the horizon
+        shade = 1.0 - 0.06 * noise((height, width), 4, rng, 2)
+        image = np.broadcast_to(wall, (height, width, 3)) * shade[..., None]
+        below = ys > horizon
+        image = np.where(below[..., None], np.broadcast_to(floor, (height, width, 3)), image)
+        # The crease where wall meets floor catches a little shadow.
+        crease = np.exp(-(((ys - horizon) / 0.012) ** 2)) * 0.25
+        image = image * (1 - crease[..., None])
+        if kind == "window_room":
+            image = image * 0.62  # a shadowy room: the window light carries the scene
+            image = _window_light(image, scene, ys, xs, rng)
+    return np.clip(image.astype(np.float32), 0.0, 1.0)
+
+
+def _window_light(image: Array, scene: Scene, ys: Array, xs: Array, rng: np.random.Generator) -> Array:
+    """Sunlight through a four-pane window, falling across the wall and floor as slanted bright panes."""
+    dx, _ = LIGHT_VECTORS.get(scene.light_direction, (-0.7, -0.7))
+    slant = 0.45 if dx <= 0 else -0.45
+    u = xs + slant * ys  # slanted coordinates: the light comes in at an angle
+    start = rng.uniform(0.15, 0.45)
+    panes = np.zeros_like(xs)
+    for column in range(2):
+        left = start + column * 0.16
+        panes += smoothstep(left, left + 0.01, u) * (1 - smoothstep(left + 0.14, left + 0.15, u))
+    rows = smoothstep(0.08, 0.1, ys) * (1 - smoothstep(0.5, 0.52, ys)) + smoothstep(0.56, 0.58, ys) * (
+        1 - smoothstep(0.95, 0.97, ys)
+    )
+    light = blur(np.clip(panes * rows, 0, 1).astype(np.float32), 2 + 10 * scene.light_softness)
+    warm = np.array([1.0, 0.93, 0.8], dtype=np.float32)
+    return image + light[..., None] * warm * (0.55 + 0.4 * scene.light_intensity)
+
+
+def _bokeh_discs(
+    image: Array,
+    colours: list[Array],
+    rng: np.random.Generator,
+    count: int,
+    radius: tuple[float, float],
+    strength: float,
+) -> Array:
+    height, width = image.shape[:2]
+    small_h, small_w = height // 4, width // 4
+    layer = np.zeros((small_h, small_w, 3), dtype=np.float32)
+    cover = np.zeros((small_h, small_w), dtype=np.float32)
+    ys, xs = np.mgrid[0:small_h, 0:small_w].astype(np.float32)
+    for _ in range(count):
+        cx, cy = rng.uniform(0, small_w), rng.uniform(0, small_h * 0.75)
+        r = rng.uniform(*radius) * small_h
+        disc = np.clip((r - np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)) / (0.35 * r), 0, 1) * rng.uniform(
+            0.3, 1.0
+        )
+        colour = colours[int(rng.integers(len(colours)))]
+        layer = layer * (1 - disc[..., None]) + colour * disc[..., None]
+        cover = np.maximum(cover, disc)
+    big = np.asarray(Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8)).resize((width, height)))
+    alpha = np.asarray(Image.fromarray(cover, "F").resize((width, height)))
+    softened = blur(big.astype(np.float32) / 255.0, 3)
+    return mix(image, softened, np.clip(alpha, 0, 1) * strength)
+
+
+# --- floor surfaces ------------------------------------------------------------------------------------
+def surface(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
+    """Paint the floor below the horizon with the scene's material, in perspective."""
+    kind = scene.surface
+    if kind == "seamless":
+        return image
+    height, width = image.shape[:2]
+    top = int(height * scene.floor_line)
+    rows = height - top
+    if rows <= 0:
+        return image
+    base = palette[1]
+    accent = palette[2] if len(palette) > 2 else base * 0.7
+    # Perspective: texture rows bunch up towards the horizon.
+    depth = np.linspace(0.0, 1.0, rows, dtype=np.float32)[:, None]
+    v = 1.0 / (depth + 0.25)
+    u = (np.linspace(-1, 1, width, dtype=np.float32)[None, :] * v) * 0.5 + 0.5
+    detail = noise((rows, width), 16, rng, 3)
+    if kind == "marble":
+        veins = np.abs(np.sin((u * 7 + v * 2.5 + detail * 5.0) * np.pi)) ** 10
+        floor = mix(
+            np.broadcast_to(base, (rows, width, 3)), np.broadcast_to(accent, (rows, width, 3)), veins * 0.55
+        )
+    elif kind == "wood":
+        grain = 0.5 + 0.5 * np.sin((v * 14 + detail * 3.0) * np.pi)
+        planks = (np.floor(u * 6) % 2) * 0.05
+        floor = base * (0.82 + 0.18 * grain[..., None] - planks[..., None])
+    elif kind in ("concrete", "stone"):
+        speckle = noise((rows, width), 90, rng, 1)
+        floor = base * (0.85 + 0.2 * detail[..., None] + 0.06 * (speckle[..., None] - 0.5))
+    elif kind == "linen":
+        weave = 0.5 + 0.25 * (
+            np.sin(np.arange(width) * 1.7)[None, :] + np.sin(np.arange(rows) * 1.9)[:, None]
+        )
+        floor = base * (0.93 + 0.07 * weave[..., None] + 0.05 * (detail[..., None] - 0.5))
+    elif kind == "terrazzo":
+        floor = np.broadcast_to(base, (rows, width, 3)).copy() * (0.97 + 0.03 * detail[..., None])
+        chips = noise((rows, width), 120, rng, 1)
+        for threshold, colour in ((0.82, accent), (0.18, palette[0] * 0.8)):
+            mask = (chips > threshold) if threshold > 0.5 else (chips < threshold)
+            floor[mask] = colour
+    elif kind == "water":
+        ripples = 0.5 + 0.5 * np.sin((v * 18 + detail * 4.0) * np.pi)
+        floor = base * (0.8 + 0.3 * ripples[..., None])
+    elif kind == "sand":
+        dunes = 0.5 + 0.5 * np.sin((v * 3 + detail * 1.5) * np.pi)
+        floor = base * (
+            0.9 + 0.1 * dunes[..., None] + 0.08 * (noise((rows, width), 200, rng, 1)[..., None] - 0.5)
+        )
+    elif kind in ("glossy", "glass"):
+        sheen = np.exp(-(((depth - 0.15) / 0.25) ** 2))
+        floor = base * (0.9 + 0.25 * sheen[..., None])
+    else:  # matte
+        floor = base * (0.95 + 0.08 * detail[..., None])
+    out = image.copy()
+    # Blend the first rows so the floor starts softly at the horizon (out of focus, like a real lens).
+    fade = smoothstep(0.0, 0.06, depth)[..., None]
+    out[top:] = mix(image[top:], floor.astype(np.float32), fade)
+    return np.clip(out, 0.0, 1.0)
+
+
+# --- texture overlays --------------------------------------------------------------------------------
+def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
+    kind = scene.texture
+    height, width = image.shape[:2]
+    if kind == "none":
+        return image
+    if kind == "paper_grain":
+        return np.clip(image * (0.97 + 0.06 * noise((height, width), 300, rng, 1)[..., None]), 0, 1)
+    if kind in ("leaves_bokeh", "foliage"):
+        greens = [
+            np.array(c, dtype=np.float32) for c in ((0.18, 0.35, 0.15), (0.3, 0.5, 0.22), (0.12, 0.25, 0.1))
+        ]
+        return _bokeh_discs(
+            image, greens, rng, count=22, radius=(0.08, 0.2), strength=0.55 if kind == "foliage" else 0.4
+        )
+    if kind == "light_bokeh":
+        lights = [
+            np.array(c, dtype=np.float32) for c in ((1.0, 0.92, 0.7), (1.0, 0.8, 0.55), (1.0, 1.0, 0.95))
+        ]
+        return _bokeh_discs(image, lights, rng, count=30, radius=(0.02, 0.06), strength=0.6)
+    if kind == "snow":
+        flakes = (noise((height, width), 220, rng, 1) > 0.86).astype(np.float32)
+        return np.clip(image + blur(flakes, 1.2)[..., None] * 0.7, 0, 1)
+    if kind == "confetti":
+        colours = [*palette[2:], np.array([1.0, 0.84, 0.3]), np.array([0.95, 0.45, 0.6])]
+        out = image.copy()
+        for _ in range(90):
+            x, y = int(rng.integers(0, width)), int(rng.integers(0, int(height * 0.8)))
+            w, h = int(rng.integers(4, 12)), int(rng.integers(3, 8))
+            out[y : y + h, x : x + w] = colours[int(rng.integers(len(colours)))]
+        return blur(out, 0.8)
+    if kind == "window_shadows":
+        ys, xs = _coords(height, width)
+        bars = (np.sin((xs * 0.8 + ys * 0.5) * 18 * np.pi) > 0.7).astype(np.float32)
+        return image * (1 - 0.22 * blur(bars, 6)[..., None])
+    return image
+
+
+# --- light and lens ----------------------------------------------------------------------------------
+def lighting(scene: Scene, image: Array) -> Array:
+    height, width = image.shape[:2]
+    ys, xs = _coords(height, width)
+    dx, dy = LIGHT_VECTORS.get(scene.light_direction, (0.0, -1.0))
+    # Brighter towards the light; softer light spreads more evenly.
+    falloff = 1.0 + scene.light_intensity * 0.22 * ((xs - 0.5) * dx * 2 + (ys - 0.5) * dy * 2) * (
+        1.2 - scene.light_softness
+    )
+    # A soft pool of light behind where the product stands, as a studio key light makes.
+    pool = (
+        np.exp(-(((xs - 0.5) / 0.35) ** 2 + ((ys - scene.floor_line) / 0.45) ** 2))
+        * 0.08
+        * scene.light_intensity
+    )
+    return np.clip(image * (falloff + pool)[..., None], 0, 1)
+
+
+def lens(scene: Scene, image: Array, rng: np.random.Generator) -> Array:
+    height, width = image.shape[:2]
+    ys, xs = _coords(height, width)
+    radius = ((xs - 0.5) / 0.75) ** 2 + ((ys - 0.5) / 0.9) ** 2
+    image = image * (1 - scene.vignette * 0.55 * smoothstep(0.25, 1.2, radius))[..., None]
+    if scene.grain > 0:
+        image = image + (rng.standard_normal((height, width, 1), dtype=np.float32) * scene.grain * 0.35)
+    return np.clip(image, 0, 1)
+
+
+def render_background(scene: Scene, palette: list[str], size: tuple[int, int], seed: int) -> Array:
+    """The scene without the product (float RGB in [0, 1]); the product goes on in compose.py."""
+    rng = np.random.default_rng(seed)
+    colours = [rgb(c) for c in palette]
+    image = backdrop(scene, colours, size, rng)
+    image = surface(scene, colours, image, rng)
+    image = texture(scene, colours, image, rng)
+    # Vignette and grain belong to the scene: the product is composited afterwards, its pixels untouched.
+    return lens(scene, lighting(scene, image), rng)
