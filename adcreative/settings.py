@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from adcreative.env import (
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
@@ -142,6 +143,8 @@ MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=64 * 64)
 RECOMMENDATION_WAIT_SECONDS = env_float("RECOMMENDATION_WAIT_SECONDS", 60.0, minimum=0.0)
 REMBG_MODEL = env_str("REMBG_MODEL", "u2netp")
 U2NET_HOME = env_str("U2NET_HOME", str(BASE_DIR / "models"))
+# The engine that renders creatives: studio (procedural, any CPU). The diffusion engine is not built yet.
+GENERATION_ENGINE = env_choice("GENERATION_ENGINE", "studio", ("studio",))
 # A transformers image-to-text model (local path or HF cache id) that writes product descriptions.
 CAPTION_MODEL = env_str("CAPTION_MODEL", "")
 

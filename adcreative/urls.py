@@ -9,6 +9,12 @@ from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from adcreative.catalog.views import PresetKeysView, preview_image
+from adcreative.generation.process_views import (
+    AdCreativeView,
+    CancelView,
+    CheckApplicationAllProgressesView,
+    CheckUserProgressView,
+)
 from adcreative.generation.views import AssetView, RecommendationDetailView, RecommendationsView
 from adcreative.ops.views import healthz, metrics_view, readyz
 from adcreative.tenancy.credit_views import CreditsView
@@ -42,6 +48,14 @@ urlpatterns = [
         "recommendation-detail",
     ),
     api("Image/Assets/<str:asset_id>", AssetView.as_view(), "asset"),
+    api("Image/ProductGeneration/AdCreative", AdCreativeView.as_view(), "ad-creative"),
+    api("Image/ProductGeneration/CheckUserProgress", CheckUserProgressView.as_view(), "check-user-progress"),
+    api(
+        "Image/ProductGeneration/CheckApplicationAllProgresses",
+        CheckApplicationAllProgressesView.as_view(),
+        "check-application-all-progresses",
+    ),
+    api("Image/ProductGeneration/Cancel", CancelView.as_view(), "cancel"),
     re_path(
         r"^assets/ai-product-preset/(?P<preset_id>[a-z0-9_]+)\.webp$",
         preview_image,

@@ -88,3 +88,52 @@ def warm_up() -> dict[str, float]:
         load()
         loaded[name] = round(time.perf_counter() - started, 3)
     return loaded
+
+
+@gpu_task(name="gpu.render", bind=True, max_retries=MAX_RETRIES)
+def render(self: Task, task_id: str) -> None:  # type: ignore[type-arg]
+    """Render one creative of a process with the studio engine and store it."""
+    from PIL import Image
+
+    from adcreative.generation import processes
+    from adcreative.generation.models import Task as RenderTask
+    from workers.render.job import RenderJob, run_render
+
+    task = processes.claim(task_id)
+    if task is None:
+        return  # finished, cancelled, or held by a live worker
+    process = task.process
+    job = RenderJob(
+        preset_id=task.preset_id,
+        custom_prompt=str(task.prompt.get("prompt") or ""),
+        disable_safe_margin=process.disable_safe_margin,
+        use_same_style=process.use_same_style,
+        seed=task.seed,
+    )
+    try:
+        with process.cutout.file.open("rb") as handle:
+            cutout = Image.open(handle)
+            cutout.load()
+        if not processes.advance(task, RenderTask.State.RENDERING, 10):
+            return  # cancelled while it waited
+        result = run_render(
+            job,
+            cutout.convert("RGBA"),
+            presets.load_catalog(),
+            lambda percent: processes.advance(task, RenderTask.State.RENDERING, percent),
+        )
+        if not processes.advance(task, RenderTask.State.FINALIZING, 90):
+            return
+        processes.complete(task, result.png, result.thumbnail_jpeg, result.timings)
+    except SoftTimeLimitExceeded:
+        processes.fail(task_id, "timeout", "Rendering took too long. Please try again.")
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            log.exception("task %s failed after %d tries", task_id, MAX_RETRIES + 1)
+            processes.fail(task_id, "unavailable", "The creative could not be rendered right now.")
+            return
+        processes.release(task_id)  # back to Queued, so the retry can claim it
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    except Exception:
+        log.exception("task %s failed", task_id)
+        processes.fail(task_id, "render_failed", "The creative could not be rendered.")

@@ -1,0 +1,216 @@
+"""The one writer of Process and Task state: renderState, progress, results.
+
+Every move is a conditional update: a task only moves forward, a finished task never changes, and a
+redelivered message finds nothing to do unless the worker that held it died mid-render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from adcreative.generation.models import Asset, Process, Task
+from adcreative.tenancy.models import Application
+
+State = Task.State
+
+
+@dataclass(frozen=True)
+class PromptSpec:
+    prompt: dict[str, Any]  # as the client sent it
+    preset_id: str
+    prompt_text: str
+    negative_prompt: str
+
+
+@dataclass(frozen=True)
+class ProcessRequest:
+    user_id: uuid.UUID | None
+    cutout: Asset
+    product_name: str
+    product_description: str
+    prompts: list[PromptSpec]
+    disable_safe_margin: bool
+    use_same_style: bool
+    seed: int | None
+    idempotency_key: str
+
+    def fingerprint(self) -> str:
+        body = {
+            "user": str(self.user_id), "cutout": str(self.cutout.id), "name": self.product_name,
+            "description": self.product_description, "prompts": [p.prompt for p in self.prompts],
+            "wide": not self.disable_safe_margin, "style": self.use_same_style, "seed": self.seed,
+        }  # fmt: skip
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def create(application: Application, request: ProcessRequest) -> tuple[Process, bool]:
+    """A process with one queued task per prompt, enqueued after commit; (process, created).
+
+    With an Idempotency-Key, the same key and body give back the first process and render nothing new.
+    """
+    from adcreative.generation.tasks import render
+
+    if request.idempotency_key:
+        earlier = Process.objects.filter(
+            application=application, idempotency_key=request.idempotency_key
+        ).first()
+        if earlier is not None:
+            return _same_request(earlier, request), False
+    width, height = (1200, 628) if request.disable_safe_margin else (1674, 628)
+    base_seed = request.seed if request.seed is not None else int.from_bytes(uuid.uuid4().bytes[:4], "big")
+    try:
+        with transaction.atomic():
+            process = Process.objects.create(
+                application=application, user_id=request.user_id, cutout=request.cutout,
+                product_name=request.product_name, product_description=request.product_description,
+                disable_safe_margin=request.disable_safe_margin, use_same_style=request.use_same_style,
+                idempotency_key=request.idempotency_key, request_hash=request.fingerprint(),
+            )  # fmt: skip
+            tasks = Task.objects.bulk_create(
+                Task(
+                    process=process,
+                    order=order,
+                    render_state=State.QUEUED,
+                    prompt=spec.prompt,
+                    preset_id=spec.preset_id,
+                    prompt_text=spec.prompt_text,
+                    negative_prompt=spec.negative_prompt,
+                    seed=base_seed + order,
+                    width=width,
+                    height=height,
+                    engine=settings.GENERATION_ENGINE,
+                )
+                for order, spec in enumerate(request.prompts)
+            )
+            for task in tasks:
+                transaction.on_commit(partial(render.delay, str(task.id)))
+    except IntegrityError:  # a concurrent request with the same Idempotency-Key won
+        earlier = Process.objects.get(application=application, idempotency_key=request.idempotency_key)
+        return _same_request(earlier, request), False
+    return process, True
+
+
+def _same_request(earlier: Process, request: ProcessRequest) -> Process:
+    from adcreative.api.exceptions import ConflictError
+
+    if earlier.request_hash != request.fingerprint():
+        raise ConflictError(
+            "This Idempotency-Key was already used with a different request.",
+            key="business: ProductGeneration/AdCreative",
+        )
+    return earlier
+
+
+def claim(task_id: str) -> Task | None:
+    """Take a queued task (or one whose worker died past the time limit); None if there is nothing to do."""
+    stale = timezone.now() - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT)
+    claimable = Q(render_state=State.QUEUED) | Q(
+        render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING), started_at__lt=stale
+    )
+    moved = Task.objects.filter(claimable, id=task_id).update(
+        render_state=State.PREPARING, progress=5, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not moved:
+        return None
+    return Task.objects.select_related("process", "process__cutout", "process__application").get(id=task_id)
+
+
+def release(task_id: str) -> None:
+    """Hand a running task back to the queue (before a retry): it keeps its progress, never goes back."""
+    Task.objects.filter(
+        id=task_id, render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING)
+    ).update(render_state=State.QUEUED)
+
+
+def advance(task: Task, state: int, progress: int) -> bool:
+    """Move a running task forward (never back); False if it was cancelled or finished meanwhile."""
+    moved = (
+        Task.objects.filter(id=task.id, render_state__lte=state)
+        .exclude(render_state__in=Task.FINISHED)
+        .update(render_state=state, progress=max(task.progress, progress))
+    )
+    task.render_state, task.progress = state, max(task.progress, progress)
+    return bool(moved)
+
+
+def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, float]) -> bool:
+    """Store the full-size PNG and the JPEG thumbnail and mark the task Completed, or store nothing."""
+    names: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = (
+                Task.objects.select_for_update().filter(id=task.id, render_state=State.FINALIZING).first()
+            )
+            if locked is None:
+                return False
+            locked.process = task.process
+            locked.result.save("result.png", ContentFile(png), save=False)
+            names.append(locked.result.name or "")
+            locked.thumbnail.save("thumbnail.jpg", ContentFile(thumbnail_jpeg), save=False)
+            names.append(locked.thumbnail.name or "")
+            locked.render_state, locked.progress = State.COMPLETED, 100
+            locked.timings, locked.finished_at = timings, timezone.now()
+            locked.save(
+                update_fields=["result", "thumbnail", "render_state", "progress", "timings", "finished_at"]
+            )
+    except BaseException:
+        for name in names:
+            task.result.storage.delete(name)
+        raise
+    return True
+
+
+def fail(task_id: str, code: str, message: str) -> bool:
+    return bool(
+        Task.objects.filter(id=task_id)
+        .exclude(render_state__in=Task.FINISHED)
+        .update(
+            render_state=State.FAILED,
+            progress=100,
+            error_code=code,
+            error_message=message,
+            finished_at=timezone.now(),
+        )
+    )
+
+
+def cancel(process: Process) -> int:
+    """Cancel every task of the process not yet finished; returns how many were cancelled."""
+    return (
+        Task.objects.filter(process=process)
+        .exclude(render_state__in=Task.FINISHED)
+        .update(render_state=State.CANCELLED, progress=100, finished_at=timezone.now())
+    )
+
+
+def process_progress(tasks: list[Task]) -> int:
+    """Mean task progress, a Failed or Cancelled task counting as 100."""
+    if not tasks:
+        return 0
+    values = [100 if t.render_state in (State.FAILED, State.CANCELLED) else t.progress for t in tasks]
+    return round(sum(values) / len(values))
+
+
+def process_status(tasks: list[Task]) -> str:
+    states = {t.render_state for t in tasks}
+    if not states or states - set(Task.FINISHED):
+        return "Processing"
+    if states == {State.COMPLETED}:
+        return "Completed"
+    if states == {State.CANCELLED}:
+        return "Cancelled"
+    if State.COMPLETED in states:
+        return "CompletedWithErrors"
+    return "Failed" if State.FAILED in states else "Cancelled"

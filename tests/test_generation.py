@@ -1,0 +1,213 @@
+"""AdCreative → tasks on the gpu queue → CheckUserProgress, Cancel and idempotency, end to end."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from adcreative.generation import processes
+from adcreative.generation.models import Asset, Process, Task
+from tests.conftest import Tenant, make_tenant
+from tests.drawing import bottle_photo, encode
+
+BASE = "/api/v1/Image/ProductGeneration"
+PROMPTS: list[dict[str, Any]] = [
+    {"preset": "white_background", "tag": "preset"},
+    {"preset": "natural_beige_background", "tag": "preset"},
+    {"preset": "gray_shadowy_room_sunlight_streaming_studio", "tag": "preset"},
+    {"preset": "mid_century_modern_office", "tag": "preset"},
+    {
+        "tag": "custom",
+        "prompt": "on a sage green linen tablecloth with soft morning light",
+        "nativeLanguagePrompt": None,
+    },
+    {"tag": "custom", "prompt": "on wet black stone with dramatic light", "nativeLanguagePrompt": None},
+]
+
+
+def cutout_asset(tenant: Tenant) -> Asset:
+    """A cut-out asset as Recommendations stores one (RGBA PNG of the product)."""
+    from adcreative.generation.assets import atomic_with_files, png_bytes
+    from tests.test_studio import drawn_cutout
+
+    image = drawn_cutout()
+    with atomic_with_files() as files:
+        return files.store(tenant.application, Asset.Kind.CUTOUT, png_bytes(image), "image/png", image.size)
+
+
+def ad_creative(client: Client, tenant: Tenant, asset_id: str, prompts: list[dict[str, Any]], **extra: str):
+    form = {
+        "applicationId": tenant.id, "userId": "", "renderKind": "4", "productImageAssetId": asset_id,
+        "PromptObjectsString": json.dumps(prompts), "productName": "red bottle",
+        "productDescription": "A red glass bottle.", "DisableSafeMargin": "false", "UseSameStyleReferenceImage": "",
+        **extra,
+    }  # fmt: skip
+    headers = {k: v for k, v in extra.items() if k == "Idempotency-Key"}
+    form.pop("Idempotency-Key", None)
+    return client.post(f"{BASE}/AdCreative", form, headers={**tenant.key_headers(), **headers})
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_it_renders_four_presets_and_two_custom_prompts(
+    client: Client, celery_worker: subprocess.Popen[bytes]
+) -> None:
+    tenant = make_tenant()
+    asset = cutout_asset(tenant)
+    response = ad_creative(client, tenant, str(asset.id), PROMPTS)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert list(body) == ["imageProductGeneratorProcessId", "applicationId", "userId", "progress", "tasks"]
+    assert [t["renderState"] for t in body["tasks"]] == [1] * 6 and body["progress"] == 0
+    assert body["tasks"][0]["prompt"] == {"tag": "preset", "preset": "white_background"}
+
+    seen: list[int] = []
+    deadline = time.monotonic() + 120
+    while True:
+        progress = client.get(
+            f"{BASE}/CheckUserProgress",
+            {
+                "applicationId": tenant.id,
+                "imageProductGeneratorProcessId": body["imageProductGeneratorProcessId"],
+            },
+            headers=tenant.key_headers(),
+        ).json()
+        process = progress["processes"][0]
+        seen.append(process["progress"])
+        if process["progress"] == 100 or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert seen == sorted(seen), "progress never goes backwards"
+    assert process["status"] == "Completed"
+    assert [t["renderState"] for t in process["tasks"]] == [5] * 6
+    for task in process["tasks"]:
+        assert (task["width"], task["height"]) == (1674, 628)
+        assert task["renderStateName"] == "Completed" and task["error"] is None
+        assert task["downloadUrl"].startswith(
+            f"/api/v1/Image/ProductGeneration/Download?applicationId={tenant.id}"
+        )
+        stored = Task.objects.get(id=task["taskId"])
+        with stored.result.open("rb") as handle:
+            assert Image.open(io.BytesIO(handle.read())).size == (1674, 628)
+        with stored.thumbnail.open("rb") as handle:
+            assert max(Image.open(io.BytesIO(handle.read())).size) == 600
+    assert process["tasks"][4]["prompt"]["promptText"].startswith("red bottle, on a sage green linen")
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_it_renders_the_ad_size_without_safe_margins(
+    client: Client, celery_worker: subprocess.Popen[bytes]
+) -> None:
+    tenant = make_tenant()
+    body = ad_creative(
+        client, tenant, str(cutout_asset(tenant).id), PROMPTS[:1], DisableSafeMargin="true"
+    ).json()
+    task_id = body["tasks"][0]["taskId"]
+    deadline = time.monotonic() + 60
+    while Task.objects.get(id=task_id).render_state != Task.State.COMPLETED and time.monotonic() < deadline:
+        time.sleep(0.3)
+    task = Task.objects.get(id=task_id)
+    with task.result.open("rb") as handle:
+        assert Image.open(io.BytesIO(handle.read())).size == (1200, 628)
+
+
+def test_it_returns_the_same_process_for_a_repeated_idempotency_key(
+    client: Client, tenant: Tenant, django_capture_on_commit_callbacks
+) -> None:
+    asset = cutout_asset(tenant)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = ad_creative(client, tenant, str(asset.id), PROMPTS[:2], **{"Idempotency-Key": "k-1"}).json()
+        again = ad_creative(client, tenant, str(asset.id), PROMPTS[:2], **{"Idempotency-Key": "k-1"}).json()
+    assert first["imageProductGeneratorProcessId"] == again["imageProductGeneratorProcessId"]
+    assert len(queued) == 2 and Process.objects.count() == 1  # no second render
+    other = ad_creative(client, tenant, str(asset.id), PROMPTS[:3], **{"Idempotency-Key": "k-1"})
+    assert other.status_code == 409
+
+
+def test_it_cancels_tasks_not_yet_completed(client: Client, tenant: Tenant) -> None:
+    body = ad_creative(client, tenant, str(cutout_asset(tenant).id), PROMPTS[:3]).json()
+    Task.objects.filter(id=body["tasks"][0]["taskId"]).update(render_state=Task.State.COMPLETED, progress=100)
+    form = {
+        "applicationId": tenant.id,
+        "imageProductGeneratorProcessId": body["imageProductGeneratorProcessId"],
+    }
+    cancelled = client.post(f"{BASE}/Cancel", form, headers=tenant.key_headers()).json()
+    assert [t["renderState"] for t in cancelled["tasks"]] == [5, 7, 7]
+    assert cancelled["status"] == "CompletedWithErrors" and cancelled["progress"] == 100
+    # A task that was cancelled is never claimed by a worker afterwards.
+    assert processes.claim(body["tasks"][1]["taskId"]) is None
+
+
+def test_it_claims_a_task_once(tenant: Tenant, client: Client) -> None:
+    body = ad_creative(client, tenant, str(cutout_asset(tenant).id), PROMPTS[:1]).json()
+    task_id = body["tasks"][0]["taskId"]
+    assert processes.claim(task_id) is not None
+    assert processes.claim(task_id) is None  # a redelivered message while the first worker still renders
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"PromptObjectsString": "not json"},
+            "PromptObjectsString",
+            "The value is not a valid JSON array of prompt objects.",
+        ),
+        ({"PromptObjectsString": "[]"}, "PromptObjectsString", "Give between 1 and 6 prompt objects."),
+        (
+            {"PromptObjectsString": json.dumps(PROMPTS + PROMPTS[:1])},
+            "PromptObjectsString",
+            "Give between 1 and 6 prompt objects.",
+        ),
+        (
+            {"PromptObjectsString": json.dumps([{"tag": "preset", "preset": "no_such"}])},
+            "PromptObjectsString",
+            "Item 0: the preset 'no_such' does not exist (see PresetKeys).",
+        ),
+        (
+            {"PromptObjectsString": json.dumps([{"tag": "custom", "prompt": "x" * 1001}])},
+            "PromptObjectsString",
+            "Item 0: a custom prompt needs a 'prompt' of 1 to 1000 characters.",
+        ),
+        ({"DisableSafeMargin": "maybe"}, "DisableSafeMargin", "The value 'maybe' is not valid."),
+        ({"productImageAssetId": "abc"}, "productImageAssetId", "The value 'abc' is not valid."),
+        ({"renderKind": "7"}, "renderKind", None),
+    ],
+)
+def test_it_names_each_bad_field(
+    client: Client, tenant: Tenant, change: dict[str, str], field: str, message: str | None
+) -> None:
+    asset = cutout_asset(tenant)
+    response = ad_creative(client, tenant, str(asset.id), PROMPTS[:1], **change)
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert field in errors
+    if message:
+        assert errors[field] == [message]
+    assert not Process.objects.exists() and not Task.objects.exists()
+
+
+def test_it_hides_another_applications_asset(client: Client, tenant: Tenant, other_tenant: Tenant) -> None:
+    response = ad_creative(client, tenant, str(cutout_asset(other_tenant).id), PROMPTS[:1])
+    assert response.status_code == 404
+    assert list(response.json()["errors"]) == ["business: ProductGeneration/AdCreative"]
+    assert not Process.objects.exists()
+
+
+def test_it_refuses_an_uploaded_original_as_the_product_image(client: Client, tenant: Tenant) -> None:
+    from adcreative.generation.assets import atomic_with_files
+
+    with atomic_with_files() as files:
+        original = files.store(
+            tenant.application, Asset.Kind.ORIGINAL, encode(bottle_photo(), "JPEG"), "image/jpeg", (640, 800)
+        )
+    response = ad_creative(client, tenant, str(original.id), PROMPTS[:1])
+    assert response.status_code == 400 and "productImageAssetId" in response.json()["errors"]
