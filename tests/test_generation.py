@@ -16,6 +16,7 @@ from adcreative.generation import processes
 from adcreative.generation.models import Asset, Process, Task
 from tests.conftest import Tenant, make_tenant
 from tests.drawing import bottle_photo, encode
+from workers.imaging import encode_png
 
 BASE = "/api/v1/Image/ProductGeneration"
 PROMPTS: list[dict[str, Any]] = [
@@ -34,12 +35,12 @@ PROMPTS: list[dict[str, Any]] = [
 
 def cutout_asset(tenant: Tenant) -> Asset:
     """A cut-out asset as Recommendations stores one (RGBA PNG of the product)."""
-    from adcreative.generation.assets import atomic_with_files, png_bytes
+    from adcreative.generation.assets import atomic_with_files
     from tests.test_studio import drawn_cutout
 
     image = drawn_cutout()
     with atomic_with_files() as files:
-        return files.store(tenant.application, Asset.Kind.CUTOUT, png_bytes(image), "image/png", image.size)
+        return files.store(tenant.application, Asset.Kind.CUTOUT, encode_png(image), "image/png", image.size)
 
 
 def ad_creative(client: Client, tenant: Tenant, asset_id: str, prompts: list[dict[str, Any]], **extra: str):

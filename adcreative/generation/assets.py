@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image
 
 from adcreative.generation.models import Asset
 from adcreative.tenancy.models import Application
@@ -52,9 +50,3 @@ def atomic_with_files() -> Iterator[FileTransaction]:
         for name in files.names:
             default_storage.delete(name)
         raise
-
-
-def png_bytes(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=6)
-    return buffer.getvalue()

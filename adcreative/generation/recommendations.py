@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from adcreative.generation.assets import atomic_with_files, png_bytes
+from adcreative.generation.assets import atomic_with_files
 from adcreative.generation.models import Asset, Recommendation
 from adcreative.tenancy.models import Application
-from workers.imaging import UploadInfo
+from workers.imaging import UploadInfo, encode_png
 
 if TYPE_CHECKING:
     from workers.recommend import Outcome
@@ -61,7 +61,7 @@ def complete(recommendation: Recommendation, outcome: Outcome) -> bool:
         if locked.first() is None:
             return False
         asset = files.store(
-            recommendation.application, Asset.Kind.CUTOUT, png_bytes(cutout), "image/png", cutout.size,
+            recommendation.application, Asset.Kind.CUTOUT, encode_png(cutout), "image/png", cutout.size,
             recommendation.user_id,
         )  # fmt: skip
         Recommendation.objects.filter(id=recommendation.id).update(

@@ -11,6 +11,7 @@ from PIL import Image
 
 from presets import Preset
 from workers.colour import dominant_colours
+from workers.imaging import encode_png
 from workers.render.compose import render_creative
 from workers.render.scenes import blend_with_product, palette_for, preset_for_prompt
 
@@ -32,12 +33,6 @@ class RenderResult:
     thumbnail_jpeg: bytes
     size: tuple[int, int]
     timings: dict[str, float]
-
-
-def encode_png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=6)
-    return buffer.getvalue()
 
 
 def encode_thumbnail(image: Image.Image) -> bytes:
