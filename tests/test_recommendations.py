@@ -38,8 +38,6 @@ def stored_files() -> list[Path]:
 
 
 # --- end to end through the worker ----------------------------------------------------------------
-pytestmark_e2e = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
