@@ -39,6 +39,7 @@ def stored_files() -> list[Path]:
 
 # --- end to end through the worker ----------------------------------------------------------------
 
+
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_it_recommends_for_an_uploaded_photo(client: Client, celery_worker: subprocess.Popen[bytes]) -> None:
