@@ -234,7 +234,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {"task": "ops.flush_expired_tokens", "schedule": 24 * 3600},
+    "reap-stuck-tasks": {"task": "generation.reap_stuck_tasks", "schedule": 60},
 }
+# A task still Queued this long (its message lost with a broker restart, say) is sent again.
+QUEUED_TASK_RESEND_SECONDS = env_int("QUEUED_TASK_RESEND_SECONDS", 600, minimum=30)
 
 # --- operations -------------------------------------------------------------------------------------
 # When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; else expose it only internally.

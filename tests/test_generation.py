@@ -6,9 +6,11 @@ import io
 import json
 import subprocess
 import time
+import uuid
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
@@ -212,3 +214,88 @@ def test_it_refuses_an_uploaded_original_as_the_product_image(client: Client, te
         )
     response = ad_creative(client, tenant, str(original.id), PROMPTS[:1])
     assert response.status_code == 400 and "productImageAssetId" in response.json()["errors"]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_the_seed_flow_from_token_to_creatives(
+    client: Client, celery_worker: subprocess.Popen[bytes]
+) -> None:
+    """Token → Recommendations → AdCreative with the recommended presets → poll until done."""
+    from tests.conftest import token_pair
+
+    tenant = make_tenant()
+    bearer = {"Authorization": f"Bearer {token_pair(client, tenant)['accessToken']}"}
+    photo = SimpleUploadedFile("bottle.jpg", encode(bottle_photo(), "JPEG"), content_type="image/jpeg")
+    recommended = client.post(f"{BASE}/Recommendations", {"productImage": photo}, headers=bearer).json()
+    prompts = [{"preset": p, "tag": "preset"} for p in recommended["recommendedPresetIds"][:4]]
+    prompts += [
+        {"tag": "custom", "prompt": p, "nativeLanguagePrompt": None}
+        for p in recommended["recommendedPrompts"][:2]
+    ]
+    form = {
+        "applicationId": tenant.id, "renderKind": "4", "productImageAssetId": recommended["backgroundRemovedImageAssetId"],
+        "PromptObjectsString": json.dumps(prompts), "productName": recommended["productInfo"]["productName"],
+        "productDescription": recommended["productInfo"]["productDescription"], "DisableSafeMargin": "false",
+    }  # fmt: skip
+    process_id = client.post(f"{BASE}/AdCreative", form, headers=bearer).json()[
+        "imageProductGeneratorProcessId"
+    ]
+    deadline = time.monotonic() + 120
+    while True:
+        body = client.get(
+            f"{BASE}/CheckUserProgress",
+            {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
+            headers=bearer,
+        ).json()["processes"][0]
+        if body["progress"] == 100 or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert body["status"] == "Completed" and [t["renderState"] for t in body["tasks"]] == [5] * 6
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_it_marks_a_task_failed_with_its_reason_when_rendering_fails(
+    client: Client, celery_worker: subprocess.Popen[bytes]
+) -> None:
+    from django.core.files.base import ContentFile
+
+    tenant = make_tenant()
+    asset = cutout_asset(tenant)
+    asset.file.save(asset.file.name.rsplit("/", 1)[-1], ContentFile(b"not a png any more"), save=True)
+    body = ad_creative(client, tenant, str(asset.id), PROMPTS[:1]).json()
+    task_id = body["tasks"][0]["taskId"]
+    deadline = time.monotonic() + 60
+    while Task.objects.get(id=task_id).render_state not in Task.FINISHED and time.monotonic() < deadline:
+        time.sleep(0.3)
+    task = Task.objects.get(id=task_id)
+    assert (task.render_state, task.error_code) == (Task.State.FAILED, "unreadable_asset")
+    assert task.error_message == "The product image asset could not be read." and not task.result
+    assert task.attempts == 1  # a broken file is not retried
+
+
+def test_it_resends_lost_tasks_and_fails_hopeless_ones(
+    client: Client, tenant: Tenant, django_capture_on_commit_callbacks, settings: Any
+) -> None:
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from adcreative.generation.tasks import reap_stuck_tasks
+
+    body = ad_creative(client, tenant, str(cutout_asset(tenant).id), PROMPTS[:3]).json()
+    lost, dead, hopeless = (t["taskId"] for t in body["tasks"])
+    long_ago = timezone.now() - timedelta(hours=2)
+    Task.objects.filter(id=lost).update(queued_at=long_ago)
+    Task.objects.filter(id=dead).update(render_state=Task.State.RENDERING, started_at=long_ago, attempts=1)
+    Task.objects.filter(id=hopeless).update(
+        render_state=Task.State.RENDERING, started_at=long_ago, attempts=3
+    )
+    with mock.patch("adcreative.generation.tasks.render.delay") as send:
+        assert reap_stuck_tasks() == {"resent": 2, "failed": 1}
+    assert sorted(call.args[0] for call in send.call_args_list) == sorted([lost, dead])
+    states = dict(Task.objects.values_list("id", "render_state"))
+    assert [states[uuid.UUID(t)] for t in (lost, dead, hopeless)] == [1, 1, 6]
+    assert reap_stuck_tasks() == {"resent": 0, "failed": 0}  # re-sent at most once per interval

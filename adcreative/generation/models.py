@@ -152,6 +152,7 @@ class Task(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     timings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now)  # last (re-)sent to the gpu queue
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -131,7 +131,14 @@ def release(task_id: str) -> None:
     """Hand a running task back to the queue (before a retry): it keeps its progress, never goes back."""
     Task.objects.filter(
         id=task_id, render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING)
-    ).update(render_state=State.QUEUED)
+    ).update(render_state=State.QUEUED, queued_at=timezone.now())
+
+
+def requeue(task_id: str) -> None:
+    """Mark a task as sent to the queue again now (the reaper re-sends at most once per interval)."""
+    Task.objects.filter(id=task_id).exclude(render_state__in=Task.FINISHED).update(
+        render_state=State.QUEUED, queued_at=timezone.now()
+    )
 
 
 def advance(task: Task, state: int, progress: int) -> bool:
@@ -214,3 +221,27 @@ def process_status(tasks: list[Task]) -> str:
     if State.COMPLETED in states:
         return "CompletedWithErrors"
     return "Failed" if State.FAILED in states else "Cancelled"
+
+
+MAX_ATTEMPTS = 3
+
+
+def stuck_tasks(now: Any = None) -> tuple[list[str], list[str]]:
+    """(to re-send, to fail): tasks queued too long, and running tasks whose worker is gone.
+
+    A task running past the hard time limit has lost its worker (the limit would have ended it);
+    it is handed back to the queue, or failed once it has had MAX_ATTEMPTS tries.
+    """
+    now = now or timezone.now()
+    running = (State.PREPARING, State.RENDERING, State.FINALIZING)
+    dead = now - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT + 60)
+    waiting = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
+    resend, failed = [], []
+    for task_id, state, attempts in Task.objects.filter(
+        Q(render_state=State.QUEUED, queued_at__lt=waiting) | Q(render_state__in=running, started_at__lt=dead)
+    ).values_list("id", "render_state", "attempts"):
+        if state in running and attempts >= MAX_ATTEMPTS:
+            failed.append(str(task_id))
+        else:
+            resend.append(str(task_id))
+    return resend, failed

@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError
@@ -93,7 +93,7 @@ def warm_up() -> dict[str, float]:
 @gpu_task(name="gpu.render", bind=True, max_retries=MAX_RETRIES)
 def render(self: Task, task_id: str) -> None:  # type: ignore[type-arg]
     """Render one creative of a process with the studio engine and store it."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     from adcreative.generation import processes
     from adcreative.generation.models import Task as RenderTask
@@ -125,6 +125,8 @@ def render(self: Task, task_id: str) -> None:  # type: ignore[type-arg]
         if not processes.advance(task, RenderTask.State.FINALIZING, 90):
             return
         processes.complete(task, result.png, result.thumbnail_jpeg, result.timings)
+    except UnidentifiedImageError:  # an OSError, but a broken file stays broken: no retry
+        processes.fail(task_id, "unreadable_asset", "The product image asset could not be read.")
     except SoftTimeLimitExceeded:
         processes.fail(task_id, "timeout", "Rendering took too long. Please try again.")
     except TRANSIENT as exc:
@@ -137,3 +139,20 @@ def render(self: Task, task_id: str) -> None:  # type: ignore[type-arg]
     except Exception:
         log.exception("task %s failed", task_id)
         processes.fail(task_id, "render_failed", "The creative could not be rendered.")
+
+
+@shared_task(name="generation.reap_stuck_tasks")
+def reap_stuck_tasks() -> dict[str, int]:
+    """Beat, every minute: re-send tasks whose message was lost or whose worker died; fail hopeless ones.
+
+    Re-sending is safe: a task is claimed by a conditional update, so a duplicate message does nothing.
+    """
+    from adcreative.generation import processes
+
+    resend, failed = processes.stuck_tasks()
+    for task_id in failed:
+        processes.fail(task_id, "stuck", "Rendering did not finish after several tries. Please try again.")
+    for task_id in resend:
+        processes.requeue(task_id)
+        render.delay(task_id)
+    return {"resent": len(resend), "failed": len(failed)}
