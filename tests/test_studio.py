@@ -70,3 +70,24 @@ def test_it_varies_the_scene_with_the_seed_and_repeats_it_for_the_same_seed() ->
     other = np.asarray(render_creative(cutout, scene, list(scene.palette), False, seed=2).image)
     assert np.array_equal(first, again)
     assert np.abs(first.astype(int) - other.astype(int)).mean() > 1
+
+
+def test_it_renders_and_serves_a_preview_for_every_preset(tmp_path, client, db, settings) -> None:
+    from django.core.management import call_command
+
+    settings.PRESET_PREVIEW_DIR = tmp_path
+    call_command("render_preset_previews", "--only", "white_background", "forest_leaves_bokeh", stdout=None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forest_leaves_bokeh.webp", "white_background.webp"]
+    response = client.get("/assets/ai-product-preset/white_background.webp")
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    image = Image.open(tmp_path / "white_background.webp")
+    assert image.format == "WEBP" and image.size == (600, 314)
+
+
+def test_it_ships_a_preview_for_every_preset_of_the_catalog() -> None:
+    from django.conf import settings
+
+    shipped = {p.stem for p in settings.PRESET_PREVIEW_DIR.glob("*.webp")}
+    assert shipped == set(presets.load_catalog()), (
+        "run manage.py render_preset_previews after editing the catalog"
+    )

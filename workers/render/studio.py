@@ -191,14 +191,16 @@ def surface(scene: Scene, palette: list[Array], image: Array, rng: np.random.Gen
     u = (np.linspace(-1, 1, width, dtype=np.float32)[None, :] * v) * 0.5 + 0.5
     detail = noise((rows, width), 16, rng, 3)
     if kind == "marble":
-        veins = np.abs(np.sin((u * 7 + v * 2.5 + detail * 5.0) * np.pi)) ** 10
-        floor = mix(
-            np.broadcast_to(base, (rows, width, 3)), np.broadcast_to(accent, (rows, width, 3)), veins * 0.55
-        )
+        # Ridged noise: veins are where a smooth field crosses its middle, so they wander and branch.
+        field = noise((rows, width), 5, rng, 4)
+        veins = 1.0 - smoothstep(0.0, 0.035, np.abs(field - 0.5))
+        cloudy = base * (0.96 + 0.06 * detail)[..., None]
+        floor = mix(cloudy, np.broadcast_to(accent, (rows, width, 3)), veins * 0.5)
     elif kind == "wood":
-        grain = 0.5 + 0.5 * np.sin((v * 14 + detail * 3.0) * np.pi)
-        planks = (np.floor(u * 6) % 2) * 0.05
-        floor = base * (0.82 + 0.18 * grain[..., None] - planks[..., None])
+        # Grain runs away from the viewer, along the planks; seams run between planks.
+        grain = 0.5 + 0.5 * np.sin((u * 46 + detail * 2.2) * np.pi)
+        seams = 1.0 - 0.35 * np.exp(-((((u * 7) % 1.0) / 0.02) ** 2))
+        floor = base * ((0.84 + 0.14 * grain) * seams)[..., None]
     elif kind in ("concrete", "stone"):
         speckle = noise((rows, width), 90, rng, 1)
         floor = base * (0.85 + 0.2 * detail[..., None] + 0.06 * (speckle[..., None] - 0.5))
