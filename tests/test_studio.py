@@ -91,3 +91,20 @@ def test_it_ships_a_preview_for_every_preset_of_the_catalog() -> None:
     assert shipped == set(presets.load_catalog()), (
         "run manage.py render_preset_previews after editing the catalog"
     )
+
+
+def test_it_reads_a_custom_prompt_into_the_scene() -> None:
+    from workers.render.scenes import palette_for, preset_for_prompt, scene_from_prompt
+
+    catalog = presets.load_catalog()
+    prompt = "on wet black stone with dramatic side light"
+    scene = scene_from_prompt(catalog["white_background"].scene, prompt)
+    assert (scene.surface, scene.light_direction) == ("stone", "left")
+    assert scene.light_softness == 0.25 and scene.vignette > catalog["white_background"].scene.vignette
+    kitchen = preset_for_prompt("on a white marble kitchen countertop, soft morning light", catalog)
+    assert "kitchen" in kitchen.categories
+    airy = scene_from_prompt(kitchen.scene, "on a white marble kitchen countertop, soft morning light")
+    assert (airy.surface, airy.backdrop, airy.light_softness) == ("marble", "wall_floor", 0.85)
+    assert palette_for(kitchen, "against a sage green wall")[0] == "#288c3c"  # "green" names the wall
+    creative = render_creative(drawn_cutout(), scene, palette_for(kitchen, prompt), False, seed=1)
+    assert creative.image.size == WIDE_SIZE

@@ -13,7 +13,7 @@ from presets import Preset
 from workers.colour import dominant_colours
 from workers.imaging import encode_png
 from workers.render.compose import render_creative
-from workers.render.scenes import blend_with_product, palette_for, preset_for_prompt
+from workers.render.scenes import blend_with_product, palette_for, preset_for_prompt, scene_from_prompt
 
 THUMBNAIL_SIDE = 600
 
@@ -49,11 +49,12 @@ def run_render(
     """Render one creative; `report(percent)` hears progress between the steps."""
     started = time.perf_counter()
     preset = catalog.get(job.preset_id) or preset_for_prompt(job.custom_prompt, catalog)
+    scene = scene_from_prompt(preset.scene, job.custom_prompt) if job.custom_prompt else preset.scene
     palette = palette_for(preset, job.custom_prompt or None)
     if job.use_same_style:
         palette = blend_with_product(palette, dominant_colours(cutout))
     report(20)
-    creative = render_creative(cutout, preset.scene, palette, job.disable_safe_margin, job.seed)
+    creative = render_creative(cutout, scene, palette, job.disable_safe_margin, job.seed)
     rendered = time.perf_counter()
     report(85)
     png, thumbnail = encode_png(creative.image), encode_thumbnail(creative.image)

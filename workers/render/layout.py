@@ -45,7 +45,7 @@ def place(product_size: tuple[int, int], canvas: tuple[int, int], floor_line: fl
     width, height = product_size
     canvas_width, canvas_height = canvas
     aspect = height / width
-    target_height = canvas_height * (0.68 if aspect > 1.4 else 0.58 if aspect > 0.8 else 0.46)
+    target_height = canvas_height * (0.74 if aspect > 1.4 else 0.66 if aspect > 0.8 else 0.52)
     scale = target_height / height
     max_width = AD_SIZE[0] * (1 - 2 * SIDE_MARGIN) * (0.62 if aspect < 0.8 else 0.5)
     scale = min(scale, max_width / width)
