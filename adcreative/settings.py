@@ -143,8 +143,18 @@ MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=64 * 64)
 RECOMMENDATION_WAIT_SECONDS = env_float("RECOMMENDATION_WAIT_SECONDS", 60.0, minimum=0.0)
 REMBG_MODEL = env_str("REMBG_MODEL", "u2netp")
 U2NET_HOME = env_str("U2NET_HOME", str(BASE_DIR / "models"))
-# The engine that renders creatives: studio (procedural, any CPU). The diffusion engine is not built yet.
-GENERATION_ENGINE = env_choice("GENERATION_ENGINE", "studio", ("studio",))
+# The engine that renders creatives: studio (procedural, any CPU) or diffusion (SD inpainting, GPU).
+GENERATION_ENGINE = env_choice("GENERATION_ENGINE", "studio", ("studio", "diffusion"))
+# A diffusers inpainting model: a local folder or a hub id already in the local HF cache (SD 1.5/2, SDXL).
+SD_INPAINT_MODEL = env_str("SD_INPAINT_MODEL", "")
+if GENERATION_ENGINE == "diffusion" and not SD_INPAINT_MODEL:
+    raise ImproperlyConfigured(
+        "GENERATION_ENGINE=diffusion needs SD_INPAINT_MODEL (a local path or cached hub id)."
+    )
+DIFFUSION_STEPS = env_int("DIFFUSION_STEPS", 30, minimum=1)
+DIFFUSION_GUIDANCE = env_float("DIFFUSION_GUIDANCE", 7.5, minimum=0.0)
+# LoRA weights for the inpainting UNet (the fine-tune's output); empty: none.
+LORA_WEIGHTS = env_str("LORA_WEIGHTS", "")
 # A transformers image-to-text model (local path or HF cache id) that writes product descriptions.
 CAPTION_MODEL = env_str("CAPTION_MODEL", "")
 

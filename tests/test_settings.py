@@ -83,3 +83,8 @@ def test_it_refuses_time_limits_beyond_the_visibility_timeout() -> None:
     result = start_django(GPU_TASK_TIME_LIMIT="7200", BROKER_VISIBILITY_TIMEOUT="3600")
     assert result.returncode != 0
     assert "GPU_TASK_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT" in result.stderr
+
+
+def test_it_needs_a_model_for_the_diffusion_engine() -> None:
+    result = start_django(GENERATION_ENGINE="diffusion", SD_INPAINT_MODEL="")
+    assert result.returncode != 0 and "GENERATION_ENGINE=diffusion needs SD_INPAINT_MODEL" in result.stderr

@@ -82,3 +82,12 @@ def captioner(source: str) -> Captioner:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     with _lock:
         return Captioner(source)
+
+
+@cache
+def diffusion_engine(model: str, steps: int, guidance: float, lora: str) -> Any:
+    """The inpainting pipeline of GENERATION_ENGINE=diffusion, loaded once per worker process."""
+    from workers.render.diffusion import DiffusionEngine
+
+    with _lock:
+        return DiffusionEngine(model, steps=steps, guidance=guidance, lora=lora)

@@ -105,7 +105,7 @@ class AdCreativeView(APIView):
                     ]
                 }
             )
-        process, _ = processes.create(
+        process, tasks = processes.create(
             application,
             processes.ProcessRequest(
                 user_id=data.get("userId"),
@@ -122,7 +122,6 @@ class AdCreativeView(APIView):
                 idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
             ),
         )
-        tasks = list(process.tasks.all())
         return Response(
             {
                 "imageProductGeneratorProcessId": str(process.id),

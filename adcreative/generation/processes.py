@@ -55,19 +55,19 @@ class ProcessRequest:
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def create(application: Application, request: ProcessRequest) -> tuple[Process, bool]:
-    """A process with one queued task per prompt, enqueued after commit; (process, created).
+def create(application: Application, request: ProcessRequest) -> tuple[Process, list[Task]]:
+    """A process with one queued task per prompt, enqueued after commit; (process, its tasks as created).
 
     With an Idempotency-Key, the same key and body give back the first process and render nothing new.
     """
-    from adcreative.generation.tasks import render
+    from adcreative.generation.tasks import render, render_process
 
     if request.idempotency_key:
         earlier = Process.objects.filter(
             application=application, idempotency_key=request.idempotency_key
         ).first()
         if earlier is not None:
-            return _same_request(earlier, request), False
+            return _same_request(earlier, request), list(earlier.tasks.all())
     width, height = (1200, 628) if request.disable_safe_margin else (1674, 628)
     base_seed = request.seed if request.seed is not None else int.from_bytes(uuid.uuid4().bytes[:4], "big")
     try:
@@ -94,12 +94,16 @@ def create(application: Application, request: ProcessRequest) -> tuple[Process, 
                 )
                 for order, spec in enumerate(request.prompts)
             )
-            for task in tasks:
-                transaction.on_commit(partial(render.delay, str(task.id)))
+            if settings.GENERATION_ENGINE == "diffusion":  # one batched call renders the whole process
+                transaction.on_commit(partial(render_process.delay, str(process.id)))
+            else:
+                for task in tasks:
+                    transaction.on_commit(partial(render.delay, str(task.id)))
     except IntegrityError:  # a concurrent request with the same Idempotency-Key won
         earlier = Process.objects.get(application=application, idempotency_key=request.idempotency_key)
-        return _same_request(earlier, request), False
-    return process, True
+        return _same_request(earlier, request), list(earlier.tasks.all())
+    # The tasks as committed: a fast worker may already have claimed one by the time the answer is built.
+    return process, tasks
 
 
 def _same_request(earlier: Process, request: ProcessRequest) -> Process:

@@ -90,55 +90,102 @@ def warm_up() -> dict[str, float]:
     return loaded
 
 
-@gpu_task(name="gpu.render", bind=True, max_retries=MAX_RETRIES)
-def render(self: Task, task_id: str) -> None:  # type: ignore[type-arg]
-    """Render one creative of a process with the studio engine and store it."""
+def _engine() -> Any:
+    """The diffusion engine of this process (GENERATION_ENGINE=diffusion), or None for the studio engine."""
+    if settings.GENERATION_ENGINE != "diffusion":
+        return None
+    from workers import models
+
+    return models.diffusion_engine(
+        settings.SD_INPAINT_MODEL,
+        settings.DIFFUSION_STEPS,
+        settings.DIFFUSION_GUIDANCE,
+        settings.LORA_WEIGHTS,
+    )
+
+
+def _render(celery_task: Task, tasks: list[Any]) -> None:  # type: ignore[type-arg]
+    """Render claimed tasks of one process in one batch and record each outcome."""
     from PIL import Image, UnidentifiedImageError
 
     from adcreative.generation import processes
     from adcreative.generation.models import Task as RenderTask
-    from workers.render.job import RenderJob, run_render
+    from workers.render.job import RenderJob, run_batch
 
-    task = processes.claim(task_id)
-    if task is None:
-        return  # finished, cancelled, or held by a live worker
-    process = task.process
-    job = RenderJob(
-        preset_id=task.preset_id,
-        custom_prompt=str(task.prompt.get("prompt") or ""),
-        disable_safe_margin=process.disable_safe_margin,
-        use_same_style=process.use_same_style,
-        seed=task.seed,
-    )
+    ids = [str(task.id) for task in tasks]
+    process = tasks[0].process
+    jobs = [
+        RenderJob(
+            preset_id=task.preset_id,
+            custom_prompt=str(task.prompt.get("prompt") or ""),
+            disable_safe_margin=process.disable_safe_margin,
+            use_same_style=process.use_same_style,
+            seed=task.seed,
+            prompt_text=task.prompt_text,
+            negative_prompt=task.negative_prompt,
+        )
+        for task in tasks
+    ]
+
+    def report(percent: int) -> None:
+        for task in tasks:
+            processes.advance(task, RenderTask.State.RENDERING, percent)
+
     try:
         with process.cutout.file.open("rb") as handle:
             cutout = Image.open(handle)
             cutout.load()
-        if not processes.advance(task, RenderTask.State.RENDERING, 10):
-            return  # cancelled while it waited
-        result = run_render(
-            job,
-            cutout.convert("RGBA"),
-            presets.load_catalog(),
-            lambda percent: processes.advance(task, RenderTask.State.RENDERING, percent),
-        )
-        if not processes.advance(task, RenderTask.State.FINALIZING, 90):
-            return
-        processes.complete(task, result.png, result.thumbnail_jpeg, result.timings)
+        live = [task for task in tasks if processes.advance(task, RenderTask.State.RENDERING, 10)]
+        if not live:
+            return  # every task was cancelled while it waited
+        results = run_batch(jobs, cutout.convert("RGBA"), presets.load_catalog(), report, _engine())
+        for task, result in zip(tasks, results, strict=True):
+            if processes.advance(task, RenderTask.State.FINALIZING, 90):
+                processes.complete(task, result.png, result.thumbnail_jpeg, result.timings)
     except UnidentifiedImageError:  # an OSError, but a broken file stays broken: no retry
-        processes.fail(task_id, "unreadable_asset", "The product image asset could not be read.")
+        for task_id in ids:
+            processes.fail(task_id, "unreadable_asset", "The product image asset could not be read.")
     except SoftTimeLimitExceeded:
-        processes.fail(task_id, "timeout", "Rendering took too long. Please try again.")
+        for task_id in ids:
+            processes.fail(task_id, "timeout", "Rendering took too long. Please try again.")
     except TRANSIENT as exc:
-        if self.request.retries >= MAX_RETRIES:
-            log.exception("task %s failed after %d tries", task_id, MAX_RETRIES + 1)
-            processes.fail(task_id, "unavailable", "The creative could not be rendered right now.")
+        if celery_task.request.retries >= MAX_RETRIES:
+            log.exception("tasks %s failed after %d tries", ids, MAX_RETRIES + 1)
+            for task_id in ids:
+                processes.fail(task_id, "unavailable", "The creative could not be rendered right now.")
             return
-        processes.release(task_id)  # back to Queued, so the retry can claim it
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        for task_id in ids:
+            processes.release(task_id)  # back to Queued, so the retry can claim them
+        raise celery_task.retry(exc=exc, countdown=backoff(celery_task.request.retries)) from exc
     except Exception:
-        log.exception("task %s failed", task_id)
-        processes.fail(task_id, "render_failed", "The creative could not be rendered.")
+        log.exception("tasks %s failed", ids)
+        for task_id in ids:
+            processes.fail(task_id, "render_failed", "The creative could not be rendered.")
+
+
+@gpu_task(name="gpu.render", bind=True, max_retries=MAX_RETRIES)
+def render(self: Task, task_id: str) -> None:  # type: ignore[type-arg]
+    """Render one creative (the studio engine's unit of work, and the reaper's re-send)."""
+    from adcreative.generation import processes
+
+    task = processes.claim(task_id)
+    if task is not None:  # None: finished, cancelled, or held by a live worker
+        _render(self, [task])
+
+
+@gpu_task(name="gpu.render_process", bind=True, max_retries=MAX_RETRIES)
+def render_process(self: Task, process_id: str) -> None:  # type: ignore[type-arg]
+    """Render every queued task of a process in one batched call (the diffusion engine's unit of work)."""
+    from adcreative.generation import processes
+    from adcreative.generation.models import Task as RenderTask
+
+    task_ids = RenderTask.objects.filter(process_id=process_id).order_by("order").values_list("id", flat=True)
+    claimed = [task for task in (processes.claim(str(task_id)) for task_id in task_ids) if task is not None]
+    by_size: dict[tuple[int, int], list[Any]] = {}
+    for task in claimed:
+        by_size.setdefault((task.width, task.height), []).append(task)
+    for group in by_size.values():
+        _render(self, group)
 
 
 @shared_task(name="generation.reap_stuck_tasks")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from PIL import Image
 
-from presets import Preset
+from presets import Preset, Scene
 from workers.colour import dominant_colours
 from workers.imaging import encode_png
 from workers.render.compose import render_creative
+from workers.render.diffusion import DiffusionEngine, DiffusionJob
 from workers.render.scenes import blend_with_product, palette_for, preset_for_prompt, scene_from_prompt
 
 THUMBNAIL_SIDE = 600
@@ -25,6 +26,8 @@ class RenderJob:
     disable_safe_margin: bool
     use_same_style: bool
     seed: int
+    prompt_text: str = ""  # the resolved prompt and negative prompt (the diffusion engine reads them)
+    negative_prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,20 +46,55 @@ def encode_thumbnail(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def run_render(
-    job: RenderJob, cutout: Image.Image, catalog: Mapping[str, Preset], report: Callable[[int], object]
-) -> RenderResult:
-    """Render one creative; `report(percent)` hears progress between the steps."""
-    started = time.perf_counter()
+def scene_of(job: RenderJob, cutout: Image.Image, catalog: Mapping[str, Preset]) -> tuple[Scene, list[str]]:
+    """The scene and palette a job draws: its preset's, or the one its custom prompt describes."""
     preset = catalog.get(job.preset_id) or preset_for_prompt(job.custom_prompt, catalog)
     scene = scene_from_prompt(preset.scene, job.custom_prompt) if job.custom_prompt else preset.scene
     palette = palette_for(preset, job.custom_prompt or None)
     if job.use_same_style:
         palette = blend_with_product(palette, dominant_colours(cutout))
-    report(20)
-    creative = render_creative(cutout, scene, palette, job.disable_safe_margin, job.seed)
+    return scene, palette
+
+
+def run_batch(
+    jobs: Sequence[RenderJob],
+    cutout: Image.Image,
+    catalog: Mapping[str, Preset],
+    report: Callable[[int], object],
+    engine: DiffusionEngine | None = None,
+) -> list[RenderResult]:
+    """Render jobs of one product: the studio engine one by one, the diffusion engine in one batch."""
+    started = time.perf_counter()
+    scenes = [scene_of(job, cutout, catalog) for job in jobs]
+    report(10)
+    if engine is None:
+        creatives = []
+        for done, (job, (scene, palette)) in enumerate(zip(jobs, scenes, strict=True)):
+            creatives.append(render_creative(cutout, scene, palette, job.disable_safe_margin, job.seed))
+            report(10 + 80 * (done + 1) // len(jobs))
+    else:
+        creatives = engine.render(
+            [
+                DiffusionJob(
+                    cutout,
+                    scene,
+                    palette,
+                    job.disable_safe_margin,
+                    job.seed,
+                    job.prompt_text,
+                    job.negative_prompt,
+                )
+                for job, (scene, palette) in zip(jobs, scenes, strict=True)
+            ],
+            report,
+        )
     rendered = time.perf_counter()
-    report(85)
-    png, thumbnail = encode_png(creative.image), encode_thumbnail(creative.image)
-    timings = {"render": rendered - started, "encode": time.perf_counter() - rendered}
-    return RenderResult(png, thumbnail, creative.image.size, {k: round(v, 4) for k, v in timings.items()})
+    results = []
+    for creative in creatives:
+        encode_started = time.perf_counter()
+        png, thumbnail = encode_png(creative.image), encode_thumbnail(creative.image)
+        timings = {"render": (rendered - started) / len(jobs), "encode": time.perf_counter() - encode_started}
+        results.append(
+            RenderResult(png, thumbnail, creative.image.size, {k: round(v, 4) for k, v in timings.items()})
+        )
+    return results
