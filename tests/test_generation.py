@@ -57,6 +57,37 @@ def ad_creative(client: Client, tenant: Tenant, asset_id: str, prompts: list[dic
     return client.post(f"{BASE}/AdCreative", form, headers={**tenant.key_headers(), **headers})
 
 
+def poll_until_done(
+    client: Client,
+    tenant: Tenant,
+    process_id: str,
+    headers: dict[str, str] | None = None,
+    seconds: float = 120,
+) -> tuple[dict[str, Any], list[int]]:
+    """CheckUserProgress until the process reaches 100 (or time runs out): its last body and every progress seen."""
+    seen: list[int] = []
+    deadline = time.monotonic() + seconds
+    while True:
+        process = client.get(
+            f"{BASE}/CheckUserProgress",
+            {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
+            headers=headers or tenant.key_headers(),
+        ).json()["processes"][0]
+        seen.append(process["progress"])
+        if process["progress"] == 100 or time.monotonic() > deadline:
+            return process, seen
+        time.sleep(0.3)
+
+
+def wait_for_task(task_id: str, seconds: float = 60) -> Task:
+    deadline = time.monotonic() + seconds
+    while (
+        task := Task.objects.get(id=task_id)
+    ).render_state not in Task.FINISHED and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return task
+
+
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_it_renders_four_presets_and_two_custom_prompts(
@@ -71,22 +102,7 @@ def test_it_renders_four_presets_and_two_custom_prompts(
     assert [t["renderState"] for t in body["tasks"]] == [1] * 6 and body["progress"] == 0
     assert body["tasks"][0]["prompt"] == {"tag": "preset", "preset": "white_background"}
 
-    seen: list[int] = []
-    deadline = time.monotonic() + 120
-    while True:
-        progress = client.get(
-            f"{BASE}/CheckUserProgress",
-            {
-                "applicationId": tenant.id,
-                "imageProductGeneratorProcessId": body["imageProductGeneratorProcessId"],
-            },
-            headers=tenant.key_headers(),
-        ).json()
-        process = progress["processes"][0]
-        seen.append(process["progress"])
-        if process["progress"] == 100 or time.monotonic() > deadline:
-            break
-        time.sleep(0.3)
+    process, seen = poll_until_done(client, tenant, body["imageProductGeneratorProcessId"])
     assert seen == sorted(seen), "progress never goes backwards"
     assert process["status"] == "Completed"
     assert [t["renderState"] for t in process["tasks"]] == [5] * 6
@@ -113,11 +129,7 @@ def test_it_renders_the_ad_size_without_safe_margins(
     body = ad_creative(
         client, tenant, str(cutout_asset(tenant).id), PROMPTS[:1], DisableSafeMargin="true"
     ).json()
-    task_id = body["tasks"][0]["taskId"]
-    deadline = time.monotonic() + 60
-    while Task.objects.get(id=task_id).render_state != Task.State.COMPLETED and time.monotonic() < deadline:
-        time.sleep(0.3)
-    task = Task.objects.get(id=task_id)
+    task = wait_for_task(body["tasks"][0]["taskId"])
     with task.result.open("rb") as handle:
         assert Image.open(io.BytesIO(handle.read())).size == (1200, 628)
 
@@ -241,16 +253,7 @@ def test_it_runs_the_seed_flow_from_token_to_creatives(
     process_id = client.post(f"{BASE}/AdCreative", form, headers=bearer).json()[
         "imageProductGeneratorProcessId"
     ]
-    deadline = time.monotonic() + 120
-    while True:
-        body = client.get(
-            f"{BASE}/CheckUserProgress",
-            {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
-            headers=bearer,
-        ).json()["processes"][0]
-        if body["progress"] == 100 or time.monotonic() > deadline:
-            break
-        time.sleep(0.3)
+    body, _ = poll_until_done(client, tenant, process_id, bearer)
     assert body["status"] == "Completed" and [t["renderState"] for t in body["tasks"]] == [5] * 6
 
 
@@ -265,11 +268,7 @@ def test_it_marks_a_task_failed_with_its_reason_when_rendering_fails(
     asset = cutout_asset(tenant)
     asset.file.save(asset.file.name.rsplit("/", 1)[-1], ContentFile(b"not a png any more"), save=True)
     body = ad_creative(client, tenant, str(asset.id), PROMPTS[:1]).json()
-    task_id = body["tasks"][0]["taskId"]
-    deadline = time.monotonic() + 60
-    while Task.objects.get(id=task_id).render_state not in Task.FINISHED and time.monotonic() < deadline:
-        time.sleep(0.3)
-    task = Task.objects.get(id=task_id)
+    task = wait_for_task(body["tasks"][0]["taskId"])
     assert (task.render_state, task.error_code) == (Task.State.FAILED, "unreadable_asset")
     assert task.error_message == "The product image asset could not be read." and not task.result
     assert task.attempts == 1  # a broken file is not retried
