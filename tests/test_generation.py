@@ -298,3 +298,13 @@ def test_it_resends_lost_tasks_and_fails_hopeless_ones(
     states = dict(Task.objects.values_list("id", "render_state"))
     assert [states[uuid.UUID(t)] for t in (lost, dead, hopeless)] == [1, 1, 6]
     assert reap_stuck_tasks() == {"resent": 0, "failed": 0}  # re-sent at most once per interval
+
+
+def test_it_keeps_progress_when_a_task_is_handed_back_for_a_retry(tenant: Tenant, client: Client) -> None:
+    body = ad_creative(client, tenant, str(cutout_asset(tenant).id), PROMPTS[:1]).json()
+    task_id = body["tasks"][0]["taskId"]
+    task = processes.claim(task_id)
+    assert task is not None and processes.advance(task, Task.State.RENDERING, 60)
+    processes.release(task_id)
+    again = processes.claim(task_id)
+    assert again is not None and again.progress == 60 and again.attempts == 2

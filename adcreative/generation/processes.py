@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from adcreative.generation.models import Asset, Process, Task
@@ -124,7 +125,11 @@ def claim(task_id: str) -> Task | None:
         render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING), started_at__lt=stale
     )
     moved = Task.objects.filter(claimable, id=task_id).update(
-        render_state=State.PREPARING, progress=5, started_at=timezone.now(), attempts=F("attempts") + 1
+        # Greatest: a task handed back for a retry keeps the progress it had reached.
+        render_state=State.PREPARING,
+        progress=Greatest(F("progress"), 5),
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
     )
     if not moved:
         return None
