@@ -293,11 +293,16 @@ def test_it_resends_lost_tasks_and_fails_hopeless_ones(
         render_state=Task.State.RENDERING, started_at=long_ago, attempts=3
     )
     with mock.patch("adcreative.generation.tasks.render.delay") as send:
-        assert reap_stuck_tasks() == {"resent": 2, "failed": 1}
+        assert reap_stuck_tasks() == {
+            "resent": 2,
+            "failed": 1,
+            "recommendations_resent": 0,
+            "recommendations_failed": 0,
+        }
     assert sorted(call.args[0] for call in send.call_args_list) == sorted([lost, dead])
     states = dict(Task.objects.values_list("id", "render_state"))
     assert [states[uuid.UUID(t)] for t in (lost, dead, hopeless)] == [1, 1, 6]
-    assert reap_stuck_tasks() == {"resent": 0, "failed": 0}  # re-sent at most once per interval
+    assert reap_stuck_tasks()["resent"] == 0  # re-sent at most once per interval
 
 
 def test_it_keeps_progress_when_a_task_is_handed_back_for_a_retry(tenant: Tenant, client: Client) -> None:

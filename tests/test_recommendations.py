@@ -239,3 +239,30 @@ def test_it_serves_the_original_photo_unchanged_to_its_owner(client: Client, ten
     assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content) == data  # type: ignore[attr-defined]
     assert np.asarray(Image.open(io.BytesIO(data))).shape == (400, 320, 3)
+
+
+def test_it_claims_a_recommendation_once_and_reaps_lost_ones(tenant: Tenant) -> None:
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from adcreative.generation.tasks import reap_stuck_tasks
+    from workers.imaging import inspect_upload
+
+    data = encode(bottle_photo((320, 400)), "PNG")
+    lost = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    held = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    assert recommendations.claim(str(held.id)) is not None
+    assert recommendations.claim(str(held.id)) is None  # a duplicate message finds it taken
+    long_ago = timezone.now() - timedelta(hours=2)
+    Recommendation.objects.filter(id=lost.id).update(queued_at=long_ago, created_at=long_ago)
+    Recommendation.objects.filter(id=held.id).update(
+        started_at=long_ago, queued_at=long_ago - timedelta(minutes=1)
+    )
+    with mock.patch("adcreative.generation.tasks.recommend.delay") as send:
+        result = reap_stuck_tasks()
+    assert (result["recommendations_resent"], result["recommendations_failed"]) == (2, 0)
+    assert sorted(c.args[0] for c in send.call_args_list) == sorted([str(lost.id), str(held.id)])
+    assert recommendations.claim(str(held.id)) is not None  # the dead worker's record is free again
+    assert reap_stuck_tasks()["recommendations_resent"] == 0  # re-sent at most once per interval

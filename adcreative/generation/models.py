@@ -65,6 +65,7 @@ class Recommendation(models.Model):
     timings = models.JSONField(default=dict, blank=True)  # seconds per pipeline step
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    queued_at = models.DateTimeField(default=timezone.now)  # last (re-)sent to the gpu queue
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

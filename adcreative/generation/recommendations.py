@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from adcreative.generation.assets import atomic_with_files
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from workers.recommend import Outcome
 
 Status = Recommendation.Status
+MAX_ATTEMPTS = 3
 
 
 def create(
@@ -41,8 +44,13 @@ def create(
 
 
 def claim(recommendation_id: str) -> Recommendation | None:
-    """Start (or, after a worker died, restart) work on a Processing record; None if it is finished."""
-    claimed = Recommendation.objects.filter(id=recommendation_id, status=Status.PROCESSING).update(
+    """Start work on a Processing record, unless another worker holds it; None if there is nothing to do.
+
+    A record is free when it never started, or was (re-)queued after it last started (a retry, or the
+    reaper after its worker died). A duplicate message for a record in progress finds it taken.
+    """
+    free = Q(started_at__isnull=True) | Q(started_at__lt=F("queued_at"))
+    claimed = Recommendation.objects.filter(free, id=recommendation_id, status=Status.PROCESSING).update(
         started_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
@@ -91,4 +99,32 @@ def fail(recommendation_id: str, code: str, message: str) -> bool:
         Recommendation.objects.filter(id=recommendation_id, status=Status.PROCESSING).update(
             status=Status.FAILED, error_code=code, error_message=message, finished_at=timezone.now()
         )
+    )
+
+
+def stuck(now: datetime | None = None) -> tuple[list[str], list[str]]:
+    """(to re-send, to fail): Processing records whose message was lost or whose worker died.
+
+    Not started and queued longer than QUEUED_TASK_RESEND_SECONDS: re-send. Started longer ago than the
+    hard time limit: the worker is gone; re-send, or fail after MAX_ATTEMPTS tries.
+    """
+    now = now or timezone.now()
+    waiting = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
+    dead = now - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT + 60)
+    resend: list[str] = []
+    failed: list[str] = []
+    for record_id, started_at, attempts, queued_at in Recommendation.objects.filter(
+        status=Status.PROCESSING
+    ).values_list("id", "started_at", "attempts", "queued_at"):
+        if started_at is None or started_at < queued_at:
+            if queued_at < waiting:
+                resend.append(str(record_id))
+        elif started_at < dead:
+            (failed if attempts >= MAX_ATTEMPTS else resend).append(str(record_id))
+    return resend, failed
+
+
+def requeue(recommendation_id: str) -> None:
+    Recommendation.objects.filter(id=recommendation_id, status=Status.PROCESSING).update(
+        queued_at=timezone.now()
     )

@@ -64,6 +64,7 @@ def recommend(self: Task, recommendation_id: str) -> None:  # type: ignore[type-
                 recommendation_id, "unavailable", "The photo could not be processed right now."
             )
             return
+        recommendations.requeue(recommendation_id)  # free again, so the retry can claim it
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
     except Exception:
         log.exception("recommendation %s failed", recommendation_id)
@@ -190,7 +191,8 @@ def render_process(self: Task, process_id: str) -> None:  # type: ignore[type-ar
 
 @shared_task(name="generation.reap_stuck_tasks")
 def reap_stuck_tasks() -> dict[str, int]:
-    """Beat, every minute: re-send tasks whose message was lost or whose worker died; fail hopeless ones.
+    """Beat, every minute: re-send tasks and recommendations whose message was lost or whose worker died;
+    fail hopeless ones.
 
     Re-sending is safe: a task is claimed by a conditional update, so a duplicate message does nothing.
     """
@@ -202,4 +204,15 @@ def reap_stuck_tasks() -> dict[str, int]:
     for task_id in resend:
         processes.requeue(task_id)
         render.delay(task_id)
-    return {"resent": len(resend), "failed": len(failed)}
+    stuck_resend, stuck_failed = recommendations.stuck()
+    for record_id in stuck_failed:
+        recommendations.fail(record_id, "stuck", "Analysing the photo did not finish after several tries.")
+    for record_id in stuck_resend:
+        recommendations.requeue(record_id)
+        recommend.delay(record_id)
+    return {
+        "resent": len(resend),
+        "failed": len(failed),
+        "recommendations_resent": len(stuck_resend),
+        "recommendations_failed": len(stuck_failed),
+    }
