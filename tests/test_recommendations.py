@@ -266,3 +266,14 @@ def test_it_claims_a_recommendation_once_and_reaps_lost_ones(tenant: Tenant) -> 
     assert sorted(c.args[0] for c in send.call_args_list) == sorted([str(lost.id), str(held.id)])
     assert recommendations.claim(str(held.id)) is not None  # the dead worker's record is free again
     assert reap_stuck_tasks()["recommendations_resent"] == 0  # re-sent at most once per interval
+
+
+def test_it_takes_an_empty_user_id_as_none_for_a_large_upload(client: Client, tenant: Tenant) -> None:
+    """Over 2.5 MB Django spools the upload to a temporary file; an empty userId must not copy the form."""
+    noisy = np.random.default_rng(0).integers(0, 255, (1400, 1400, 3), dtype=np.uint8)
+    data = encode(Image.fromarray(noisy), "PNG")
+    assert len(data) > 2_621_440
+    with override_settings(RECOMMENDATION_WAIT_SECONDS=0):
+        response = post(client, tenant, productImage=upload(data, "big.png", "image/png"), userId="")
+    assert response.status_code == 202
+    assert Recommendation.objects.get().user_id is None

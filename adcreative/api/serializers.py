@@ -8,7 +8,16 @@ from rest_framework import serializers
 
 
 class GuidField(serializers.UUIDField):
+    """A GUID; an empty form value ("userId=") means absent, as the public curl examples send it."""
+
     default_error_messages = {"invalid": "The value '{value}' is not valid."}
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if isinstance(data, str) and not data.strip():
+            if self.allow_null or not self.required:
+                return True, None
+            self.fail("required")
+        return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> Any:
         return super().to_internal_value(data.strip() if isinstance(data, str) else data)

@@ -95,12 +95,6 @@ class AdCreativeSerializer(ContractSerializer):
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     negativePrompt = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
-    def to_internal_value(self, data: Any) -> Any:
-        if hasattr(data, "get") and data.get("userId") == "":
-            data = data.copy()
-            data.pop("userId")
-        return super().to_internal_value(data)
-
 
 class ProgressQuerySerializer(ContractSerializer):
     applicationId = GuidField()

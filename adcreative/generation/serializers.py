@@ -49,9 +49,3 @@ class RecommendationRequestSerializer(ContractSerializer):
     productImage = ProductImageField()
     applicationId = GuidField(required=False)
     userId = GuidField(required=False, allow_null=True)
-
-    def to_internal_value(self, data: Any) -> Any:
-        if hasattr(data, "get") and data.get("userId") == "":
-            data = data.copy()
-            data.pop("userId")
-        return super().to_internal_value(data)
