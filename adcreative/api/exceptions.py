@@ -17,10 +17,17 @@ class BusinessError(APIException):
     default_code = "business"
     key = GENERAL_KEY
 
-    def __init__(self, message: str | None = None, key: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        key: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        """One message under `key`, or (`errors`) several keys, as the public API sends for some failures."""
         super().__init__(message or self.default_detail)
         if key is not None:
             self.key = key
+        self.errors = errors or {self.key: [str(self.detail)]}
 
 
 class NotAuthenticatedError(BusinessError):

@@ -75,8 +75,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
         wait = max(1, int(getattr(exc, "wait", None) or 1))
         headers["Retry-After"] = str(wait)
         message = f"Too many requests. Please retry after {wait} seconds."
-    key = exc.key if isinstance(exc, BusinessError) else "business:"
-    return problem_response(business_body(exc.status_code, {key: [message]}), headers)
+    errors = exc.errors if isinstance(exc, BusinessError) else {"business:": [message]}
+    return problem_response(business_body(exc.status_code, errors), headers)
 
 
 # Django's own handlers (urls.py points handler400/403/404/500 here) for what never reaches DRF.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import uuid
+
+from django.db import IntegrityError, transaction
 
 from adcreative.tenancy.models import Application, CreditAccount, CreditEntry
 
@@ -31,3 +33,64 @@ def open_account(application: Application, credits: int, reason: str) -> None:
     CreditAccount.objects.get_or_create(application=application)
     if credits:
         grant(application, credits, reason)
+
+
+class ChargeRefused(Exception):
+    """A download cannot be charged; `message` is the public API's ErrorMessage text."""
+
+    message = ""
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
+class NoCreditAccount(ChargeRefused):
+    message = "API Key Credits for Application does not exist."
+
+
+class InsufficientCredits(ChargeRefused):
+    message = "Insufficient API Key Credits."
+
+
+DOWNLOAD_REASON = "Download"
+
+
+def is_charged(task_id: uuid.UUID) -> bool:
+    return CreditEntry.objects.filter(task_id=task_id, change__lt=0).exists()
+
+
+def charge_download(application: Application, task_id: uuid.UUID, *, check_only: bool = False) -> bool:
+    """Charge 1 credit for the first download of a task; later downloads are free.
+
+    True when this call charged. Every charge of an application waits for the lock on its balance
+    row, then looks again for a charge of the task: of many concurrent first downloads one charges and
+    the rest see its row. The unique constraint `one_charge_per_task` is the backstop. With
+    `check_only` (HEAD) nothing is written, but a download that would be refused is refused.
+    """
+    if is_charged(task_id):
+        return False
+    try:
+        with transaction.atomic():
+            account = CreditAccount.objects.select_for_update().filter(application=application).first()
+            if account is None:
+                raise NoCreditAccount()
+            if is_charged(task_id):  # charged while this request waited for the lock
+                return False
+            if account.balance < 1:
+                raise InsufficientCredits()
+            if check_only:
+                return False
+            account.balance -= 1
+            account.save(update_fields=["balance", "updated_at"])
+            CreditEntry.objects.create(
+                application=application,
+                change=-1,
+                balance_after=account.balance,
+                reason=DOWNLOAD_REASON,
+                task_id=task_id,
+            )
+    except IntegrityError:
+        if is_charged(task_id):
+            return False
+        raise
+    return True
