@@ -199,6 +199,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "adcreative.api.handlers.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # `format` is Download's own query field (0 PNG, 1 JPEG, 2 PDF), not DRF's renderer override.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 SPECTACULAR_SETTINGS = {

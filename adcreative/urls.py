@@ -9,6 +9,7 @@ from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from adcreative.catalog.views import PresetKeysView, preview_image
+from adcreative.generation.download_views import DownloadView
 from adcreative.generation.process_views import (
     AdCreativeView,
     CancelView,
@@ -56,6 +57,7 @@ urlpatterns = [
         "check-application-all-progresses",
     ),
     api("Image/ProductGeneration/Cancel", CancelView.as_view(), "cancel"),
+    api("Image/ProductGeneration/Download", DownloadView.as_view(), "download"),
     re_path(
         r"^assets/ai-product-preset/(?P<preset_id>[a-z0-9_]+)\.webp$",
         preview_image,

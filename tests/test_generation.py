@@ -256,6 +256,17 @@ def test_it_runs_the_seed_flow_from_token_to_creatives(
     body, _ = poll_until_done(client, tenant, process_id, bearer)
     assert body["status"] == "Completed" and [t["renderState"] for t in body["tasks"]] == [5] * 6
 
+    signatures = {"0": b"\x89PNG", "1": b"\xff\xd8\xff", "2": b"%PDF-1.6"}
+    for task in body["tasks"]:
+        for low in ("false", "true"):
+            for fmt, signature in signatures.items():
+                url = f"{task['downloadUrl']}&lowResolution={low}&format={fmt}"
+                response: Any = client.get(url, headers=bearer)
+                assert response.status_code == 200, response.content
+                assert b"".join(response.streaming_content).startswith(signature)
+    credits = client.get("/api/v1/Credits", {"applicationId": tenant.id}, headers=bearer).json()
+    assert credits["balance"] == 10 - 6, "one credit per task, whatever the formats"
+
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)

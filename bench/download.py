@@ -1,0 +1,199 @@
+"""Download: conversions against bare Pillow / reportlab, and PNG throughput against a bare FileResponse.
+
+1. Conversions of one 1674x628 studio creative (goal: ours ÷ bare ≤ 1.2), measured turn about:
+   - JPEG: the first full-size JPEG download's conversion (decode, sRGB, encode, store the file, record
+     the Rendition) ÷ bare Pillow decoding the PNG and encoding the same JPEG (quality, progressive,
+     subsampling) into memory.
+   - PDF: the same for the full-size PDF ÷ bare reportlab drawing the decoded image on one page.
+2. PNG download throughput with wrk through gunicorn: GET /api/v1/Image/ProductGeneration/Download
+   (auth, validation, the task lookup, the credit check, the stored PNG streamed) ÷ a bare Django view that
+   streams the same file with FileResponse, on the same server (`bench/download_urls.py` adds it).
+   Skipped when wrk is not installed (Debian: apt-get install wrk).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VAR = tempfile.mkdtemp(prefix="bench-download-")
+ENVIRONMENT = {
+    "DJANGO_SETTINGS_MODULE": "bench.download_settings", "VAR_DIR": VAR,
+    "DATABASE_URL": f"sqlite:///{VAR}/db.sqlite3", "CELERY_BROKER_URL": "memory://",
+    "ALLOWED_HOSTS": "testserver,127.0.0.1", "HF_HUB_OFFLINE": "1", "LOG_LEVEL": "WARNING",
+    "THROTTLE_RATE_APPLICATION": "100000000/second",
+}  # fmt: skip
+os.environ.update(ENVIRONMENT)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from PIL import Image  # noqa: E402
+from reportlab.lib.utils import ImageReader  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+
+from adcreative.generation import downloads, processes  # noqa: E402
+from adcreative.generation.assets import atomic_with_files  # noqa: E402
+from adcreative.generation.models import Asset, Rendition, Task  # noqa: E402
+from adcreative.tenancy import credits  # noqa: E402
+from adcreative.tenancy.models import Application  # noqa: E402
+from presets import load_catalog  # noqa: E402
+from tests.test_studio import drawn_cutout  # noqa: E402
+from workers.imaging import encode_png  # noqa: E402
+from workers.render.job import RenderJob, run_batch  # noqa: E402
+
+REPEATS = 15
+
+
+def completed_task() -> tuple[Application, str, Task]:
+    """An application with credits and one completed task holding a real studio creative."""
+    application = Application(name="bench")
+    secret = application.set_credentials()
+    application.save()
+    credits.open_account(application, 1_000_000, "bench")
+    job = RenderJob("natural_beige_background", "", disable_safe_margin=False, use_same_style=True, seed=3)
+    (result,) = run_batch([job], drawn_cutout(), load_catalog(), report=lambda _: None)
+    with atomic_with_files() as files:
+        cutout = files.store(
+            application, Asset.Kind.CUTOUT, encode_png(drawn_cutout()), "image/png", (300, 420)
+        )
+    spec = processes.PromptSpec({"tag": "preset", "preset": job.preset_id}, job.preset_id, "bottle", "")
+    request = processes.ProcessRequest(None, cutout, "bottle", "", [spec], False, True, 1, "")
+    _, (task,) = processes.create(application, request)
+    claimed = processes.claim(str(task.id))
+    assert claimed is not None
+    processes.advance(claimed, Task.State.FINALIZING, 90)
+    assert processes.complete(claimed, result.png, result.thumbnail_jpeg, {})
+    headers = f"x-api-key: {secret.api_key}\nx-api-secret: {secret.api_secret}"
+    return application, headers, Task.objects.select_related("process").get(id=task.id)
+
+
+def seconds(action) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def turn_about(baseline, candidate, repeats: int = REPEATS) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    base, ours = [], []
+    for _ in range(repeats):
+        base.append(seconds(baseline))
+        ours.append(seconds(candidate))
+    return statistics.median(base), statistics.median(ours)
+
+
+def conversions(task: Task) -> None:
+    png = Path(task.result.path).read_bytes()
+
+    def bare_jpeg() -> None:
+        with Image.open(io.BytesIO(png)) as image:
+            image.convert("RGB").save(
+                io.BytesIO(), "JPEG", quality=downloads.JPEG_QUALITY, progressive=True, subsampling="4:4:4"
+            )
+
+    def bare_pdf() -> None:
+        with Image.open(io.BytesIO(png)) as image:
+            canvas = Canvas(io.BytesIO(), pagesize=image.size, pdfVersion=(1, 6), pageCompression=1)
+            canvas.drawImage(ImageReader(image.convert("RGB")), 0, 0, *image.size)
+            canvas.showPage()
+            canvas.save()
+
+    def first_download(fmt: downloads.Format) -> None:
+        for rendition in Rendition.objects.filter(task=task):
+            rendition.file.delete(save=False)
+            rendition.delete()
+        downloads.served_file(task, False, fmt)
+
+    for label, bare, fmt in (
+        ("JPEG", bare_jpeg, downloads.Format.JPEG),
+        ("PDF", bare_pdf, downloads.Format.PDF),
+    ):
+        base, ours = turn_about(bare, lambda fmt=fmt: first_download(fmt))
+        print(
+            f"{label:4} conversion: ours {ours * 1000:6.1f} ms, bare {base * 1000:6.1f} ms -> {ours / base:.2f}x"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wrk(url: str, headers: str, duration: int = 8) -> float:
+    command = ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency"]
+    for line in headers.splitlines():
+        command += ["-H", line]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert match, output
+    return float(match.group(1))
+
+
+def throughput(task: Task, headers: str) -> None:
+    if shutil.which("wrk") is None:
+        print("throughput: skipped (wrk is not installed)")
+        return
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "adcreative.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--worker-class", "gthread", "--workers", "1", "--threads", "8", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, **ENVIRONMENT}, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        base = f"http://127.0.0.1:{port}"
+        ours_url = (
+            f"{base}/api/v1/Image/ProductGeneration/Download?applicationId={task.process.application_id}"
+            f"&taskId={task.id}&imageProductGeneratorProcessId={task.process_id}"
+        )
+        bare_url = f"{base}/bench/bare-file/{task.id}"
+        wrk(ours_url, headers, 2), wrk(bare_url, "", 2)  # warm both up (the first download charges)
+        ours, bare = [], []
+        for _ in range(3):
+            bare.append(wrk(bare_url, ""))
+            ours.append(wrk(ours_url, headers))
+        size = task.result.size
+        print(
+            f"PNG throughput ({size / 1024:.0f} KiB): Download {statistics.median(ours):7.0f} req/s, "
+            f"bare FileResponse {statistics.median(bare):7.0f} req/s -> "
+            f"{statistics.median(ours) / statistics.median(bare):.2f}x"
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    _, headers, task = completed_task()
+    print(f"creative {task.width}x{task.height}, PNG {task.result.size} bytes; CPU count {os.cpu_count()}")
+    conversions(task)
+    throughput(task, headers)
+
+
+if __name__ == "__main__":
+    main()
