@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 import redis
@@ -110,38 +110,51 @@ def database_url_of_test_database() -> str:
 def celery_worker(
     django_db_setup: None, django_db_blocker: object, u2net_home: str
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `celery worker` process on Redis, consuming both queues, against the test database.
-
-    One process (-c 1) so the warmed-up models serve every task of the run.
+    """Real `celery worker` processes on Redis against the test database, as deployed: one on the `gpu`
+    queue (one process, so the warmed-up models serve every task of the run) and one on `default`
+    (notifications, beat jobs), so a slow webhook receiver cannot hold up a render.
     """
     broker = os.environ["CELERY_BROKER_URL"]
     redis.Redis.from_url(broker).flushdb()  # no leftovers from an earlier run
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "PYTHONUNBUFFERED": "1"}
     log = open(Path(settings.VAR_DIR) / "celery-worker.log", "wb")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", "default,gpu", "-c", "1",
-         "--pool", "prefork", "-l", "INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
-         "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    workers = [
+        start_worker(queue, concurrency, env, log) for queue, concurrency in (("gpu", "1"), ("default", "2"))
+    ]
     try:
-        _wait_for_worker(worker)
+        for worker, queue in zip(workers, ("gpu", "default"), strict=True):
+            _wait_for_worker(worker, queue)
         # Models load once per process; on a fresh virtualenv the first load (numba, torch) takes a while.
         from adcreative.generation.tasks import warm_up
 
         warm_up.apply_async().get(timeout=600)
-        yield worker
+        yield workers[0]
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
         log.close()
 
 
-def _wait_for_worker(worker: subprocess.Popen[bytes]) -> None:
-    from adcreative.ops.tasks import ping
+def start_worker(
+    queue: str, concurrency: str, env: dict[str, str], log: IO[bytes]
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", queue, "-c", concurrency,
+         "--pool", "prefork", "-l", "INFO", "-n", f"test-{queue}-{uuid.uuid4().hex[:8]}@%h",
+         "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def _wait_for_worker(worker: subprocess.Popen[bytes], queue: str) -> None:
+    from adcreative.ops.tasks import gpu_ping, ping
+
+    probe = gpu_ping if queue == "gpu" else ping
 
     deadline = time.monotonic() + 60
     last_error: Exception | None = None
@@ -150,7 +163,7 @@ def _wait_for_worker(worker: subprocess.Popen[bytes]) -> None:
             log = (Path(settings.VAR_DIR) / "celery-worker.log").read_text(errors="replace")
             raise RuntimeError(f"celery worker exited with {worker.returncode}:\n{log[-3000:]}")
         try:
-            ping.apply_async(args=("ready?",)).get(timeout=5)
+            probe.apply_async(args=("ready?",)).get(timeout=5)
             return
         except Exception as exc:  # not consuming yet: ask again until the deadline
             last_error = exc
