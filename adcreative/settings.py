@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "adcreative.catalog",
     "adcreative.ops",
     "adcreative.generation",
+    "adcreative.notifications",
 ]
 
 MIDDLEWARE = [
@@ -247,7 +248,23 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {"task": "ops.flush_expired_tokens", "schedule": 24 * 3600},
     "reap-stuck-tasks": {"task": "generation.reap_stuck_tasks", "schedule": 60},
+    "send-due-notifications": {
+        "task": "notifications.send_due",
+        "schedule": env_float("NOTIFICATION_SWEEP_SECONDS", 15.0, minimum=1.0),
+    },
 }
+# --- notification channels (webhooks and RabbitMQ) ------------------------------------------------
+NOTIFICATION_TIMEOUT_SECONDS = env_float("NOTIFICATION_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+# 9 tries, 30 s doubling to a 1 h cap, ±20 % jitter: about 2 hours from the first to the last.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 9, minimum=1)
+NOTIFICATION_RETRY_BASE_SECONDS = env_float("NOTIFICATION_RETRY_BASE_SECONDS", 30.0, minimum=0.01)
+NOTIFICATION_RETRY_MAX_SECONDS = env_float("NOTIFICATION_RETRY_MAX_SECONDS", 3600.0, minimum=0.01)
+NOTIFICATION_DEACTIVATE_AFTER_SECONDS = env_int("NOTIFICATION_DEACTIVATE_AFTER_SECONDS", 24 * 3600, minimum=1)
+# Webhooks go to public addresses only, unless receivers on a private network are allowed (self-hosting).
+NOTIFICATION_ALLOW_PRIVATE_ADDRESSES = env_bool("NOTIFICATION_ALLOW_PRIVATE_ADDRESSES", False)
+# When on, AdCreative needs an active channel (as the public API does) and answers 404 without one.
+REQUIRE_NOTIFICATION_CHANNEL = env_bool("REQUIRE_NOTIFICATION_CHANNEL", False)
+
 # A task still Queued this long (its message lost with a broker restart, say) is sent again.
 QUEUED_TASK_RESEND_SECONDS = env_int("QUEUED_TASK_RESEND_SECONDS", 600, minimum=30)
 

@@ -17,6 +17,7 @@ from adcreative.generation.process_views import (
     CheckUserProgressView,
 )
 from adcreative.generation.views import AssetView, RecommendationDetailView, RecommendationsView
+from adcreative.notifications.views import ChannelDetailView, ChannelListView, ChannelTestView
 from adcreative.ops.views import healthz, metrics_view, readyz
 from adcreative.tenancy.credit_views import CreditsView
 from adcreative.tenancy.views import GenerateJwtTokenView, RefreshJwtTokenView
@@ -58,6 +59,9 @@ urlpatterns = [
     ),
     api("Image/ProductGeneration/Cancel", CancelView.as_view(), "cancel"),
     api("Image/ProductGeneration/Download", DownloadView.as_view(), "download"),
+    api("NotificationChannel", ChannelListView.as_view(), "notification-channels"),
+    api("NotificationChannel/<str:channel_id>", ChannelDetailView.as_view(), "notification-channel"),
+    api("NotificationChannel/<str:channel_id>/Test", ChannelTestView.as_view(), "notification-channel-test"),
     re_path(
         r"^assets/ai-product-preset/(?P<preset_id>[a-z0-9_]+)\.webp$",
         preview_image,

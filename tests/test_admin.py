@@ -74,3 +74,38 @@ def test_it_rotates_credentials_and_the_old_ones_stop_working(
 def test_it_lists_applications_with_their_balance(admin_client: Client, tenant: Tenant) -> None:
     page = admin_client.get("/admin/tenancy/application/")
     assert page.status_code == 200 and b"Acme" in page.content
+
+
+def test_it_shows_why_a_channel_was_deactivated_and_every_attempt(
+    admin_client: Client, tenant: Tenant
+) -> None:
+    from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel
+
+    channel = NotificationChannel.objects.create(
+        application=tenant.application, type="Webhook", url="http://127.0.0.1:9/", is_active=False,
+        deactivated_reason="every delivery failed since yesterday",
+    )  # fmt: skip
+    message = Delivery.objects.create(channel=channel, message_type="ImageGenerationProgress", payload={})
+    DeliveryAttempt.objects.create(
+        delivery=message, succeeded=False, status_code=503, latency_ms=12, error="503"
+    )
+    listing = admin_client.get("/admin/notifications/notificationchannel/")
+    assert listing.status_code == 200 and b"every delivery failed since yesterday" in listing.content
+    page = admin_client.get(f"/admin/notifications/delivery/{message.id}/change/")
+    assert page.status_code == 200 and b"503" in page.content
+
+
+def test_it_rotates_a_channels_signing_secret_and_shows_it_once(admin_client: Client, tenant: Tenant) -> None:
+    from adcreative.notifications.models import NotificationChannel
+
+    channel = NotificationChannel.objects.create(
+        application=tenant.application, type="Webhook", url="http://x/"
+    )
+    old = channel.signing_secret
+    response = admin_client.post(
+        "/admin/notifications/notificationchannel/",
+        {"action": "rotate_signing_secret", "_selected_action": [str(channel.id)]},
+        follow=True,
+    )
+    channel.refresh_from_db()
+    assert channel.signing_secret != old and channel.signing_secret.encode() in response.content

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import models
 from django.utils import timezone
@@ -99,6 +100,8 @@ class Process(models.Model):
     idempotency_key = models.CharField(max_length=200, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set once, when ImageGenerationProcessCompleted was written to the outbox.
+    completion_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -163,6 +166,20 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"task {self.id} ({self.get_render_state_display()})"
+
+    @property
+    def download_url(self) -> str | None:
+        """Where a client downloads the creative (API.md, Download); None until the task is Completed."""
+        if self.render_state != self.State.COMPLETED:
+            return None
+        query = urlencode(
+            {
+                "applicationId": str(self.process.application_id),
+                "taskId": str(self.id),
+                "imageProductGeneratorProcessId": str(self.process_id),
+            }
+        )
+        return f"/api/v1/Image/ProductGeneration/Download?{query}"
 
 
 def rendition_path(rendition: Rendition, filename: str) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
@@ -43,19 +43,7 @@ def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> pr
     return processes.PromptSpec(prompt, "", f"{name}, {text}", negative.strip())
 
 
-def download_url(task: Task, application_id: str) -> str:
-    query = urlencode(
-        {
-            "applicationId": application_id,
-            "taskId": str(task.id),
-            "imageProductGeneratorProcessId": str(task.process_id),
-        }
-    )
-    return f"/api/v1/Image/ProductGeneration/Download?{query}"
-
-
-def task_body(task: Task, application_id: str) -> dict[str, Any]:
-    completed = task.render_state == Task.State.COMPLETED
+def task_body(task: Task) -> dict[str, Any]:
     return {
         "taskId": str(task.id),
         "order": task.order,
@@ -67,20 +55,25 @@ def task_body(task: Task, application_id: str) -> dict[str, Any]:
         "width": task.width,
         "height": task.height,
         "error": task.error_message or None,
-        "downloadUrl": download_url(task, application_id) if completed else None,
+        "downloadUrl": task.download_url,
     }
 
 
 def process_body(process: Process) -> dict[str, Any]:
     tasks = list(process.tasks.all())
-    application_id = str(process.application_id)
     return {
         "imageProductGeneratorProcessId": str(process.id),
         "createdAt": process.created_at.isoformat().replace("+00:00", "Z"),
         "progress": processes.process_progress(tasks),
         "status": processes.process_status(tasks),
-        "tasks": [task_body(task, application_id) for task in tasks],
+        "tasks": [task_body(task) for task in tasks],
     }
+
+
+def has_active_channel(application: Application) -> bool:
+    from adcreative.notifications.models import NotificationChannel
+
+    return NotificationChannel.objects.filter(application=application, is_active=True).exists()
 
 
 class AdCreativeView(APIView):
@@ -91,6 +84,11 @@ class AdCreativeView(APIView):
         application = current_application(request)
         form = AdCreativeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        if settings.REQUIRE_NOTIFICATION_CHANNEL and not has_active_channel(application):
+            raise NotFoundError(
+                f"No active notification channel configurations found for Application {application.id}",
+                key=f"business: {AREA}",
+            )
         data = form.validated_data
         cutout = Asset.objects.filter(id=data["productImageAssetId"], application=application).first()
         if cutout is None:

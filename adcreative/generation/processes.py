@@ -22,6 +22,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from adcreative.generation.models import Asset, Process, Task
+from adcreative.notifications import events
 from adcreative.tenancy.models import Application
 
 State = Task.State
@@ -95,6 +96,7 @@ def create(application: Application, request: ProcessRequest) -> tuple[Process, 
                 )
                 for order, spec in enumerate(request.prompts)
             )
+            events.tasks_changed(task.id for task in tasks)
             if settings.GENERATION_ENGINE == "diffusion":  # one batched call renders the whole process
                 transaction.on_commit(partial(render_process.delay, str(process.id)))
             else:
@@ -124,39 +126,55 @@ def claim(task_id: str) -> Task | None:
     claimable = Q(render_state=State.QUEUED) | Q(
         render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING), started_at__lt=stale
     )
-    moved = Task.objects.filter(claimable, id=task_id).update(
-        # Greatest: a task handed back for a retry keeps the progress it had reached.
-        render_state=State.PREPARING,
-        progress=Greatest(F("progress"), 5),
-        started_at=timezone.now(),
-        attempts=F("attempts") + 1,
-    )
-    if not moved:
-        return None
+    with transaction.atomic():
+        moved = Task.objects.filter(claimable, id=task_id).update(
+            # Greatest: a task handed back for a retry keeps the progress it had reached.
+            render_state=State.PREPARING,
+            progress=Greatest(F("progress"), 5),
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+        if not moved:
+            return None
+        events.tasks_changed([task_id])
     return Task.objects.select_related("process", "process__cutout", "process__application").get(id=task_id)
 
 
 def release(task_id: str) -> None:
     """Hand a running task back to the queue (before a retry): it keeps its progress, never goes back."""
-    Task.objects.filter(
-        id=task_id, render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING)
-    ).update(render_state=State.QUEUED, queued_at=timezone.now())
+    with transaction.atomic():
+        if Task.objects.filter(
+            id=task_id, render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING)
+        ).update(render_state=State.QUEUED, queued_at=timezone.now()):
+            events.tasks_changed([task_id])
 
 
 def requeue(task_id: str) -> None:
     """Mark a task as sent to the queue again now (the reaper re-sends at most once per interval)."""
-    Task.objects.filter(id=task_id).exclude(render_state__in=Task.FINISHED).update(
-        render_state=State.QUEUED, queued_at=timezone.now()
-    )
+    with transaction.atomic():
+        task = (
+            Task.objects.select_for_update()
+            .filter(id=task_id)
+            .exclude(render_state__in=Task.FINISHED)
+            .first()
+        )
+        if task is None:
+            return
+        Task.objects.filter(id=task_id).update(render_state=State.QUEUED, queued_at=timezone.now())
+        if task.render_state != State.QUEUED:
+            events.tasks_changed([task_id])
 
 
 def advance(task: Task, state: int, progress: int) -> bool:
     """Move a running task forward (never back); False if it was cancelled or finished meanwhile."""
-    moved = (
-        Task.objects.filter(id=task.id, render_state__lte=state)
-        .exclude(render_state__in=Task.FINISHED)
-        .update(render_state=state, progress=max(task.progress, progress))
-    )
+    with transaction.atomic():
+        moved = (
+            Task.objects.filter(id=task.id, render_state__lte=state)
+            .exclude(render_state__in=Task.FINISHED)
+            .update(render_state=state, progress=max(task.progress, progress))
+        )
+        if moved:
+            events.tasks_changed([task.id], state_changed=task.render_state != state)
     task.render_state, task.progress = state, max(task.progress, progress)
     return bool(moved)
 
@@ -181,6 +199,7 @@ def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, f
             locked.save(
                 update_fields=["result", "thumbnail", "render_state", "progress", "timings", "finished_at"]
             )
+            events.tasks_changed([task.id])
     except BaseException:
         for name in names:
             task.result.storage.delete(name)
@@ -189,26 +208,33 @@ def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, f
 
 
 def fail(task_id: str, code: str, message: str) -> bool:
-    return bool(
-        Task.objects.filter(id=task_id)
-        .exclude(render_state__in=Task.FINISHED)
-        .update(
-            render_state=State.FAILED,
-            progress=100,
-            error_code=code,
-            error_message=message,
-            finished_at=timezone.now(),
+    with transaction.atomic():
+        failed = (
+            Task.objects.filter(id=task_id)
+            .exclude(render_state__in=Task.FINISHED)
+            .update(
+                render_state=State.FAILED,
+                progress=100,
+                error_code=code,
+                error_message=message,
+                finished_at=timezone.now(),
+            )
         )
-    )
+        if failed:
+            events.tasks_changed([task_id])
+    return bool(failed)
 
 
 def cancel(process: Process) -> int:
     """Cancel every task of the process not yet finished; returns how many were cancelled."""
-    return (
-        Task.objects.filter(process=process)
-        .exclude(render_state__in=Task.FINISHED)
-        .update(render_state=State.CANCELLED, progress=100, finished_at=timezone.now())
-    )
+    with transaction.atomic():
+        open_tasks = Task.objects.filter(process=process).exclude(render_state__in=Task.FINISHED)
+        ids = list(open_tasks.select_for_update().values_list("id", flat=True))
+        cancelled = Task.objects.filter(id__in=ids).update(
+            render_state=State.CANCELLED, progress=100, finished_at=timezone.now()
+        )
+        events.tasks_changed(ids)
+    return cancelled
 
 
 def process_progress(tasks: list[Task]) -> int:

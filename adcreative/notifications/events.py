@@ -1,0 +1,178 @@
+"""Render lifecycle events → outbox rows, written inside the transaction that made the change.
+
+`adcreative.generation.processes` calls `tasks_changed` after each move of a task. Every renderState
+change is a message; a progress change within one state is sent at most once a second per task. When
+the last task of a process finishes, one ImageGenerationProcessCompleted follows. Nothing is written
+for an application without an active channel. After commit, the channels' outboxes are flushed on
+the `default` queue; a render never waits for a receiver.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from adcreative.generation.models import Process, Task
+from adcreative.notifications.models import Delivery, NotificationChannel
+
+PROGRESS = "ImageGenerationProgress"
+TASK_COMPLETED = "ImageGenerationTaskCompleted"
+TASK_FAILED = "ImageGenerationTaskFailed"
+PROCESS_COMPLETED = "ImageGenerationProcessCompleted"
+TEST = "NotificationChannelTest"
+
+PROGRESS_INTERVAL_SECONDS = 1.0
+_last_progress_event: dict[uuid.UUID, float] = {}  # task id → monotonic time, in this worker process
+
+
+def iso(moment: Any) -> str:
+    return str(moment.isoformat().replace("+00:00", "Z"))
+
+
+def envelope(message_type: str, application_id: uuid.UUID, user_id: uuid.UUID | None) -> dict[str, Any]:
+    return {
+        "MessageId": str(uuid.uuid4()),
+        "MessageType": message_type,
+        "ApplicationId": str(application_id),
+        "UserId": str(user_id) if user_id else None,
+    }
+
+
+def task_message(task: Task) -> dict[str, Any]:
+    message_type = {Task.State.COMPLETED: TASK_COMPLETED, Task.State.FAILED: TASK_FAILED}.get(
+        Task.State(task.render_state), PROGRESS
+    )
+    body = envelope(message_type, task.process.application_id, task.process.user_id)
+    body.update(
+        {
+            "ImageProductGeneratorProcessId": str(task.process_id),
+            "TaskId": str(task.id),
+            "RenderState": task.render_state,
+            "Progress": task.progress,
+            "DownloadUrl": task.download_url,
+            "OccurredAt": iso(timezone.now()),
+        }
+    )
+    if message_type == TASK_FAILED:
+        body["ErrorCode"] = task.error_code or None
+        body["Error"] = task.error_message or None
+    return body
+
+
+def process_message(process: Process, tasks: list[Task]) -> dict[str, Any]:
+    from adcreative.generation.processes import process_progress, process_status
+
+    body = envelope(PROCESS_COMPLETED, process.application_id, process.user_id)
+    body.update(
+        {
+            "ImageProductGeneratorProcessId": str(process.id),
+            "TaskId": None,
+            "RenderState": None,
+            "Progress": process_progress(tasks),
+            "DownloadUrl": None,
+            "OccurredAt": iso(timezone.now()),
+            "Status": process_status(tasks),
+            "Tasks": [
+                {"TaskId": str(t.id), "RenderState": t.render_state, "DownloadUrl": t.download_url}
+                for t in tasks
+            ],
+        }
+    )
+    return body
+
+
+def test_message(channel: NotificationChannel) -> dict[str, Any]:
+    body = envelope(TEST, channel.application_id, None)
+    body.update({"NotificationChannelId": str(channel.id), "OccurredAt": iso(timezone.now())})
+    return body
+
+
+def _throttled(task: Task, state_changed: bool) -> bool:
+    if task.render_state in Task.FINISHED:
+        _last_progress_event.pop(task.id, None)
+        return False
+    now = time.monotonic()
+    if not state_changed and now - _last_progress_event.get(task.id, -1e9) < PROGRESS_INTERVAL_SECONDS:
+        return True
+    _last_progress_event[task.id] = now
+    return False
+
+
+def tasks_changed(task_ids: Iterable[uuid.UUID | str], state_changed: bool = True) -> None:
+    """Write the messages for tasks that just moved; call inside the transaction that moved them."""
+    ids = list(task_ids)
+    if not ids:
+        return
+    tasks = list(Task.objects.filter(id__in=ids).select_related("process").order_by("process_id", "order"))
+    channels = active_channels({t.process.application_id for t in tasks})
+    if not channels:
+        return
+    outbox: list[Delivery] = []
+    finished: dict[uuid.UUID, Process] = {}
+    for task in tasks:
+        targets = channels.get(task.process.application_id, [])
+        if not targets or _throttled(task, state_changed):
+            continue
+        outbox += deliveries(task_message(task), targets, task.id)
+        if task.render_state in Task.FINISHED:
+            finished[task.process_id] = task.process
+    for process in finished.values():
+        outbox += process_completed(process, channels.get(process.application_id, []))
+    write(outbox)
+
+
+def process_completed(process: Process, targets: list[NotificationChannel]) -> list[Delivery]:
+    """The ProcessCompleted rows once every task has finished, exactly once per process.
+
+    The process row is locked: of two tasks finishing at the same moment, the second to get the lock
+    sees the first one's commit, so one of them always sees the whole process finished.
+    """
+    locked = Process.objects.select_for_update().get(id=process.id)
+    if locked.completion_notified_at is not None:
+        return []
+    tasks = list(Task.objects.filter(process_id=process.id).order_by("order"))
+    for task in tasks:
+        task.process = locked
+    if any(t.render_state not in Task.FINISHED for t in tasks):
+        return []
+    Process.objects.filter(id=process.id).update(completion_notified_at=timezone.now())
+    return deliveries(process_message(locked, tasks), targets, None)
+
+
+def active_channels(application_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[NotificationChannel]]:
+    found: dict[uuid.UUID, list[NotificationChannel]] = {}
+    for channel in NotificationChannel.objects.filter(application_id__in=application_ids, is_active=True):
+        found.setdefault(channel.application_id, []).append(channel)
+    return found
+
+
+def deliveries(
+    body: dict[str, Any], targets: list[NotificationChannel], task_id: uuid.UUID | None
+) -> list[Delivery]:
+    return [
+        Delivery(
+            channel=channel,
+            message_id=body["MessageId"],
+            message_type=body["MessageType"],
+            task_id=task_id,
+            payload=body,
+        )
+        for channel in targets
+    ]
+
+
+def write(outbox: list[Delivery]) -> None:
+    """Store the rows; after commit, flush each channel they belong to."""
+    if not outbox:
+        return
+    from adcreative.notifications.tasks import flush_channel
+
+    Delivery.objects.bulk_create(outbox)
+    for channel_id in dict.fromkeys(d.channel_id for d in outbox):
+        transaction.on_commit(partial(flush_channel.delay, str(channel_id)))

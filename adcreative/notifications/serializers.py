@@ -1,0 +1,92 @@
+"""The NotificationChannel body: a webhook URL (checked by the SSRF guard) or a RabbitMQ connection and queue."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from adcreative.api.serializers import ContractSerializer
+from adcreative.notifications import ssrf
+from adcreative.notifications.models import NotificationChannel, masked_connection_string
+
+TYPES = {choice.value.lower(): choice.value for choice in NotificationChannel.Type}
+
+
+@extend_schema_field({"type": "string", "enum": ["Webhook", "RabbitMQ"]})
+class ChannelTypeField(serializers.Field):  # type: ignore[type-arg]
+    def to_internal_value(self, data: Any) -> str:
+        found = TYPES.get(str(data).strip().lower())
+        if found is None:
+            raise serializers.ValidationError(f"The value '{data}' is not valid. Use Webhook or RabbitMQ.")
+        return found
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class ChannelSerializer(ContractSerializer):
+    """Create (every field) and PATCH (`partial=True`, checked against the channel as it would become)."""
+
+    strict = True
+
+    applicationId = serializers.UUIDField(required=False)
+    type = ChannelTypeField()
+    url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    connectionString = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    queueName = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    isActive = serializers.BooleanField(required=False)
+    includeImageData = serializers.BooleanField(required=False)
+
+    def __init__(self, *args: Any, current: NotificationChannel | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current = self.current
+        kind = attrs.get("type", current.type if current else "")
+        url = attrs.get("url", current.url if current else "").strip()
+        connection = attrs.get("connectionString", current.connection_string if current else "").strip()
+        queue = attrs.get("queueName", current.queue_name if current else "").strip()
+        errors: dict[str, list[str]] = {}
+        if kind == NotificationChannel.Type.WEBHOOK:
+            if not url:
+                errors["url"] = ["The url field is required."]
+            elif "url" in attrs:
+                try:
+                    ssrf.check(url)
+                except ssrf.UnsafeUrl as exc:
+                    errors["url"] = [str(exc)]
+        else:
+            if not connection:
+                errors["connectionString"] = ["The connectionString field is required."]
+            elif urlsplit(connection).scheme not in ("amqp", "amqps", "pyamqp"):
+                errors["connectionString"] = ["The connectionString must be an amqp:// or amqps:// URL."]
+            if not queue:
+                errors["queueName"] = ["The queueName field is required."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        attrs.update(url=url if kind == NotificationChannel.Type.WEBHOOK else "")
+        if kind == NotificationChannel.Type.WEBHOOK:
+            attrs.update(connectionString="", queueName="")
+        else:
+            attrs.update(connectionString=connection, queueName=queue)
+        return attrs
+
+
+def channel_body(channel: NotificationChannel) -> dict[str, Any]:
+    return {
+        "id": str(channel.id),
+        "applicationId": str(channel.application_id),
+        "type": channel.type,
+        "url": channel.url or None,
+        "connectionString": masked_connection_string(channel.connection_string) or None,
+        "queueName": channel.queue_name or None,
+        "isActive": channel.is_active,
+        "includeImageData": channel.include_image_data,
+        "deactivatedReason": channel.deactivated_reason or None,
+        "createdAt": channel.created_at.isoformat().replace("+00:00", "Z"),
+        "updatedAt": channel.updated_at.isoformat().replace("+00:00", "Z"),
+    }
