@@ -501,3 +501,18 @@ def test_a_message_given_up_lets_the_next_one_go(tenant: Tenant, settings: Any) 
     assert [m["MessageId"] for m in receiver.messages()] == ["1", "1", "2"]
     statuses = list(Delivery.objects.filter(channel=channel).order_by("id").values_list("status", flat=True))
     assert statuses == [Delivery.Status.FAILED, Delivery.Status.SENT]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://224.0.0.1/"]
+)
+def test_allowing_private_receivers_still_refuses_metadata_and_multicast(
+    client: Client, tenant: Tenant, settings: Any, url: str
+) -> None:
+    settings.NOTIFICATION_ALLOW_PRIVATE_ADDRESSES = True
+    response = create_channel(client, tenant, type="Webhook", url=url)
+    assert (
+        response.status_code == 400
+        and "link-local, multicast or unspecified" in response.json()["errors"]["url"][0]
+    )
+    assert create_channel(client, tenant, type="Webhook", url="http://10.0.0.7/hook").status_code == 201

@@ -3,8 +3,9 @@
 DNS may change between the two, so a send resolves the name again, checks every address, and connects
 to the address it checked (`workers` never resolve twice). Loopback, private, link-local (cloud metadata
 at 169.254.169.254 included), shared (CGNAT), multicast, reserved and unspecified addresses are refused,
-IPv6 forms and IPv4-mapped IPv6 alike. NOTIFICATION_ALLOW_PRIVATE_ADDRESSES lifts the address rule for
-self-hosted setups whose receivers live on a private network.
+IPv6 forms and IPv4-mapped IPv6 alike. NOTIFICATION_ALLOW_PRIVATE_ADDRESSES allows loopback and private
+addresses for self-hosted setups whose receivers live on a private network; link-local (metadata),
+multicast and unspecified addresses stay refused.
 """
 
 from __future__ import annotations
@@ -41,10 +42,21 @@ def port_of(parts: SplitResult) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def is_public(address: IPAddress) -> bool:
+def _plain(address: IPAddress) -> IPAddress:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+        return address.ipv4_mapped
+    return address
+
+
+def is_public(address: IPAddress) -> bool:
+    address = _plain(address)
     return address.is_global and not address.is_multicast
+
+
+def is_never_allowed(address: IPAddress) -> bool:
+    """Refused even where private receivers are allowed: link-local (cloud metadata), multicast, unspecified."""
+    address = _plain(address)
+    return address.is_link_local or address.is_multicast or address.is_unspecified
 
 
 def resolve(host: str, port: int) -> list[IPAddress]:
@@ -65,11 +77,14 @@ def check(url: str) -> tuple[SplitResult, list[IPAddress]]:
     parts = parse(url)
     host = parts.hostname or ""
     addresses = resolve(host, port_of(parts))
-    if not settings.NOTIFICATION_ALLOW_PRIVATE_ADDRESSES:
+    if settings.NOTIFICATION_ALLOW_PRIVATE_ADDRESSES:
+        refused = [str(a) for a in addresses if is_never_allowed(a)]
+        why = "a link-local, multicast or unspecified address"
+    else:
         refused = [str(a) for a in addresses if not is_public(a)]
-        if refused:
-            raise UnsafeUrl(
-                f"The url's host '{host}' is a loopback, private, link-local or reserved address "
-                f"({', '.join(refused)}); webhooks go to public addresses only."
-            )
+        why = "a loopback, private, link-local or reserved address"
+    if refused:
+        raise UnsafeUrl(
+            f"The url's host '{host}' is {why} ({', '.join(refused)}); webhooks go to public addresses only."
+        )
     return parts, addresses
