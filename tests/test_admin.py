@@ -109,3 +109,23 @@ def test_it_rotates_a_channels_signing_secret_and_shows_it_once(admin_client: Cl
     )
     channel.refresh_from_db()
     assert channel.signing_secret != old and channel.signing_secret.encode() in response.content
+
+
+def test_it_shows_processes_with_their_tasks_and_cancels_them(admin_client: Client, tenant: Tenant) -> None:
+    from adcreative.generation.models import Task
+    from tests.test_notifications import queued_process
+
+    process, tasks = queued_process(tenant)
+    listing = admin_client.get("/admin/generation/process/")
+    assert listing.status_code == 200 and b"Processing" in listing.content
+    page = admin_client.get(f"/admin/generation/process/{process.id}/change/")
+    assert page.status_code == 200 and b"white_background" in page.content
+    for path in ("task", "asset", "recommendation"):
+        assert admin_client.get(f"/admin/generation/{path}/").status_code == 200
+    assert admin_client.get(f"/admin/generation/task/{tasks[0].id}/change/").status_code == 200
+    admin_client.post(
+        "/admin/generation/process/", {"action": "cancel", "_selected_action": [str(process.id)]}, follow=True
+    )
+    assert set(Task.objects.filter(process=process).values_list("render_state", flat=True)) == {
+        Task.State.CANCELLED
+    }
