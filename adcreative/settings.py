@@ -156,6 +156,12 @@ DIFFUSION_STEPS = env_int("DIFFUSION_STEPS", 30, minimum=1)
 DIFFUSION_GUIDANCE = env_float("DIFFUSION_GUIDANCE", 7.5, minimum=0.0)
 # LoRA weights for the inpainting UNet (the fine-tune's output); empty: none.
 LORA_WEIGHTS = env_str("LORA_WEIGHTS", "")
+# IP-Adapter (style from an image): a local folder or cached hub id laid out like h94/IP-Adapter; empty: off.
+# With it, UseSameStyleReferenceImage makes the preset's preview the style image of each creative.
+IP_ADAPTER = env_str("IP_ADAPTER", "")
+IP_ADAPTER_SUBFOLDER = env_str("IP_ADAPTER_SUBFOLDER", "models")
+IP_ADAPTER_WEIGHT_NAME = env_str("IP_ADAPTER_WEIGHT_NAME", "ip-adapter_sd15.safetensors")
+IP_ADAPTER_SCALE = env_float("IP_ADAPTER_SCALE", 0.5, minimum=0.0)
 # A transformers image-to-text model (local path or HF cache id) that writes product descriptions.
 CAPTION_MODEL = env_str("CAPTION_MODEL", "")
 

@@ -68,3 +68,62 @@ def test_it_renders_a_process_batch_through_the_task_code(engine: DiffusionEngin
     assert [Image.open(io.BytesIO(r.png)).size for r in results] == [(1200, 628), (1200, 628)]
     assert [max(Image.open(io.BytesIO(r.thumbnail_jpeg)).size) for r in results] == [600, 600]
     assert reported == sorted(reported)
+
+
+@pytest.fixture(scope="module")
+def styled_engine(tmp_path_factory: pytest.TempPathFactory) -> DiffusionEngine:
+    from tests.tiny_models import tiny_ip_adapter
+    from workers.render.diffusion import IpAdapter
+
+    folder = tiny_inpainting_pipeline(tmp_path_factory.mktemp("sd-inpaint-ip"))
+    adapter = tiny_ip_adapter(tmp_path_factory.mktemp("ip-adapter"), folder)
+    return DiffusionEngine(
+        str(folder), steps=2, guidance=2.0,
+        ip_adapter=IpAdapter(str(adapter), "models", "ip-adapter.safetensors", scale=1.0),
+    )  # fmt: skip
+
+
+def test_an_ip_adapter_style_image_steers_the_scene_and_spares_the_product(
+    styled_engine: DiffusionEngine,
+) -> None:
+    from dataclasses import replace
+
+    from PIL import Image
+
+    base = job("white_background", 3)
+    warm = replace(base, style_image=Image.new("RGB", (256, 256), (230, 120, 40)))
+    cool = replace(base, style_image=Image.new("RGB", (256, 256), (40, 90, 220)))
+    first, second, again = styled_engine.render([warm, cool]) + styled_engine.render([warm])
+    assert not np.array_equal(np.asarray(first.image), np.asarray(second.image)), "the style image is used"
+    alone = np.abs(np.asarray(first.image, dtype=int) - np.asarray(again.image, dtype=int)).max()
+    assert alone <= 2, "each job its own style, whatever else is in the batch (float noise aside)"
+    for creative in (first, second):
+        placement = creative.placement
+        assert product_fidelity(creative.image, creative.product, placement.left, placement.top) < 2
+
+
+def test_use_same_style_makes_the_preset_preview_the_style_image(
+    styled_engine: DiffusionEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workers.render import job as render_job
+
+    seen: list[object] = []
+    real = styled_engine.render
+
+    def spy(jobs, progress=lambda _: None):
+        seen.extend(j.style_image for j in jobs)
+        return real(jobs, progress)
+
+    monkeypatch.setattr(styled_engine, "render", spy)
+    jobs = [
+        render_job.RenderJob("white_background", "", True, True, 7, "red bottle", ""),
+        render_job.RenderJob("white_background", "", True, False, 7, "red bottle", ""),
+        render_job.RenderJob("", "on wet black stone", True, True, 8, "red bottle, on wet black stone", ""),
+    ]
+    previews = Path(__file__).resolve().parent.parent / "presets" / "previews"
+    render_job.run_batch(
+        jobs, drawn_cutout(), presets.load_catalog(), lambda _: None, styled_engine, previews
+    )
+    preview, plain, custom = seen
+    assert preview is not None and getattr(preview, "size", None) is not None
+    assert plain is None and custom is None, "only a preset's style, and only when asked for"

@@ -104,3 +104,43 @@ def tiny_inpainting_pipeline(folder: Path) -> Path:
     )  # fmt: skip
     pipeline.save_pretrained(folder)  # type: ignore[attr-defined]
     return folder
+
+
+def tiny_ip_adapter(folder: Path, pipeline_folder: Path) -> Path:
+    """IP-Adapter weights with random values for the tiny pipeline's UNet, in h94/IP-Adapter's layout:
+    `models/ip-adapter.safetensors` (image projection + to_k_ip/to_v_ip of every cross-attention, keyed
+    1, 3, 5… as diffusers reads them) and `models/image_encoder` (a tiny CLIP vision model)."""
+    import torch
+    from diffusers import UNet2DConditionModel
+    from safetensors.torch import save_file
+    from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    unet = UNet2DConditionModel.from_pretrained(pipeline_folder / "unet")
+    cross, embedding, widths = unet.config.cross_attention_dim, 16, list(unet.config.block_out_channels)
+    torch.manual_seed(1)
+    tensors = {
+        "image_proj.proj.weight": torch.randn(cross * 4, embedding) * 0.5,
+        "image_proj.proj.bias": torch.zeros(cross * 4),
+        "image_proj.norm.weight": torch.ones(cross),
+        "image_proj.norm.bias": torch.zeros(cross),
+    }
+    key = 1
+    for name in unet.attn_processors:
+        if name.endswith("attn1.processor"):
+            continue  # self-attention has no image tokens
+        block = int(name.split(".")[1]) if not name.startswith("mid_block") else -1
+        hidden = (
+            widths[-1] if block < 0 else (widths[::-1] if name.startswith("up_blocks") else widths)[block]
+        )
+        tensors[f"ip_adapter.{key}.to_k_ip.weight"] = torch.randn(hidden, cross) * 0.5
+        tensors[f"ip_adapter.{key}.to_v_ip.weight"] = torch.randn(hidden, cross) * 0.5
+        key += 2
+    models = folder / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, models / "ip-adapter.safetensors")
+    vision = CLIPVisionConfig(
+        hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2, image_size=32,
+        patch_size=8, projection_dim=embedding,
+    )  # fmt: skip
+    CLIPVisionModelWithProjection(vision).save_pretrained(models / "image_encoder")
+    return folder

@@ -85,9 +85,12 @@ def captioner(source: str) -> Captioner:
 
 
 @cache
-def diffusion_engine(model: str, steps: int, guidance: float, lora: str) -> Any:
-    """The inpainting pipeline of GENERATION_ENGINE=diffusion, loaded once per worker process."""
+def diffusion_engine(model: str, steps: int, guidance: float, lora: str, ip_adapter: Any = None) -> Any:
+    """The inpainting pipeline of GENERATION_ENGINE=diffusion, loaded once per worker process.
+
+    `ip_adapter` is a `workers.render.diffusion.IpAdapter` (frozen, so it can key the cache) or None.
+    """
     from workers.render.diffusion import DiffusionEngine
 
     with _lock:
-        return DiffusionEngine(model, steps=steps, guidance=guidance, lora=lora)
+        return DiffusionEngine(model, steps=steps, guidance=guidance, lora=lora, ip_adapter=ip_adapter)

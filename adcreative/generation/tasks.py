@@ -96,12 +96,22 @@ def _engine() -> Any:
     if settings.GENERATION_ENGINE != "diffusion":
         return None
     from workers import models
+    from workers.render.diffusion import IpAdapter
 
+    ip_adapter = None
+    if settings.IP_ADAPTER:
+        ip_adapter = IpAdapter(
+            settings.IP_ADAPTER,
+            settings.IP_ADAPTER_SUBFOLDER,
+            settings.IP_ADAPTER_WEIGHT_NAME,
+            settings.IP_ADAPTER_SCALE,
+        )
     return models.diffusion_engine(
         settings.SD_INPAINT_MODEL,
         settings.DIFFUSION_STEPS,
         settings.DIFFUSION_GUIDANCE,
         settings.LORA_WEIGHTS,
+        ip_adapter,
     )
 
 
@@ -139,7 +149,9 @@ def _render(celery_task: Task, tasks: list[Any]) -> None:  # type: ignore[type-a
         live = [task for task in tasks if processes.advance(task, RenderTask.State.RENDERING, 10)]
         if not live:
             return  # every task was cancelled while it waited
-        results = run_batch(jobs, cutout.convert("RGBA"), presets.load_catalog(), report, _engine())
+        results = run_batch(
+            jobs, cutout.convert("RGBA"), presets.load_catalog(), report, _engine(), settings.PRESET_PREVIEW_DIR
+        )
         for task, result in zip(tasks, results, strict=True):
             if processes.advance(task, RenderTask.State.FINALIZING, 90):
                 processes.complete(task, result.png, result.thumbnail_jpeg, result.timings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,17 @@ class DiffusionJob:
     seed: int
     prompt: str
     negative_prompt: str
+    style_image: Image.Image | None = None  # the IP-Adapter's style reference (a preset preview)
+
+
+@dataclass(frozen=True)
+class IpAdapter:
+    """Where the IP-Adapter weights are: a folder or hub id, its subfolder (with image_encoder/) and file."""
+
+    source: str
+    subfolder: str = "models"
+    weight_name: str = "ip-adapter_sd15.safetensors"
+    scale: float = 0.5
 
 
 def padded_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -61,11 +73,21 @@ def restore_product(generated: Image.Image, creative: Creative, feather: float =
     return out
 
 
+def _as_given(embeddings: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
+    return embeddings
+
+
 class DiffusionEngine:
     """One inpainting pipeline per worker process (loading takes seconds and GBs)."""
 
     def __init__(
-        self, model: str, steps: int = 30, guidance: float = 7.5, lora: str = "", strength: float = 0.92
+        self,
+        model: str,
+        steps: int = 30,
+        guidance: float = 7.5,
+        lora: str = "",
+        strength: float = 0.92,
+        ip_adapter: IpAdapter | None = None,
     ):
         import diffusers
         import torch
@@ -80,7 +102,32 @@ class DiffusionEngine:
         self.pipe.set_progress_bar_config(disable=True)
         if lora:
             self.pipe.load_lora_weights(lora)
+        self.ip_adapter = ip_adapter
+        if ip_adapter is not None:
+            # Loads the CLIP image encoder from <subfolder>/image_encoder and a matching feature extractor.
+            self.pipe.load_ip_adapter(
+                ip_adapter.source, subfolder=ip_adapter.subfolder, weight_name=ip_adapter.weight_name
+            )
+            self.pipe.set_ip_adapter_scale(ip_adapter.scale)
         self.steps, self.guidance, self.strength = steps, guidance, strength
+
+    def style_embeddings(self, images: list[Image.Image]) -> list[Any]:
+        """Image embeddings for the one IP-Adapter, one per batch member, in the pipeline's layout.
+
+        The pipeline's `ip_adapter_image` gives every member all the images (multi-image style);
+        precomputed embeddings of shape (members, 1, dim) give each member its own.
+        """
+        import torch
+        from diffusers.models.embeddings import ImageProjection
+
+        (layer,) = self.pipe.unet.encoder_hid_proj.image_projection_layers
+        hidden = not isinstance(layer, ImageProjection)  # IP-Adapter Plus reads hidden states
+        with torch.no_grad():
+            positive, negative = self.pipe.encode_image(images, self.device, 1, hidden)
+        positive, negative = positive.unsqueeze(1), negative.unsqueeze(1)
+        if self.guidance > 1:  # classifier-free guidance: the unconditional half first, as the pipeline does
+            return [torch.cat([negative, positive])]
+        return [positive]
 
     def render(
         self, jobs: Sequence[DiffusionJob], progress: Callable[[int], object] = lambda _: None
@@ -105,6 +152,15 @@ class DiffusionEngine:
                 progress(int(10 + 80 * done))
                 return kwargs
 
+            extra: dict[str, Any] = {}
+            if self.ip_adapter is not None:
+                # A job without a style reference takes its own studio layout: it keeps its scene.
+                styles = [jobs[i].style_image or layouts[i].image for i in members]
+                embeddings = self.style_embeddings(styles)
+                extra["ip_adapter_image_embeds"] = embeddings
+                # The pipeline tiles the embeddings it is given over the whole batch (one style for
+                # every prompt); these are already one per member, so they go to the UNet as they are.
+                self.pipe.prepare_ip_adapter_image_embeds = partial(_as_given, embeddings)
             output = self.pipe(
                 prompt=[jobs[i].prompt for i in members],
                 negative_prompt=[jobs[i].negative_prompt for i in members],
@@ -118,6 +174,7 @@ class DiffusionEngine:
                 generator=[torch.Generator(self.device).manual_seed(jobs[i].seed) for i in members],
                 callback_on_step_end=step_end,
                 output_type="pil",
+                **extra,
             ).images
             for i, image in zip(members, output, strict=True):
                 cropped = image.convert("RGB").crop((0, 0, *size))

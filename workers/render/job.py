@@ -6,6 +6,7 @@ import io
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
@@ -56,12 +57,24 @@ def scene_of(job: RenderJob, cutout: Image.Image, catalog: Mapping[str, Preset])
     return scene, palette
 
 
+def style_reference(job: RenderJob, preview_dir: Path | None) -> Image.Image | None:
+    """The IP-Adapter's style image: the preset's preview, when the job asks for the preset's style."""
+    if preview_dir is None or not job.use_same_style or not job.preset_id:
+        return None
+    path = preview_dir / f"{job.preset_id}.webp"
+    if not path.is_file():
+        return None
+    with Image.open(path) as preview:
+        return preview.convert("RGB")
+
+
 def run_batch(
     jobs: Sequence[RenderJob],
     cutout: Image.Image,
     catalog: Mapping[str, Preset],
     report: Callable[[int], object],
     engine: DiffusionEngine | None = None,
+    preview_dir: Path | None = None,
 ) -> list[RenderResult]:
     """Render jobs of one product: the studio engine one by one, the diffusion engine in one batch."""
     started = time.perf_counter()
@@ -73,6 +86,7 @@ def run_batch(
             creatives.append(render_creative(cutout, scene, palette, job.disable_safe_margin, job.seed))
             report(10 + 80 * (done + 1) // len(jobs))
     else:
+        styles = preview_dir if engine.ip_adapter is not None else None
         creatives = engine.render(
             [
                 DiffusionJob(
@@ -83,6 +97,7 @@ def run_batch(
                     job.seed,
                     job.prompt_text,
                     job.negative_prompt,
+                    style_reference(job, styles),
                 )
                 for job, (scene, palette) in zip(jobs, scenes, strict=True)
             ],
