@@ -165,6 +165,9 @@ REFUSED = [
     "http://[fe80::1]/",
     "http://[::ffff:127.0.0.1]/",
     "http://2130706433/",
+    "http://[64:ff9b::a00:1]/",
+    "http://[2002:a00:1::1]/",
+    "http://100.100.100.200/",
 ]
 
 
@@ -176,7 +179,7 @@ def test_the_ssrf_guard_refuses_non_public_addresses(
     response = create_channel(client, tenant, type="Webhook", url=url)
     assert response.status_code == 400, url
     (message,) = response.json()["errors"]["url"]
-    assert "public addresses only" in message
+    assert "only public addresses are allowed" in message
 
 
 @pytest.mark.parametrize(
@@ -210,7 +213,7 @@ def test_the_ssrf_guard_checks_again_at_send_time(tenant: Tenant, settings: Any)
         settings.NOTIFICATION_ALLOW_PRIVATE_ADDRESSES = False
         message = Delivery.objects.create(channel=channel, message_type="X", payload={"MessageId": "1"})
         outcome = delivery.send(channel, message)
-    assert not outcome.succeeded and "public addresses only" in outcome.error
+    assert not outcome.succeeded and "only public addresses are allowed" in outcome.error
     assert receiver.received == []
 
 
@@ -476,15 +479,63 @@ def test_a_hanging_receiver_times_out_without_holding_up_renders(
 
 def test_one_worker_at_a_time_sends_for_a_channel(tenant: Tenant) -> None:
     channel = webhook(tenant, "http://127.0.0.1:9/")
-    assert delivery.lease(str(channel.id))
-    assert not delivery.lease(str(channel.id)), "held by the first"
+    token = delivery.lease(str(channel.id))
+    assert token is not None
+    assert delivery.lease(str(channel.id)) is None, "held by the first"
     assert delivery.flush(str(channel.id)) is None, "a second flush leaves the channel to its holder"
-    delivery.release(str(channel.id))
-    assert delivery.lease(str(channel.id))
     NotificationChannel.objects.filter(id=channel.id).update(
         leased_until=timezone.now() - timedelta(seconds=1)
     )
-    assert delivery.lease(str(channel.id)), "a dead worker's lease runs out"
+    second = delivery.lease(str(channel.id))
+    assert second is not None, "a dead worker's lease runs out"
+    assert not delivery.renew(str(channel.id), token), "the first worker learns it lost the channel"
+    delivery.release(str(channel.id), token)
+    assert delivery.lease(str(channel.id)) is None, "and cannot free the second one's lease"
+    delivery.release(str(channel.id), second)
+    assert delivery.lease(str(channel.id)) is not None
+
+
+def test_rabbitmq_brokers_pass_the_same_guard(client: Client, tenant: Tenant, settings: Any) -> None:
+    settings.NOTIFICATION_ALLOW_PRIVATE_ADDRESSES = False
+    for connection, why in (
+        ("amqp://guest:guest@127.0.0.1:5672//", "only public addresses are allowed"),
+        ("amqp://10.0.0.5//", "only public addresses are allowed"),
+        ("amqp://1.1.1.1//;redis://127.0.0.1:6379/0", "no failover list"),
+        ("pyamqp://1.1.1.1//", "amqp:// or amqps://"),
+    ):
+        response = create_channel(client, tenant, type="RabbitMQ", connectionString=connection, queueName="q")
+        assert response.status_code == 400 and why in response.json()["errors"]["connectionString"][0], (
+            connection
+        )
+    settings.NOTIFICATION_ALLOW_PRIVATE_ADDRESSES = True
+    assert (
+        create_channel(client, tenant, type="RabbitMQ", connectionString=RABBITMQ, queueName="q").status_code
+        == 201
+    )
+
+
+def test_a_record_from_a_worker_that_lost_the_lease_is_dropped(tenant: Tenant) -> None:
+    channel = webhook(tenant, "http://127.0.0.1:9/")
+    message = Delivery.objects.create(channel=channel, message_type="X", payload={"MessageId": "1"})
+    stale = Delivery.objects.get(id=message.id)
+    delivery.record(channel, message, delivery.Outcome(True, 200, 5, ""))
+    delivery.record(channel, stale, delivery.Outcome(False, 500, 5, "late"))
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (Delivery.Status.SENT, 1, "")
+
+
+def test_a_missing_thumbnail_does_not_block_the_channel(tenant: Tenant) -> None:
+    with running(Receiver()) as receiver:
+        channel = webhook(tenant, receiver.url, include_image_data=True)
+        _, (task,) = queued_process(tenant, prompts=1)
+        Task.objects.filter(id=task.id).update(thumbnail="results/gone.jpg")
+        Delivery.objects.all().delete()
+        Delivery.objects.create(
+            channel=channel, message_type=events.TASK_COMPLETED, task_id=task.id, payload={"MessageId": "1"}
+        )
+        delivery.flush(str(channel.id))
+    (received,) = receiver.messages()
+    assert "ImageData" not in received
 
 
 def test_a_message_given_up_lets_the_next_one_go(tenant: Tenant, settings: Any) -> None:
@@ -513,6 +564,17 @@ def test_allowing_private_receivers_still_refuses_metadata_and_multicast(
     response = create_channel(client, tenant, type="Webhook", url=url)
     assert (
         response.status_code == 400
-        and "link-local, multicast or unspecified" in response.json()["errors"]["url"][0]
+        and "link-local, metadata, multicast or unspecified" in response.json()["errors"]["url"][0]
     )
     assert create_channel(client, tenant, type="Webhook", url="http://10.0.0.7/hook").status_code == 201
+
+
+def test_an_attempt_has_the_timeout_in_all_however_slowly_the_receiver_answers(tenant: Tenant) -> None:
+    with running(Receiver(answers=["drip"])) as receiver:
+        channel = webhook(tenant, receiver.url)
+        message = Delivery.objects.create(channel=channel, message_type="X", payload={"MessageId": "1"})
+        started = time.monotonic()
+        outcome = delivery.send(channel, message)
+        took = time.monotonic() - started
+    assert not outcome.succeeded and outcome.error == "No answer within 2 s."
+    assert took < 8, "cut off at the 2 s deadline, long before the 10 s drip ends"

@@ -95,7 +95,11 @@ class DownloadView(APIView):
         if if_none_match and etag_matches(if_none_match, served.etag) and task.paid:
             return self.with_headers(HttpResponse(status=304), headers)
 
-        handle: IO[bytes] | None = served.open() if send else None
+        try:
+            handle: IO[bytes] | None = served.open() if send else None
+        except FileNotFoundError:  # removed from storage since it was found
+            log.exception("a download's file vanished")
+            raise NotFoundError(errors=NOT_FOUND) from None
         try:
             charged = not task.paid and credits.charge_download(application, task.id, check_only=not send)
         except credits.ChargeRefused as refusal:

@@ -98,10 +98,11 @@ def create(application: Application, request: ProcessRequest) -> tuple[Process, 
             )
             events.tasks_changed(task.id for task in tasks)
             if settings.GENERATION_ENGINE == "diffusion":  # one batched call renders the whole process
-                transaction.on_commit(partial(render_process.delay, str(process.id)))
+                transaction.on_commit(partial(render_process.delay, str(process.id)), robust=True)
             else:
                 for task in tasks:
-                    transaction.on_commit(partial(render.delay, str(task.id)))
+                    # robust: the process is committed; a lost send is re-sent by the beat reaper.
+                    transaction.on_commit(partial(render.delay, str(task.id)), robust=True)
     except IntegrityError:  # a concurrent request with the same Idempotency-Key won
         earlier = Process.objects.get(application=application, idempotency_key=request.idempotency_key)
         return _same_request(earlier, request), list(earlier.tasks.all())

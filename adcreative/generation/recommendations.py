@@ -39,7 +39,8 @@ def create(
             application, Asset.Kind.ORIGINAL, data, info.content_type, (info.width, info.height), user_id
         )
         recommendation = Recommendation.objects.create(application=application, user_id=user_id, image=image)
-        transaction.on_commit(lambda: recommend.delay(str(recommendation.id)))
+        # robust: a broker hiccup after the commit is logged, and the beat reaper sends the record again.
+        transaction.on_commit(lambda: recommend.delay(str(recommendation.id)), robust=True)
     return recommendation
 
 

@@ -150,7 +150,12 @@ def _render(celery_task: Task, tasks: list[Any]) -> None:  # type: ignore[type-a
         if not live:
             return  # every task was cancelled while it waited
         results = run_batch(
-            jobs, cutout.convert("RGBA"), presets.load_catalog(), report, _engine(), settings.PRESET_PREVIEW_DIR
+            jobs,
+            cutout.convert("RGBA"),
+            presets.load_catalog(),
+            report,
+            _engine(),
+            settings.PRESET_PREVIEW_DIR,
         )
         for task, result in zip(tasks, results, strict=True):
             if processes.advance(task, RenderTask.State.FINALIZING, 90):

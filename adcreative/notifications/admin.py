@@ -15,17 +15,18 @@ class NotificationChannelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["type", "is_active"]
     search_fields = ["=id", "=application__id", "application__name", "url", "queue_name"]
     fields = [
-        "id", "application", "type", "url", "connection_string", "queue_name", "is_active", "include_image_data",
+        "id", "application", "type", "url", "target", "queue_name", "is_active", "include_image_data",
         "failing_since", "deactivated_reason", "leased_until", "created_at", "updated_at",
     ]  # fmt: skip
+    # Targets change through the API, where the SSRF guard checks them; here an operator (de)activates.
     readonly_fields = [
-        "id",
-        "failing_since",
-        "deactivated_reason",
-        "leased_until",
-        "created_at",
-        "updated_at",
-    ]
+        "id", "application", "type", "url", "target", "queue_name", "failing_since", "deactivated_reason",
+        "leased_until", "created_at", "updated_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
     actions = ["rotate_signing_secret"]
 
     @admin.action(description="Rotate the signing secret (shown once)")

@@ -12,6 +12,7 @@ send and its record sends that message again).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -20,7 +21,9 @@ import logging
 import random
 import socket
 import ssl
+import threading
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -62,10 +65,13 @@ def body_of(delivery: Delivery, channel: NotificationChannel) -> bytes:
     payload: dict[str, Any] = dict(delivery.payload)
     if channel.include_image_data and delivery.message_type == events.TASK_COMPLETED and delivery.task_id:
         task = Task.objects.filter(id=delivery.task_id).first()
-        if task is not None and task.thumbnail:
-            with task.thumbnail.open("rb") as handle:
-                payload["ImageData"] = base64.b64encode(handle.read()).decode()
-            payload["ImageContentType"] = "image/jpeg"
+        try:
+            if task is not None and task.thumbnail:
+                with task.thumbnail.open("rb") as handle:
+                    payload["ImageData"] = base64.b64encode(handle.read()).decode()
+                payload["ImageContentType"] = "image/jpeg"
+        except OSError:  # the message still goes, without the image, rather than blocking the channel
+            log.warning("thumbnail of task %s is unreadable; sending without ImageData", delivery.task_id)
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
@@ -94,19 +100,39 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST to a checked address; the status code. Raises on refusal, connection errors and timeouts."""
+    """POST to a checked address; the status code. Raises on refusal, connection errors and timeouts.
+
+    The whole attempt has NOTIFICATION_TIMEOUT_SECONDS: a watchdog shuts the socket at the deadline,
+    so a receiver that answers a byte at a time is cut off too, not only one that never answers.
+    """
+    timeout = settings.NOTIFICATION_TIMEOUT_SECONDS
     parts, addresses = ssrf.check(url)
     connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection = connection_class(
-        parts.hostname or "", ssrf.port_of(parts), str(addresses[0]), settings.NOTIFICATION_TIMEOUT_SECONDS
-    )
+    connection = connection_class(parts.hostname or "", ssrf.port_of(parts), str(addresses[0]), timeout)
+    expired = threading.Event()
+
+    def cut() -> None:
+        expired.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(timeout, cut)
+    watchdog.start()
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
-        response.read(64 * 1024)
+        response.read(64 * 1024)  # the answer's body is read (and dropped) within the deadline too
+        if expired.is_set():
+            raise TimeoutError("the deadline passed")
         return response.status
+    except (OSError, http.client.HTTPException):
+        if expired.is_set():
+            raise TimeoutError("the deadline passed") from None
+        raise
     finally:
+        watchdog.cancel()
         connection.close()
 
 
@@ -117,7 +143,12 @@ def publish_rabbitmq(
     from kombu import Connection, Queue
 
     timeout = settings.NOTIFICATION_TIMEOUT_SECONDS
-    with Connection(channel.connection_string, connect_timeout=timeout) as connection:
+    ssrf.check_amqp(channel.connection_string)  # DNS may have changed since the channel was created
+    # confirm_publish: the broker acknowledges the message before it counts as sent.
+    options = {"confirm_publish": True}
+    with Connection(
+        channel.connection_string, connect_timeout=timeout, transport_options=options
+    ) as connection:
         connection.ensure_connection(max_retries=1, timeout=max(1, round(timeout)))
         queue = Queue(channel.queue_name, routing_key=channel.queue_name, durable=True)
         producer = connection.Producer(serializer=None)
@@ -137,19 +168,19 @@ def publish_rabbitmq(
 
 def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
     """One attempt, recorded; never raises for a receiver's failure."""
-    body = body_of(delivery, channel)
-    timestamp = int(time.time())
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "X-Signature": signature(channel.signing_secret, timestamp, body),
-        "X-Message-Id": str(delivery.message_id),
-        "X-Message-Type": delivery.message_type,
-    }
     started = time.monotonic()
     status_code: int | None = None
     error = ""
     try:
+        body = body_of(delivery, channel)
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-Signature": signature(channel.signing_secret, timestamp, body),
+            "X-Message-Id": str(delivery.message_id),
+            "X-Message-Type": delivery.message_type,
+        }
         if channel.type == NotificationChannel.Type.WEBHOOK:
             status_code = post_webhook(channel.url, body, headers)
             if not 200 <= status_code < 300:
@@ -177,23 +208,31 @@ def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
 
 
 def lease_end() -> Any:
-    # Long enough for one attempt, however slow: a worker that dies leaves the channel free after this.
+    # Longer than one attempt can take: a worker that dies leaves the channel free after this.
     return timezone.now() + timedelta(seconds=settings.NOTIFICATION_TIMEOUT_SECONDS * 3 + 30)
 
 
-def lease(channel_id: str) -> bool:
-    """Take the channel for this worker, unless another one holds it."""
+def lease(channel_id: str) -> uuid.UUID | None:
+    """Take the channel for this worker unless another one holds it; the token that proves it."""
+    token = uuid.uuid4()
     free = Q(leased_until__isnull=True) | Q(leased_until__lt=timezone.now())
-    return bool(NotificationChannel.objects.filter(free, id=channel_id).update(leased_until=lease_end()))
+    taken = NotificationChannel.objects.filter(free, id=channel_id).update(
+        leased_until=lease_end(), lease_token=token
+    )
+    return token if taken else None
 
 
-def renew(channel_id: str) -> None:
-    """Extend the lease this worker holds, before each further message."""
-    NotificationChannel.objects.filter(id=channel_id).update(leased_until=lease_end())
+def renew(channel_id: str, token: uuid.UUID) -> bool:
+    """Extend this worker's lease; False if it ran out and another worker took the channel."""
+    return bool(
+        NotificationChannel.objects.filter(id=channel_id, lease_token=token).update(leased_until=lease_end())
+    )
 
 
-def release(channel_id: str) -> None:
-    NotificationChannel.objects.filter(id=channel_id).update(leased_until=None)
+def release(channel_id: str, token: uuid.UUID) -> None:
+    NotificationChannel.objects.filter(id=channel_id, lease_token=token).update(
+        leased_until=None, lease_token=None
+    )
 
 
 def due(channel_id: str) -> bool:
@@ -207,17 +246,17 @@ def due(channel_id: str) -> bool:
 
 def flush(channel_id: str) -> float | None:
     """Send the channel's due messages in order; the seconds until its next retry, if one is waiting."""
-    while lease(channel_id):
+    while token := lease(channel_id):
         try:
-            wait = _send_due(channel_id)
+            wait = _send_due(channel_id, token)
         finally:
-            release(channel_id)
+            release(channel_id, token)
         if wait is not None or not due(channel_id):  # a message may have arrived while the lease was held
             return wait
     return None
 
 
-def _send_due(channel_id: str) -> float | None:
+def _send_due(channel_id: str, token: uuid.UUID) -> float | None:
     for _ in range(MAX_BATCH):
         channel = NotificationChannel.objects.filter(id=channel_id, is_active=True).first()
         if channel is None:
@@ -232,12 +271,15 @@ def _send_due(channel_id: str) -> float | None:
         record(channel, head, outcome)
         if not outcome.succeeded and head.status == Delivery.Status.PENDING:
             return (head.next_attempt_at - timezone.now()).total_seconds()
-        renew(channel_id)
+        if not renew(channel_id, token):
+            return None  # another worker has the channel now
     return 0.0
 
 
 def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -> None:
+    """Store an attempt's outcome, unless another worker recorded this attempt first (a lost lease)."""
     now = timezone.now()
+    previous = delivery.attempts
     delivery.attempts += 1
     if outcome.succeeded:
         delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, now, ""
@@ -253,7 +295,13 @@ def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -
         else:
             delivery.next_attempt_at = now + timedelta(seconds=retry_delay(delivery.attempts))
         _count_failure(channel, outcome, now)
-    delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
+    Delivery.objects.filter(id=delivery.id, status=Delivery.Status.PENDING, attempts=previous).update(
+        attempts=delivery.attempts,
+        status=delivery.status,
+        sent_at=delivery.sent_at,
+        last_error=delivery.last_error,
+        next_attempt_at=delivery.next_attempt_at,
+    )
 
 
 def _count_failure(channel: NotificationChannel, outcome: Outcome, now: Any) -> None:

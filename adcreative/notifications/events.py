@@ -94,6 +94,8 @@ def test_message(channel: NotificationChannel) -> dict[str, Any]:
 
 
 def _throttled(task: Task, state_changed: bool) -> bool:
+    if len(_last_progress_event) > 10_000:  # tasks finished in another process never leave on their own
+        _last_progress_event.clear()
     if task.render_state in Task.FINISHED:
         _last_progress_event.pop(task.id, None)
         return False
@@ -175,4 +177,5 @@ def write(outbox: list[Delivery]) -> None:
 
     Delivery.objects.bulk_create(outbox)
     for channel_id in dict.fromkeys(d.channel_id for d in outbox):
-        transaction.on_commit(partial(flush_channel.delay, str(channel_id)))
+        # robust: the change is committed whatever the broker does; beat's send_due finds unsent rows.
+        transaction.on_commit(partial(flush_channel.delay, str(channel_id)), robust=True)

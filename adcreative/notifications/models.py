@@ -36,6 +36,7 @@ class NotificationChannel(models.Model):
     failing_since = models.DateTimeField(null=True, blank=True)  # start of an unbroken run of failed attempts
     deactivated_reason = models.TextField(blank=True)
     leased_until = models.DateTimeField(null=True, blank=True)  # a worker is sending this channel's messages
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)  # which worker
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -62,8 +61,11 @@ class ChannelSerializer(ContractSerializer):
         else:
             if not connection:
                 errors["connectionString"] = ["The connectionString field is required."]
-            elif urlsplit(connection).scheme not in ("amqp", "amqps", "pyamqp"):
-                errors["connectionString"] = ["The connectionString must be an amqp:// or amqps:// URL."]
+            elif "connectionString" in attrs:
+                try:
+                    ssrf.check_amqp(connection)
+                except ssrf.UnsafeUrl as exc:
+                    errors["connectionString"] = [str(exc)]
             if not queue:
                 errors["queueName"] = ["The queueName field is required."]
         if errors:

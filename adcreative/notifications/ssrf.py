@@ -1,4 +1,4 @@
-"""The SSRF guard: a webhook goes to a public http(s) address, checked at creation and at every send.
+"""The SSRF guard: webhooks and RabbitMQ brokers are public addresses, checked at creation and every send.
 
 DNS may change between the two, so a send resolves the name again, checks every address, and connects
 to the address it checked (`workers` never resolve twice). Loopback, private, link-local (cloud metadata
@@ -42,21 +42,34 @@ def port_of(parts: SplitResult) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Cloud metadata services outside 169.254.0.0/16: AWS over IPv6, Alibaba Cloud.
+METADATA = {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
+
+
 def _plain(address: IPAddress) -> IPAddress:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+    """The IPv4 address an IPv6 one stands for (mapped, NAT64, 6to4, Teredo), else the address itself."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        if address in NAT64:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if address.sixtofour is not None:
+            return address.sixtofour
+        if address.teredo is not None:
+            return address.teredo[1]
     return address
 
 
 def is_public(address: IPAddress) -> bool:
     address = _plain(address)
-    return address.is_global and not address.is_multicast
+    return address.is_global and not address.is_multicast and address not in METADATA
 
 
 def is_never_allowed(address: IPAddress) -> bool:
-    """Refused even where private receivers are allowed: link-local (cloud metadata), multicast, unspecified."""
+    """Refused even where private receivers are allowed: link-local and cloud metadata, multicast, unspecified."""
     address = _plain(address)
-    return address.is_link_local or address.is_multicast or address.is_unspecified
+    return address.is_link_local or address.is_multicast or address.is_unspecified or address in METADATA
 
 
 def resolve(host: str, port: int) -> list[IPAddress]:
@@ -72,19 +85,40 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
-def check(url: str) -> tuple[SplitResult, list[IPAddress]]:
-    """The parsed URL and the addresses to connect to; UnsafeUrl if any of them may not be used."""
-    parts = parse(url)
-    host = parts.hostname or ""
-    addresses = resolve(host, port_of(parts))
+def check_addresses(host: str, addresses: list[IPAddress]) -> None:
     if settings.NOTIFICATION_ALLOW_PRIVATE_ADDRESSES:
         refused = [str(a) for a in addresses if is_never_allowed(a)]
-        why = "a link-local, multicast or unspecified address"
+        why = "a link-local, metadata, multicast or unspecified address"
     else:
         refused = [str(a) for a in addresses if not is_public(a)]
         why = "a loopback, private, link-local or reserved address"
     if refused:
         raise UnsafeUrl(
-            f"The url's host '{host}' is {why} ({', '.join(refused)}); webhooks go to public addresses only."
+            f"The host '{host}' is {why} ({', '.join(refused)}); only public addresses are allowed."
         )
+
+
+def check(url: str) -> tuple[SplitResult, list[IPAddress]]:
+    """The parsed URL and the addresses to connect to; UnsafeUrl if any of them may not be used."""
+    parts = parse(url)
+    host = parts.hostname or ""
+    addresses = resolve(host, port_of(parts))
+    check_addresses(host, addresses)
     return parts, addresses
+
+
+def check_amqp(connection_string: str) -> None:
+    """A RabbitMQ connection string: one amqp(s) broker (no kombu failover list) at an allowed address."""
+    text = connection_string.strip()
+    if ";" in text or "," in text.split("?")[0]:
+        raise UnsafeUrl("The connectionString must name one broker (no failover list).")
+    try:
+        parts = urlsplit(text)
+        port = parts.port or (5671 if parts.scheme == "amqps" else 5672)
+    except ValueError:
+        raise UnsafeUrl("The connectionString is not a valid URL.") from None
+    if parts.scheme not in ("amqp", "amqps"):
+        raise UnsafeUrl("The connectionString must be an amqp:// or amqps:// URL.")
+    if not parts.hostname:
+        raise UnsafeUrl("The connectionString has no host.")
+    check_addresses(parts.hostname, resolve(parts.hostname, port))

@@ -30,7 +30,10 @@ def send_due() -> int:
             status=Delivery.Status.PENDING,
             next_attempt_at__lte=now,
             channel__is_active=True,
-        ).values_list("channel_id", flat=True)[:1000]
+        )
+        .order_by()
+        .values_list("channel_id", flat=True)
+        .distinct()[:1000]  # channels, not messages: one long backlog cannot hide the others
     )
     for channel_id in channel_ids:
         flush_channel.delay(str(channel_id))

@@ -83,7 +83,7 @@ class ChannelDetailView(APIView):
         with transaction.atomic():
             channel.save()
             if reactivated:
-                transaction.on_commit(lambda: flush_channel.delay(str(channel.id)))
+                transaction.on_commit(lambda: flush_channel.delay(str(channel.id)), robust=True)
         return Response(channel_body(channel))
 
     @extend_schema(responses={204: None, **ERROR_RESPONSES})

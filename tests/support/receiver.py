@@ -25,7 +25,8 @@ class Received:
 
 @dataclass
 class Receiver:
-    """`answers` are status codes used in turn (then 200); "hang" holds the request without answering."""
+    """`answers` are status codes used in turn (then 200); "hang" holds the request without answering,
+    "drip" answers a byte at a time without ever finishing."""
 
     answers: list[int | str] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
@@ -58,10 +59,21 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with receiver.lock:
                 answer = receiver.answers.pop(0) if receiver.answers else 200
-                if answer != "hang":
+                if answer not in ("hang", "drip"):
                     receiver.received.append(Received(dict(self.headers.items()), body))
             if answer == "hang":
                 receiver.release.wait(30)
+                return
+            if answer == "drip":  # a status line, then a header a byte at a time, never finished
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(40):
+                    if receiver.release.wait(0.25):
+                        return
+                    try:
+                        self.wfile.write(b"z")
+                        self.wfile.flush()
+                    except OSError:
+                        return
                 return
             self.send_response(int(answer))
             self.send_header("Content-Length", "0")
