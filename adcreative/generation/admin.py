@@ -47,13 +47,16 @@ class RecommendationAdmin(ReadOnlyAdmin):
     search_fields = ["=id", "=application__id", "product_name"]
 
 
-class TaskInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = Task
-    fields = TASK_COLUMNS
-    readonly_fields = TASK_COLUMNS
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     max_num = 0
     can_delete = False
+
+
+class TaskInline(ReadOnlyInline):
+    model = Task
+    fields = TASK_COLUMNS
+    readonly_fields = TASK_COLUMNS
     show_change_link = True
 
 
@@ -81,13 +84,10 @@ class ProcessAdmin(ReadOnlyAdmin):
         messages.info(request, f"Cancelled {cancelled} task(s).")
 
 
-class RenditionInline(admin.TabularInline):  # type: ignore[type-arg]
+class RenditionInline(ReadOnlyInline):
     model = Rendition
     fields = RENDITION_COLUMNS
     readonly_fields = RENDITION_COLUMNS
-    extra = 0
-    max_num = 0
-    can_delete = False
 
 
 @admin.register(Task)

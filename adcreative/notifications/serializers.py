@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -51,21 +52,9 @@ class ChannelSerializer(ContractSerializer):
         queue = attrs.get("queueName", current.queue_name if current else "").strip()
         errors: dict[str, list[str]] = {}
         if kind == NotificationChannel.Type.WEBHOOK:
-            if not url:
-                errors["url"] = ["The url field is required."]
-            elif "url" in attrs:
-                try:
-                    ssrf.check(url)
-                except ssrf.UnsafeUrl as exc:
-                    errors["url"] = [str(exc)]
+            check_target(errors, attrs, "url", url, ssrf.check)
         else:
-            if not connection:
-                errors["connectionString"] = ["The connectionString field is required."]
-            elif "connectionString" in attrs:
-                try:
-                    ssrf.check_amqp(connection)
-                except ssrf.UnsafeUrl as exc:
-                    errors["connectionString"] = [str(exc)]
+            check_target(errors, attrs, "connectionString", connection, ssrf.check_amqp)
             if not queue:
                 errors["queueName"] = ["The queueName field is required."]
         if errors:
@@ -76,6 +65,19 @@ class ChannelSerializer(ContractSerializer):
         else:
             attrs.update(connectionString=connection, queueName=queue)
         return attrs
+
+
+def check_target(
+    errors: dict[str, list[str]], attrs: dict[str, Any], name: str, value: str, check: Callable[[str], object]
+) -> None:
+    """A required target; a new or changed one must pass the SSRF guard (a stored one already did)."""
+    if not value:
+        errors[name] = [f"The {name} field is required."]
+    elif name in attrs:
+        try:
+            check(value)
+        except ssrf.UnsafeUrl as exc:
+            errors[name] = [str(exc)]
 
 
 def channel_body(channel: NotificationChannel) -> dict[str, Any]:
