@@ -63,6 +63,16 @@ def queued_process(tenant: Tenant, prompts: int = 2) -> tuple[Any, list[Task]]:
         )
 
 
+@pytest.fixture
+def rabbitmq() -> str:
+    """The machine's RabbitMQ (guest/guest on 127.0.0.1:5672); the test is skipped where none runs."""
+    try:
+        socket.create_connection(("127.0.0.1", 5672), timeout=2).close()
+    except OSError:
+        pytest.skip("RabbitMQ is not running on 127.0.0.1:5672 (start it with `rabbitmq-server -detached`)")
+    return RABBITMQ
+
+
 def secret_of(queue_name: str) -> str:
     return NotificationChannel.objects.get(queue_name=queue_name).signing_secret
 
@@ -361,7 +371,7 @@ def send_messages(tenant: Tenant, count: int) -> list[str]:
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_full_flow_reaches_a_webhook_and_rabbitmq_in_order(
-    client: Client, celery_worker: subprocess.Popen[bytes]
+    client: Client, celery_worker: subprocess.Popen[bytes], rabbitmq: str
 ) -> None:
     tenant = make_tenant()
     queue_name = f"creatives-{uuid.uuid4().hex[:8]}"
