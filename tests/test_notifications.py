@@ -10,7 +10,7 @@ import subprocess
 import time
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 
 import pytest
@@ -588,3 +588,27 @@ def test_an_attempt_has_the_timeout_in_all_however_slowly_the_receiver_answers(t
         took = time.monotonic() - started
     assert not outcome.succeeded and outcome.error == "No answer within 2 s."
     assert took < 8, "cut off at the 2 s deadline, long before the 10 s drip ends"
+
+
+def test_rabbitmq_publishes_to_a_queue_the_receiver_declared_its_own_way(
+    tenant: Tenant, rabbitmq: str
+) -> None:
+    from kombu import Queue
+
+    name = f"own-{uuid.uuid4().hex[:8]}"
+    own = Queue(name, routing_key=name, durable=True, queue_arguments={"x-max-length": 1000})
+    with Connection(rabbitmq) as connection:
+        own(connection.default_channel).declare()
+        channel = NotificationChannel.objects.create(
+            application=tenant.application, type="RabbitMQ", connection_string=rabbitmq, queue_name=name
+        )
+        message = Delivery.objects.create(channel=channel, message_type="X", payload={"MessageId": "m-1"})
+        outcome = delivery.send(channel, message)
+        queue = connection.SimpleQueue(cast(Any, own))  # kombu takes a Queue too; its stubs say str
+        received: Any = queue.get(timeout=5)
+        received.ack()
+        queue.close()
+        amqp_channel: Any = connection.default_channel
+        amqp_channel.queue_delete(name)
+    assert outcome.succeeded, outcome.error
+    assert json.loads(received.body)["MessageId"] == "m-1"

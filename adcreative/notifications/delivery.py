@@ -139,7 +139,12 @@ def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int:
 def publish_rabbitmq(
     channel: NotificationChannel, body: bytes, headers: dict[str, str], message_id: str
 ) -> None:
-    """Publish persistent to the named (durable) queue through the default exchange."""
+    """Publish persistent to the named queue through the default exchange, with publisher confirms.
+
+    A queue the receiver declared itself (quorum, a length limit…) is used as it is; a missing one is
+    declared durable.
+    """
+    from amqp.exceptions import NotFound
     from kombu import Connection, Queue
 
     timeout = settings.NOTIFICATION_TIMEOUT_SECONDS
@@ -150,12 +155,16 @@ def publish_rabbitmq(
         channel.connection_string, connect_timeout=timeout, transport_options=options
     ) as connection:
         connection.ensure_connection(max_retries=1, timeout=max(1, round(timeout)))
+        amqp_channel = connection.channel()
         queue = Queue(channel.queue_name, routing_key=channel.queue_name, durable=True)
-        producer = connection.Producer(serializer=None)
-        producer.publish(
+        try:
+            queue(amqp_channel).queue_declare(passive=True)
+        except NotFound:  # the broker closes the channel after a failed passive declare
+            amqp_channel = connection.channel()
+            queue(amqp_channel).declare()
+        connection.Producer(amqp_channel, serializer=None).publish(
             body,
             routing_key=channel.queue_name,
-            declare=[queue],
             delivery_mode=2,
             content_type="application/json",
             content_encoding="utf-8",
