@@ -22,7 +22,7 @@ from kombu import Connection
 from adcreative.generation import processes
 from adcreative.generation.models import Task
 from adcreative.generation.tasks import render, render_process
-from adcreative.notifications import delivery, events
+from adcreative.notifications import delivery, events, tasks
 from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel
 from tests.conftest import Tenant, make_tenant, post_json
 from tests.support.receiver import Receiver, running
@@ -178,6 +178,8 @@ REFUSED = [
     "http://[64:ff9b::a00:1]/",
     "http://[2002:a00:1::1]/",
     "http://100.100.100.200/",
+    "http://[64:ff9b:1::a00:1]/",
+    "http://[::a00:1]/",
 ]
 
 
@@ -612,3 +614,70 @@ def test_rabbitmq_publishes_to_a_queue_the_receiver_declared_its_own_way(
         amqp_channel.queue_delete(name)
     assert outcome.succeeded, outcome.error
     assert json.loads(received.body)["MessageId"] == "m-1"
+
+
+def test_a_patch_leaves_a_workers_lease_and_failure_clock_alone(client: Client, tenant: Tenant) -> None:
+    channel = webhook(tenant, "http://127.0.0.1:9/")
+    token = delivery.lease(str(channel.id))
+    failing = timezone.now() - timedelta(hours=2)
+    NotificationChannel.objects.filter(id=channel.id).update(failing_since=failing)
+    response = client.patch(
+        f"{URL}/{channel.id}",
+        {"includeImageData": True},
+        content_type="application/json",
+        headers=tenant.key_headers(),
+    )
+    assert response.status_code == 200
+    channel.refresh_from_db()
+    assert channel.include_image_data and channel.lease_token == token and channel.failing_since == failing
+
+
+def test_only_a_due_head_makes_a_channel_due(tenant: Tenant) -> None:
+    channel = webhook(tenant, "http://127.0.0.1:9/")
+    later = timezone.now() + timedelta(minutes=5)
+    Delivery.objects.create(channel=channel, message_type="X", payload={}, next_attempt_at=later)
+    Delivery.objects.create(channel=channel, message_type="X", payload={})
+    assert not delivery.due(str(channel.id)), "the newer message waits behind its backing-off head"
+    assert tasks.send_due() == 0
+
+
+def test_an_unprintable_error_is_recorded_clean(tenant: Tenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    import http.client
+
+    def bad_status(*args: object) -> int:
+        raise http.client.BadStatusLine("\x00\x00garbage")
+
+    monkeypatch.setattr(delivery, "post_webhook", bad_status)
+    channel = webhook(tenant, "http://127.0.0.1:9/")
+    message = Delivery.objects.create(channel=channel, message_type="X", payload={})
+    delivery.flush(str(channel.id))
+    attempt = DeliveryAttempt.objects.get(delivery=message)
+    assert attempt.error == "BadStatusLine: garbage" and not attempt.succeeded
+
+
+def test_a_tls_handshake_that_never_ends_is_cut_at_the_deadline(tenant: Tenant) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    try:
+        channel = webhook(tenant, f"https://127.0.0.1:{listener.getsockname()[1]}/hook")
+        message = Delivery.objects.create(channel=channel, message_type="X", payload={})
+        started = time.monotonic()
+        outcome = delivery.send(channel, message)  # the TCP connection is accepted; no TLS answer ever comes
+        took = time.monotonic() - started
+    finally:
+        listener.close()
+    assert outcome.error == "No answer within 2 s." and took < 8
+
+
+def test_a_rabbitmq_connection_goes_to_the_checked_address(settings: Any) -> None:
+    from adcreative.notifications import ssrf
+
+    settings.NOTIFICATION_ALLOW_PRIVATE_ADDRESSES = True
+    assert ssrf.pinned_amqp("amqp://guest:pw@localhost/vhost") in (
+        ("amqp://guest:pw@127.0.0.1:5672/vhost", "localhost"),
+        ("amqp://guest:pw@[::1]:5672/vhost", "localhost"),
+    )
+    assert ssrf.pinned_amqp("amqps://10.1.2.3:5999//")[0] == "amqps://10.1.2.3:5999//"
+    with pytest.raises(ssrf.UnsafeUrl, match="percent-encoded"):
+        ssrf.pinned_amqp("amqp://u:p@%5B127.0.0.1%5D.example.com/")

@@ -29,7 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from adcreative.generation.models import Task
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "ProductPhotoshootAPI-Webhook/1.0"
 MAX_BATCH = 100  # messages one flush sends before handing the channel to a fresh task
+FLUSH_BUDGET_SECONDS = 120  # nor does it start a message after this long (notifications.flush_channel: 300 s)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         raw = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = raw  # visible to the watchdog during the TLS handshake too
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
@@ -114,13 +116,18 @@ def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int:
 
     def cut() -> None:
         expired.set()
-        if connection.sock is not None:
+        sock = connection.sock
+        if sock is not None:
             with contextlib.suppress(OSError):
-                connection.sock.shutdown(socket.SHUT_RDWR)
+                # The plain socket's shutdown: an SSLSocket's would first drop TLS under a writer.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
     watchdog = threading.Timer(timeout, cut)
     watchdog.start()
     try:
+        connection.connect()
+        if expired.is_set():  # the deadline passed while connecting, before there was a socket to cut
+            raise TimeoutError("the deadline passed")
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read(64 * 1024)  # the answer's body is read (and dropped) within the deadline too
@@ -133,6 +140,7 @@ def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int:
         raise
     finally:
         watchdog.cancel()
+        watchdog.join()  # before close(): the watchdog must not shut a reused descriptor
         connection.close()
 
 
@@ -141,19 +149,20 @@ def publish_rabbitmq(
 ) -> None:
     """Publish persistent to the named queue through the default exchange, with publisher confirms.
 
-    A queue the receiver declared itself (quorum, a length limit…) is used as it is; a missing one is
-    declared durable.
+    The connection goes to the address the SSRF guard checked (TLS still verifies the broker's name),
+    and every socket operation has NOTIFICATION_TIMEOUT_SECONDS. A queue the receiver declared itself
+    (quorum, a length limit…) is used as it is; a missing one is declared durable.
     """
     from amqp.exceptions import NotFound
     from kombu import Connection, Queue
 
     timeout = settings.NOTIFICATION_TIMEOUT_SECONDS
-    ssrf.check_amqp(channel.connection_string)  # DNS may have changed since the channel was created
-    # confirm_publish: the broker acknowledges the message before it counts as sent.
-    options = {"confirm_publish": True}
-    with Connection(
-        channel.connection_string, connect_timeout=timeout, transport_options=options
-    ) as connection:
+    pinned, host = ssrf.pinned_amqp(channel.connection_string)  # DNS may have changed since creation
+    options = {"confirm_publish": True, "read_timeout": timeout, "write_timeout": timeout}
+    tls: Any = (
+        {"server_hostname": host, "cert_reqs": ssl.CERT_REQUIRED} if pinned.startswith("amqps") else False
+    )
+    with Connection(pinned, connect_timeout=timeout, transport_options=options, ssl=tls) as connection:
         connection.ensure_connection(max_retries=1, timeout=max(1, round(timeout)))
         amqp_channel = connection.channel()
         queue = Queue(channel.queue_name, routing_key=channel.queue_name, durable=True)
@@ -201,7 +210,9 @@ def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
     except TimeoutError:
         error = f"No answer within {settings.NOTIFICATION_TIMEOUT_SECONDS:g} s."
     except Exception as exc:  # connection refused, TLS, AMQP errors: the receiver's failure, recorded
-        error = f"{type(exc).__name__}: {exc}"[:1000]
+        error = f"{type(exc).__name__}: {exc}"
+    # What a receiver sent may hold anything; the database takes no NUL and the admin needs no novel.
+    error = error.replace("\x00", "")[:1000]
     outcome = Outcome(not error, status_code, round((time.monotonic() - started) * 1000), error)
     DeliveryAttempt.objects.create(
         delivery=delivery,
@@ -244,13 +255,19 @@ def release(channel_id: str, token: uuid.UUID) -> None:
     )
 
 
-def due(channel_id: str) -> bool:
+def due_heads(now: Any) -> QuerySet[Delivery]:
+    """Each active channel's oldest pending message, where it is due: what a flush would send first
+    (later messages wait behind their head, however old they are)."""
+    older = Delivery.objects.filter(
+        channel=OuterRef("channel"), status=Delivery.Status.PENDING, id__lt=OuterRef("id")
+    )
     return Delivery.objects.filter(
-        channel__id=channel_id,
-        channel__is_active=True,
-        status=Delivery.Status.PENDING,
-        next_attempt_at__lte=timezone.now(),
-    ).exists()
+        ~Exists(older), channel__is_active=True, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+    )
+
+
+def due(channel_id: str) -> bool:
+    return due_heads(timezone.now()).filter(channel__id=channel_id).exists()
 
 
 def flush(channel_id: str) -> float | None:
@@ -266,7 +283,10 @@ def flush(channel_id: str) -> float | None:
 
 
 def _send_due(channel_id: str, token: uuid.UUID) -> float | None:
+    started = time.monotonic()
     for _ in range(MAX_BATCH):
+        if time.monotonic() - started > FLUSH_BUDGET_SECONDS:
+            break  # hand the rest to a fresh task, well inside the task's time limit
         channel = NotificationChannel.objects.filter(id=channel_id, is_active=True).first()
         if channel is None:
             return None
@@ -286,31 +306,38 @@ def _send_due(channel_id: str, token: uuid.UUID) -> float | None:
 
 
 def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -> None:
-    """Store an attempt's outcome, unless another worker recorded this attempt first (a lost lease)."""
+    """Store an attempt's outcome, unless another worker recorded this attempt first (a lost lease):
+    then neither the message nor the channel's failure clock changes."""
     now = timezone.now()
     previous = delivery.attempts
     delivery.attempts += 1
     if outcome.succeeded:
         delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, now, ""
-        if channel.failing_since is not None:
-            NotificationChannel.objects.filter(id=channel.id).update(failing_since=None)
     else:
         delivery.last_error = outcome.error
         if delivery.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
             delivery.status = Delivery.Status.FAILED
-            log.warning(
-                "gave up message %s to channel %s: %s", delivery.message_id, channel.id, outcome.error
-            )
         else:
             delivery.next_attempt_at = now + timedelta(seconds=retry_delay(delivery.attempts))
-        _count_failure(channel, outcome, now)
-    Delivery.objects.filter(id=delivery.id, status=Delivery.Status.PENDING, attempts=previous).update(
+    stored = Delivery.objects.filter(
+        id=delivery.id, status=Delivery.Status.PENDING, attempts=previous
+    ).update(
         attempts=delivery.attempts,
         status=delivery.status,
         sent_at=delivery.sent_at,
         last_error=delivery.last_error,
         next_attempt_at=delivery.next_attempt_at,
     )
+    if not stored:
+        return
+    if outcome.succeeded:
+        NotificationChannel.objects.filter(id=channel.id, failing_since__isnull=False).update(
+            failing_since=None
+        )
+        return
+    if delivery.status == Delivery.Status.FAILED:
+        log.warning("gave up message %s to channel %s: %s", delivery.message_id, channel.id, outcome.error)
+    _count_failure(channel, outcome, now)
 
 
 def _count_failure(channel: NotificationChannel, outcome: Outcome, now: Any) -> None:
@@ -325,5 +352,8 @@ def _count_failure(channel: NotificationChannel, outcome: Outcome, now: Any) -> 
             f"Deactivated {now:%Y-%m-%d %H:%M} UTC: every delivery failed since "
             f"{channel.failing_since:%Y-%m-%d %H:%M} UTC. Last error: {outcome.error}"
         )
-        NotificationChannel.objects.filter(id=channel.id).update(is_active=False, deactivated_reason=reason)
+        # Only if no success cleared the clock meanwhile.
+        NotificationChannel.objects.filter(id=channel.id, failing_since=channel.failing_since).update(
+            is_active=False, deactivated_reason=reason
+        )
         log.warning("channel %s deactivated: %s", channel.id, reason)

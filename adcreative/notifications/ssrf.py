@@ -63,7 +63,7 @@ def _plain(address: IPAddress) -> IPAddress:
 
 def is_public(address: IPAddress) -> bool:
     address = _plain(address)
-    return address.is_global and not address.is_multicast and address not in METADATA
+    return address.is_global and not (address.is_multicast or address.is_reserved) and address not in METADATA
 
 
 def is_never_allowed(address: IPAddress) -> bool:
@@ -107,7 +107,7 @@ def check(url: str) -> tuple[SplitResult, list[IPAddress]]:
     return parts, addresses
 
 
-def check_amqp(connection_string: str) -> None:
+def check_amqp(connection_string: str) -> tuple[SplitResult, list[IPAddress]]:
     """A RabbitMQ connection string: one amqp(s) broker (no kombu failover list) at an allowed address."""
     text = connection_string.strip()
     if ";" in text or "," in text.split("?")[0]:
@@ -121,4 +121,19 @@ def check_amqp(connection_string: str) -> None:
         raise UnsafeUrl("The connectionString must be an amqp:// or amqps:// URL.")
     if not parts.hostname:
         raise UnsafeUrl("The connectionString has no host.")
-    check_addresses(parts.hostname, resolve(parts.hostname, port))
+    if "%" in parts.netloc.rpartition("@")[2]:  # kombu would decode it into another host than the one checked
+        raise UnsafeUrl("The connectionString's host may not be percent-encoded.")
+    addresses = resolve(parts.hostname, port)
+    check_addresses(parts.hostname, addresses)
+    return parts, addresses
+
+
+def pinned_amqp(connection_string: str) -> tuple[str, str]:
+    """The connection string with its host replaced by the checked address, and the host name (for TLS)."""
+    parts, addresses = check_amqp(connection_string)
+    address = addresses[0]
+    literal = f"[{address}]" if isinstance(address, ipaddress.IPv6Address) else str(address)
+    credentials = parts.netloc.rpartition("@")[0]
+    port = parts.port or (5671 if parts.scheme == "amqps" else 5672)
+    netloc = f"{credentials}@{literal}:{port}" if credentials else f"{literal}:{port}"
+    return parts._replace(netloc=netloc).geturl(), parts.hostname or ""

@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from adcreative.celery import app
 from adcreative.notifications import delivery
-from adcreative.notifications.models import Delivery
 
 # Retries sooner than this are scheduled with a countdown; later ones are found by `send_due`.
 COUNTDOWN_LIMIT_SECONDS = 300
 
 
-@app.task(name="notifications.flush_channel", ignore_result=True)
+# A flush starts no message after delivery.FLUSH_BUDGET_SECONDS; the limits only stop a worker
+# stuck in a send for good (its channel's lease then runs out and the sweep sends again).
+@app.task(name="notifications.flush_channel", ignore_result=True, soft_time_limit=300, time_limit=330)
 def flush_channel(channel_id: str) -> None:
     wait = delivery.flush(channel_id)
     if wait is not None and wait <= COUNTDOWN_LIMIT_SECONDS:
@@ -24,17 +25,9 @@ def flush_channel(channel_id: str) -> None:
 def send_due() -> int:
     """Beat: flush every channel with a message due and no worker on it (retries, lost messages)."""
     now = timezone.now()
-    channel_ids = set(
-        Delivery.objects.filter(
-            Q(channel__leased_until__isnull=True) | Q(channel__leased_until__lt=now),
-            status=Delivery.Status.PENDING,
-            next_attempt_at__lte=now,
-            channel__is_active=True,
-        )
-        .order_by()
-        .values_list("channel_id", flat=True)
-        .distinct()[:1000]  # channels, not messages: one long backlog cannot hide the others
-    )
+    free = Q(channel__leased_until__isnull=True) | Q(channel__leased_until__lt=now)
+    # One row per channel (its head), so a long backlog behind a failing head cannot hide the others.
+    channel_ids = set(delivery.due_heads(now).filter(free).values_list("channel_id", flat=True)[:1000])
     for channel_id in channel_ids:
         flush_channel.delay(str(channel_id))
     return len(channel_ids)

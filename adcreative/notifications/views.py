@@ -78,10 +78,13 @@ class ChannelDetailView(APIView):
         form.is_valid(raise_exception=True)
         reactivated = form.validated_data.get("isActive") is True and not channel.is_active
         apply(channel, form.validated_data)
+        changed = ["updated_at", *(FIELDS[name] for name in form.validated_data if name in FIELDS)]
         if reactivated:  # a fresh start: the failure clock and the reason go, the waiting messages go out
             channel.failing_since, channel.deactivated_reason = None, ""
+            changed += ["failing_since", "deactivated_reason"]
         with transaction.atomic():
-            channel.save()
+            # Only what the client changed: a worker's lease and failure clock are not written back stale.
+            channel.save(update_fields=changed)
             if reactivated:
                 transaction.on_commit(lambda: flush_channel.delay(str(channel.id)), robust=True)
         return Response(channel_body(channel))
