@@ -173,6 +173,28 @@ def _bokeh_discs(
 
 
 # --- floor surfaces ------------------------------------------------------------------------------------
+def marble(base: Array, accent: Array, u: Array, v: Array, detail: Array, rng: np.random.Generator) -> Array:
+    """Veined marble laid flat in perspective: long veins that flow one way and wander (a sine bent by
+    turbulence), each a fine line in a soft cloud, fading in and out along their length."""
+    rows, width = detail.shape
+    flat_shape = (256, 512)  # the slab, seen from above: rows = depth, columns = across
+    turbulence = noise(flat_shape, 3, rng, 5)
+    fade = noise(flat_shape, 2, rng, 2)
+    depth = np.broadcast_to((v - v.min()) / max(float(np.ptp(v)), 1e-6) * (flat_shape[0] - 1), (rows, width))
+    across = (u % 1.0) * (flat_shape[1] - 1)
+    coords = np.stack([depth, np.broadcast_to(across, (rows, width))])
+    bend = ndimage.map_coordinates(turbulence, coords, order=1, mode="mirror")
+    strength = 0.35 + 0.65 * ndimage.map_coordinates(fade, coords, order=1, mode="mirror")
+    angle = rng.uniform(0.3, 0.9)
+    flow = u * np.cos(angle) * 3.0 + v * np.sin(angle) * 1.2 + bend * 2.6
+    band = np.abs(np.sin(np.pi * flow))  # 0 on a vein's centre line
+    fine = np.exp(-((band / 0.045) ** 2))
+    cloud = np.exp(-((band / 0.3) ** 2))
+    veins = np.clip((0.55 * fine + 0.2 * cloud) * strength, 0.0, 0.7)
+    cloudy = base * (0.965 + 0.05 * detail)[..., None]
+    return mix(cloudy, np.broadcast_to(accent, (rows, width, 3)), veins)
+
+
 def surface(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
     """Paint the floor below the horizon with the scene's material, in perspective."""
     kind = scene.surface
@@ -191,11 +213,7 @@ def surface(scene: Scene, palette: list[Array], image: Array, rng: np.random.Gen
     u = (np.linspace(-1, 1, width, dtype=np.float32)[None, :] * v) * 0.5 + 0.5
     detail = noise((rows, width), 16, rng, 3)
     if kind == "marble":
-        # Ridged noise: veins are where a smooth field crosses its middle, so they wander and branch.
-        field = noise((rows, width), 5, rng, 4)
-        veins = 1.0 - smoothstep(0.0, 0.035, np.abs(field - 0.5))
-        cloudy = base * (0.96 + 0.06 * detail)[..., None]
-        floor = mix(cloudy, np.broadcast_to(accent, (rows, width, 3)), veins * 0.5)
+        floor = marble(base, accent, u, v, detail, rng)
     elif kind == "wood":
         # Grain runs away from the viewer, along the planks; seams run between planks.
         grain = 0.5 + 0.5 * np.sin((u * 46 + detail * 2.2) * np.pi)
