@@ -254,6 +254,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {"task": "ops.flush_expired_tokens", "schedule": 24 * 3600},
     "reap-stuck-tasks": {"task": "generation.reap_stuck_tasks", "schedule": 60},
+    "prune-notification-log": {"task": "notifications.prune_log", "schedule": 24 * 3600},
     "send-due-notifications": {
         "task": "notifications.send_due",
         "schedule": env_float("NOTIFICATION_SWEEP_SECONDS", 15.0, minimum=1.0),
@@ -268,6 +269,8 @@ NOTIFICATION_RETRY_MAX_SECONDS = env_float("NOTIFICATION_RETRY_MAX_SECONDS", 360
 NOTIFICATION_DEACTIVATE_AFTER_SECONDS = env_int("NOTIFICATION_DEACTIVATE_AFTER_SECONDS", 24 * 3600, minimum=1)
 # Webhooks go to public addresses only, unless receivers on a private network are allowed (self-hosting).
 NOTIFICATION_ALLOW_PRIVATE_ADDRESSES = env_bool("NOTIFICATION_ALLOW_PRIVATE_ADDRESSES", False)
+# Sent and given-up messages (and their attempts) are kept this many days for the admin, then pruned.
+NOTIFICATION_LOG_RETENTION_DAYS = env_int("NOTIFICATION_LOG_RETENTION_DAYS", 30, minimum=1)
 # When on, AdCreative needs an active channel (as the public API does) and answers 404 without one.
 REQUIRE_NOTIFICATION_CHANNEL = env_bool("REQUIRE_NOTIFICATION_CHANNEL", False)
 

@@ -681,3 +681,19 @@ def test_a_rabbitmq_connection_goes_to_the_checked_address(settings: Any) -> Non
     assert ssrf.pinned_amqp("amqps://10.1.2.3:5999//")[0] == "amqps://10.1.2.3:5999//"
     with pytest.raises(ssrf.UnsafeUrl, match="percent-encoded"):
         ssrf.pinned_amqp("amqp://u:p@%5B127.0.0.1%5D.example.com/")
+
+
+def test_the_delivery_log_is_pruned_but_owed_messages_stay(tenant: Tenant, settings: Any) -> None:
+    settings.NOTIFICATION_LOG_RETENTION_DAYS = 30
+    channel = webhook(tenant, "http://127.0.0.1:9/")
+    old = timezone.now() - timedelta(days=31)
+    sent = Delivery.objects.create(
+        channel=channel, message_type="X", payload={}, status="sent", created_at=old
+    )
+    DeliveryAttempt.objects.create(delivery=sent, succeeded=True, status_code=200, latency_ms=3)
+    Delivery.objects.create(channel=channel, message_type="X", payload={}, status="failed", created_at=old)
+    owed = Delivery.objects.create(channel=channel, message_type="X", payload={}, created_at=old)
+    recent = Delivery.objects.create(channel=channel, message_type="X", payload={}, status="sent")
+    tasks.prune_log()
+    assert set(Delivery.objects.values_list("id", flat=True)) == {owed.id, recent.id}
+    assert not DeliveryAttempt.objects.exists()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from adcreative.celery import app
 from adcreative.notifications import delivery
+from adcreative.notifications.models import Delivery
 
 # Retries sooner than this are scheduled with a countdown; later ones are found by `send_due`.
 COUNTDOWN_LIMIT_SECONDS = 300
@@ -19,6 +23,16 @@ def flush_channel(channel_id: str) -> None:
     wait = delivery.flush(channel_id)
     if wait is not None and wait <= COUNTDOWN_LIMIT_SECONDS:
         flush_channel.apply_async((channel_id,), countdown=max(wait, 0.05))
+
+
+@app.task(name="notifications.prune_log", ignore_result=True)
+def prune_log() -> int:
+    """Beat, daily: drop finished messages (sent or given up) older than NOTIFICATION_LOG_RETENTION_DAYS,
+    with their attempts. Pending ones stay, however old: they are still owed."""
+    cutoff = timezone.now() - timedelta(days=settings.NOTIFICATION_LOG_RETENTION_DAYS)
+    finished = Delivery.objects.filter(created_at__lt=cutoff).exclude(status=Delivery.Status.PENDING)
+    deleted, _ = finished.delete()
+    return deleted
 
 
 @app.task(name="notifications.send_due", ignore_result=True)
