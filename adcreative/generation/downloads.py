@@ -14,16 +14,14 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import IO
+from functools import cache
+from typing import IO, Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
-from PIL import Image, ImageCms
-from reportlab import rl_config
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
+from PIL import Image
 
 from adcreative.generation.models import Rendition, Task
 
@@ -35,11 +33,19 @@ PDF_VERSION = (1, 6)
 PDF_CREATOR = "Product Photoshoot API"
 SPOOL_BYTES = 8 * 1024 * 1024  # conversions larger than this spill to a temporary file on disk
 
-# Image streams as binary Flate/DCT data; ASCII85 (reportlab's default) makes every PDF a quarter larger.
-rl_config.useA85 = 0
 
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-SRGB_ICC = _SRGB.tobytes()
+@cache
+def srgb() -> Any:
+    """The sRGB profile (made on first use: colour management and reportlab stay out of web start-up)."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@cache
+def srgb_icc() -> bytes:
+    icc: bytes = srgb().tobytes()
+    return icc
 
 
 class Format(IntEnum):
@@ -138,10 +144,12 @@ def to_srgb(image: Image.Image) -> Image.Image:
         image.paste(rgba, mask=rgba.getchannel("A"))
     elif image.mode != "RGB":
         image = image.convert("RGB")
-    if icc and icc != SRGB_ICC:
+    if icc and icc != srgb_icc():
+        from PIL import ImageCms
+
         try:
             source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            converted = ImageCms.profileToProfile(image, source_profile, _SRGB, outputMode="RGB")
+            converted = ImageCms.profileToProfile(image, source_profile, srgb(), outputMode="RGB")
             if converted is not None:
                 image = converted
         except (ImageCms.PyCMSError, OSError):
@@ -151,12 +159,12 @@ def to_srgb(image: Image.Image) -> Image.Image:
 
 def write_jpeg(image: Image.Image, out: IO[bytes]) -> None:
     to_srgb(image).save(
-        out, "JPEG", quality=JPEG_QUALITY, progressive=True, subsampling="4:4:4", icc_profile=SRGB_ICC
+        out, "JPEG", quality=JPEG_QUALITY, progressive=True, subsampling="4:4:4", icc_profile=srgb_icc()
     )
 
 
 def write_png(image: Image.Image, out: IO[bytes]) -> None:
-    to_srgb(image).save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL, icc_profile=SRGB_ICC)
+    to_srgb(image).save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL, icc_profile=srgb_icc())
 
 
 def write_pdf(source: IO[bytes], out: IO[bytes], title: str, subject: str = "") -> None:
@@ -164,6 +172,12 @@ def write_pdf(source: IO[bytes], out: IO[bytes], title: str, subject: str = "") 
 
     A JPEG goes in as it is (DCTDecode, no re-encoding); other images as lossless Flate RGB.
     """
+    from reportlab import rl_config
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    # Image streams as binary Flate/DCT data; ASCII85 (reportlab's default) makes every PDF a quarter larger.
+    rl_config.useA85 = 0
     data = source.read()
     with Image.open(io.BytesIO(data)) as image:
         width, height = image.size
