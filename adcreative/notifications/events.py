@@ -111,10 +111,11 @@ def tasks_changed(task_ids: Iterable[uuid.UUID | str], state_changed: bool = Tru
     ids = list(task_ids)
     if not ids:
         return
-    tasks = list(Task.objects.filter(id__in=ids).select_related("process").order_by("process_id", "order"))
-    channels = active_channels({t.process.application_id for t in tasks})
+    # Channels first, found through the tasks: a render step of an application without one costs one query.
+    channels = active_channels(ids)
     if not channels:
         return
+    tasks = list(Task.objects.filter(id__in=ids).select_related("process").order_by("process_id", "order"))
     outbox: list[Delivery] = []
     finished: dict[uuid.UUID, Process] = {}
     for task in tasks:
@@ -147,9 +148,13 @@ def process_completed(process: Process, targets: list[NotificationChannel]) -> l
     return deliveries(process_message(locked, tasks), targets, None)
 
 
-def active_channels(application_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[NotificationChannel]]:
+def active_channels(task_ids: list[uuid.UUID | str]) -> dict[uuid.UUID, list[NotificationChannel]]:
+    """The active channels of the applications these tasks belong to, by application."""
     found: dict[uuid.UUID, list[NotificationChannel]] = {}
-    for channel in NotificationChannel.objects.filter(application_id__in=application_ids, is_active=True):
+    owning = NotificationChannel.objects.filter(
+        is_active=True, application__processes__tasks__id__in=task_ids
+    )
+    for channel in owning.distinct():
         found.setdefault(channel.application_id, []).append(channel)
     return found
 
