@@ -10,6 +10,7 @@ import presets
 from tests.conftest import photo_bytes
 from tests.drawing import bottle_photo, encode
 from workers import models
+from workers.analysis import name_from_caption
 from workers.cutout import clean_mask, cut_out
 from workers.imaging import ImageRejected, open_product_image
 from workers.recommend import Outcome, PipelineSettings, recommend_from_photo
@@ -20,6 +21,7 @@ EXPECTED_NAMES = {
     "can_01.jpg": "beverage can",
     "clock_00.jpg": "alarm clock",
     "teapot_00.jpg": "teapot",
+    "vase_00.jpg": "vase",  # ImageNet's table lamp, but with a neck where a lampshade would be
 }
 
 
@@ -58,14 +60,6 @@ def test_it_names_each_sample_photo(photo: str, settings_for_pipeline: PipelineS
     assert outcome.recommendation.product.name == EXPECTED_NAMES[photo]
     assert_clean_cutout(outcome.cutout.image)
     assert_recommendation_shape(outcome)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="u2netp keeps the small teapot beside the vase, and EfficientNet-Lite0 calls the pair a table lamp",
-)
-def test_it_names_the_vase(settings_for_pipeline: PipelineSettings) -> None:
-    assert run(photo_bytes("vase_00.jpg"), settings_for_pipeline).recommendation.product.name == "vase"
 
 
 def test_it_gives_the_same_answer_for_the_same_photo(settings_for_pipeline: PipelineSettings) -> None:
@@ -125,8 +119,15 @@ def test_it_lets_a_captioning_model_write_the_description(
     from tests.tiny_models import WORDS, tiny_blip
 
     folder = tiny_blip(tmp_path_factory.mktemp("blip"))
-    captioned = run(encode(bottle_photo(), "PNG"), replace(settings_for_pipeline, caption_model=str(folder)))
-    description = captioned.recommendation.product.description
+    photo = encode(bottle_photo(), "PNG")
+    captioned = run(photo, replace(settings_for_pipeline, caption_model=str(folder))).recommendation.product
+    description = captioned.description
     words = description.rstrip(".").lower().split()
     assert description.endswith(".") and words and set(words) <= set(WORDS)
+    # The caption names the product where it has a product noun; the classifier's name stands otherwise.
+    classified = run(photo, settings_for_pipeline).recommendation.product
+    own = (classified.name, classified.category, classified.material)
+    assert (captioned.name, captioned.category, captioned.material) == (
+        name_from_caption(description, own) or own
+    )
     assert models.captioner(str(folder)) is models.captioner(str(folder))  # loaded once per process

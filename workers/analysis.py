@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -37,7 +39,16 @@ TEXT_WEIGHT = 0.45
 HARMONY_WEIGHT = 0.25  # the rest goes to the product category's preferred preset categories
 DIVERSITY = 0.35
 MIN_PRODUCT_VOTE = 0.05
+BEVERAGE_CAN = ("beverage can", "beverage", "aluminium")
+TIN = ("tin", "general", "metal")
 NECKLESS = 0.8  # top width ÷ middle width above this: no neck
+SHADELESS = 0.6  # top width ÷ middle width below this: nothing on top as wide as a lampshade
+VASE = 883
+GENERIC_WORDS = {"product", "item", "object", "thing", "set"}  # caption words that name no product
+PHRASE_BREAKS = {
+    "with", "on", "in", "of", "and", "at", "by", "for", "near", "next", "to", "behind", "under", "over",
+    "from", "that", "is", "are", "against", "beside", "inside", "into", "onto", "while", "which", "who",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -133,10 +144,69 @@ def choose_noun(top: list[tuple[int, float]], neck_ratio: float) -> tuple[str, s
         # Bottle-like guesses but a silhouette without a neck: a can (ImageNet has no class for cans).
         drinks = sum(p for i, p in top if i in DRINK_CLASSES)
         if drinks >= bottle_mass / 4:
-            return "beverage can", "beverage", "aluminium"
-        return "tin", "general", "metal"
+            return BEVERAGE_CAN
+        return TIN
+    if best == "table lamp" and neck_ratio < SHADELESS:
+        # A lamp's shade is its widest part and sits on top; a narrow top over a wide body is a vessel
+        # (a vase with dried stems reads as a lamp to ImageNet classifiers).
+        return PRODUCTS[VASE]
     category, material = meta[best]
     return best, category, material
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words with a plural "s" taken off, so "backpacks" and "backpack" compare equal."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+
+
+@cache
+def _caption_nouns() -> tuple[dict[tuple[str, ...], tuple[str, str, str]], set[str]]:
+    """Every product noun as a word sequence (longest first), and the head words they end in."""
+    named = [*PRODUCTS.values(), BEVERAGE_CAN, TIN]
+    nouns: dict[tuple[str, ...], tuple[str, str, str]] = {}
+    for noun, category, material in sorted(named, key=lambda entry: -len(_words(entry[0]))):
+        nouns.setdefault(tuple(_words(noun)), (noun, category, material))
+    return nouns, {words[-1] for words in nouns} - GENERIC_WORDS
+
+
+def _noun_phrases(words: list[str]) -> list[list[str]]:
+    """A caption cut at prepositions, conjunctions and -ing verbs: "a red glass vase | a small teapot"."""
+    phrases: list[list[str]] = [[]]
+    for word in words:
+        if word in PHRASE_BREAKS or (len(word) > 4 and word.endswith("ing")):
+            phrases.append([])
+        else:
+            phrases[-1].append(word)
+    return [phrase for phrase in phrases if phrase]
+
+
+def name_from_caption(caption: str, classified: tuple[str, str, str]) -> tuple[str, str, str] | None:
+    """The product a caption names ("a woman wearing a pink backpack" → backpack), or None.
+
+    Captions name their subject first, and a noun phrase ends in its head ("an orange glass vase" is a
+    vase): the last product noun of the first phrase that has one. Whole nouns of the vocabulary match
+    ("teddy bear", "alarm clock"); a bare head word ("a yellow clock") keeps the classifier's more
+    precise noun when that ends in the same word, and is the name itself otherwise.
+    """
+    nouns, heads = _caption_nouns()
+    classified_head = (_words(classified[0]) or [""])[-1]
+    for phrase in _noun_phrases(_words(caption)):
+        found: tuple[str, str, str] | None = None
+        position = 0
+        while position < len(phrase):
+            for noun_words, entry in nouns.items():
+                if tuple(phrase[position : position + len(noun_words)]) == noun_words:
+                    found, position = entry, position + len(noun_words)
+                    break
+            else:
+                word = phrase[position]
+                if word in heads:
+                    found = classified if word == classified_head else (word, "general", "")
+                position += 1
+        if found:
+            return found
+    return None
 
 
 def describe(noun: str, material: str, shape: str, palette: list[Colour]) -> str:
@@ -224,6 +294,9 @@ def analyse(
         caption = captioner(on_background(cutout, (255, 255, 255)))
         if caption:
             description = caption[0].upper() + caption[1:].rstrip(".") + "."
+            named = name_from_caption(caption, (noun, category, material))
+            if named:
+                noun, category, material = named
     product = Product(
         name=noun,
         description=description,
