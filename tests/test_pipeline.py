@@ -14,6 +14,7 @@ from workers.analysis import name_from_caption
 from workers.cutout import clean_mask, cut_out
 from workers.imaging import ImageRejected, open_product_image
 from workers.recommend import Outcome, PipelineSettings, recommend_from_photo
+from workers.render.layout import FrameCut, frame_cut
 
 EXPECTED_NAMES = {
     "backpack_00.jpg": "backpack",
@@ -84,6 +85,25 @@ def test_it_cuts_out_a_drawn_bottle_and_keeps_its_pixels(settings_for_pipeline: 
     opaque = cut[..., 3] == 255
     assert np.abs(cut[..., :3][opaque] - original[opaque]).max() == 0
     assert outcome.recommendation.product.colours[0].name in ("red", "crimson")
+
+
+def test_a_product_cut_by_the_photo_frame_touches_that_edge_of_its_cut_out(u2net_home: str) -> None:
+    session = models.rembg_session("u2netp", u2net_home)
+    photo = bottle_photo()
+    cut_at_the_bottom = photo.crop((0, 0, photo.width, int(photo.height * 0.7)))  # through the bottle's body
+    alpha = np.asarray(cut_out(cut_at_the_bottom, session).image.getchannel("A"))
+    assert frame_cut(alpha) == FrameCut(bottom=True)
+    assert frame_cut(np.asarray(cut_out(photo, session).image.getchannel("A"))) == FrameCut()
+
+
+def test_an_upload_already_cut_out_tight_gets_a_margin_not_a_frame_cut(u2net_home: str) -> None:
+    session = models.rembg_session("u2netp", u2net_home)
+    first = cut_out(bottle_photo(), session).image
+    tight = first.crop(first.getchannel("A").point(lambda a: 255 * (a > 127)).getbbox())  # a tight packshot
+    assert frame_cut(np.asarray(tight.getchannel("A"))) == FrameCut(top=True, bottom=True)
+    again = np.asarray(cut_out(tight, session).image.getchannel("A"))
+    assert frame_cut(again) == FrameCut()
+    assert again[0].max() == again[-1].max() == again[:, 0].max() == again[:, -1].max() == 0
 
 
 def test_it_finds_no_product_in_an_empty_photo(settings_for_pipeline: PipelineSettings) -> None:

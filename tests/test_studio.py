@@ -9,7 +9,8 @@ from scipy import ndimage
 
 import presets
 from workers.render.compose import render_creative
-from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, place
+from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
+from workers.render.studio import render_background
 
 
 def drawn_cutout(size: tuple[int, int] = (300, 420)) -> Image.Image:
@@ -60,6 +61,40 @@ def test_it_keeps_the_product_inside_the_ad_whatever_its_shape() -> None:
             assert ad_left <= spot.left and spot.left + spot.width <= ad_left + AD_SIZE[0]
             assert abs(spot.width / spot.height - size[0] / size[1]) < 0.05  # never distorted
     assert SIDE_EXTENSION == 237
+
+
+def cut_by_the_frame(top: bool, bottom: bool) -> Image.Image:
+    """The drawn product as a photo's frame would have cut it: opaque up to the cut-out's edge rows."""
+    rgba = np.asarray(drawn_cutout()).copy()
+    height = rgba.shape[0]
+    rows = slice(int(height * 0.3) if top else 0, int(height * 0.7) if bottom else height)
+    return Image.fromarray(rgba[rows], "RGBA")
+
+
+def test_it_reads_where_the_photo_frame_cut_the_product() -> None:
+    assert frame_cut(np.asarray(drawn_cutout().getchannel("A"))) == FrameCut()
+    for top, bottom in ((True, False), (False, True), (True, True)):
+        alpha = np.asarray(cut_by_the_frame(top, bottom).getchannel("A"))
+        assert frame_cut(alpha) == FrameCut(top=top, bottom=bottom)
+
+
+@pytest.mark.parametrize(("top", "bottom"), [(False, True), (True, True), (True, False)])
+def test_a_product_cut_by_the_frame_runs_off_the_same_edge_of_the_ad(top: bool, bottom: bool) -> None:
+    scene = presets.load_catalog()["white_marble_countertop"].scene
+    cutout = cut_by_the_frame(top, bottom)
+    creative = render_creative(cutout, scene, list(scene.palette), False, seed=4)
+    spot = creative.placement
+    assert creative.image.size == WIDE_SIZE
+    assert (spot.top == 0) is top and (spot.bottom == WIDE_SIZE[1]) is bottom
+    assert abs(spot.width / spot.height - cutout.width / cutout.height) < 0.05
+    assert spot.left >= SIDE_EXTENSION and spot.left + spot.width <= SIDE_EXTENSION + AD_SIZE[0]  # in the ad
+    assert product_fidelity(creative.image, creative.product, spot.left, spot.top) < 2
+    if bottom:  # it stands on no floor: no contact shadow, no reflection, the scene untouched around it
+        background = render_background(scene, list(scene.palette), WIDE_SIZE, 4)
+        scene_only = np.clip(background * 255 + 0.5, 0, 255).astype(np.uint8)
+        outside = np.ones(WIDE_SIZE[::-1], dtype=bool)
+        outside[:, spot.left : spot.left + spot.width] = False
+        assert np.abs(np.asarray(creative.image)[outside].astype(int) - scene_only[outside]).max() <= 1
 
 
 def test_it_varies_the_scene_with_the_seed_and_repeats_it_for_the_same_seed() -> None:

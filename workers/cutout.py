@@ -95,10 +95,17 @@ def decontaminate(rgb: np.ndarray, alpha: np.ndarray, radius: float = 3.0) -> np
     return out
 
 
+def _margin(alpha: np.ndarray) -> int:
+    rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+    return max(4, round(MARGIN_SHARE * int(max(rows[-1] - rows[0], cols[-1] - cols[0]))))
+
+
 def _crop_box(alpha: np.ndarray) -> tuple[int, int, int, int]:
+    """The product's box plus a margin, within the photo: where the photo's frame cut the product, the
+    crop ends at the frame and the product touches the cut-out's edge (the renderer reads that)."""
     rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
     height, width = alpha.shape
-    margin = max(4, round(MARGIN_SHARE * max(rows[-1] - rows[0], cols[-1] - cols[0])))
+    margin = _margin(alpha)
     return (
         int(max(0, cols[0] - margin)),
         int(max(0, rows[0] - margin)),
@@ -122,8 +129,9 @@ def cut_out(photo: Image.Image, session: Any) -> Cutout:
         if mask_small.size != photo.size
         else mask_small
     )
-    if photo.mode == "RGBA":  # a photo that already had transparency keeps it
-        mask = Image.fromarray(np.minimum(np.asarray(mask), np.asarray(photo.getchannel("A"))))
+    own_alpha = np.asarray(photo.getchannel("A")) if photo.mode == "RGBA" else None
+    if own_alpha is not None:  # a photo that already had transparency keeps it
+        mask = Image.fromarray(np.minimum(np.asarray(mask), own_alpha))
     alpha = np.asarray(mask).astype(np.float32) / 255.0
     box = _crop_box(alpha > 0)
     left, top, right, bottom = box
@@ -131,7 +139,22 @@ def cut_out(photo: Image.Image, session: Any) -> Cutout:
     rgb = np.asarray(photo.convert("RGB").crop(box)).astype(np.float32)
     rgb = decontaminate(rgb, alpha)
     rgba = np.dstack([np.clip(rgb + 0.5, 0, 255).astype(np.uint8), (alpha * 255 + 0.5).astype(np.uint8)])
+    if own_alpha is not None and (own_alpha < 128).any():
+        # Already cut out, often cropped tight to the product: its edges are the product's, not a frame's.
+        rgba = _pad_margin(rgba, _margin(alpha > 0))
     return Cutout(Image.fromarray(rgba, "RGBA"), box, coverage)
+
+
+def _pad_margin(rgba: np.ndarray, margin: int) -> np.ndarray:
+    """A transparent margin on each side where the product touches the edge of the image."""
+    opaque = rgba[..., 3] > 0
+
+    def pad(edge: np.ndarray) -> int:
+        return margin if edge.any() else 0
+
+    sides = ((pad(opaque[0]), pad(opaque[-1])), (pad(opaque[:, 0]), pad(opaque[:, -1])))
+    padded: np.ndarray = np.pad(rgba, (*sides, (0, 0)))
+    return padded
 
 
 def on_background(cutout: Image.Image, colour: tuple[int, int, int]) -> Image.Image:

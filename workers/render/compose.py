@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from presets import Scene
-from workers.render.layout import Placement, canvas_size, place
+from workers.render.layout import Placement, canvas_size, frame_cut, place
 from workers.render.studio import LIGHT_VECTORS, blur, render_background
 
 
@@ -64,11 +64,14 @@ def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, s
 
 def compose(background: np.ndarray, cutout: Image.Image, scene: Scene) -> Creative:
     height, width = background.shape[:2]
-    placement = place(cutout.size, (width, height), scene.floor_line)
+    cut = frame_cut(np.asarray(cutout.getchannel("A")))
+    placement = place(cutout.size, (width, height), scene.floor_line, cut)
     product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
     product_array = np.asarray(product)
-    canvas = _shadows(background.copy(), product_array[..., 3] / 255.0, placement, scene)
-    canvas = _reflection(canvas, product_array, placement, scene.reflection)
+    canvas = background.copy()
+    if not cut.bottom:  # a product that runs off the bottom edge stands on no floor in the ad
+        canvas = _shadows(canvas, product_array[..., 3] / 255.0, placement, scene)
+        canvas = _reflection(canvas, product_array, placement, scene.reflection)
     image = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
     image.paste(product, (placement.left, placement.top), product)
     return Creative(image, placement, product)

@@ -9,11 +9,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 AD_SIZE = (1200, 628)
 WIDE_SIZE = (1674, 628)
 SIDE_EXTENSION = (WIDE_SIZE[0] - AD_SIZE[0]) // 2  # 237
 TOP_MARGIN = 0.07  # share of the height kept free above the product
 SIDE_MARGIN = 0.12  # share of the ad's width kept free beside the product
+CUT_SHARE = 0.04  # share of a cut-out's edge row that is opaque when the photo's frame cut the product there
+
+
+@dataclass(frozen=True)
+class FrameCut:
+    """The edges of a cut-out where the photo's frame cut through the product (a body cut off at the
+    thighs, a shelf cut at the top): there the product must run off the ad too, or the cut shows."""
+
+    top: bool = False
+    bottom: bool = False
+
+
+def frame_cut(alpha: np.ndarray) -> FrameCut:
+    """Read off the cut-out's alpha (0-255): the cut-out keeps a transparent margin around the product,
+    except where the photo ended, so opaque pixels along an edge row mean the frame cut the product."""
+
+    def cut(row: np.ndarray) -> bool:
+        return bool((row > 127).mean() >= CUT_SHARE)
+
+    return FrameCut(top=cut(alpha[0]), bottom=cut(alpha[-1]))
 
 
 @dataclass(frozen=True)
@@ -36,11 +58,14 @@ def canvas_size(disable_safe_margin: bool) -> tuple[int, int]:
     return AD_SIZE if disable_safe_margin else WIDE_SIZE
 
 
-def place(product_size: tuple[int, int], canvas: tuple[int, int], floor_line: float) -> Placement:
+def place(
+    product_size: tuple[int, int], canvas: tuple[int, int], floor_line: float, cut: FrameCut = FrameCut()
+) -> Placement:
     """Scale the product to a pleasing share of the ad by its aspect and stand it on the floor line.
 
     Tall things (bottles) take more of the height, wide things (shoes) are bounded by the width; the
-    product is never cut off and never leaves the ad's safe zone.
+    product is never cut off and never leaves the ad's safe zone, unless the photo already cut it: then
+    it runs off the same edge of the ad (see `FrameCut`).
     """
     width, height = product_size
     canvas_width, canvas_height = canvas
@@ -51,6 +76,15 @@ def place(product_size: tuple[int, int], canvas: tuple[int, int], floor_line: fl
     scale = min(scale, max_width / width)
     # Standing on the floor: the product's base sits a little below the horizon line.
     floor_y = canvas_height * min(0.94, floor_line + 0.12)
+    if cut.top or cut.bottom:
+        # A cut edge lies on the ad's edge: off the bottom (no floor under it), off the top, or both. The
+        # product may then use the ad's whole width; a cut edge left floating would look like a mistake.
+        floor_y = canvas_height if cut.bottom else floor_y
+        room = floor_y - (0 if cut.top else canvas_height * TOP_MARGIN)
+        scale = min(room / height, AD_SIZE[0] / width)
+        new_width, new_height = max(1, round(width * scale)), max(1, round(height * scale))
+        top = 0 if cut.top and not cut.bottom else round(floor_y - new_height)
+        return Placement(round((canvas_width - new_width) / 2), top, new_width, new_height)
     scale = min(scale, (floor_y - canvas_height * TOP_MARGIN) / height)
     new_width, new_height = max(1, round(width * scale)), max(1, round(height * scale))
     top = round(floor_y - new_height)
