@@ -11,7 +11,7 @@ from tests.conftest import photo_bytes
 from tests.drawing import bottle_photo, encode
 from workers import models
 from workers.analysis import name_from_caption
-from workers.cutout import clean_mask, cut_out
+from workers.cutout import clean_mask, cut_out, decontaminate
 from workers.imaging import ImageRejected, open_product_image
 from workers.recommend import Outcome, PipelineSettings, recommend_from_photo
 from workers.render.layout import FrameCut, frame_cut
@@ -122,6 +122,21 @@ def test_it_drops_stray_blobs_and_fills_pinholes() -> None:
     assert alpha[100, 100] == 1.0
     assert alpha[12, 182] == 0.0
     assert alpha[60:140, 60:140].min() == 1.0
+
+
+def test_it_leaves_no_halo_of_the_old_background_on_the_edge() -> None:
+    # A red product on a green backdrop, with the soft edge where the photo mixes the two.
+    yy, xx = np.mgrid[0:120, 0:160]
+    distance = np.hypot(yy - 60, xx - 80) - 40  # negative inside the disc
+    alpha = np.clip(0.5 - distance / 6, 0, 1)
+    rgb = alpha[..., None] * np.array([200, 30, 40]) + (1 - alpha[..., None]) * np.array([20, 180, 40])
+    rgb = rgb.astype(np.uint8)
+    alpha8 = (alpha * 255 + 0.5).astype(np.uint8)
+    cleaned = decontaminate(rgb, alpha8)
+    opaque, edge = alpha8 == 255, (alpha8 > 0) & (alpha8 < 242)
+    assert (cleaned[opaque] == rgb[opaque]).all()  # the product's own pixels untouched
+    assert rgb[edge][:, 1].mean() > 80  # the photo's edge pixels carry the green backdrop ...
+    assert cleaned[edge][:, 1].max() < 45 and cleaned[edge][:, 0].min() > 170  # ... the cut-out's do not
 
 
 def test_it_reuses_one_session_per_process(u2net_home: str) -> None:
