@@ -141,5 +141,10 @@ def test_it_reads_a_custom_prompt_into_the_scene() -> None:
     airy = scene_from_prompt(kitchen.scene, "on a white marble kitchen countertop, soft morning light")
     assert (airy.surface, airy.backdrop, airy.light_softness) == ("marble", "wall_floor", 0.85)
     assert palette_for(kitchen, "against a sage green wall")[0] == "#288c3c"  # "green" names the wall
+    # A named backdrop beats a mere place, and a sunny prompt never gets a moody preset.
+    sunny = preset_for_prompt("on a marble counter by a sunny window", catalog)
+    assert sunny.id == "white_marble_countertop"
+    assert scene_from_prompt(sunny.scene, "on a marble counter by a sunny window").backdrop == "window_room"
+    assert preset_for_prompt("on a dark slate counter, moody", catalog).id == "dark_slate_kitchen_counter"
     creative = render_creative(drawn_cutout(), scene, palette_for(kitchen, prompt), False, seed=1)
     assert creative.image.size == WIDE_SIZE

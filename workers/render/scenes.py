@@ -16,18 +16,32 @@ FALLBACK_PRESET = "white_background"
 _WORD = re.compile(r"[a-z]+")
 
 
+# Words that mean the same in a scene: a "countertop" is a counter, a "sunny" room has sunlight.
+WORD_FORMS = {
+    "countertop": "counter", "worktop": "counter", "sunny": "sunlight", "sunlit": "sunlight",
+    "sunshine": "sunlight", "daylight": "sunlight", "sun": "sunlight", "leaves": "leaf", "shelves": "shelf",
+}  # fmt: skip
+
+
+def _word_form(word: str) -> str:
+    word = WORD_FORMS.get(word, word)
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 2}
+    return {_word_form(w) for w in _WORD.findall(text.lower()) if len(w) > 2}
 
 
 def preset_for_prompt(prompt: str, catalog: Mapping[str, Preset]) -> Preset:
-    """The preset whose name, prompt and categories share the most words with a custom prompt."""
+    """The preset whose name, prompt and categories share the most words with a custom prompt; a preset
+    of the opposite mood (a moody one for a sunny prompt, or the reverse) loses a point."""
     wanted = _words(prompt)
+    bright, dark = bool(wanted & BRIGHT_MOOD), bool(wanted & HARD_LIGHT)
     best, best_score = catalog.get(FALLBACK_PRESET) or next(iter(catalog.values())), 0
     for preset in catalog.values():
-        score = len(
-            wanted & _words(f"{preset.preview_name} {preset.prompt_text} {' '.join(preset.categories)}")
-        )
+        words = _words(f"{preset.preview_name} {preset.prompt_text} {' '.join(preset.categories)}")
+        clash = (bright and bool(words & HARD_LIGHT)) or (dark and bool(words & BRIGHT_MOOD))
+        score = len(wanted & words) - clash
         if score > best_score:
             best, best_score = preset, score
     return best
@@ -53,10 +67,15 @@ SURFACE_WORDS = {
 }  # fmt: skip
 FINISH_WORDS = {"glossy", "reflective", "wet", "polished", "mirror", "reflection", "reflections"}
 BACKDROP_WORDS = {
-    "window": "window_room", "gradient": "gradient", "pastel": "pastel_gradient", "bokeh": "bokeh",
-    "forest": "bokeh", "garden": "bokeh", "kitchen": "wall_floor", "office": "wall_floor", "room": "wall_floor",
-    "interior": "wall_floor", "counter": "wall_floor", "countertop": "wall_floor", "desk": "wall_floor",
-    "shelf": "wall_floor", "table": "wall_floor", "seamless": "sweep", "paper": "sweep", "backdrop": "sweep",
+    "window": "window_room", "sunlight": "window_room", "gradient": "gradient", "pastel": "pastel_gradient",
+    "bokeh": "bokeh", "forest": "bokeh", "garden": "bokeh", "seamless": "sweep", "paper": "sweep",
+    "backdrop": "sweep",
+}  # fmt: skip
+# Places that say only "a wall behind, a floor or counter under it": a named backdrop above wins over them
+# ("on a marble counter by a sunny window" is a window room).
+PLACE_WORDS = {
+    "kitchen": "wall_floor", "office": "wall_floor", "room": "wall_floor", "interior": "wall_floor",
+    "counter": "wall_floor", "desk": "wall_floor", "shelf": "wall_floor", "table": "wall_floor",
 }  # fmt: skip
 TEXTURE_WORDS = {
     "leaves": "leaves_bokeh", "leaf": "leaves_bokeh", "foliage": "foliage", "forest": "leaves_bokeh",
@@ -66,6 +85,7 @@ TEXTURE_WORDS = {
 LIGHT_WORDS = {"side": "left", "backlit": "back", "overhead": "top", "above": "top"}
 HARD_LIGHT = {"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"}
 SOFT_LIGHT = {"soft", "airy", "bright", "morning", "diffused", "dreamy", "gentle"}
+BRIGHT_MOOD = SOFT_LIGHT | {"sunlight", "light", "white"}
 
 
 def _first(words: list[str], table: dict[str, str]) -> str | None:
@@ -74,10 +94,10 @@ def _first(words: list[str], table: dict[str, str]) -> str | None:
 
 def scene_from_prompt(base: Scene, prompt: str) -> Scene:
     """Read a custom prompt's materials, places, textures, light and mood into the base scene's parameters."""
-    words = _WORD.findall(prompt.lower())
+    words = [_word_form(w) for w in _WORD.findall(prompt.lower())]
     changes: dict[str, object] = {}
     for key, table in (("surface", SURFACE_WORDS), ("backdrop", BACKDROP_WORDS), ("texture", TEXTURE_WORDS)):
-        found = _first(words, table)
+        found = _first(words, table) or (_first(words, PLACE_WORDS) if key == "backdrop" else None)
         if found:
             changes[key] = found
     direction = _first(words, LIGHT_WORDS)
