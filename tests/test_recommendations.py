@@ -106,7 +106,10 @@ def test_it_fails_with_a_reason_when_no_product_is_found(
     assert response.json()["errors"] == {
         "engine: ProductGeneration/Recommendations": [
             "No product could be found in the photo. Use a photo where the product is clearly visible."
-        ]
+        ],
+        "business: ProductGeneration/Recommendations": [
+            "Unprocessable entity error occurred while analysing the product image"
+        ],
     }
     record = Recommendation.objects.get(application=tenant.application)
     assert (record.status, record.error_code, record.cutout_id) == ("Failed", "no_object", None)
@@ -127,6 +130,37 @@ def test_it_never_processes_a_finished_recommendation_twice(
     assert not recommendations.fail(str(record.id), "other", "Overwritten?")
     record.refresh_from_db()
     assert (record.status, record.error_code, record.attempts) == ("Failed", "no_object", 0)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "what"),
+    [
+        ("corrupt_image", 400, "Bad request"),  # the photo: a file that is no usable image
+        ("no_object", 422, "Unprocessable entity"),  # the photo: an image without a product
+        ("unavailable", 503, "Service unavailable"),  # the service: out of retries
+        ("timeout", 504, "Timeout"),
+        ("processing_failed", 500, "Internal"),
+        ("stuck", 500, "Internal"),
+    ],
+)
+def test_a_failed_recommendation_answers_by_what_went_wrong(
+    client: Client, tenant: Tenant, django_capture_on_commit_callbacks, code: str, status: int, what: str
+) -> None:
+    from workers.imaging import inspect_upload
+
+    data = encode(bottle_photo((320, 400)), "PNG")
+    with django_capture_on_commit_callbacks(execute=False):
+        record = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    assert recommendations.fail(str(record.id), code, "What the worker said.")
+    response = client.get(f"{URL}/{record.id}", headers=tenant.key_headers())
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {
+        "engine: ProductGeneration/Recommendations": ["What the worker said."],
+        "business: ProductGeneration/Recommendations": [
+            f"{what} error occurred while analysing the product image"
+        ],
+    }
 
 
 # --- bad input: a clear error, and nothing written --------------------------------------------------

@@ -51,21 +51,43 @@ PendingSchema = inline_serializer(
 RESPONSES = {
     200: RecommendationSchema,
     202: OpenApiResponse(PendingSchema, description="Still processing; poll the Location."),
-    422: OpenApiResponse(BusinessProblem, description="The photo could not be used (e.g. no product found)."),
+    422: OpenApiResponse(BusinessProblem, description="The photo has no product that could be found."),
+    503: OpenApiResponse(BusinessProblem, description="The photo could not be processed right now."),
+    504: OpenApiResponse(BusinessProblem, description="Analysing the photo took too long."),
     **ERROR_RESPONSES,
 }
 
 
 class RecommendationFailed(BusinessError):
-    status_code = 422
     default_code = "recommendation_failed"
+
+    # What went wrong decides the status: the photo (400 a file that is no usable image, 422 an image
+    # without a product) or the service (503 unavailable, 504 too slow, 500 anything else).
+    STATUS_OF_CODE = {"no_object": 422, "unavailable": 503, "timeout": 504} | dict.fromkeys(
+        ("empty_file", "not_an_image", "unsupported_format", "unreadable_image", "corrupt_image", "too_small",
+         "too_many_pixels"), 400,
+    )  # fmt: skip
+    WHAT = {
+        400: "Bad request", 422: "Unprocessable entity", 500: "Internal", 503: "Service unavailable",
+        504: "Timeout",
+    }  # fmt: skip
+
+    def __init__(self, recommendation: Recommendation) -> None:
+        self.status_code = self.STATUS_OF_CODE.get(recommendation.error_code, 500)
+        what = self.WHAT[self.status_code]
+        super().__init__(
+            errors={
+                f"engine: {AREA}": [recommendation.error_message or "The photo could not be processed."],
+                f"business: {AREA}": [f"{what} error occurred while analysing the product image"],
+            }
+        )
 
 
 def answer(request: Request, recommendation: Recommendation) -> Response:
     if recommendation.status == Recommendation.Status.COMPLETED:
         return Response(recommendation.body())
     if recommendation.status == Recommendation.Status.FAILED:
-        raise RecommendationFailed(recommendation.error_message, key=f"engine: {AREA}")
+        raise RecommendationFailed(recommendation)
     location = f"/api/v1/Image/ProductGeneration/Recommendations/{recommendation.id}"
     return Response(
         {"recommendationId": str(recommendation.id), "status": "Processing"},
