@@ -1,10 +1,13 @@
-"""Naming rules on top of the classifier: silhouette checks and names taken from a caption."""
+"""The words of an analysis: naming rules on top of the classifier (silhouette checks, names taken from
+a caption), the description's grammar and the prompts' colours."""
 
 from __future__ import annotations
 
 import pytest
 
-from workers.analysis import choose_noun, name_from_caption
+from workers.analysis import choose_noun, describe, name_from_caption, recommend_prompts
+from workers.colour import Colour, accent_colour
+from workers.vocabulary import CATEGORY_WORDS
 
 WATER_BOTTLE, BEER_BOTTLE, TABLE_LAMP, VASE, TEAPOT = 898, 440, 846, 883, 849
 CLOCK = ("alarm clock", "home", "metal")
@@ -44,3 +47,21 @@ def test_a_caption_names_its_subject(caption: str, name: str) -> None:
 @pytest.mark.parametrize("caption", ["a person standing on a hill", "a product on a white studio", ""])
 def test_a_caption_without_a_product_noun_names_nothing(caption: str) -> None:
     assert name_from_caption(caption, CLOCK) is None
+
+
+PALETTE = [Colour("#141414", "black", 0.6), Colour("#be9669", "tan", 0.4)]
+
+
+def test_a_description_reads_as_a_sentence_for_one_thing_or_a_pair() -> None:
+    assert describe("teapot", "ceramic", "tall", PALETTE) == "A tall ceramic teapot in black and tan."
+    assert describe("alarm clock", "", "", PALETTE) == "An alarm clock in black and tan."
+    assert describe("loafers", "leather", "wide", PALETTE) == "Wide leather loafers in black and tan."
+
+
+@pytest.mark.parametrize("category", sorted(CATEGORY_WORDS))
+def test_four_distinct_prompts_two_of_them_in_a_colour_for_the_product(category: str) -> None:
+    for seed in range(20):
+        prompts = recommend_prompts(category, PALETTE, seed)
+        assert len(set(prompts)) == 4 and all("{" not in p for p in prompts)
+        assert sum(accent_colour(PALETTE) in p for p in prompts) == 2  # "warm beige" sets off black
+        assert prompts == recommend_prompts(category, PALETTE, seed)  # the same photo, the same answer

@@ -34,6 +34,7 @@ from workers.vocabulary import (
 
 TOP_K = 10
 PROMPT_COUNT = 4
+COLOURED_PROMPTS = 2  # of the four, how many set the scene in a colour picked for the product
 PRESET_COUNT = 6
 TEXT_WEIGHT = 0.45
 HARMONY_WEIGHT = 0.25  # the rest goes to the product category's preferred preset categories
@@ -213,8 +214,10 @@ def describe(noun: str, material: str, shape: str, palette: list[Colour]) -> str
     names = [c.name for c in palette if c.share >= 0.08][:3] or [c.name for c in palette[:1]]
     colour_words = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     words = " ".join(w for w in (shape, material, noun) if w)
-    article = "An" if words[:1].lower() in "aeiou" else "A"
     finish = f" in {colour_words}" if colour_words else ""
+    if noun.endswith("s") and not noun.endswith("ss"):  # sneakers, sunglasses: no article
+        return f"{words[:1].upper()}{words[1:]}{finish}."
+    article = "An" if words[:1].lower() in "aeiou" else "A"
     return f"{article} {words}{finish}."
 
 
@@ -226,9 +229,14 @@ def stable_seed(cutout: Image.Image) -> int:
 
 
 def recommend_prompts(category: str, palette: list[Colour], seed: int) -> list[str]:
+    """Four scenes of the product's family, two of them in an accent colour chosen for its palette."""
     family = FAMILY_OF_CATEGORY.get(category, "home")
     accent = colours.accent_colour(palette)
-    chosen = random.Random(seed).sample(SCENES[family], PROMPT_COUNT)  # noqa: S311 - not security
+    coloured = [t for t in SCENES[family] if "{accent}" in t]
+    plain = [t for t in SCENES[family] if "{accent}" not in t]
+    rng = random.Random(seed)  # noqa: S311 - variety, not security
+    chosen = rng.sample(coloured, COLOURED_PROMPTS) + rng.sample(plain, PROMPT_COUNT - COLOURED_PROMPTS)
+    rng.shuffle(chosen)
     return [template.format(accent=accent) for template in chosen]
 
 

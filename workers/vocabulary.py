@@ -154,6 +154,7 @@ SCENES: dict[str, list[str]] = {
         "on warm beach sand with gentle waves behind at golden hour",
         "on a weathered wooden deck at sunset with long shadows",
         "on a granite boulder with mountains softly blurred behind",
+        "on a weathered picnic table with a {accent} blanket and soft late-afternoon light",
         "on green grass in dappled sunlight with a {accent} sky",
         "on a poolside ledge with sparkling blue water",
         "on a desert dune with clear skies and crisp shadows",
