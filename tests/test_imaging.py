@@ -46,6 +46,8 @@ def test_it_applies_the_exif_orientation() -> None:
     exif[0x0112] = 6  # rotated 90° clockwise when shown
     data = encode(bottle_photo((320, 400)), "JPEG", exif=exif)
     assert open_product_image(data, LIMIT).size == (400, 320)
+    info = inspect_upload(data, LIMIT)  # the stored original's size is the size it is shown at
+    assert (info.width, info.height) == (400, 320)
 
 
 def test_it_converts_cmyk_to_rgb() -> None:

@@ -17,6 +17,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 # MPO is what phones write for multi-frame JPEGs; its first frame is the photo.
 FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MIN_SIDE = 64
+ORIENTATION = 0x0112  # the EXIF tag
 
 
 class ImageRejected(ValueError):
@@ -48,7 +49,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     except Image.DecompressionBombError:
         raise ImageRejected(
             "too_many_pixels",
-            f"The image declares far more than the limit of {max_pixels / 1e6:.0f} megapixels.",
+            f"The image declares far more than the limit of {max_pixels / 1e6:.3g} megapixels.",
         ) from None
     except (OSError, ValueError) as exc:
         raise ImageRejected("unreadable_image", f"The image cannot be read: {exc}.") from None
@@ -62,7 +63,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise ImageRejected(
             "too_many_pixels",
             f"The image has {width}x{height} = {width * height / 1e6:.1f} megapixels; "
-            f"the limit is {max_pixels / 1e6:.0f} megapixels.",
+            f"the limit is {max_pixels / 1e6:.3g} megapixels.",
         )
     if min(width, height) < MIN_SIDE:
         raise ImageRejected(
@@ -90,7 +91,10 @@ def _decode(image: Image.Image) -> None:
 def inspect_upload(data: bytes, max_pixels: int) -> UploadInfo:
     """The web's check: what the pipeline would refuse is refused here, at a fraction of the decode cost."""
     image = _open(data, max_pixels)
-    info = UploadInfo(image.format or "", FORMATS[image.format or ""], image.width, image.height)
+    width, height = image.size
+    if image.getexif().get(ORIENTATION) in (5, 6, 7, 8):  # shown turned a quarter: as the pipeline sees it
+        width, height = height, width
+    info = UploadInfo(image.format or "", FORMATS[image.format or ""], width, height)
     if image.format in ("JPEG", "MPO"):
         # DCT scaling decodes at 1/8 size but still reads the whole stream, so truncation shows.
         image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))

@@ -34,7 +34,10 @@ def recommend(self: Task, recommendation_id: str) -> None:  # type: ignore[type-
     # The pipeline (scipy, torch) is imported here, in the worker, never by the web enqueuing this task.
     from workers.recommend import PipelineSettings, recommend_from_photo
 
-    recommendation = recommendations.claim(recommendation_id)
+    try:
+        recommendation = recommendations.claim(recommendation_id)
+    except DatabaseError as exc:  # nothing claimed yet: try again later (the reaper covers the last try)
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
     if recommendation is None:
         return  # finished already (a redelivered message): nothing to do
     try:
