@@ -139,6 +139,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- photos and models -----------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+if UPLOAD_MAX_BYTES >= MAX_REQUEST_BYTES:  # the upload limit could never be reached: say so at start-up
+    raise ImproperlyConfigured(
+        f"UPLOAD_MAX_BYTES={UPLOAD_MAX_BYTES} must be below MAX_REQUEST_BYTES={MAX_REQUEST_BYTES} "
+        "(the whole request, form fields and multipart framing included); raise MAX_REQUEST_BYTES too."
+    )
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=64 * 64)
 # How long POST Recommendations waits for the worker before answering 202 with a Location to poll.
 RECOMMENDATION_WAIT_SECONDS = env_float("RECOMMENDATION_WAIT_SECONDS", 60.0, minimum=0.0)
