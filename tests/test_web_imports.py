@@ -11,8 +11,13 @@ HEAVY = ("torch", "diffusers", "transformers", "onnxruntime", "rembg", "accelera
 
 
 def test_it_imports_the_web_routes_without_model_runtimes() -> None:
+    # Every module of the web side (views, serializers, the task modules the views enqueue from, admin,
+    # management commands): their imports must stay light; the workers import the heavy parts inside tasks.
     code = (
-        "import sys, django; django.setup(); import adcreative.urls, adcreative.wsgi; "
+        "import sys, pkgutil, importlib, django; django.setup(); import adcreative, adcreative.urls, "
+        "adcreative.wsgi\n"
+        "for module in pkgutil.walk_packages(adcreative.__path__, 'adcreative.'):\n"
+        "    importlib.import_module(module.name)\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     result = subprocess.run(
