@@ -37,6 +37,14 @@ def test_a_lamp_with_a_neck_instead_of_a_shade_is_a_vase() -> None:
         ("a pair of sneakers", "sneakers"),
         ("a yellow clock in a hand", "alarm clock"),  # a bare head word keeps the classifier's noun
         ("a can of beer on a rock", "can"),  # ... and is the name when the classifier saw something else
+        ("an orange and white sneaker", "sneakers"),  # "and white" goes on describing the sneaker
+        ("a teapot and a cup on a table", "teapot"),  # "and a cup" is another thing
+        ("a mortar and pestle on a table", "mortar and pestle"),
+        ("a sleeping bag in a tent", "sleeping bag"),  # an -ing word inside a noun is no verb
+        ("two wine glasses", "wine glass"),
+        ("two gold watches", "watches"),
+        ("a pair of boots", "boots"),  # the caption's own word, not a stem
+        ("A Teddy Bear, sitting on a rock!", "teddy bear"),
     ],
 )
 def test_a_caption_names_its_subject(caption: str, name: str) -> None:
@@ -44,7 +52,16 @@ def test_a_caption_names_its_subject(caption: str, name: str) -> None:
     assert named is not None and named[0] == name
 
 
-@pytest.mark.parametrize("caption", ["a person standing on a hill", "a product on a white studio", ""])
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "a person standing on a hill",
+        "a product on a white studio",
+        "",
+        "a lemon yellow dress",  # a colour that is also a fruit, used as a colour
+        "a short woman with long hair",  # "short" is no pair of shorts
+    ],
+)
 def test_a_caption_without_a_product_noun_names_nothing(caption: str) -> None:
     assert name_from_caption(caption, CLOCK) is None
 
@@ -56,6 +73,7 @@ def test_a_description_reads_as_a_sentence_for_one_thing_or_a_pair() -> None:
     assert describe("teapot", "ceramic", "tall", PALETTE) == "A tall ceramic teapot in black and tan."
     assert describe("alarm clock", "", "", PALETTE) == "An alarm clock in black and tan."
     assert describe("loafers", "leather", "wide", PALETTE) == "Wide leather loafers in black and tan."
+    assert describe("abacus", "wood", "wide", PALETTE) == "A wide wood abacus in black and tan."
 
 
 @pytest.mark.parametrize("category", sorted(CATEGORY_WORDS))

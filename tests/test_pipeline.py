@@ -10,7 +10,7 @@ import presets
 from tests.conftest import photo_bytes
 from tests.drawing import bottle_photo, encode
 from workers import models
-from workers.analysis import name_from_caption
+from workers.analysis import analyse
 from workers.cutout import clean_mask, cut_out, decontaminate
 from workers.imaging import ImageRejected, open_product_image
 from workers.recommend import Outcome, PipelineSettings, recommend_from_photo
@@ -101,9 +101,26 @@ def test_an_upload_already_cut_out_tight_gets_a_margin_not_a_frame_cut(u2net_hom
     first = cut_out(bottle_photo(), session).image
     tight = first.crop(first.getchannel("A").point(lambda a: 255 * (a > 127)).getbbox())  # a tight packshot
     assert frame_cut(np.asarray(tight.getchannel("A"))) == FrameCut(top=True, bottom=True)
-    again = np.asarray(cut_out(tight, session).image.getchannel("A"))
+    cutout = cut_out(tight, session)
+    again = np.asarray(cutout.image.getchannel("A"))
     assert frame_cut(again) == FrameCut()
     assert again[0].max() == again[-1].max() == again[:, 0].max() == again[:, -1].max() == 0
+    left, top, right, bottom = cutout.box  # the box reaches past the upload, and still says where the crop is
+    assert left < 0 and top < 0 and right > tight.width and bottom > tight.height
+    assert cutout.image.size == (right - left, bottom - top)
+    inside = np.asarray(tight.crop(cutout.box))
+    opaque = again == 255
+    assert (np.asarray(cutout.image)[..., :3][opaque] == inside[..., :3][opaque]).all()
+
+
+def test_a_rounded_corner_does_not_make_a_photo_a_cut_out(u2net_home: str) -> None:
+    session = models.rembg_session("u2netp", u2net_home)
+    photo = bottle_photo().convert("RGBA")
+    photo = photo.crop((0, 0, photo.width, int(photo.height * 0.7)))  # the frame cuts the bottle
+    corners = np.asarray(photo).copy()
+    corners[:12, :12, 3] = 0  # one rounded corner's worth of transparency
+    alpha = np.asarray(cut_out(Image.fromarray(corners, "RGBA"), session).image.getchannel("A"))
+    assert frame_cut(alpha) == FrameCut(bottom=True)
 
 
 def test_it_finds_no_product_in_an_empty_photo(settings_for_pipeline: PipelineSettings) -> None:
@@ -159,10 +176,22 @@ def test_it_lets_a_captioning_model_write_the_description(
     description = captioned.description
     words = description.rstrip(".").lower().split()
     assert description.endswith(".") and words and set(words) <= set(WORDS)
-    # The caption names the product where it has a product noun; the classifier's name stands otherwise.
-    classified = run(photo, settings_for_pipeline).recommendation.product
-    own = (classified.name, classified.category, classified.material)
-    assert (captioned.name, captioned.category, captioned.material) == (
-        name_from_caption(description, own) or own
-    )
     assert models.captioner(str(folder)) is models.captioner(str(folder))  # loaded once per process
+
+
+def test_a_caption_names_the_product_in_place_of_the_classifier(u2net_home: str) -> None:
+    """The analysis with the real classifier and encoder, and a captioner that says what a real one would."""
+    session = models.rembg_session("u2netp", u2net_home)
+    cutout = cut_out(bottle_photo(), session).image
+    catalog = presets.load_catalog()
+    plain = analyse(cutout, catalog, models.classifier(), models.text_encoder()).product
+    captioned = analyse(
+        cutout,
+        catalog,
+        models.classifier(),
+        models.text_encoder(),
+        lambda image: "a red vase on a white table",
+    ).product
+    assert plain.name != "vase"
+    assert (captioned.name, captioned.category, captioned.material) == ("vase", "home", "ceramic")
+    assert captioned.description == "A red vase on a white table."

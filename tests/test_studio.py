@@ -97,6 +97,12 @@ def test_a_product_cut_by_the_frame_runs_off_the_same_edge_of_the_ad(top: bool, 
         assert np.abs(np.asarray(creative.image)[outside].astype(int) - scene_only[outside]).max() <= 1
 
 
+def test_a_wide_product_cut_at_both_edges_keeps_its_bottom_edge_on_the_ads() -> None:
+    spot = place((1000, 300), AD_SIZE, 0.6, FrameCut(top=True, bottom=True))
+    assert spot.bottom == AD_SIZE[1] and spot.width <= AD_SIZE[0]  # the whole product, anchored at the bottom
+    assert abs(spot.width / spot.height - 1000 / 300) < 0.02
+
+
 def test_it_varies_the_scene_with_the_seed_and_repeats_it_for_the_same_seed() -> None:
     scene = presets.load_catalog()["forest_leaves_bokeh"].scene
     cutout = drawn_cutout()
@@ -146,5 +152,12 @@ def test_it_reads_a_custom_prompt_into_the_scene() -> None:
     assert sunny.id == "white_marble_countertop"
     assert scene_from_prompt(sunny.scene, "on a marble counter by a sunny window").backdrop == "window_room"
     assert preset_for_prompt("on a dark slate counter, moody", catalog).id == "dark_slate_kitchen_counter"
+    assert preset_for_prompt("moody dark studio", catalog).id == "charcoal_gradient_studio"
+    # Plural words meet their table entries, whatever the preset.
+    white = catalog["white_background"].scene
+    assert scene_from_prompt(white, "with christmas lights").texture == "light_bokeh"
+    assert scene_from_prompt(white, "soft shadows from window blinds").texture == "window_shadows"
+    assert scene_from_prompt(white, "over gentle ripples").surface == "water"
+    assert scene_from_prompt(white, "with dramatic side light").texture == "none"  # "light" is no texture
     creative = render_creative(drawn_cutout(), scene, palette_for(kitchen, prompt), False, seed=1)
     assert creative.image.size == WIDE_SIZE

@@ -25,12 +25,15 @@ MIN_OBJECT_SHARE = 0.005
 EDGE_CONTRAST = 2.0
 BRIDGE_SHARE = 0.012
 MARGIN_SHARE = 0.02
+TRANSPARENT_BORDER = 0.1  # share of an upload's border that is see-through when it was already cut out
 
 
 @dataclass(frozen=True)
 class Cutout:
     image: Image.Image  # RGBA, cropped to the product plus a small margin
-    box: tuple[int, int, int, int]  # where the crop sits in the photo (left, top, right, bottom)
+    # Where the crop sits in the photo (left, top, right, bottom); for an upload already cut out it may
+    # reach past the photo's edges, so that the product keeps a transparent margin all round.
+    box: tuple[int, int, int, int]
     coverage: float  # share of the photo the product covers
 
 
@@ -111,17 +114,30 @@ def _margin(box: tuple[int, int, int, int]) -> int:
     return max(4, round(MARGIN_SHARE * max(right - left, bottom - top)))
 
 
-def _crop_box(product: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
-    """The product's box plus a margin, within the photo: where the photo's frame cut the product, the
-    crop ends at the frame and the product touches the cut-out's edge (the renderer reads that)."""
+def _crop_box(
+    product: tuple[int, int, int, int], size: tuple[int, int], within: bool = True
+) -> tuple[int, int, int, int]:
+    """The product's box plus a margin. Within the photo (`within`), the crop ends where the photo's frame
+    cut the product, which then touches the cut-out's edge (the renderer reads that); otherwise the box
+    may reach past the photo, and the part outside is transparent."""
     left, top, right, bottom = product
     margin = _margin(product)
+    if not within:
+        return left - margin, top - margin, right + margin, bottom + margin
     return (
         max(0, left - margin),
         max(0, top - margin),
         min(size[0], right + margin),
         min(size[1], bottom + margin),
     )
+
+
+def _already_cut_out(alpha: Image.Image) -> bool:
+    """An upload with a transparent background (a packshot PNG), not one with a rounded corner or two:
+    its edges are the product's, never a frame's, however tightly it was cropped."""
+    edges = np.asarray(alpha)
+    border = np.concatenate([edges[0], edges[-1], edges[:, 0], edges[:, -1]])
+    return bool((border < 128).mean() >= TRANSPARENT_BORDER)
 
 
 def cut_out(photo: Image.Image, session: Any) -> Cutout:
@@ -145,28 +161,12 @@ def cut_out(photo: Image.Image, session: Any) -> Cutout:
             "no_object",
             "No product could be found in the photo. Use a photo where the product is clearly visible.",
         )
-    box = _crop_box(product, photo.size)
-    alpha = mask.crop(box)
+    box = _crop_box(product, photo.size, within=own_alpha is None or not _already_cut_out(own_alpha))
+    alpha = mask.crop(box)  # past the photo's edge (an upload already cut out), crop() fills in transparency
     rgb = decontaminate(np.asarray(photo.crop(box).convert("RGB")), np.asarray(alpha))
     image = Image.fromarray(rgb, "RGB")
     image.putalpha(alpha)
-    if own_alpha is not None and np.asarray(own_alpha).min() < 128:
-        # Already cut out, often cropped tight to the product: its edges are the product's, not a frame's.
-        image = _pad_margin(image, _margin(product))
     return Cutout(image, box, coverage)
-
-
-def _pad_margin(image: Image.Image, margin: int) -> Image.Image:
-    """A transparent margin on each side where the product touches the edge of the image."""
-    opaque = np.asarray(image.getchannel("A")) > 0
-
-    def pad(edge: np.ndarray) -> int:
-        return margin if edge.any() else 0
-
-    left, top, right, bottom = pad(opaque[:, 0]), pad(opaque[0]), pad(opaque[:, -1]), pad(opaque[-1])
-    padded = Image.new("RGBA", (image.width + left + right, image.height + top + bottom))
-    padded.paste(image, (left, top))
-    return padded
 
 
 def on_background(cutout: Image.Image, colour: tuple[int, int, int]) -> Image.Image:

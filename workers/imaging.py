@@ -37,6 +37,11 @@ class UploadInfo:
     height: int
 
 
+def _megapixels(pixels: int) -> str:
+    """40 000 000 → "40", 100 000 → "0.1", 2 500 000 000 → "2500"."""
+    return f"{pixels / 1e6:.1f}".removesuffix(".0")
+
+
 def _open(data: bytes, max_pixels: int) -> Image.Image:
     if not data:
         raise ImageRejected("empty_file", "The uploaded file is empty.")
@@ -49,7 +54,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     except Image.DecompressionBombError:
         raise ImageRejected(
             "too_many_pixels",
-            f"The image declares far more than the limit of {max_pixels / 1e6:.3g} megapixels.",
+            f"The image declares far more than the limit of {_megapixels(max_pixels)} megapixels.",
         ) from None
     except (OSError, ValueError) as exc:
         raise ImageRejected("unreadable_image", f"The image cannot be read: {exc}.") from None
@@ -63,7 +68,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise ImageRejected(
             "too_many_pixels",
             f"The image has {width}x{height} = {width * height / 1e6:.1f} megapixels; "
-            f"the limit is {max_pixels / 1e6:.3g} megapixels.",
+            f"the limit is {_megapixels(max_pixels)} megapixels.",
         )
     if min(width, height) < MIN_SIDE:
         raise ImageRejected(

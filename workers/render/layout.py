@@ -83,6 +83,7 @@ def place(
         room = floor_y - (0 if cut.top else canvas_height * TOP_MARGIN)
         scale = min(room / height, AD_SIZE[0] / width)
         new_width, new_height = max(1, round(width * scale)), max(1, round(height * scale))
+        # Cut at both edges but too wide to span the height inside the ad: the bottom edge keeps its place.
         top = 0 if cut.top and not cut.bottom else round(floor_y - new_height)
         return Placement(round((canvas_width - new_width) / 2), top, new_width, new_height)
     scale = min(scale, (floor_y - canvas_height * TOP_MARGIN) / height)

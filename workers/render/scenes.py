@@ -11,25 +11,36 @@ import numpy as np
 from presets import Preset, Scene
 from workers.colour import Colour, hex_to_rgb
 from workers.vocabulary import COLOUR_NAMES
+from workers.words import singular, words
 
 FALLBACK_PRESET = "white_background"
-_WORD = re.compile(r"[a-z]+")
 
 
 # Words that mean the same in a scene: a "countertop" is a counter, a "sunny" room has sunlight.
-WORD_FORMS = {
+SYNONYMS = {
     "countertop": "counter", "worktop": "counter", "sunny": "sunlight", "sunlit": "sunlight",
-    "sunshine": "sunlight", "daylight": "sunlight", "sun": "sunlight", "leaves": "leaf", "shelves": "shelf",
+    "sunshine": "sunlight", "daylight": "sunlight", "sun": "sunlight", "countertops": "counter",
 }  # fmt: skip
 
 
 def _word_form(word: str) -> str:
-    word = WORD_FORMS.get(word, word)
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    """The form words are compared in: singular, synonyms folded (tables and prompts alike)."""
+    word = singular(word)
+    return SYNONYMS.get(word, word)
 
 
 def _words(text: str) -> set[str]:
-    return {_word_form(w) for w in _WORD.findall(text.lower()) if len(w) > 2}
+    """Words that tell presets apart, synonyms folded (plurals kept: "lights" is not any "light")."""
+    return {SYNONYMS.get(w, w) for w in words(text) if len(w) > 2}
+
+
+def _forms(table: dict[str, str]) -> dict[str, str]:
+    """A table of prompt words keyed by word form: "christmas lights" and "ripples" find their entries."""
+    return {_word_form(word): value for word, value in table.items()}
+
+
+def _form_set(group: set[str]) -> set[str]:
+    return {_word_form(word) for word in group}
 
 
 def preset_for_prompt(prompt: str, catalog: Mapping[str, Preset]) -> Preset:
@@ -39,9 +50,9 @@ def preset_for_prompt(prompt: str, catalog: Mapping[str, Preset]) -> Preset:
     bright, dark = bool(wanted & BRIGHT_MOOD), bool(wanted & HARD_LIGHT)
     best, best_score = catalog.get(FALLBACK_PRESET) or next(iter(catalog.values())), 0
     for preset in catalog.values():
-        words = _words(f"{preset.preview_name} {preset.prompt_text} {' '.join(preset.categories)}")
-        clash = (bright and bool(words & HARD_LIGHT)) or (dark and bool(words & BRIGHT_MOOD))
-        score = len(wanted & words) - clash
+        text = _words(f"{preset.preview_name} {preset.prompt_text} {' '.join(preset.categories)}")
+        clash = (bright and bool(text & HARD_LIGHT)) or (dark and bool(text & BRIGHT_MOOD))
+        score = len(wanted & text) - clash
         if score > best_score:
             best, best_score = preset, score
     return best
@@ -59,33 +70,33 @@ def colours_in_prompt(prompt: str) -> list[str]:
 
 
 # Words of a custom prompt and the scene parameters they choose (the first match of each kind wins).
-SURFACE_WORDS = {
+SURFACE_WORDS = _forms({
     "marble": "marble", "wooden": "wood", "wood": "wood", "oak": "wood", "walnut": "wood", "concrete": "concrete",
     "linen": "linen", "terrazzo": "terrazzo", "water": "water", "pool": "water", "ripples": "water",
     "sand": "sand", "beach": "sand", "desert": "sand", "stone": "stone", "slate": "stone", "granite": "stone",
     "rock": "stone", "glass": "glass",
-}  # fmt: skip
-FINISH_WORDS = {"glossy", "reflective", "wet", "polished", "mirror", "reflection", "reflections"}
-BACKDROP_WORDS = {
+})  # fmt: skip
+FINISH_WORDS = _form_set({"glossy", "reflective", "wet", "polished", "mirror", "reflection"})
+BACKDROP_WORDS = _forms({
     "window": "window_room", "sunlight": "window_room", "gradient": "gradient", "pastel": "pastel_gradient",
     "bokeh": "bokeh", "forest": "bokeh", "garden": "bokeh", "seamless": "sweep", "paper": "sweep",
     "backdrop": "sweep",
-}  # fmt: skip
+})  # fmt: skip
 # Places that say only "a wall behind, a floor or counter under it": a named backdrop above wins over them
 # ("on a marble counter by a sunny window" is a window room).
-PLACE_WORDS = {
+PLACE_WORDS = _forms({
     "kitchen": "wall_floor", "office": "wall_floor", "room": "wall_floor", "interior": "wall_floor",
     "counter": "wall_floor", "desk": "wall_floor", "shelf": "wall_floor", "table": "wall_floor",
-}  # fmt: skip
-TEXTURE_WORDS = {
+})  # fmt: skip
+TEXTURE_WORDS = _forms({
     "leaves": "leaves_bokeh", "leaf": "leaves_bokeh", "foliage": "foliage", "forest": "leaves_bokeh",
-    "lights": "light_bokeh", "bokeh": "light_bokeh", "christmas": "light_bokeh", "snow": "snow", "snowy": "snow",
+    "fairy": "light_bokeh", "twinkling": "light_bokeh", "bokeh": "light_bokeh", "christmas": "light_bokeh", "snow": "snow", "snowy": "snow",
     "confetti": "confetti", "blinds": "window_shadows", "shadows": "window_shadows",
-}  # fmt: skip
-LIGHT_WORDS = {"side": "left", "backlit": "back", "overhead": "top", "above": "top"}
-HARD_LIGHT = {"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"}
-SOFT_LIGHT = {"soft", "airy", "bright", "morning", "diffused", "dreamy", "gentle"}
-BRIGHT_MOOD = SOFT_LIGHT | {"sunlight", "light", "white"}
+})  # fmt: skip
+LIGHT_WORDS = _forms({"side": "left", "backlit": "back", "overhead": "top", "above": "top"})
+HARD_LIGHT = _form_set({"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"})
+SOFT_LIGHT = _form_set({"soft", "airy", "bright", "morning", "diffused", "dreamy", "gentle"})
+BRIGHT_MOOD = SOFT_LIGHT | {"sunlight"}  # a moody preset is the wrong answer to these
 
 
 def _first(words: list[str], table: dict[str, str]) -> str | None:
@@ -94,23 +105,23 @@ def _first(words: list[str], table: dict[str, str]) -> str | None:
 
 def scene_from_prompt(base: Scene, prompt: str) -> Scene:
     """Read a custom prompt's materials, places, textures, light and mood into the base scene's parameters."""
-    words = [_word_form(w) for w in _WORD.findall(prompt.lower())]
+    said = [_word_form(w) for w in words(prompt)]
     changes: dict[str, object] = {}
     for key, table in (("surface", SURFACE_WORDS), ("backdrop", BACKDROP_WORDS), ("texture", TEXTURE_WORDS)):
-        found = _first(words, table) or (_first(words, PLACE_WORDS) if key == "backdrop" else None)
+        found = _first(said, table) or (_first(said, PLACE_WORDS) if key == "backdrop" else None)
         if found:
             changes[key] = found
-    direction = _first(words, LIGHT_WORDS)
+    direction = _first(said, LIGHT_WORDS)
     if direction:
         changes["light_direction"] = direction
-    if HARD_LIGHT & set(words):
+    if HARD_LIGHT & set(said):
         changes.update(light_softness=0.25, light_intensity=0.85, vignette=min(1.0, base.vignette + 0.25))
-    elif SOFT_LIGHT & set(words):
+    elif SOFT_LIGHT & set(said):
         changes.update(light_softness=0.85, light_intensity=0.45)
     # A finish ("wet black stone") makes the material reflect; alone it asks for a glossy floor.
-    if FINISH_WORDS & set(words):
+    if FINISH_WORDS & set(said):
         changes.setdefault("surface", "glossy")
-    if FINISH_WORDS & set(words) or changes.get("surface") in ("glass", "water"):
+    if FINISH_WORDS & set(said) or changes.get("surface") in ("glass", "water"):
         changes["reflection"] = max(base.reflection, 0.35)
     return replace(base, **changes)  # type: ignore[arg-type]
 
