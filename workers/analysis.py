@@ -167,7 +167,7 @@ def _singular_words(text: str) -> list[str]:
 @dataclass(frozen=True)
 class _Vocabulary:
     nouns: dict[tuple[str, ...], tuple[str, str, str]]  # product nouns as word sequences, longest first
-    heads: dict[str, tuple[str, str, str]]  # a head word alone → its category and material, for a bare name
+    heads: dict[str, tuple[str, str, str]]  # a head word alone → (it, the commonest category it heads, "")
 
 
 @cache
@@ -263,12 +263,12 @@ def name_from_caption(caption: str, classified: tuple[str, str, str]) -> tuple[s
 def describe(noun: str, material: str, shape: str, palette: list[Colour]) -> str:
     names = [c.name for c in palette if c.share >= 0.08][:3] or [c.name for c in palette[:1]]
     colour_words = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    words = " ".join(w for w in (shape, material, noun) if w)
+    phrase = " ".join(w for w in (shape, material, noun) if w)
     finish = f" in {colour_words}" if colour_words else ""
     if is_plural(noun):  # sneakers, sunglasses: no article
-        return f"{words[:1].upper()}{words[1:]}{finish}."
-    article = "An" if words[:1].lower() in "aeiou" else "A"
-    return f"{article} {words}{finish}."
+        return f"{phrase[:1].upper()}{phrase[1:]}{finish}."
+    article = "An" if phrase[:1].lower() in "aeiou" else "A"
+    return f"{article} {phrase}{finish}."
 
 
 # --- prompts and presets ---------------------------------------------------------------------------

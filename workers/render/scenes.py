@@ -78,9 +78,8 @@ SURFACE_WORDS = _forms({
 })  # fmt: skip
 FINISH_WORDS = _form_set({"glossy", "reflective", "wet", "polished", "mirror", "reflection"})
 BACKDROP_WORDS = _forms({
-    "window": "window_room", "sunlight": "window_room", "gradient": "gradient", "pastel": "pastel_gradient",
-    "bokeh": "bokeh", "forest": "bokeh", "garden": "bokeh", "seamless": "sweep", "paper": "sweep",
-    "backdrop": "sweep",
+    "window": "window_room", "gradient": "gradient", "pastel": "pastel_gradient", "bokeh": "bokeh",
+    "forest": "bokeh", "garden": "bokeh", "seamless": "sweep", "paper": "sweep", "backdrop": "sweep",
 })  # fmt: skip
 # Places that say only "a wall behind, a floor or counter under it": a named backdrop above wins over them
 # ("on a marble counter by a sunny window" is a window room).
@@ -90,8 +89,8 @@ PLACE_WORDS = _forms({
 })  # fmt: skip
 TEXTURE_WORDS = _forms({
     "leaves": "leaves_bokeh", "leaf": "leaves_bokeh", "foliage": "foliage", "forest": "leaves_bokeh",
-    "fairy": "light_bokeh", "twinkling": "light_bokeh", "bokeh": "light_bokeh", "christmas": "light_bokeh", "snow": "snow", "snowy": "snow",
-    "confetti": "confetti", "blinds": "window_shadows", "shadows": "window_shadows",
+    "fairy": "light_bokeh", "twinkling": "light_bokeh", "bokeh": "light_bokeh", "christmas": "light_bokeh",
+    "snow": "snow", "snowy": "snow", "confetti": "confetti", "blinds": "window_shadows", "shadows": "window_shadows",
 })  # fmt: skip
 LIGHT_WORDS = _forms({"side": "left", "backlit": "back", "overhead": "top", "above": "top"})
 HARD_LIGHT = _form_set({"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"})
