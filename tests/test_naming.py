@@ -83,3 +83,5 @@ def test_four_distinct_prompts_two_of_them_in_a_colour_for_the_product(category:
         assert len(set(prompts)) == 4 and all("{" not in p for p in prompts)
         assert sum(accent_colour(PALETTE) in p for p in prompts) == 2  # "warm beige" sets off black
         assert prompts == recommend_prompts(category, PALETTE, seed)  # the same photo, the same answer
+        vivid = recommend_prompts(category, [Colour("#c81e23", "red", 1.0)], seed)  # accent "soft <hue>"
+        assert all(p.count("soft") <= 1 for p in prompts + vivid), "no 'soft soft turquoise glow'"
