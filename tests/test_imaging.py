@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.drawing import bottle_photo, encode
-from workers.imaging import ImageRejected, inspect_upload, open_product_image
+from workers.imaging import UNUSABLE_FILE, ImageRejected, inspect_upload, open_product_image
 
 LIMIT = 40_000_000
 
@@ -20,6 +20,7 @@ def rejected(data: bytes, max_pixels: int = LIMIT) -> ImageRejected:
     with pytest.raises(ImageRejected) as again:
         open_product_image(data, max_pixels)
     assert caught.value.code == again.value.code  # the web and the pipeline agree
+    assert caught.value.code in UNUSABLE_FILE  # so a recommendation that fails with it answers 400
     return caught.value
 
 

@@ -21,6 +21,7 @@ from adcreative.generation import recommendations
 from adcreative.generation.models import Asset, Recommendation
 from adcreative.generation.serializers import RecommendationRequestSerializer
 from adcreative.tenancy.permissions import current_application
+from workers.imaging import UNUSABLE_FILE
 
 AREA = "ProductGeneration/Recommendations"
 POLL_SECONDS = 0.1  # a primary-key read: cheap enough to ask often, so the answer is not held back
@@ -64,9 +65,8 @@ class RecommendationFailed(BusinessError):
     # What went wrong decides the status: the photo (400 a file that is no usable image, 422 an image
     # without a product) or the service (503 unavailable, 504 too slow, 500 anything else).
     STATUS_OF_CODE = {"no_object": 422, "unavailable": 503, "timeout": 504} | dict.fromkeys(
-        ("empty_file", "not_an_image", "unsupported_format", "unreadable_image", "corrupt_image", "too_small",
-         "too_many_pixels"), 400,
-    )  # fmt: skip
+        UNUSABLE_FILE, 400
+    )
     WHAT = {
         400: "Bad request", 422: "Unprocessable entity", 500: "Internal", 503: "Service unavailable",
         504: "Timeout",
