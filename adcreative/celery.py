@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adcreative.settings")
 
@@ -41,8 +42,6 @@ def gpu_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
 
     The queue comes from CELERY_TASK_ROUTES, which sends every task named `gpu.*` to `gpu`.
     """
-    from django.conf import settings
-
     if not name.startswith("gpu."):
         raise ValueError(f"GPU task {name!r} must be named gpu.<something> to be routed to the gpu queue.")
     return app.task(

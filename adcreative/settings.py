@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "adcreative.api",
     "adcreative.tenancy",
     "adcreative.catalog",
-    "adcreative.ops",
-    "adcreative.generation",
+    "adcreative.assets",
+    "adcreative.recommendations",
+    "adcreative.creatives",
+    "adcreative.downloads",
     "adcreative.notifications",
+    "adcreative.ops",
 ]
 
 MIDDLEWARE = [
@@ -258,7 +261,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {"task": "ops.flush_expired_tokens", "schedule": 24 * 3600},
-    "reap-stuck-tasks": {"task": "generation.reap_stuck_tasks", "schedule": 60},
+    "reap-stuck-work": {"task": "ops.reap_stuck_work", "schedule": 60},
     "prune-notification-log": {"task": "notifications.prune_log", "schedule": 24 * 3600},
     "send-due-notifications": {
         "task": "notifications.send_due",

@@ -8,17 +8,18 @@ from django.contrib import admin
 from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from adcreative.assets.views import AssetView
 from adcreative.catalog.views import PresetKeysView, preview_image
-from adcreative.generation.download_views import DownloadView
-from adcreative.generation.process_views import (
+from adcreative.creatives.views import (
     AdCreativeView,
     CancelView,
     CheckApplicationAllProgressesView,
     CheckUserProgressView,
 )
-from adcreative.generation.views import AssetView, RecommendationDetailView, RecommendationsView
+from adcreative.downloads.views import DownloadView
 from adcreative.notifications.views import ChannelDetailView, ChannelListView, ChannelTestView
 from adcreative.ops.views import healthz, metrics_view, readyz
+from adcreative.recommendations.views import RecommendationDetailView, RecommendationsView
 from adcreative.tenancy.credit_views import CreditsView
 from adcreative.tenancy.views import GenerateJwtTokenView, RefreshJwtTokenView
 

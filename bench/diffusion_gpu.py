@@ -60,18 +60,18 @@ def main() -> None:
         sys.exit("No CUDA device: this benchmark measures the diffusion engine on a GPU.")
     import presets
     from tests.test_studio import drawn_cutout
-    from workers.render.diffusion import DiffusionEngine, DiffusionJob
+    from workers.render.diffusion import DiffusionEngine
+    from workers.render.engines import SceneJob
 
     folder = build_sd15_inpainting(Path(tempfile.mkdtemp(prefix="sd15-random-")))
     engine = DiffusionEngine(str(folder), steps=30, strength=1.0)
     scene = presets.load_catalog()["white_background"].scene
     jobs = [
-        DiffusionJob(drawn_cutout(), scene, list(scene.palette), False, i, "product photo", "")
-        for i in range(6)
+        SceneJob(drawn_cutout(), scene, list(scene.palette), False, i, "product photo", "") for i in range(6)
     ]
     engine.render(jobs[:1])  # warm-up: kernels, allocator
 
-    def timed(batch: list[DiffusionJob]) -> float:
+    def timed(batch: list[SceneJob]) -> float:
         samples = []
         for _ in range(3):
             torch.cuda.synchronize()

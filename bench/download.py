@@ -46,14 +46,18 @@ from PIL import Image  # noqa: E402
 from reportlab.lib.utils import ImageReader  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from adcreative.generation import downloads, processes  # noqa: E402
-from adcreative.generation.assets import atomic_with_files  # noqa: E402
-from adcreative.generation.models import Asset, Rendition, Task  # noqa: E402
+from adcreative.assets.models import Asset  # noqa: E402
+from adcreative.assets.storage import atomic_with_files  # noqa: E402
+from adcreative.creatives import services, state  # noqa: E402
+from adcreative.creatives.models import Task  # noqa: E402
+from adcreative.downloads import renditions as downloads  # noqa: E402
+from adcreative.downloads.models import Rendition  # noqa: E402
 from adcreative.tenancy import credits  # noqa: E402
 from adcreative.tenancy.models import Application  # noqa: E402
 from presets import load_catalog  # noqa: E402
-from tests.test_studio import drawn_cutout  # noqa: E402
+from tests.helpers import drawn_cutout  # noqa: E402
 from workers.imaging import encode_png  # noqa: E402
+from workers.render.engines import StudioEngine  # noqa: E402
 from workers.render.job import RenderJob, run_batch  # noqa: E402
 
 REPEATS = 15
@@ -66,18 +70,18 @@ def completed_task() -> tuple[Application, str, Task]:
     application.save()
     credits.open_account(application, 1_000_000, "bench")
     job = RenderJob("natural_beige_background", "", disable_safe_margin=False, use_same_style=True, seed=3)
-    (result,) = run_batch([job], drawn_cutout(), load_catalog(), report=lambda _: None)
+    (result,) = run_batch([job], drawn_cutout(), load_catalog(), report=lambda _: None, engine=StudioEngine())
     with atomic_with_files() as files:
         cutout = files.store(
             application, Asset.Kind.CUTOUT, encode_png(drawn_cutout()), "image/png", (300, 420)
         )
-    spec = processes.PromptSpec({"tag": "preset", "preset": job.preset_id}, job.preset_id, "bottle", "")
-    request = processes.ProcessRequest(None, cutout, "bottle", "", [spec], False, True, 1, "")
-    _, (task,) = processes.create(application, request)
-    claimed = processes.claim(str(task.id))
+    spec = services.PromptSpec({"tag": "preset", "preset": job.preset_id}, job.preset_id, "bottle", "")
+    request = services.ProcessRequest(None, cutout, "bottle", "", [spec], False, True, 1, "")
+    _, (task,) = services.start(application, request)
+    claimed = state.claim(str(task.id))
     assert claimed is not None
-    processes.advance(claimed, Task.State.FINALIZING, 90)
-    assert processes.complete(claimed, result.png, result.thumbnail_jpeg, {})
+    state.advance(claimed, Task.State.FINALIZING, 90)
+    assert state.complete(claimed, result.png, result.thumbnail_jpeg, {}, engine="studio")
     headers = f"x-api-key: {secret.api_key}\nx-api-secret: {secret.api_secret}"
     return application, headers, Task.objects.select_related("process").get(id=task.id)
 

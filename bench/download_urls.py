@@ -7,7 +7,7 @@ from functools import cache
 from django.http import FileResponse, HttpRequest
 from django.urls import path
 
-from adcreative.generation.models import Task
+from adcreative.creatives.models import Task
 from adcreative.urls import urlpatterns as project_urlpatterns
 
 

@@ -37,8 +37,8 @@ from adcreative.celery import app  # noqa: E402
 from adcreative.tenancy.models import Application  # noqa: E402
 from tests.drawing import bottle_photo, encode  # noqa: E402
 from workers import models  # noqa: E402
-from workers.analysis import classify  # noqa: E402
 from workers.imaging import open_product_image  # noqa: E402
+from workers.naming import classify  # noqa: E402
 from workers.provision import provision_u2netp  # noqa: E402
 
 REPEATS = 5

@@ -125,7 +125,7 @@ def celery_worker(
         for worker, queue in zip(workers, ("gpu", "default"), strict=True):
             _wait_for_worker(worker, queue)
         # Models load once per process; on a fresh virtualenv the first load (numba, torch) takes a while.
-        from adcreative.generation.tasks import warm_up
+        from adcreative.recommendations.tasks import warm_up
 
         warm_up.apply_async().get(timeout=600)
         yield workers[0]

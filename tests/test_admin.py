@@ -112,19 +112,24 @@ def test_it_rotates_a_channels_signing_secret_and_shows_it_once(admin_client: Cl
 
 
 def test_it_shows_processes_with_their_tasks_and_cancels_them(admin_client: Client, tenant: Tenant) -> None:
-    from adcreative.generation.models import Task
-    from tests.test_notifications import queued_process
+    from adcreative.creatives.models import Task
+    from tests.helpers import queued_process
 
     process, tasks = queued_process(tenant)
-    listing = admin_client.get("/admin/generation/process/")
+    listing = admin_client.get("/admin/creatives/process/")
     assert listing.status_code == 200 and b"Processing" in listing.content
-    page = admin_client.get(f"/admin/generation/process/{process.id}/change/")
+    page = admin_client.get(f"/admin/creatives/process/{process.id}/change/")
     assert page.status_code == 200 and b"white_background" in page.content
-    for path in ("task", "asset", "recommendation"):
-        assert admin_client.get(f"/admin/generation/{path}/").status_code == 200
-    assert admin_client.get(f"/admin/generation/task/{tasks[0].id}/change/").status_code == 200
+    for path in (
+        "creatives/task",
+        "assets/asset",
+        "recommendations/recommendation",
+        "notifications/delivery",
+    ):
+        assert admin_client.get(f"/admin/{path}/").status_code == 200
+    assert admin_client.get(f"/admin/creatives/task/{tasks[0].id}/change/").status_code == 200
     admin_client.post(
-        "/admin/generation/process/", {"action": "cancel", "_selected_action": [str(process.id)]}, follow=True
+        "/admin/creatives/process/", {"action": "cancel", "_selected_action": [str(process.id)]}, follow=True
     )
     assert set(Task.objects.filter(process=process).values_list("render_state", flat=True)) == {
         Task.State.CANCELLED

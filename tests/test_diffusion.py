@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 import presets
-from tests.test_studio import drawn_cutout, product_fidelity
+from tests.helpers import drawn_cutout, product_fidelity
 from tests.tiny_models import tiny_inpainting_pipeline
-from workers.render.diffusion import DiffusionEngine, DiffusionJob, padded_size
+from workers.render.diffusion import DiffusionEngine, padded_size
+from workers.render.engines import SceneJob
 
 
 @pytest.fixture(scope="module")
@@ -19,9 +20,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> DiffusionEngine:
     return DiffusionEngine(str(folder), steps=2, guidance=2.0)
 
 
-def job(preset_id: str, seed: int, wide: bool = False) -> DiffusionJob:
+def job(preset_id: str, seed: int, wide: bool = False) -> SceneJob:
     scene = presets.load_catalog()[preset_id].scene
-    return DiffusionJob(
+    return SceneJob(
         drawn_cutout(), scene, list(scene.palette), not wide, seed, f"red bottle{preset_id}", "blurry"
     )
 

@@ -19,14 +19,16 @@ from django.test import Client
 from PIL import Image
 from pypdf import PdfReader
 
-from adcreative.generation import downloads, processes
-from adcreative.generation.models import Process, Rendition, Task
-from adcreative.generation.tasks import render, render_process
+from adcreative.creatives import services, state
+from adcreative.creatives.models import Process, Task
+from adcreative.creatives.tasks import render, render_process
+from adcreative.downloads import renditions as downloads
+from adcreative.downloads.models import Rendition
 from adcreative.tenancy.models import CreditAccount, CreditEntry
 from presets import load_catalog
 from tests.conftest import Tenant, make_tenant
-from tests.test_generation import PROMPTS, cutout_asset
-from tests.test_studio import drawn_cutout
+from tests.helpers import PROMPTS, cutout_asset, drawn_cutout
+from workers.render.engines import StudioEngine
 from workers.render.job import RenderJob, run_batch
 
 URL = "/api/v1/Image/ProductGeneration/Download"
@@ -38,7 +40,7 @@ BUSINESS = "business: ProductGeneration/Download"
 def creative() -> tuple[bytes, bytes]:
     """A real studio creative (PNG) and its thumbnail (JPEG), rendered once for the module."""
     job = RenderJob("white_background", "", disable_safe_margin=False, use_same_style=True, seed=7)
-    (result,) = run_batch([job], drawn_cutout(), load_catalog(), report=lambda _: None)
+    (result,) = run_batch([job], drawn_cutout(), load_catalog(), report=lambda _: None, engine=StudioEngine())
     return result.png, result.thumbnail_jpeg
 
 
@@ -49,21 +51,21 @@ def finished_process(tenant: Tenant, tasks: int = 1) -> tuple[Process, list[Task
     running cannot take the tasks.
     """
     png, thumbnail = creative()
-    prompts = [processes.PromptSpec({"tag": "preset", "preset": p["preset"]}, p["preset"], p["preset"], "")
+    prompts = [services.PromptSpec({"tag": "preset", "preset": p["preset"]}, p["preset"], p["preset"], "")
                for p in PROMPTS[:1]] * tasks  # fmt: skip
     with mock.patch.object(render, "delay"), mock.patch.object(render_process, "delay"):
-        process, created = processes.create(
+        process, created = services.start(
             tenant.application,
-            processes.ProcessRequest(
+            services.ProcessRequest(
                 user_id=None, cutout=cutout_asset(tenant), product_name="red bottle", product_description="",
                 prompts=prompts, disable_safe_margin=False, use_same_style=True, seed=1, idempotency_key="",
             ),
         )  # fmt: skip
     for task in created:
-        claimed = processes.claim(str(task.id))
+        claimed = state.claim(str(task.id))
         assert claimed is not None
-        processes.advance(claimed, Task.State.FINALIZING, 90)
-        assert processes.complete(claimed, png, thumbnail, {})
+        state.advance(claimed, Task.State.FINALIZING, 90)
+        assert state.complete(claimed, png, thumbnail, {}, engine="studio")
     return process, [Task.objects.get(id=task.id) for task in created]
 
 
@@ -301,8 +303,8 @@ def test_unknown_foreign_mismatched_and_unfinished_tasks_are_not_found(
     foreign = {**query(task), "applicationId": other_tenant.id}
     assert_not_found(client.get(URL, foreign, headers=other_tenant.key_headers()))
 
-    for state in (Task.State.QUEUED, Task.State.RENDERING, Task.State.FAILED, Task.State.CANCELLED):
-        Task.objects.filter(id=task.id).update(render_state=state)
+    for render_state in (Task.State.QUEUED, Task.State.RENDERING, Task.State.FAILED, Task.State.CANCELLED):
+        Task.objects.filter(id=task.id).update(render_state=render_state)
         assert_not_found(client.get(URL, query(task), headers=headers))
     assert balance(tenant) == 10 and balance(other_tenant) == 10
 

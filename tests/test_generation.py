@@ -14,69 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from adcreative.generation import processes
-from adcreative.generation.models import Asset, Process, Task
+from adcreative.assets.models import Asset
+from adcreative.creatives import state
+from adcreative.creatives.models import Process, Task
 from tests.conftest import Tenant, make_tenant
 from tests.drawing import bottle_photo, encode
-from workers.imaging import encode_png
-
-BASE = "/api/v1/Image/ProductGeneration"
-PROMPTS: list[dict[str, Any]] = [
-    {"preset": "white_background", "tag": "preset"},
-    {"preset": "natural_beige_background", "tag": "preset"},
-    {"preset": "gray_shadowy_room_sunlight_streaming_studio", "tag": "preset"},
-    {"preset": "mid_century_modern_office", "tag": "preset"},
-    {
-        "tag": "custom",
-        "prompt": "on a sage green linen tablecloth with soft morning light",
-        "nativeLanguagePrompt": None,
-    },
-    {"tag": "custom", "prompt": "on wet black stone with dramatic light", "nativeLanguagePrompt": None},
-]
-
-
-def cutout_asset(tenant: Tenant) -> Asset:
-    """A cut-out asset as Recommendations stores one (RGBA PNG of the product)."""
-    from adcreative.generation.assets import atomic_with_files
-    from tests.test_studio import drawn_cutout
-
-    image = drawn_cutout()
-    with atomic_with_files() as files:
-        return files.store(tenant.application, Asset.Kind.CUTOUT, encode_png(image), "image/png", image.size)
-
-
-def ad_creative(client: Client, tenant: Tenant, asset_id: str, prompts: list[dict[str, Any]], **extra: str):
-    form = {
-        "applicationId": tenant.id, "userId": "", "renderKind": "4", "productImageAssetId": asset_id,
-        "PromptObjectsString": json.dumps(prompts), "productName": "red bottle",
-        "productDescription": "A red glass bottle.", "DisableSafeMargin": "false", "UseSameStyleReferenceImage": "",
-        **extra,
-    }  # fmt: skip
-    headers = {k: v for k, v in extra.items() if k == "Idempotency-Key"}
-    form.pop("Idempotency-Key", None)
-    return client.post(f"{BASE}/AdCreative", form, headers={**tenant.key_headers(), **headers})
-
-
-def poll_until_done(
-    client: Client,
-    tenant: Tenant,
-    process_id: str,
-    headers: dict[str, str] | None = None,
-    seconds: float = 120,
-) -> tuple[dict[str, Any], list[int]]:
-    """CheckUserProgress until the process reaches 100 (or time runs out): its last body and every progress seen."""
-    seen: list[int] = []
-    deadline = time.monotonic() + seconds
-    while True:
-        process = client.get(
-            f"{BASE}/CheckUserProgress",
-            {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
-            headers=headers or tenant.key_headers(),
-        ).json()["processes"][0]
-        seen.append(process["progress"])
-        if process["progress"] == 100 or time.monotonic() > deadline:
-            return process, seen
-        time.sleep(0.3)
+from tests.helpers import BASE, PROMPTS, ad_creative, cutout_asset, poll_until_done
 
 
 def wait_for_task(task_id: str, seconds: float = 60) -> Task:
@@ -158,14 +101,14 @@ def test_it_cancels_tasks_not_yet_completed(client: Client, tenant: Tenant) -> N
     assert [t["renderState"] for t in cancelled["tasks"]] == [5, 7, 7]
     assert cancelled["status"] == "CompletedWithErrors" and cancelled["progress"] == 100
     # A task that was cancelled is never claimed by a worker afterwards.
-    assert processes.claim(body["tasks"][1]["taskId"]) is None
+    assert state.claim(body["tasks"][1]["taskId"]) is None
 
 
 def test_it_claims_a_task_once(tenant: Tenant, client: Client) -> None:
     body = ad_creative(client, tenant, str(cutout_asset(tenant).id), PROMPTS[:1]).json()
     task_id = body["tasks"][0]["taskId"]
-    assert processes.claim(task_id) is not None
-    assert processes.claim(task_id) is None  # a redelivered message while the first worker still renders
+    assert state.claim(task_id) is not None
+    assert state.claim(task_id) is None  # a redelivered message while the first worker still renders
 
 
 @pytest.mark.parametrize(
@@ -218,7 +161,7 @@ def test_it_hides_another_applications_asset(client: Client, tenant: Tenant, oth
 
 
 def test_it_refuses_an_uploaded_original_as_the_product_image(client: Client, tenant: Tenant) -> None:
-    from adcreative.generation.assets import atomic_with_files
+    from adcreative.assets.storage import atomic_with_files
 
     with atomic_with_files() as files:
         original = files.store(
@@ -293,7 +236,7 @@ def test_it_resends_lost_tasks_and_fails_hopeless_ones(
 
     from django.utils import timezone
 
-    from adcreative.generation.tasks import reap_stuck_tasks
+    from adcreative.ops.tasks import reap_stuck_work
 
     body = ad_creative(client, tenant, str(cutout_asset(tenant).id), PROMPTS[:3]).json()
     lost, dead, hopeless = (t["taskId"] for t in body["tasks"])
@@ -303,8 +246,8 @@ def test_it_resends_lost_tasks_and_fails_hopeless_ones(
     Task.objects.filter(id=hopeless).update(
         render_state=Task.State.RENDERING, started_at=long_ago, attempts=3
     )
-    with mock.patch("adcreative.generation.tasks.render.delay") as send:
-        assert reap_stuck_tasks() == {
+    with mock.patch("adcreative.creatives.tasks.render.delay") as send:
+        assert reap_stuck_work() == {
             "resent": 2,
             "failed": 1,
             "recommendations_resent": 0,
@@ -313,14 +256,14 @@ def test_it_resends_lost_tasks_and_fails_hopeless_ones(
     assert sorted(call.args[0] for call in send.call_args_list) == sorted([lost, dead])
     states = dict(Task.objects.values_list("id", "render_state"))
     assert [states[uuid.UUID(t)] for t in (lost, dead, hopeless)] == [1, 1, 6]
-    assert reap_stuck_tasks()["resent"] == 0  # re-sent at most once per interval
+    assert reap_stuck_work()["resent"] == 0  # re-sent at most once per interval
 
 
 def test_it_keeps_progress_when_a_task_is_handed_back_for_a_retry(tenant: Tenant, client: Client) -> None:
     body = ad_creative(client, tenant, str(cutout_asset(tenant).id), PROMPTS[:1]).json()
     task_id = body["tasks"][0]["taskId"]
-    task = processes.claim(task_id)
-    assert task is not None and processes.advance(task, Task.State.RENDERING, 60)
-    processes.release(task_id)
-    again = processes.claim(task_id)
+    task = state.claim(task_id)
+    assert task is not None and state.advance(task, Task.State.RENDERING, 60)
+    state.release(task_id)
+    again = state.claim(task_id)
     assert again is not None and again.progress == 60 and again.attempts == 2

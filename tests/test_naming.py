@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from workers.analysis import choose_noun, describe, name_from_caption, recommend_prompts
+from workers.analysis import recommend_prompts
+from workers.captions import name_from_caption
 from workers.colour import Colour, accent_colour
+from workers.naming import choose_noun, describe
 from workers.vocabulary import CATEGORY_WORDS
 
 WATER_BOTTLE, BEER_BOTTLE, TABLE_LAMP, VASE, TEAPOT = 898, 440, 846, 883, 849

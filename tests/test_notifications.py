@@ -19,14 +19,15 @@ from django.test import Client
 from django.utils import timezone
 from kombu import Connection
 
-from adcreative.generation import processes
-from adcreative.generation.models import Task
-from adcreative.generation.tasks import render, render_process
-from adcreative.notifications import delivery, events, tasks
+from adcreative.creatives import state
+from adcreative.creatives.models import Task
+from adcreative.creatives.tasks import render
+from adcreative.notifications import delivery, outbox, tasks
+from adcreative.notifications import messages as message
 from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel
 from tests.conftest import Tenant, make_tenant, post_json
+from tests.helpers import PROMPTS, ad_creative, cutout_asset, poll_until_done, queued_process
 from tests.support.receiver import Receiver, running
-from tests.test_generation import PROMPTS, ad_creative, cutout_asset, poll_until_done
 
 URL = "/api/v1/NotificationChannel"
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672//"
@@ -47,20 +48,6 @@ def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
     parts = dict(item.split("=", 1) for item in headers["X-Signature"].split(","))
     expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, parts["v1"]) and abs(time.time() - int(parts["t"])) < 300
-
-
-def queued_process(tenant: Tenant, prompts: int = 2) -> tuple[Any, list[Task]]:
-    """A process whose tasks are queued but not sent to any worker (the test moves them itself)."""
-    specs = [
-        processes.PromptSpec({"tag": "preset", "preset": "white_background"}, "white_background", "x", "")
-    ]
-    with mock.patch.object(render, "delay"), mock.patch.object(render_process, "delay"):
-        return processes.create(
-            tenant.application,
-            processes.ProcessRequest(
-                None, cutout_asset(tenant), "bottle", "", specs * prompts, False, True, 1, ""
-            ),
-        )
 
 
 @pytest.fixture
@@ -271,7 +258,7 @@ def test_events_are_written_with_the_change_or_not_at_all(tenant: Tenant) -> Non
     _, tasks = queued_process(tenant)
     assert Delivery.objects.filter(channel=channel).count() == 2  # two tasks Queued
     with pytest.raises(RuntimeError), transaction.atomic():
-        processes.fail(str(tasks[0].id), "engine", "boom")
+        state.fail(str(tasks[0].id), "engine", "boom")
         raise RuntimeError("the change rolls back")
     assert Delivery.objects.filter(channel=channel).count() == 2
     assert Task.objects.get(id=tasks[0].id).render_state == Task.State.QUEUED
@@ -286,15 +273,15 @@ def test_no_channel_no_messages_and_inactive_channels_get_none(tenant: Tenant) -
 def test_progress_within_a_state_is_sent_at_most_once_a_second(tenant: Tenant) -> None:
     channel = webhook(tenant, "http://127.0.0.1:9/")
     _, (task,) = queued_process(tenant, prompts=1)
-    claimed = processes.claim(str(task.id))
+    claimed = state.claim(str(task.id))
     assert claimed is not None
-    processes.advance(claimed, Task.State.RENDERING, 10)
+    state.advance(claimed, Task.State.RENDERING, 10)
     for progress in range(11, 40):
-        processes.advance(claimed, Task.State.RENDERING, progress)
+        state.advance(claimed, Task.State.RENDERING, progress)
     states = [d.payload["RenderState"] for d in Delivery.objects.filter(channel=channel).order_by("id")]
     assert states == [1, 2, 3], "Queued, Preparing, Rendering; the progress steps inside a second are dropped"
     time.sleep(1.05)
-    processes.advance(claimed, Task.State.RENDERING, 50)
+    state.advance(claimed, Task.State.RENDERING, 50)
     last = Delivery.objects.filter(channel=channel).order_by("id").last()
     assert last is not None and last.payload["Progress"] == 50
 
@@ -302,20 +289,20 @@ def test_progress_within_a_state_is_sent_at_most_once_a_second(tenant: Tenant) -
 def test_the_last_finished_task_adds_one_process_completed(tenant: Tenant) -> None:
     channel = webhook(tenant, "http://127.0.0.1:9/")
     process, (first, _) = queued_process(tenant)
-    processes.fail(str(first.id), "engine", "The engine ran out of memory.")
-    processes.cancel(process)
-    processes.cancel(process)
+    state.fail(str(first.id), "engine", "The engine ran out of memory.")
+    state.cancel(process)
+    state.cancel(process)
     kinds = [d.message_type for d in Delivery.objects.filter(channel=channel).order_by("id")]
     assert kinds == [
-        events.PROGRESS,
-        events.PROGRESS,
-        events.TASK_FAILED,
-        events.PROGRESS,
-        events.PROCESS_COMPLETED,
+        message.PROGRESS,
+        message.PROGRESS,
+        message.TASK_FAILED,
+        message.PROGRESS,
+        message.PROCESS_COMPLETED,
     ]
-    failed = Delivery.objects.get(channel=channel, message_type=events.TASK_FAILED).payload
+    failed = Delivery.objects.get(channel=channel, message_type=message.TASK_FAILED).payload
     assert failed["Error"] == "The engine ran out of memory." and failed["RenderState"] == 6
-    done = Delivery.objects.get(channel=channel, message_type=events.PROCESS_COMPLETED).payload
+    done = Delivery.objects.get(channel=channel, message_type=message.PROCESS_COMPLETED).payload
     assert done["Status"] == "Failed" and done["Progress"] == 100
     assert [t["RenderState"] for t in done["Tasks"]] == [6, 7]
     assert done["TaskId"] is None and done["ImageProductGeneratorProcessId"] == str(process.id)
@@ -361,12 +348,12 @@ def send_messages(tenant: Tenant, count: int) -> list[str]:
     ids = []
     channels = list(NotificationChannel.objects.filter(application=tenant.application, is_active=True))
     with transaction.atomic():
-        outbox: list[Delivery] = []
+        rows: list[Delivery] = []
         for n in range(count):
-            body = {**events.envelope("Sample", tenant.application.id, None), "Sequence": n}
+            body = {**message.envelope("Sample", tenant.application.id, None), "Sequence": n}
             ids.append(body["MessageId"])
-            outbox += events.deliveries(body, channels, None)
-        events.write(outbox)
+            rows += outbox.deliveries(body, channels, None)
+        outbox.write(rows)
     return ids
 
 
@@ -384,12 +371,14 @@ def test_a_full_flow_reaches_a_webhook_and_rabbitmq_in_order(
         process_id = response.json()["imageProductGeneratorProcessId"]
         body, _ = poll_until_done(client, tenant, process_id)
         assert body["status"] == "Completed"
-        messages = receiver.wait_for(lambda ms: any(m["MessageType"] == events.PROCESS_COMPLETED for m in ms))
+        messages = receiver.wait_for(
+            lambda ms: any(m["MessageType"] == message.PROCESS_COMPLETED for m in ms)
+        )
         received = list(receiver.received)
 
     assert all(verify(hook["signingSecret"], r.headers, r.body) for r in received)
     assert len({m["MessageId"] for m in messages}) == len(messages), "no duplicates"
-    assert messages[-1]["MessageType"] == events.PROCESS_COMPLETED and messages[-1]["Status"] == "Completed"
+    assert messages[-1]["MessageType"] == message.PROCESS_COMPLETED and messages[-1]["Status"] == "Completed"
     for task in body["tasks"]:
         own = [m for m in messages if m["TaskId"] == task["taskId"]]
         states = [m["RenderState"] for m in own]
@@ -398,7 +387,7 @@ def test_a_full_flow_reaches_a_webhook_and_rabbitmq_in_order(
         progress = [m["Progress"] for m in own]
         assert progress == sorted(progress)
         completed = own[-1]
-        assert completed["MessageType"] == events.TASK_COMPLETED
+        assert completed["MessageType"] == message.TASK_COMPLETED
         assert completed["DownloadUrl"] == task["downloadUrl"]
         assert completed["ImageData"] and completed["ImageContentType"] == "image/jpeg"
         assert set(completed) >= {
@@ -543,7 +532,7 @@ def test_a_missing_thumbnail_does_not_block_the_channel(tenant: Tenant) -> None:
         Task.objects.filter(id=task.id).update(thumbnail="results/gone.jpg")
         Delivery.objects.all().delete()
         Delivery.objects.create(
-            channel=channel, message_type=events.TASK_COMPLETED, task_id=task.id, payload={"MessageId": "1"}
+            channel=channel, message_type=message.TASK_COMPLETED, task_id=task.id, payload={"MessageId": "1"}
         )
         delivery.flush(str(channel.id))
     (received,) = receiver.messages()

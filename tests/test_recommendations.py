@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from PIL import Image
 
-from adcreative.generation import recommendations
-from adcreative.generation.models import Asset, Recommendation
+from adcreative.assets.models import Asset
+from adcreative.recommendations import services, state
+from adcreative.recommendations.models import Recommendation
 from tests.conftest import Tenant, make_tenant, photo_bytes
 from tests.drawing import bottle_photo, encode
 
@@ -123,11 +124,11 @@ def test_it_never_processes_a_finished_recommendation_twice(
 
     data = encode(bottle_photo((320, 400)), "PNG")
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        record = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
+        record = services.create(tenant.application, None, data, inspect_upload(data, 10**8))
     assert len(queued) == 1  # exactly one task, sent only after the commit
-    assert recommendations.fail(str(record.id), "no_object", "Nothing there.")
-    assert recommendations.claim(str(record.id)) is None  # a redelivered task finds nothing to do
-    assert not recommendations.fail(str(record.id), "other", "Overwritten?")
+    assert state.fail(str(record.id), "no_object", "Nothing there.")
+    assert state.claim(str(record.id)) is None  # a redelivered task finds nothing to do
+    assert not state.fail(str(record.id), "other", "Overwritten?")
     record.refresh_from_db()
     assert (record.status, record.error_code, record.attempts) == ("Failed", "no_object", 0)
 
@@ -150,8 +151,8 @@ def test_a_failed_recommendation_answers_by_what_went_wrong(
 
     data = encode(bottle_photo((320, 400)), "PNG")
     with django_capture_on_commit_callbacks(execute=False):
-        record = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
-    assert recommendations.fail(str(record.id), code, "What the worker said.")
+        record = services.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    assert state.fail(str(record.id), code, "What the worker said.")
     response = client.get(f"{URL}/{record.id}", headers=tenant.key_headers())
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
@@ -166,12 +167,13 @@ def test_a_failed_recommendation_answers_by_what_went_wrong(
 def test_a_transient_failure_is_retried_then_reported_as_the_services(
     client: Client, tenant: Tenant, django_capture_on_commit_callbacks
 ) -> None:
-    from adcreative.generation.tasks import MAX_RETRIES, recommend
+    from adcreative.failures import MAX_RETRIES
+    from adcreative.recommendations.tasks import recommend
     from workers.imaging import inspect_upload
 
     data = encode(bottle_photo((320, 400)), "PNG")
     with django_capture_on_commit_callbacks(execute=False):
-        record = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
+        record = services.create(tenant.application, None, data, inspect_upload(data, 10**8))
     record.image.file.delete(save=False)  # storage lost the upload: an OSError on every try
     recommend.apply(args=[str(record.id)])  # run here; Celery replays each retry at once when eager
     record.refresh_from_db()
@@ -185,13 +187,13 @@ def test_a_database_hiccup_while_claiming_is_retried(
 ) -> None:
     from django.db import OperationalError
 
-    from adcreative.generation.tasks import recommend
+    from adcreative.recommendations.tasks import recommend
     from workers.imaging import inspect_upload
 
     data = encode(bottle_photo((320, 400)), "PNG")
     with django_capture_on_commit_callbacks(execute=False):
-        record = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
-    real_claim, calls = recommendations.claim, []
+        record = services.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    real_claim, calls = state.claim, []
 
     def claim_after_a_restart(recommendation_id: str) -> Recommendation | None:
         calls.append(recommendation_id)
@@ -199,7 +201,7 @@ def test_a_database_hiccup_while_claiming_is_retried(
             raise OperationalError("the database restarted")
         return real_claim(recommendation_id)
 
-    monkeypatch.setattr(recommendations, "claim", claim_after_a_restart)
+    monkeypatch.setattr(state, "claim", claim_after_a_restart)
     recommend.apply(args=[str(record.id)])
     record.refresh_from_db()
     assert len(calls) == 2 and record.status == "Completed" and record.attempts == 1
@@ -295,7 +297,7 @@ def test_it_hides_other_applications_assets_and_recommendations(
     from workers.imaging import inspect_upload
 
     data = encode(bottle_photo((320, 400)), "PNG")
-    record = recommendations.create(other_tenant.application, None, data, inspect_upload(data, 10**8))
+    record = services.create(other_tenant.application, None, data, inspect_upload(data, 10**8))
     for path in (f"/api/v1/Image/Assets/{record.image_id}", f"{URL}/{record.id}"):
         response = client.get(path, headers=tenant.key_headers())
         assert response.status_code == 404, path
@@ -310,7 +312,7 @@ def test_it_serves_the_original_photo_unchanged_to_its_owner(client: Client, ten
     from workers.imaging import inspect_upload
 
     data = encode(bottle_photo((320, 400)), "JPEG")
-    record = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    record = services.create(tenant.application, None, data, inspect_upload(data, 10**8))
     response = client.get(f"/api/v1/Image/Assets/{record.image_id}", headers=tenant.key_headers())
     assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content) == data  # type: ignore[attr-defined]
@@ -323,25 +325,25 @@ def test_it_claims_a_recommendation_once_and_reaps_lost_ones(tenant: Tenant) -> 
 
     from django.utils import timezone
 
-    from adcreative.generation.tasks import reap_stuck_tasks
+    from adcreative.ops.tasks import reap_stuck_work
     from workers.imaging import inspect_upload
 
     data = encode(bottle_photo((320, 400)), "PNG")
-    lost = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
-    held = recommendations.create(tenant.application, None, data, inspect_upload(data, 10**8))
-    assert recommendations.claim(str(held.id)) is not None
-    assert recommendations.claim(str(held.id)) is None  # a duplicate message finds it taken
+    lost = services.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    held = services.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    assert state.claim(str(held.id)) is not None
+    assert state.claim(str(held.id)) is None  # a duplicate message finds it taken
     long_ago = timezone.now() - timedelta(hours=2)
     Recommendation.objects.filter(id=lost.id).update(queued_at=long_ago, created_at=long_ago)
     Recommendation.objects.filter(id=held.id).update(
         started_at=long_ago, queued_at=long_ago - timedelta(minutes=1)
     )
-    with mock.patch("adcreative.generation.tasks.recommend.delay") as send:
-        result = reap_stuck_tasks()
+    with mock.patch("adcreative.recommendations.tasks.recommend.delay") as send:
+        result = reap_stuck_work()
     assert (result["recommendations_resent"], result["recommendations_failed"]) == (2, 0)
     assert sorted(c.args[0] for c in send.call_args_list) == sorted([str(lost.id), str(held.id)])
-    assert recommendations.claim(str(held.id)) is not None  # the dead worker's record is free again
-    assert reap_stuck_tasks()["recommendations_resent"] == 0  # re-sent at most once per interval
+    assert state.claim(str(held.id)) is not None  # the dead worker's record is free again
+    assert reap_stuck_work()["recommendations_resent"] == 0  # re-sent at most once per interval
 
 
 def test_it_takes_an_empty_user_id_as_none_for_a_large_upload(client: Client, tenant: Tenant) -> None:

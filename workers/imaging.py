@@ -51,21 +51,8 @@ def _megapixels(pixels: int) -> str:
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
-    if not data:
-        raise ImageRejected("empty_file", "The uploaded file is empty.")
-    try:
-        image = Image.open(io.BytesIO(data))
-    except UnidentifiedImageError:
-        raise ImageRejected(
-            "not_an_image", "The file is not an image. Upload a JPEG, PNG or WebP photo."
-        ) from None
-    except Image.DecompressionBombError:
-        raise ImageRejected(
-            "too_many_pixels",
-            f"The image declares far more than the limit of {_megapixels(max_pixels)} megapixels.",
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise ImageRejected("unreadable_image", f"The image cannot be read: {exc}.") from None
+    """The image's header read and checked: a format we take, within the pixel limits."""
+    image = _read_header(data, max_pixels)
     if image.format not in FORMATS:
         raise ImageRejected(
             "unsupported_format",
@@ -83,6 +70,24 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             "too_small", f"The image is {width}x{height} pixels; each side must be at least {MIN_SIDE}."
         )
     return image
+
+
+def _read_header(data: bytes, max_pixels: int) -> Image.Image:
+    if not data:
+        raise ImageRejected("empty_file", "The uploaded file is empty.")
+    try:
+        return Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise ImageRejected(
+            "not_an_image", "The file is not an image. Upload a JPEG, PNG or WebP photo."
+        ) from None
+    except Image.DecompressionBombError:
+        raise ImageRejected(
+            "too_many_pixels",
+            f"The image declares far more than the limit of {_megapixels(max_pixels)} megapixels.",
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ImageRejected("unreadable_image", f"The image cannot be read: {exc}.") from None
 
 
 def _decode(image: Image.Image) -> None:

@@ -9,16 +9,13 @@ from typing import Any
 
 from django.http import JsonResponse
 
-from adcreative.api import tracing
+from adcreative.api import areas, tracing
 
 BUSINESS_TYPE = "https://tools.ietf.org/html/rfc7231#section-6.5.1"
 BUSINESS_TITLE = "One or more errors occurred."
 VALIDATION_TYPE = "https://tools.ietf.org/html/rfc9110#section-15.5.1"
 VALIDATION_TITLE = "One or more validation errors occurred."
 PROBLEM_JSON = "application/problem+json"
-
-# The key the public API uses for errors that belong to no endpoint of their own (auth, routing, limits).
-GENERAL_KEY = "business:"
 
 
 def business_body(status: int, errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -53,7 +50,7 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
 def business_response(
     status: int,
     message: str,
-    key: str = GENERAL_KEY,
+    key: str = areas.GENERAL,
     headers: dict[str, str] | None = None,
 ) -> JsonResponse:
     return problem_response(business_body(status, {key: [message]}), headers)

@@ -1,6 +1,9 @@
-"""Errors as exception classes: each knows its status, its key in `errors` and its message.
+"""Errors as exception classes, rendered by `adcreative.api.handlers` in the contract's business shape.
 
-Views raise them; `adcreative.api.handlers` renders every one in the contract's business shape.
+Two families. `ServiceError` and its kinds are what services raise when a request breaks a rule: they
+carry the area and the words, never an HTTP status (the handler's table gives each kind its status).
+`BusinessError` and its subclasses are raised where HTTP is already the subject (authentication,
+uploads, rate limits) and know their status themselves.
 """
 
 from __future__ import annotations
@@ -8,14 +11,14 @@ from __future__ import annotations
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from adcreative.api.errors import GENERAL_KEY
+from adcreative.api import areas
 
 
 class BusinessError(APIException):
     status_code: int = status.HTTP_400_BAD_REQUEST
     default_detail = "The request could not be processed."
     default_code = "business"
-    key = GENERAL_KEY
+    key = areas.GENERAL
 
     def __init__(
         self,
@@ -64,3 +67,30 @@ class ServiceUnavailableError(BusinessError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The service is temporarily unavailable. Please try again later."
     default_code = "unavailable"
+
+
+class ServiceError(Exception):
+    """A request a service refuses: one message under `business: <area>`, or (`errors`) several keys."""
+
+    def __init__(self, message: str = "", area: str = "", errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {areas.business(area) if area else areas.GENERAL: [message]}
+
+
+class NotFound(ServiceError):
+    """What the request names does not exist, or belongs to another application."""
+
+
+class Conflict(ServiceError):
+    """The request contradicts one made earlier (an Idempotency-Key used with another body)."""
+
+
+class PaymentRequired(ServiceError):
+    """The application has no credits left for what it asked."""
+
+
+class InvalidField(ServiceError):
+    """One field's value is not acceptable to the service (answered in the validation shape)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, errors={field: [message]})

@@ -13,6 +13,7 @@ from django.core.exceptions import DisallowedHost, PermissionDenied, RequestData
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import exceptions as drf
 
+from adcreative.api import areas
 from adcreative.api.errors import (
     business_body,
     business_response,
@@ -21,8 +22,13 @@ from adcreative.api.errors import (
 )
 from adcreative.api.exceptions import (
     BusinessError,
+    Conflict,
+    InvalidField,
     NotAuthenticatedError,
+    NotFound,
     PayloadTooLargeError,
+    PaymentRequired,
+    ServiceError,
 )
 
 log = logging.getLogger(__name__)
@@ -51,20 +57,39 @@ def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or NON_FIELD_KEY: [str(detail)]}
 
 
+# The status of each kind of service refusal (a kind not listed answers 400).
+SERVICE_STATUS: dict[type[ServiceError], int] = {NotFound: 404, Conflict: 409, PaymentRequired: 402}
+
+
+def service_response(exc: ServiceError) -> HttpResponse:
+    if isinstance(exc, InvalidField):
+        return problem_response(validation_body(exc.errors))
+    status = next((code for kind, code in SERVICE_STATUS.items() if isinstance(exc, kind)), 400)
+    return problem_response(business_body(status, exc.errors))
+
+
+def as_api_exception(exc: Exception) -> Exception:
+    """Django's and DRF's own exceptions, as the API exception that answers them."""
+    if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+        return NotAuthenticatedError()
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLargeError()
+    if isinstance(exc, Http404):
+        return drf.NotFound("The requested resource was not found.")
+    if isinstance(exc, PermissionDenied):
+        return drf.PermissionDenied()
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
     """DRF's EXCEPTION_HANDLER: map each exception class to one of the two shapes."""
     if isinstance(exc, drf.ValidationError):
         return problem_response(validation_body(flatten(exc.detail)))
     if isinstance(exc, drf.ParseError):
         return problem_response(validation_body({NON_FIELD_KEY: [str(exc.detail)]}))
-    if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
-        exc = NotAuthenticatedError()
-    if isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLargeError()
-    if isinstance(exc, Http404):
-        exc = drf.NotFound("The requested resource was not found.")
-    if isinstance(exc, PermissionDenied):
-        exc = drf.PermissionDenied()
+    if isinstance(exc, ServiceError):
+        return service_response(exc)
+    exc = as_api_exception(exc)
     if not isinstance(exc, drf.APIException):
         return None  # Django's handler500 answers, after logging the traceback with the trace id
     headers = {}
@@ -75,7 +100,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
         wait = max(1, int(getattr(exc, "wait", None) or 1))
         headers["Retry-After"] = str(wait)
         message = f"Too many requests. Please retry after {wait} seconds."
-    errors = exc.errors if isinstance(exc, BusinessError) else {"business:": [message]}
+    errors = exc.errors if isinstance(exc, BusinessError) else {areas.GENERAL: [message]}
     return problem_response(business_body(exc.status_code, errors), headers)
 
 
@@ -97,4 +122,6 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return business_response(500, "An unexpected error occurred. Please try again later.", key="engine:")
+    return business_response(
+        500, "An unexpected error occurred. Please try again later.", key=areas.GENERAL_ENGINE
+    )

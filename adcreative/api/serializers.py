@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -47,3 +49,34 @@ class ContractSerializer(serializers.Serializer):  # type: ignore[type-arg]
                     {name: [f"The {name} field is not recognised."] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "description": '"true", "false" or "" (the default)'})
+class FormBoolean(serializers.Field):  # type: ignore[type-arg]
+    """ "true"/"false" (any case); "" or absent means the field's default."""
+
+    def __init__(self, default_value: bool, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+        self.default_value = default_value
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is serializers.empty or data is None or data == "":
+            return True, self.default_value
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data: Any) -> bool:
+        text = str(data).strip().lower()
+        if text in ("true", "false"):
+            return text == "true"
+        raise serializers.ValidationError(f"The value '{data}' is not valid.")
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def guid(name: str, raw: str) -> uuid.UUID:
+    """A GUID from a path segment; anything else is a field error under `name`."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise serializers.ValidationError({name: [f"The value '{raw}' is not valid."]}) from None

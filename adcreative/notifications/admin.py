@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel, new_signing_secret
+from adcreative.readonly_admin import ReadOnlyInline
 
 
 @admin.register(NotificationChannel)
@@ -41,13 +42,10 @@ class NotificationChannelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             )
 
 
-class DeliveryAttemptInline(admin.TabularInline):  # type: ignore[type-arg]
+class DeliveryAttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
     fields = ["at", "succeeded", "status_code", "latency_ms", "error"]
     readonly_fields = ["at", "succeeded", "status_code", "latency_ms", "error"]
-    extra = 0
-    max_num = 0
-    can_delete = False
 
 
 @admin.register(Delivery)

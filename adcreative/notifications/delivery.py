@@ -1,4 +1,4 @@
-"""Sending outbox messages: signed webhooks and RabbitMQ, with retries, in order per channel.
+"""Sending outbox messages, in order per channel, with retries (the transports are in `transports`).
 
 A channel's messages go out one at a time, oldest first: a worker takes a lease on the channel (a
 conditional update, so two workers never send for one channel at once), sends what is due, and stops
@@ -12,16 +12,9 @@ send and its record sends that message again).
 from __future__ import annotations
 
 import base64
-import contextlib
-import hashlib
-import hmac
-import http.client
 import json
 import logging
 import random
-import socket
-import ssl
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -32,13 +25,13 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from adcreative.generation.models import Task
-from adcreative.notifications import events, ssrf
+from adcreative.creatives.models import Task
+from adcreative.notifications import messages, ssrf
 from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel
+from adcreative.notifications.transports import USER_AGENT, post_webhook, publish_rabbitmq, signature
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = "ProductPhotoshootAPI-Webhook/1.0"
 MAX_BATCH = 100  # messages one flush sends before handing the channel to a fresh task
 FLUSH_BUDGET_SECONDS = 120  # nor does it start a message after this long (notifications.flush_channel: 300 s)
 
@@ -51,11 +44,6 @@ class Outcome:
     error: str
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
 def retry_delay(attempts: int) -> float:
     """Seconds before the next try after `attempts` failed ones: base·2^(n-1), capped, ±20 % jitter."""
     base = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
@@ -64,7 +52,7 @@ def retry_delay(attempts: int) -> float:
 
 def body_of(delivery: Delivery, channel: NotificationChannel) -> bytes:
     payload: dict[str, Any] = dict(delivery.payload)
-    if channel.include_image_data and delivery.message_type == events.TASK_COMPLETED and delivery.task_id:
+    if channel.include_image_data and delivery.message_type == messages.TASK_COMPLETED and delivery.task_id:
         task = Task.objects.filter(id=delivery.task_id).first()
         try:
             if task is not None and task.thumbnail:
@@ -76,112 +64,30 @@ def body_of(delivery: Delivery, channel: NotificationChannel) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-# --- transports -----------------------------------------------------------------------------------
+def transmit(channel: NotificationChannel, delivery: Delivery) -> int | None:
+    """Send the message once over the channel's transport: the webhook's status code, None for RabbitMQ.
+    Raises for a receiver's failure; a non-2xx answer is `NotDelivered`."""
+    body = body_of(delivery, channel)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Signature": signature(channel.signing_secret, int(time.time()), body),
+        "X-Message-Id": str(delivery.message_id),
+        "X-Message-Type": delivery.message_type,
+    }
+    if channel.type != NotificationChannel.Type.WEBHOOK:
+        publish_rabbitmq(channel, body, headers, str(delivery.message_id))
+        return None
+    status_code = post_webhook(channel.url, body, headers)
+    if not 200 <= status_code < 300:
+        raise NotDelivered(status_code)
+    return status_code
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the address the SSRF guard checked, never to a second DNS answer."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self.address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self.address = address
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = raw  # visible to the watchdog during the TLS handshake too
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
-
-
-def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST to a checked address; the status code. Raises on refusal, connection errors and timeouts.
-
-    The whole attempt has NOTIFICATION_TIMEOUT_SECONDS: a watchdog shuts the socket at the deadline,
-    so a receiver that answers a byte at a time is cut off too, not only one that never answers.
-    """
-    timeout = settings.NOTIFICATION_TIMEOUT_SECONDS
-    parts, addresses = ssrf.check(url)
-    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection = connection_class(parts.hostname or "", ssrf.port_of(parts), str(addresses[0]), timeout)
-    expired = threading.Event()
-
-    def cut() -> None:
-        expired.set()
-        sock = connection.sock
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                # The plain socket's shutdown: an SSLSocket's would first drop TLS under a writer.
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-    watchdog = threading.Timer(timeout, cut)
-    watchdog.start()
-    try:
-        connection.connect()
-        if expired.is_set():  # the deadline passed while connecting, before there was a socket to cut
-            raise TimeoutError("the deadline passed")
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read(64 * 1024)  # the answer's body is read (and dropped) within the deadline too
-        if expired.is_set():
-            raise TimeoutError("the deadline passed")
-        return response.status
-    except (OSError, http.client.HTTPException):
-        if expired.is_set():
-            raise TimeoutError("the deadline passed") from None
-        raise
-    finally:
-        watchdog.cancel()
-        watchdog.join()  # before close(): the watchdog must not shut a reused descriptor
-        connection.close()
-
-
-def publish_rabbitmq(
-    channel: NotificationChannel, body: bytes, headers: dict[str, str], message_id: str
-) -> None:
-    """Publish persistent to the named queue through the default exchange, with publisher confirms.
-
-    The connection goes to the address the SSRF guard checked (TLS still verifies the broker's name),
-    and every socket operation has NOTIFICATION_TIMEOUT_SECONDS. A queue the receiver declared itself
-    (quorum, a length limit…) is used as it is; a missing one is declared durable.
-    """
-    from amqp.exceptions import NotFound
-    from kombu import Connection, Queue
-
-    timeout = settings.NOTIFICATION_TIMEOUT_SECONDS
-    pinned, host = ssrf.pinned_amqp(channel.connection_string)  # DNS may have changed since creation
-    options = {"confirm_publish": True, "read_timeout": timeout, "write_timeout": timeout}
-    tls: Any = (
-        {"server_hostname": host, "cert_reqs": ssl.CERT_REQUIRED} if pinned.startswith("amqps") else False
-    )
-    with Connection(pinned, connect_timeout=timeout, transport_options=options, ssl=tls) as connection:
-        connection.ensure_connection(max_retries=1, timeout=max(1, round(timeout)))
-        amqp_channel = connection.channel()
-        queue = Queue(channel.queue_name, routing_key=channel.queue_name, durable=True)
-        try:
-            queue(amqp_channel).queue_declare(passive=True)
-        except NotFound:  # the broker closes the channel after a failed passive declare
-            amqp_channel = connection.channel()
-            queue(amqp_channel).declare()
-        connection.Producer(amqp_channel, serializer=None).publish(
-            body,
-            routing_key=channel.queue_name,
-            delivery_mode=2,
-            content_type="application/json",
-            content_encoding="utf-8",
-            headers=headers,
-            message_id=message_id,
-            retry=False,
-            timeout=timeout,
-        )
+class NotDelivered(Exception):
+    def __init__(self, status_code: int) -> None:
+        super().__init__(f"The receiver answered {status_code}.")
+        self.status_code = status_code
 
 
 def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
@@ -190,21 +96,9 @@ def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
     status_code: int | None = None
     error = ""
     try:
-        body = body_of(delivery, channel)
-        timestamp = int(time.time())
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Signature": signature(channel.signing_secret, timestamp, body),
-            "X-Message-Id": str(delivery.message_id),
-            "X-Message-Type": delivery.message_type,
-        }
-        if channel.type == NotificationChannel.Type.WEBHOOK:
-            status_code = post_webhook(channel.url, body, headers)
-            if not 200 <= status_code < 300:
-                error = f"The receiver answered {status_code}."
-        else:
-            publish_rabbitmq(channel, body, headers, str(delivery.message_id))
+        status_code = transmit(channel, delivery)
+    except NotDelivered as exc:
+        status_code, error = exc.status_code, str(exc)
     except ssrf.UnsafeUrl as exc:
         error = str(exc)
     except TimeoutError:
@@ -215,16 +109,10 @@ def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
     error = error.replace("\x00", "")[:1000]
     outcome = Outcome(not error, status_code, round((time.monotonic() - started) * 1000), error)
     DeliveryAttempt.objects.create(
-        delivery=delivery,
-        succeeded=outcome.succeeded,
-        status_code=status_code,
-        latency_ms=outcome.latency_ms,
+        delivery=delivery, succeeded=outcome.succeeded, status_code=status_code, latency_ms=outcome.latency_ms,
         error=error,
-    )
+    )  # fmt: skip
     return outcome
-
-
-# --- the per-channel queue ------------------------------------------------------------------------
 
 
 def lease_end() -> Any:
@@ -308,17 +196,8 @@ def _send_due(channel_id: str, token: uuid.UUID) -> float | None:
 def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -> None:
     """Store an attempt's outcome, unless another worker recorded this attempt first (a lost lease):
     then neither the message nor the channel's failure clock changes."""
-    now = timezone.now()
-    previous = delivery.attempts
-    delivery.attempts += 1
-    if outcome.succeeded:
-        delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, now, ""
-    else:
-        delivery.last_error = outcome.error
-        if delivery.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-            delivery.status = Delivery.Status.FAILED
-        else:
-            delivery.next_attempt_at = now + timedelta(seconds=retry_delay(delivery.attempts))
+    now, previous = timezone.now(), delivery.attempts
+    after_attempt(delivery, outcome, now)
     stored = Delivery.objects.filter(
         id=delivery.id, status=Delivery.Status.PENDING, attempts=previous
     ).update(
@@ -338,6 +217,19 @@ def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -
     if delivery.status == Delivery.Status.FAILED:
         log.warning("gave up message %s to channel %s: %s", delivery.message_id, channel.id, outcome.error)
     _count_failure(channel, outcome, now)
+
+
+def after_attempt(delivery: Delivery, outcome: Outcome, now: Any) -> None:
+    """The message as the attempt leaves it: sent, due again after a backoff, or given up."""
+    delivery.attempts += 1
+    if outcome.succeeded:
+        delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, now, ""
+        return
+    delivery.last_error = outcome.error
+    if delivery.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        delivery.status = Delivery.Status.FAILED
+    else:
+        delivery.next_attempt_at = now + timedelta(seconds=retry_delay(delivery.attempts))
 
 
 def _count_failure(channel: NotificationChannel, outcome: Outcome, now: Any) -> None:

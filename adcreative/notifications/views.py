@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from adcreative.api.exceptions import NotFoundError
+from adcreative.api import areas
+from adcreative.api.exceptions import NotFound
 from adcreative.api.schema import ERROR_RESPONSES
-from adcreative.notifications import delivery, events
+from adcreative.notifications import delivery, messages
 from adcreative.notifications.models import Delivery, NotificationChannel
 from adcreative.notifications.serializers import ChannelSerializer, channel_body
 from adcreative.notifications.tasks import flush_channel
@@ -39,7 +40,7 @@ def own_channel(request: Request, channel_id: str, action: str) -> NotificationC
     except ValueError:
         channel = None
     if channel is None:
-        raise NotFoundError("Notification channel not found.", key=f"business: NotificationChannel/{action}")
+        raise NotFound("Notification channel not found.", area=areas.channel(action))
     return channel
 
 
@@ -100,10 +101,10 @@ class ChannelTestView(APIView):
     def post(self, request: Request, channel_id: str) -> Response:
         """Send a test message now and answer with what the receiver did (recorded like any delivery)."""
         channel = own_channel(request, channel_id, "Test")
-        body = events.test_message(channel)
+        body = messages.test_message(channel)
         # Never pending: the channel's queue does not send it again; it is sent once, here.
         message = Delivery.objects.create(
-            channel=channel, message_id=body["MessageId"], message_type=events.TEST, payload=body,
+            channel=channel, message_id=body["MessageId"], message_type=messages.TEST, payload=body,
             status=Delivery.Status.FAILED, attempts=1,
         )  # fmt: skip
         outcome = delivery.send(channel, message)

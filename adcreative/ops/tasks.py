@@ -1,14 +1,22 @@
-"""Probe tasks: prove a worker is consuming a queue and can reach the database."""
+"""Housekeeping and probes: the stuck-work reaper, token expiry, and pings that prove a worker consumes
+its queue and reaches the database."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
 from django.db import connection
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from adcreative.celery import gpu_task
+from adcreative.creatives import state as creatives_state
+from adcreative.creatives.tasks import render
+from adcreative.recommendations import state as recommendations_state
+from adcreative.recommendations.tasks import recommend
 
 
 def _probe(nonce: str) -> dict[str, Any]:
@@ -34,8 +42,44 @@ def gpu_ping(nonce: str) -> dict[str, Any]:
 @shared_task(name="ops.flush_expired_tokens")
 def flush_expired_tokens() -> int:
     """Housekeeping (beat, daily): drop refresh-token records past their expiry; the blacklist needs none."""
-    from django.utils import timezone
-    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-
     deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
+
+
+@shared_task(name="ops.reap_stuck_work")
+def reap_stuck_work() -> dict[str, int]:
+    """Beat, every minute: re-send renders and recommendations whose message was lost or whose worker
+    died; fail those that ran out of tries.
+
+    Re-sending is safe: work is claimed by a conditional update, so a duplicate message does nothing.
+    """
+    resent, failed = _reap(
+        creatives_state.stuck_tasks(), creatives_state.fail, creatives_state.requeue, render.delay,
+        "Rendering did not finish after several tries. Please try again.",
+    )  # fmt: skip
+    recommendations_resent, recommendations_failed = _reap(
+        recommendations_state.stuck(), recommendations_state.fail, recommendations_state.requeue,
+        recommend.delay, "Analysing the photo did not finish after several tries.",
+    )  # fmt: skip
+    return {
+        "resent": resent,
+        "failed": failed,
+        "recommendations_resent": recommendations_resent,
+        "recommendations_failed": recommendations_failed,
+    }
+
+
+def _reap(
+    stuck: tuple[list[str], list[str]],
+    fail: Callable[[str, str, str], object],
+    requeue: Callable[[str], object],
+    send: Callable[[str], object],
+    message: str,
+) -> tuple[int, int]:
+    resend, hopeless = stuck
+    for record_id in hopeless:
+        fail(record_id, "stuck", message)
+    for record_id in resend:
+        requeue(record_id)
+        send(record_id)
+    return len(resend), len(hopeless)

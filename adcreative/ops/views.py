@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from adcreative.api.errors import business_response
+from adcreative.celery import app
 from adcreative.ops import metrics
 
 
@@ -28,8 +29,6 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    from adcreative.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

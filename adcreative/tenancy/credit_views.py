@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from adcreative.api.exceptions import NotFoundError
+from adcreative.api import areas
+from adcreative.api.exceptions import NotFound
 from adcreative.api.schema import ERROR_RESPONSES
 from adcreative.tenancy.models import CreditAccount, CreditEntry
 from adcreative.tenancy.permissions import current_application
@@ -44,26 +47,26 @@ class CreditsView(APIView):
         application = current_application(request)
         account = CreditAccount.objects.filter(application=application).first()
         if account is None:
-            raise NotFoundError(NO_ACCOUNT, key="business: Credits/Get")
+            raise NotFound(NO_ACCOUNT, area=areas.CREDITS)
         entries = CreditEntry.objects.filter(application=application).order_by("-id")
         if "cursor" in query.validated_data:
             entries = entries.filter(id__lt=query.validated_data["cursor"])
-        page = list(entries[: query.validated_data["limit"] + 1])
-        more = len(page) > query.validated_data["limit"]
-        page = page[: query.validated_data["limit"]]
+        limit = query.validated_data["limit"]
+        page = list(entries[: limit + 1])
         return Response(
             {
                 "applicationId": str(account.application_id),
                 "balance": account.balance,
-                "ledger": [
-                    {
-                        "at": entry.at.isoformat().replace("+00:00", "Z"),
-                        "change": entry.change,
-                        "reason": entry.reason,
-                        "taskId": str(entry.task_id) if entry.task_id else None,
-                    }
-                    for entry in page
-                ],
-                "nextCursor": page[-1].id if more else None,
+                "ledger": [entry_body(entry) for entry in page[:limit]],
+                "nextCursor": page[limit - 1].id if len(page) > limit else None,
             }
         )
+
+
+def entry_body(entry: CreditEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat().replace("+00:00", "Z"),
+        "change": entry.change,
+        "reason": entry.reason,
+        "taskId": str(entry.task_id) if entry.task_id else None,
+    }

@@ -71,26 +71,30 @@ def charge_download(application: Application, task_id: uuid.UUID, *, check_only:
         return False
     try:
         with transaction.atomic():
-            account = CreditAccount.objects.select_for_update().filter(application=application).first()
-            if account is None:
-                raise NoCreditAccount()
-            if is_charged(task_id):  # charged while this request waited for the lock
-                return False
-            if account.balance < 1:
-                raise InsufficientCredits()
-            if check_only:
-                return False
-            account.balance -= 1
-            account.save(update_fields=["balance", "updated_at"])
-            CreditEntry.objects.create(
-                application=application,
-                change=-1,
-                balance_after=account.balance,
-                reason=DOWNLOAD_REASON,
-                task_id=task_id,
-            )
+            return _charge_locked(application, task_id, check_only)
     except IntegrityError:
         if is_charged(task_id):
             return False
         raise
+
+
+def _charge_locked(application: Application, task_id: uuid.UUID, check_only: bool) -> bool:
+    account = CreditAccount.objects.select_for_update().filter(application=application).first()
+    if account is None:
+        raise NoCreditAccount()
+    if is_charged(task_id):  # charged while this request waited for the lock
+        return False
+    if account.balance < 1:
+        raise InsufficientCredits()
+    if check_only:
+        return False
+    account.balance -= 1
+    account.save(update_fields=["balance", "updated_at"])
+    CreditEntry.objects.create(
+        application=application,
+        change=-1,
+        balance_after=account.balance,
+        reason=DOWNLOAD_REASON,
+        task_id=task_id,
+    )
     return True

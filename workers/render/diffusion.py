@@ -16,22 +16,10 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFilter
 
-from presets import Scene
 from workers.render.compose import Creative, render_creative
+from workers.render.engines import Progress, SceneJob
 
 MULTIPLE = 8  # the UNet works on latents of 1/8 size: render 1680x632 / 1200x632, then crop
-
-
-@dataclass(frozen=True)
-class DiffusionJob:
-    cutout: Image.Image
-    scene: Scene
-    palette: list[str]
-    disable_safe_margin: bool
-    seed: int
-    prompt: str
-    negative_prompt: str
-    style_image: Image.Image | None = None  # the IP-Adapter's style reference (a preset preview)
 
 
 @dataclass(frozen=True)
@@ -79,6 +67,8 @@ def _as_given(embeddings: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
 
 class DiffusionEngine:
     """One inpainting pipeline per worker process (loading takes seconds and GBs)."""
+
+    name = "diffusion"
 
     def __init__(
         self,
@@ -129,12 +119,8 @@ class DiffusionEngine:
             return [torch.cat([negative, positive])]
         return [positive]
 
-    def render(
-        self, jobs: Sequence[DiffusionJob], progress: Callable[[int], object] = lambda _: None
-    ) -> list[Creative]:
+    def render(self, jobs: Sequence[SceneJob], progress: Progress = lambda _: None) -> list[Creative]:
         """Creatives in the order of `jobs`; jobs of one canvas size share one batched call."""
-        import torch
-
         if not jobs:
             return []
         layouts = [render_creative(j.cutout, j.scene, j.palette, j.disable_safe_margin, j.seed) for j in jobs]
@@ -142,43 +128,61 @@ class DiffusionEngine:
         sizes = sorted({layout.image.size for layout in layouts})
         for group, size in enumerate(sizes):
             members = [i for i, layout in enumerate(layouts) if layout.image.size == size]
-            canvas = padded_size(size)
 
-            def step_end(
-                pipe: Any, step: int, timestep: Any, kwargs: dict[str, Any], group: int = group
-            ) -> dict[str, Any]:
-                total = getattr(pipe, "num_timesteps", None) or self.steps  # strength < 1 runs fewer steps
-                done = (group + (step + 1) / max(1, total)) / len(sizes)
-                progress(int(10 + 80 * done))
-                return kwargs
+            def report(done: float, group: int = group) -> None:
+                progress(int(10 + 80 * ((group + done) / len(sizes))))
 
-            extra: dict[str, Any] = {}
-            if self.ip_adapter is not None:
-                # A job without a style reference takes its own studio layout: it keeps its scene.
-                styles = [jobs[i].style_image or layouts[i].image for i in members]
-                embeddings = self.style_embeddings(styles)
-                extra["ip_adapter_image_embeds"] = embeddings
-                # The pipeline tiles the embeddings it is given over the whole batch (one style for
-                # every prompt); these are already one per member, so they go to the UNet as they are.
-                self.pipe.prepare_ip_adapter_image_embeds = partial(_as_given, embeddings)
-            output = self.pipe(
-                prompt=[jobs[i].prompt for i in members],
-                negative_prompt=[jobs[i].negative_prompt for i in members],
-                image=[pad_to(layouts[i].image, canvas) for i in members],
-                mask_image=[pad_to(keep_mask(layouts[i], size), canvas) for i in members],
-                height=canvas[1],
-                width=canvas[0],
-                num_inference_steps=self.steps,
-                guidance_scale=self.guidance,
-                strength=self.strength,
-                generator=[torch.Generator(self.device).manual_seed(jobs[i].seed) for i in members],
-                callback_on_step_end=step_end,
-                output_type="pil",
-                **extra,
-            ).images
-            for i, image in zip(members, output, strict=True):
+            images = self.inpaint([jobs[i] for i in members], [layouts[i] for i in members], size, report)
+            for i, image in zip(members, images, strict=True):
                 cropped = image.convert("RGB").crop((0, 0, *size))
                 results[i] = Creative(
                     restore_product(cropped, layouts[i]), layouts[i].placement, layouts[i].product
                 )
         return [r for r in results if r is not None]
+
+    def inpaint(
+        self,
+        jobs: list[SceneJob],
+        layouts: list[Creative],
+        size: tuple[int, int],
+        report: Callable[[float], None],
+    ) -> list[Image.Image]:
+        """One batched pipeline call for jobs of one canvas size: the scene repainted around each product."""
+        import torch
+
+        canvas = padded_size(size)
+
+        def step_end(pipe: Any, step: int, timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+            total = getattr(pipe, "num_timesteps", None) or self.steps  # strength < 1 runs fewer steps
+            report((step + 1) / max(1, total))
+            return kwargs
+
+        images: list[Image.Image] = self.pipe(
+            prompt=[job.prompt for job in jobs],
+            negative_prompt=[job.negative_prompt for job in jobs],
+            image=[pad_to(layout.image, canvas) for layout in layouts],
+            mask_image=[pad_to(keep_mask(layout, size), canvas) for layout in layouts],
+            height=canvas[1],
+            width=canvas[0],
+            num_inference_steps=self.steps,
+            guidance_scale=self.guidance,
+            strength=self.strength,
+            generator=[torch.Generator(self.device).manual_seed(job.seed) for job in jobs],
+            callback_on_step_end=step_end,
+            output_type="pil",
+            **self.style_arguments(jobs, layouts),
+        ).images
+        return images
+
+    def style_arguments(self, jobs: list[SceneJob], layouts: list[Creative]) -> dict[str, Any]:
+        """With an IP-Adapter: each member's own style embedding (a job without a style reference takes
+        its own studio layout, so it keeps its scene)."""
+        if self.ip_adapter is None:
+            return {}
+        embeddings = self.style_embeddings(
+            [job.style_image or layout.image for job, layout in zip(jobs, layouts, strict=True)]
+        )
+        # The pipeline tiles the embeddings it is given over the whole batch (one style for every
+        # prompt); these are already one per member, so they go to the UNet as they are.
+        self.pipe.prepare_ip_adapter_image_embeds = partial(_as_given, embeddings)
+        return {"ip_adapter_image_embeds": embeddings}

@@ -1,4 +1,4 @@
-"""One task's render, start to finish, without Django: scene → creative → PNG + thumbnail bytes."""
+"""A batch of one product's renders, start to finish, without Django: job → scene → engine → PNG + thumbnail."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from PIL import Image
 from presets import Preset, Scene
 from workers.colour import dominant_colours
 from workers.imaging import encode_png
-from workers.render.compose import render_creative
-from workers.render.diffusion import DiffusionEngine, DiffusionJob
+from workers.render.compose import Creative
+from workers.render.engines import Engine, SceneJob
 from workers.render.scenes import blend_with_product, palette_for, preset_for_prompt, scene_from_prompt
 
 THUMBNAIL_SIDE = 600
@@ -68,48 +68,50 @@ def style_reference(job: RenderJob, preview_dir: Path | None) -> Image.Image | N
         return preview.convert("RGB")
 
 
+def scene_jobs(
+    jobs: Sequence[RenderJob], cutout: Image.Image, catalog: Mapping[str, Preset], styles: Path | None
+) -> list[SceneJob]:
+    """What the engine paints for each job: its scene and palette, prompts, and style reference."""
+    scene_jobs = []
+    for job in jobs:
+        scene, palette = scene_of(job, cutout, catalog)
+        style = style_reference(job, styles)
+        scene_jobs.append(
+            SceneJob(
+                cutout,
+                scene,
+                palette,
+                job.disable_safe_margin,
+                job.seed,
+                job.prompt_text,
+                job.negative_prompt,
+                style,
+            )
+        )
+    return scene_jobs
+
+
+def encode(creative: Creative, render_seconds: float) -> RenderResult:
+    started = time.perf_counter()
+    png, thumbnail = encode_png(creative.image), encode_thumbnail(creative.image)
+    timings = {"render": render_seconds, "encode": time.perf_counter() - started}
+    return RenderResult(png, thumbnail, creative.image.size, {k: round(v, 4) for k, v in timings.items()})
+
+
 def run_batch(
     jobs: Sequence[RenderJob],
     cutout: Image.Image,
     catalog: Mapping[str, Preset],
     report: Callable[[int], object],
-    engine: DiffusionEngine | None = None,
+    engine: Engine,
     preview_dir: Path | None = None,
 ) -> list[RenderResult]:
-    """Render jobs of one product: the studio engine one by one, the diffusion engine in one batch."""
+    """Render jobs of one product with `engine` (the studio one by one, diffusion in batched calls)."""
     started = time.perf_counter()
-    scenes = [scene_of(job, cutout, catalog) for job in jobs]
+    # Style references only where the engine can use them (an IP-Adapter is loaded).
+    styles = preview_dir if getattr(engine, "ip_adapter", None) is not None else None
+    prepared = scene_jobs(jobs, cutout, catalog, styles)
     report(10)
-    if engine is None:
-        creatives = []
-        for done, (job, (scene, palette)) in enumerate(zip(jobs, scenes, strict=True)):
-            creatives.append(render_creative(cutout, scene, palette, job.disable_safe_margin, job.seed))
-            report(10 + 80 * (done + 1) // len(jobs))
-    else:
-        styles = preview_dir if engine.ip_adapter is not None else None
-        creatives = engine.render(
-            [
-                DiffusionJob(
-                    cutout,
-                    scene,
-                    palette,
-                    job.disable_safe_margin,
-                    job.seed,
-                    job.prompt_text,
-                    job.negative_prompt,
-                    style_reference(job, styles),
-                )
-                for job, (scene, palette) in zip(jobs, scenes, strict=True)
-            ],
-            report,
-        )
-    rendered = time.perf_counter()
-    results = []
-    for creative in creatives:
-        encode_started = time.perf_counter()
-        png, thumbnail = encode_png(creative.image), encode_thumbnail(creative.image)
-        timings = {"render": (rendered - started) / len(jobs), "encode": time.perf_counter() - encode_started}
-        results.append(
-            RenderResult(png, thumbnail, creative.image.size, {k: round(v, 4) for k, v in timings.items()})
-        )
-    return results
+    creatives = engine.render(prepared, report)
+    render_seconds = (time.perf_counter() - started) / len(jobs)
+    return [encode(creative, render_seconds) for creative in creatives]

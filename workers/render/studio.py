@@ -8,6 +8,10 @@ texture overlay → key light and falloff → (the product, its contact shadow a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 import numpy as np
 from PIL import Image
 from scipy import ndimage
@@ -80,50 +84,89 @@ def _coords(height: int, width: int) -> tuple[Array, Array]:
 
 
 # --- backdrops ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Wall:
+    """What a backdrop is painted from: the scene, its colours and the canvas coordinates."""
+
+    scene: Scene
+    wall: Array
+    floor: Array
+    accents: list[Array]
+    ys: Array
+    xs: Array
+    rng: np.random.Generator
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (*self.ys.shape, 3)
+
+
+def _sweep(w: Wall) -> Array:
+    """A seamless paper sweep: the wall curves into the floor."""
+    t = smoothstep(w.scene.floor_line - 0.22, w.scene.floor_line + 0.18, w.ys)
+    return mix(np.broadcast_to(w.wall, w.shape), np.broadcast_to(w.floor, w.shape), t)
+
+
+def _gradient(w: Wall) -> Array:
+    stops = [w.wall, w.floor, *w.accents[:1]]
+    t = w.ys * (len(stops) - 1)
+    index = np.minimum(t.astype(int), len(stops) - 2)
+    frac = (t - index)[..., None]
+    return (
+        np.choose(index[..., None], [s[None, None] for s in stops[:-1]]) * (1 - frac)
+        + np.choose(index[..., None], [s[None, None] for s in stops[1:]]) * frac
+    )
+
+
+def _pastel_gradient(w: Wall) -> Array:
+    """Soft blobs of each colour melting into one another."""
+    height, width = w.ys.shape
+    image = np.broadcast_to(w.wall, w.shape).copy()
+    small = (height // 8, width // 8)
+    for colour in [w.floor, *w.accents]:
+        cy, cx = w.rng.uniform(0.1, 0.9), w.rng.uniform(0.05, 0.95)
+        sy, sx = _coords(*small)
+        blob = np.exp(-(((sy - cy) / 0.45) ** 2 + ((sx - cx) / 0.35) ** 2))
+        blob_full = np.asarray(Image.fromarray(blob.astype(np.float32), "F").resize((width, height)))
+        image = mix(image, np.broadcast_to(colour, image.shape), blob_full * 0.85)
+    return image
+
+
+def _bokeh_backdrop(w: Wall) -> Array:
+    image = mix(np.broadcast_to(w.wall, w.shape), np.broadcast_to(w.floor, w.shape), w.ys)
+    image = image * (0.85 + 0.3 * noise(w.ys.shape, 3, w.rng, 2)[..., None])
+    return _bokeh_discs(image, w.accents, w.rng, count=28, radius=(0.04, 0.12), strength=0.45)
+
+
+def _wall_floor(w: Wall) -> Array:
+    """A wall meets a floor at the horizon (and, for a window room, sunlight falls across both)."""
+    horizon = w.scene.floor_line
+    shade = 1.0 - 0.06 * noise(w.ys.shape, 4, w.rng, 2)
+    image = np.broadcast_to(w.wall, w.shape) * shade[..., None]
+    image = np.where((w.ys > horizon)[..., None], np.broadcast_to(w.floor, w.shape), image)
+    # The crease where wall meets floor catches a little shadow.
+    crease = np.exp(-(((w.ys - horizon) / 0.012) ** 2)) * 0.25
+    image = image * (1 - crease[..., None])
+    if w.scene.backdrop == "window_room":
+        image = image * 0.62  # a shadowy room: the window light carries the scene
+        image = _window_light(image, w.scene, w.ys, w.xs, w.rng)
+    return image
+
+
+BACKDROPS = {
+    "sweep": _sweep,
+    "gradient": _gradient,
+    "pastel_gradient": _pastel_gradient,
+    "bokeh": _bokeh_backdrop,
+}
+
+
 def backdrop(scene: Scene, palette: list[Array], size: tuple[int, int], rng: np.random.Generator) -> Array:
     width, height = size
     ys, xs = _coords(height, width)
-    horizon = scene.floor_line
-    wall, floor = palette[0], palette[1]
-    accents = palette[2:] or [palette[1]]
-    kind = scene.backdrop
-    if kind == "sweep":  # a seamless paper sweep: the wall curves into the floor
-        t = smoothstep(horizon - 0.22, horizon + 0.18, ys)
-        image = mix(np.broadcast_to(wall, (height, width, 3)), np.broadcast_to(floor, (height, width, 3)), t)
-    elif kind == "gradient":
-        stops = [wall, floor, *accents[:1]]
-        t = ys * (len(stops) - 1)
-        index = np.minimum(t.astype(int), len(stops) - 2)
-        frac = (t - index)[..., None]
-        image = (
-            np.choose(index[..., None], [s[None, None] for s in stops[:-1]]) * (1 - frac)
-            + np.choose(index[..., None], [s[None, None] for s in stops[1:]]) * frac
-        )
-    elif kind == "pastel_gradient":  # soft blobs of each colour melting into one another
-        image = np.broadcast_to(wall, (height, width, 3)).copy()
-        small = (height // 8, width // 8)
-        for colour in [floor, *accents]:
-            cy, cx = rng.uniform(0.1, 0.9), rng.uniform(0.05, 0.95)
-            sy, sx = _coords(*small)
-            blob = np.exp(-(((sy - cy) / 0.45) ** 2 + ((sx - cx) / 0.35) ** 2))
-            blob_full = np.asarray(Image.fromarray(blob.astype(np.float32), "F").resize((width, height)))
-            image = mix(image, np.broadcast_to(colour, image.shape), blob_full * 0.85)
-    elif kind == "bokeh":
-        image = mix(np.broadcast_to(wall, (height, width, 3)), np.broadcast_to(floor, (height, width, 3)), ys)
-        image = image * (0.85 + 0.3 * noise((height, width), 3, rng, 2)[..., None])
-        image = _bokeh_discs(image, accents, rng, count=28, radius=(0.04, 0.12), strength=0.45)
-    else:  # wall_floor and window_room: a wall meets a floor at the horizon
-        shade = 1.0 - 0.06 * noise((height, width), 4, rng, 2)
-        image = np.broadcast_to(wall, (height, width, 3)) * shade[..., None]
-        below = ys > horizon
-        image = np.where(below[..., None], np.broadcast_to(floor, (height, width, 3)), image)
-        # The crease where wall meets floor catches a little shadow.
-        crease = np.exp(-(((ys - horizon) / 0.012) ** 2)) * 0.25
-        image = image * (1 - crease[..., None])
-        if kind == "window_room":
-            image = image * 0.62  # a shadowy room: the window light carries the scene
-            image = _window_light(image, scene, ys, xs, rng)
-    return np.clip(image.astype(np.float32), 0.0, 1.0)
+    wall = Wall(scene, palette[0], palette[1], palette[2:] or [palette[1]], ys, xs, rng)
+    paint = BACKDROPS.get(scene.backdrop, _wall_floor)  # wall_floor and window_room
+    return np.clip(paint(wall).astype(np.float32), 0.0, 1.0)
 
 
 def _window_light(image: Array, scene: Scene, ys: Array, xs: Array, rng: np.random.Generator) -> Array:
@@ -195,57 +238,95 @@ def marble(base: Array, accent: Array, u: Array, v: Array, detail: Array, rng: n
     return mix(cloudy, np.broadcast_to(accent, (rows, width, 3)), veins)
 
 
+@dataclass(frozen=True)
+class Floor:
+    """What a floor surface is painted from: its colours and the perspective coordinates of its rows."""
+
+    base: Array
+    accent: Array
+    wall: Array
+    u: Array  # across, widening with depth
+    v: Array  # depth: large near the horizon
+    depth: Array  # 0 at the horizon, 1 at the bottom edge
+    detail: Array
+    rng: np.random.Generator
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.detail.shape
+
+
+def _marble(f: Floor) -> Array:
+    return marble(f.base, f.accent, f.u, f.v, f.detail, f.rng)
+
+
+def _wood(f: Floor) -> Array:
+    # Grain runs away from the viewer, along the planks; seams run between planks.
+    grain = 0.5 + 0.5 * np.sin((f.u * 46 + f.detail * 2.2) * np.pi)
+    seams = 1.0 - 0.35 * np.exp(-((((f.u * 7) % 1.0) / 0.02) ** 2))
+    return f.base * ((0.84 + 0.14 * grain) * seams)[..., None]
+
+
+def _stone(f: Floor) -> Array:
+    speckle = noise(f.size, 90, f.rng, 1)
+    return f.base * (0.85 + 0.2 * f.detail[..., None] + 0.06 * (speckle[..., None] - 0.5))
+
+
+def _linen(f: Floor) -> Array:
+    rows, width = f.size
+    weave = 0.5 + 0.25 * (np.sin(np.arange(width) * 1.7)[None, :] + np.sin(np.arange(rows) * 1.9)[:, None])
+    return f.base * (0.93 + 0.07 * weave[..., None] + 0.05 * (f.detail[..., None] - 0.5))
+
+
+def _terrazzo(f: Floor) -> Array:
+    floor = np.broadcast_to(f.base, (*f.size, 3)).copy() * (0.97 + 0.03 * f.detail[..., None])
+    chips = noise(f.size, 120, f.rng, 1)
+    for threshold, colour in ((0.82, f.accent), (0.18, f.wall * 0.8)):
+        mask = (chips > threshold) if threshold > 0.5 else (chips < threshold)
+        floor[mask] = colour
+    return floor
+
+
+def _water(f: Floor) -> Array:
+    ripples = 0.5 + 0.5 * np.sin((f.v * 18 + f.detail * 4.0) * np.pi)
+    return f.base * (0.8 + 0.3 * ripples[..., None])
+
+
+def _sand(f: Floor) -> Array:
+    dunes = 0.5 + 0.5 * np.sin((f.v * 3 + f.detail * 1.5) * np.pi)
+    grains = noise(f.size, 200, f.rng, 1)[..., None] - 0.5
+    return f.base * (0.9 + 0.1 * dunes[..., None] + 0.08 * grains)
+
+
+def _glossy(f: Floor) -> Array:
+    sheen = np.exp(-(((f.depth - 0.15) / 0.25) ** 2))
+    return f.base * (0.9 + 0.25 * sheen[..., None])
+
+
+def _matte(f: Floor) -> Array:
+    return f.base * (0.95 + 0.08 * f.detail[..., None])
+
+
+FLOORS = {
+    "marble": _marble, "wood": _wood, "concrete": _stone, "stone": _stone, "linen": _linen,
+    "terrazzo": _terrazzo, "water": _water, "sand": _sand, "glossy": _glossy, "glass": _glossy,
+}  # fmt: skip
+
+
 def surface(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
     """Paint the floor below the horizon with the scene's material, in perspective."""
-    kind = scene.surface
-    if kind == "seamless":
-        return image
     height, width = image.shape[:2]
     top = int(height * scene.floor_line)
     rows = height - top
-    if rows <= 0:
+    if scene.surface == "seamless" or rows <= 0:
         return image
-    base = palette[1]
-    accent = palette[2] if len(palette) > 2 else base * 0.7
+    accent = palette[2] if len(palette) > 2 else palette[1] * 0.7
     # Perspective: texture rows bunch up towards the horizon.
     depth = np.linspace(0.0, 1.0, rows, dtype=np.float32)[:, None]
     v = 1.0 / (depth + 0.25)
     u = (np.linspace(-1, 1, width, dtype=np.float32)[None, :] * v) * 0.5 + 0.5
     detail = noise((rows, width), 16, rng, 3)
-    if kind == "marble":
-        floor = marble(base, accent, u, v, detail, rng)
-    elif kind == "wood":
-        # Grain runs away from the viewer, along the planks; seams run between planks.
-        grain = 0.5 + 0.5 * np.sin((u * 46 + detail * 2.2) * np.pi)
-        seams = 1.0 - 0.35 * np.exp(-((((u * 7) % 1.0) / 0.02) ** 2))
-        floor = base * ((0.84 + 0.14 * grain) * seams)[..., None]
-    elif kind in ("concrete", "stone"):
-        speckle = noise((rows, width), 90, rng, 1)
-        floor = base * (0.85 + 0.2 * detail[..., None] + 0.06 * (speckle[..., None] - 0.5))
-    elif kind == "linen":
-        weave = 0.5 + 0.25 * (
-            np.sin(np.arange(width) * 1.7)[None, :] + np.sin(np.arange(rows) * 1.9)[:, None]
-        )
-        floor = base * (0.93 + 0.07 * weave[..., None] + 0.05 * (detail[..., None] - 0.5))
-    elif kind == "terrazzo":
-        floor = np.broadcast_to(base, (rows, width, 3)).copy() * (0.97 + 0.03 * detail[..., None])
-        chips = noise((rows, width), 120, rng, 1)
-        for threshold, colour in ((0.82, accent), (0.18, palette[0] * 0.8)):
-            mask = (chips > threshold) if threshold > 0.5 else (chips < threshold)
-            floor[mask] = colour
-    elif kind == "water":
-        ripples = 0.5 + 0.5 * np.sin((v * 18 + detail * 4.0) * np.pi)
-        floor = base * (0.8 + 0.3 * ripples[..., None])
-    elif kind == "sand":
-        dunes = 0.5 + 0.5 * np.sin((v * 3 + detail * 1.5) * np.pi)
-        floor = base * (
-            0.9 + 0.1 * dunes[..., None] + 0.08 * (noise((rows, width), 200, rng, 1)[..., None] - 0.5)
-        )
-    elif kind in ("glossy", "glass"):
-        sheen = np.exp(-(((depth - 0.15) / 0.25) ** 2))
-        floor = base * (0.9 + 0.25 * sheen[..., None])
-    else:  # matte
-        floor = base * (0.95 + 0.08 * detail[..., None])
+    floor = FLOORS.get(scene.surface, _matte)(Floor(palette[1], accent, palette[0], u, v, depth, detail, rng))
     out = image.copy()
     # Blend the first rows so the floor starts softly at the horizon (out of focus, like a real lens).
     fade = smoothstep(0.0, 0.06, depth)[..., None]
@@ -254,41 +335,55 @@ def surface(scene: Scene, palette: list[Array], image: Array, rng: np.random.Gen
 
 
 # --- texture overlays --------------------------------------------------------------------------------
-def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
-    kind = scene.texture
+GREENS = [np.array(c, dtype=np.float32) for c in ((0.18, 0.35, 0.15), (0.3, 0.5, 0.22), (0.12, 0.25, 0.1))]
+LIGHTS = [np.array(c, dtype=np.float32) for c in ((1.0, 0.92, 0.7), (1.0, 0.8, 0.55), (1.0, 1.0, 0.95))]
+
+
+def _paper_grain(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+    return np.clip(image * (0.97 + 0.06 * noise(image.shape[:2], 300, rng, 1)[..., None]), 0, 1)
+
+
+def _leaves(image: Array, palette: list[Array], rng: np.random.Generator, strength: float = 0.4) -> Array:
+    return _bokeh_discs(image, GREENS, rng, count=22, radius=(0.08, 0.2), strength=strength)
+
+
+def _light_bokeh(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+    return _bokeh_discs(image, LIGHTS, rng, count=30, radius=(0.02, 0.06), strength=0.6)
+
+
+def _snow(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+    flakes = (noise(image.shape[:2], 220, rng, 1) > 0.86).astype(np.float32)
+    return np.clip(image + blur(flakes, 1.2)[..., None] * 0.7, 0, 1)
+
+
+def _confetti(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
     height, width = image.shape[:2]
-    if kind == "none":
-        return image
-    if kind == "paper_grain":
-        return np.clip(image * (0.97 + 0.06 * noise((height, width), 300, rng, 1)[..., None]), 0, 1)
-    if kind in ("leaves_bokeh", "foliage"):
-        greens = [
-            np.array(c, dtype=np.float32) for c in ((0.18, 0.35, 0.15), (0.3, 0.5, 0.22), (0.12, 0.25, 0.1))
-        ]
-        return _bokeh_discs(
-            image, greens, rng, count=22, radius=(0.08, 0.2), strength=0.55 if kind == "foliage" else 0.4
-        )
-    if kind == "light_bokeh":
-        lights = [
-            np.array(c, dtype=np.float32) for c in ((1.0, 0.92, 0.7), (1.0, 0.8, 0.55), (1.0, 1.0, 0.95))
-        ]
-        return _bokeh_discs(image, lights, rng, count=30, radius=(0.02, 0.06), strength=0.6)
-    if kind == "snow":
-        flakes = (noise((height, width), 220, rng, 1) > 0.86).astype(np.float32)
-        return np.clip(image + blur(flakes, 1.2)[..., None] * 0.7, 0, 1)
-    if kind == "confetti":
-        colours = [*palette[2:], np.array([1.0, 0.84, 0.3]), np.array([0.95, 0.45, 0.6])]
-        out = image.copy()
-        for _ in range(90):
-            x, y = int(rng.integers(0, width)), int(rng.integers(0, int(height * 0.8)))
-            w, h = int(rng.integers(4, 12)), int(rng.integers(3, 8))
-            out[y : y + h, x : x + w] = colours[int(rng.integers(len(colours)))]
-        return blur(out, 0.8)
-    if kind == "window_shadows":
-        ys, xs = _coords(height, width)
-        bars = (np.sin((xs * 0.8 + ys * 0.5) * 18 * np.pi) > 0.7).astype(np.float32)
-        return image * (1 - 0.22 * blur(bars, 6)[..., None])
-    return image
+    colours = [*palette[2:], np.array([1.0, 0.84, 0.3]), np.array([0.95, 0.45, 0.6])]
+    out = image.copy()
+    for _ in range(90):
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, int(height * 0.8)))
+        w, h = int(rng.integers(4, 12)), int(rng.integers(3, 8))
+        out[y : y + h, x : x + w] = colours[int(rng.integers(len(colours)))]
+    return blur(out, 0.8)
+
+
+def _window_shadows(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+    ys, xs = _coords(*image.shape[:2])
+    bars = (np.sin((xs * 0.8 + ys * 0.5) * 18 * np.pi) > 0.7).astype(np.float32)
+    return image * (1 - 0.22 * blur(bars, 6)[..., None])
+
+
+Overlay = Callable[[Array, list[Array], np.random.Generator], Array]
+TEXTURES: dict[str, Overlay] = {
+    "paper_grain": _paper_grain, "leaves_bokeh": _leaves, "foliage": partial(_leaves, strength=0.55),
+    "light_bokeh": _light_bokeh, "snow": _snow, "confetti": _confetti, "window_shadows": _window_shadows,
+}  # fmt: skip
+
+
+def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
+    """The scene's overlay (leaves, lights, snow, confetti…) over backdrop and floor; "none" adds nothing."""
+    overlay = TEXTURES.get(scene.texture)
+    return image if overlay is None else overlay(image, palette, rng)
 
 
 # --- light and lens ----------------------------------------------------------------------------------

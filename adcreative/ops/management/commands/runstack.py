@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from adcreative.recommendations.tasks import warm_up
+
 
 def stack(bind: str, web_workers: int) -> dict[str, list[str]]:
     celery = [sys.executable, "-m", "celery", "-A", "adcreative"]
@@ -42,30 +44,39 @@ class Command(BaseCommand):
             for name, command in stack(options["bind"], options["web_workers"]).items()
         }
         self.stdout.write(f"Serving http://{options['bind']}/  (API docs at /api/docs/, admin at /admin/)")
-        from adcreative.generation.tasks import warm_up
-
         warm_up.delay()  # the gpu worker loads its models now, not on the first photo
-        stopping = False
-
-        def stop(*_: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
         try:
-            while not stopping:
-                exited = [name for name, process in processes.items() if process.poll() is not None]
-                if exited:
-                    self.stderr.write(f"{', '.join(exited)} exited; stopping the others.")
-                    break
-                time.sleep(0.5)
+            exited = supervise(processes)
+            if exited:
+                self.stderr.write(f"{', '.join(exited)} exited; stopping the others.")
         finally:
-            for process in processes.values():
-                if process.poll() is None:
-                    process.terminate()
-            for process in processes.values():
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop_all(processes)
+
+
+def supervise(processes: dict[str, subprocess.Popen[bytes]]) -> list[str]:
+    """Wait for Ctrl-C (or SIGTERM) or for a process to exit; the names of those that exited."""
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping:
+        exited = [name for name, process in processes.items() if process.poll() is not None]
+        if exited:
+            return exited
+        time.sleep(0.5)
+    return []
+
+
+def stop_all(processes: dict[str, subprocess.Popen[bytes]]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    for process in processes.values():
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

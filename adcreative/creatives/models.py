@@ -1,0 +1,108 @@
+"""An AdCreative request (Process) and the creatives it renders (Task, one per prompt)."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from django.db import models
+from django.utils import timezone
+
+from adcreative.assets.models import Asset
+from adcreative.tenancy.models import Application
+
+
+class Process(models.Model):
+    """One AdCreative request: a product cut-out and up to six prompts, each rendered by a Task."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="processes")
+    user_id = models.UUIDField(null=True, blank=True, db_index=True)
+    cutout = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(max_length=200, blank=True)
+    product_description = models.TextField(blank=True)
+    disable_safe_margin = models.BooleanField(default=False)
+    use_same_style = models.BooleanField(default=True)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set once, when ImageGenerationProcessCompleted was written to the outbox.
+    completion_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="one_process_per_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"process {self.id}"
+
+
+def result_path(task: Task, filename: str) -> str:
+    return f"results/{task.process.application_id}/{task.id}/{filename}"
+
+
+class Task(models.Model):
+    class State(models.IntegerChoices):
+        CREATED = 0, "Created"
+        QUEUED = 1, "Queued"
+        PREPARING = 2, "Preparing"
+        RENDERING = 3, "Rendering"
+        FINALIZING = 4, "Finalizing"
+        COMPLETED = 5, "Completed"
+        FAILED = 6, "Failed"
+        CANCELLED = 7, "Cancelled"
+
+    FINISHED = (State.COMPLETED, State.FAILED, State.CANCELLED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveSmallIntegerField()
+    render_state = models.PositiveSmallIntegerField(
+        choices=State.choices, default=State.CREATED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    prompt = models.JSONField()  # the prompt object as the client sent it
+    preset_id = models.CharField(max_length=80, blank=True)
+    prompt_text = models.TextField()  # the resolved prompt: product + preset promptText or the custom prompt
+    negative_prompt = models.TextField(blank=True)
+    seed = models.BigIntegerField()
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    engine = models.CharField(max_length=20, blank=True)  # the engine that painted it, set on completion
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
+    result = models.FileField(upload_to=result_path, max_length=200, blank=True)
+    thumbnail = models.FileField(upload_to=result_path, max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    timings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now)  # last (re-)sent to the gpu queue
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["process", "order"]
+        constraints = [models.UniqueConstraint(fields=["process", "order"], name="one_task_per_order")]
+
+    def __str__(self) -> str:
+        return f"task {self.id} ({self.get_render_state_display()})"
+
+    @property
+    def download_url(self) -> str | None:
+        """Where a client downloads the creative (API.md, Download); None until the task is Completed."""
+        if self.render_state != self.State.COMPLETED:
+            return None
+        query = urlencode(
+            {
+                "applicationId": str(self.process.application_id),
+                "taskId": str(self.id),
+                "imageProductGeneratorProcessId": str(self.process_id),
+            }
+        )
+        return f"/api/v1/Image/ProductGeneration/Download?{query}"

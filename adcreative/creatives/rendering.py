@@ -1,0 +1,58 @@
+"""The render pipeline as a gpu task runs it: claimed tasks of one process → creatives → stored results.
+
+Imported by the worker only (the tasks import it when they run): the engines and numpy stay out of the
+web process.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from PIL import Image
+
+import presets
+from adcreative.creatives import state
+from adcreative.creatives.engines import EngineChoice
+from adcreative.creatives.models import Task
+from workers.render.job import RenderJob, run_batch
+
+State = Task.State
+
+
+def job_of(task: Task) -> RenderJob:
+    process = task.process
+    return RenderJob(
+        preset_id=task.preset_id,
+        custom_prompt=str(task.prompt.get("prompt") or ""),
+        disable_safe_margin=process.disable_safe_margin,
+        use_same_style=process.use_same_style,
+        seed=task.seed,
+        prompt_text=task.prompt_text,
+        negative_prompt=task.negative_prompt,
+    )
+
+
+def open_cutout(task: Task) -> Image.Image:
+    with task.process.cutout.file.open("rb") as handle:
+        cutout = Image.open(handle)
+        cutout.load()
+    return cutout.convert("RGBA")
+
+
+def render_tasks(tasks: list[Task], choice: EngineChoice) -> None:
+    """Render claimed tasks of one process in one batch and store each result (raises on failure)."""
+    cutout = open_cutout(tasks[0])
+    if not [task for task in tasks if state.advance(task, State.RENDERING, 10)]:
+        return  # every task was cancelled while it waited
+
+    def report(percent: int) -> None:
+        for task in tasks:
+            state.advance(task, State.RENDERING, percent)
+
+    engine = choice.load()
+    results = run_batch(
+        [job_of(task) for task in tasks], cutout, presets.load_catalog(), report, engine,
+        settings.PRESET_PREVIEW_DIR,
+    )  # fmt: skip
+    for task, result in zip(tasks, results, strict=True):
+        if state.advance(task, State.FINALIZING, 90):
+            state.complete(task, result.png, result.thumbnail_jpeg, result.timings, engine=engine.name)

@@ -1,0 +1,87 @@
+"""Form parsing of AdCreative, progress and Cancel, exactly like the public curl example (string booleans,
+JSON in a field)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+import presets
+from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidField
+
+MAX_PROMPTS = 6
+
+
+@extend_schema_field({"type": "string", "description": "JSON array of prompt objects"})
+class PromptObjectsField(serializers.Field):  # type: ignore[type-arg]
+    """`PromptObjectsString`: a JSON array of 1-6 prompt objects (preset or custom)."""
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        try:
+            items = json.loads(data) if isinstance(data, str) else data
+        except json.JSONDecodeError:
+            raise serializers.ValidationError(
+                "The value is not a valid JSON array of prompt objects."
+            ) from None
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_PROMPTS:
+            raise serializers.ValidationError(f"Give between 1 and {MAX_PROMPTS} prompt objects.")
+        catalog = presets.load_catalog()
+        errors, cleaned = [], []
+        for index, item in enumerate(items):
+            problem = _prompt_problem(item, catalog)
+            if problem:
+                errors.append(f"Item {index}: {problem}")
+            else:
+                cleaned.append(item)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return cleaned
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def _prompt_problem(item: Any, catalog: dict[str, presets.Preset]) -> str | None:
+    if not isinstance(item, dict):
+        return "a prompt object must be a JSON object."
+    tag = item.get("tag")
+    if tag == "preset":
+        if item.get("preset") not in catalog:
+            return f"the preset '{item.get('preset')}' does not exist (see PresetKeys)."
+        return None
+    if tag == "custom":
+        prompt = item.get("prompt")
+        if not isinstance(prompt, str) or not 1 <= len(prompt.strip()) <= 1000:
+            return "a custom prompt needs a 'prompt' of 1 to 1000 characters."
+        return None
+    return "'tag' must be 'preset' or 'custom'."
+
+
+class AdCreativeSerializer(ContractSerializer):
+    applicationId = GuidField(required=False)
+    userId = GuidField(required=False, allow_null=True)
+    renderKind = serializers.ChoiceField(choices=["4"], required=False, default="4")
+    productImageAssetId = GuidField()
+    PromptObjectsString = PromptObjectsField()
+    productName = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    productDescription = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    DisableSafeMargin = FormBoolean(default_value=False)
+    UseSameStyleReferenceImage = FormBoolean(default_value=True)
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    negativePrompt = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class ProgressQuerySerializer(ContractSerializer):
+    applicationId = GuidField()
+    userId = GuidField(required=False)
+    imageProductGeneratorProcessId = GuidField(required=False)
+    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
+    cursor = serializers.CharField(required=False)
+
+
+class CancelSerializer(ContractSerializer):
+    applicationId = GuidField(required=False)
+    imageProductGeneratorProcessId = GuidField()

@@ -1,0 +1,162 @@
+"""Starting an AdCreative process: the rules a request must meet, its rows, and its render messages.
+
+Views call `start`; it raises the service errors of `adcreative.api.exceptions`, which the one
+exception handler answers. Everything after the start (renderState, progress, results) belongs to
+`adcreative.creatives.state`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+import presets
+from adcreative.api import areas
+from adcreative.api.exceptions import Conflict, InvalidField, NotFound
+from adcreative.assets.models import Asset
+from adcreative.creatives import engines, state
+from adcreative.creatives.models import Process, Task
+from adcreative.creatives.tasks import render, render_process
+from adcreative.tenancy.models import Application
+
+WIDE, NARROW = (1674, 628), (1200, 628)  # with the safe margin, and with DisableSafeMargin
+
+
+@dataclass(frozen=True)
+class PromptSpec:
+    prompt: dict[str, Any]  # as the client sent it
+    preset_id: str
+    prompt_text: str
+    negative_prompt: str
+
+
+@dataclass(frozen=True)
+class ProcessRequest:
+    user_id: uuid.UUID | None
+    cutout: Asset
+    product_name: str
+    product_description: str
+    prompts: list[PromptSpec]
+    disable_safe_margin: bool
+    use_same_style: bool
+    seed: int | None
+    idempotency_key: str
+
+    def fingerprint(self) -> str:
+        body = {
+            "user": str(self.user_id), "cutout": str(self.cutout.id), "name": self.product_name,
+            "description": self.product_description, "prompts": [p.prompt for p in self.prompts],
+            "wide": not self.disable_safe_margin, "style": self.use_same_style, "seed": self.seed,
+        }  # fmt: skip
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> PromptSpec:
+    """The prompt a task renders: the product's name followed by the preset's promptText or the custom text."""
+    name = product_name.strip() or "product"
+    if item["tag"] == "preset":
+        preset = presets.load_catalog()[item["preset"]]
+        negatives = ", ".join(part for part in (preset.negative_prompt, negative.strip()) if part)
+        return PromptSpec(
+            {"tag": "preset", "preset": preset.id}, preset.id, f"{name}{preset.prompt_text}", negatives
+        )
+    text = item["prompt"].strip()
+    prompt = {"tag": "custom", "prompt": text, "nativeLanguagePrompt": item.get("nativeLanguagePrompt")}
+    return PromptSpec(prompt, "", f"{name}, {text}", negative.strip())
+
+
+def usable_cutout(application: Application, asset_id: uuid.UUID) -> Asset:
+    """The application's background-removed asset that the creatives are made of."""
+    if settings.REQUIRE_NOTIFICATION_CHANNEL and not has_active_channel(application):
+        raise NotFound(
+            f"No active notification channel configurations found for Application {application.id}",
+            area=areas.AD_CREATIVE,
+        )
+    cutout = Asset.objects.filter(id=asset_id, application=application).first()
+    if cutout is None:
+        raise NotFound(f"Product image asset {asset_id} was not found.", area=areas.AD_CREATIVE)
+    if cutout.kind != Asset.Kind.CUTOUT:
+        raise InvalidField(
+            "productImageAssetId",
+            "The asset is not a background-removed image; use backgroundRemovedImageAssetId.",
+        )
+    return cutout
+
+
+def has_active_channel(application: Application) -> bool:
+    # Through the reverse relation the notifications app declares: no import of the layer above.
+    return bool(application.notification_channels.filter(is_active=True).exists())
+
+
+def start(application: Application, request: ProcessRequest) -> tuple[Process, list[Task]]:
+    """A process with one queued task per prompt, enqueued after commit; (process, its tasks as created).
+
+    With an Idempotency-Key, the same key and body give back the first process and render nothing new.
+    """
+    if request.idempotency_key and (earlier := _earlier(application, request)) is not None:
+        return earlier, list(earlier.tasks.all())
+    try:
+        with transaction.atomic():
+            process = _open(application, request)
+            tasks = state.queue_new(_tasks_of(process, request))
+            _enqueue(process, tasks)
+    except IntegrityError:  # a concurrent request with the same Idempotency-Key won
+        earlier = _earlier(application, request)
+        if earlier is None:
+            raise
+        return earlier, list(earlier.tasks.all())
+    # The tasks as committed: a fast worker may already have claimed one by the time the answer is built.
+    return process, tasks
+
+
+def _earlier(application: Application, request: ProcessRequest) -> Process | None:
+    earlier = Process.objects.filter(application=application, idempotency_key=request.idempotency_key).first()
+    if earlier is not None and earlier.request_hash != request.fingerprint():
+        raise Conflict(
+            "This Idempotency-Key was already used with a different request.", area=areas.AD_CREATIVE
+        )
+    return earlier
+
+
+def _open(application: Application, request: ProcessRequest) -> Process:
+    return Process.objects.create(
+        application=application, user_id=request.user_id, cutout=request.cutout,
+        product_name=request.product_name, product_description=request.product_description,
+        disable_safe_margin=request.disable_safe_margin, use_same_style=request.use_same_style,
+        idempotency_key=request.idempotency_key, request_hash=request.fingerprint(),
+    )  # fmt: skip
+
+
+def _tasks_of(process: Process, request: ProcessRequest) -> list[Task]:
+    width, height = NARROW if request.disable_safe_margin else WIDE
+    base_seed = request.seed if request.seed is not None else int.from_bytes(uuid.uuid4().bytes[:4], "big")
+    return [
+        Task(
+            process=process,
+            order=order,
+            prompt=spec.prompt,
+            preset_id=spec.preset_id,
+            prompt_text=spec.prompt_text,
+            negative_prompt=spec.negative_prompt,
+            seed=base_seed + order,
+            width=width,
+            height=height,
+        )
+        for order, spec in enumerate(request.prompts)
+    ]
+
+
+def _enqueue(process: Process, tasks: list[Task]) -> None:
+    # robust: the process is committed whatever the broker does; a lost send is re-sent by the beat reaper.
+    if engines.chosen().batched:  # one batched call renders the whole process
+        transaction.on_commit(partial(render_process.delay, str(process.id)), robust=True)
+        return
+    for task in tasks:
+        transaction.on_commit(partial(render.delay, str(task.id)), robust=True)

@@ -1,0 +1,212 @@
+"""The one writer of Task state: renderState, progress, results.
+
+Every move is a conditional update: a task only moves forward, a finished task never changes, and a
+redelivered message finds nothing to do unless the worker that held it died mid-render. Each change
+is announced through `signals.tasks_changed` inside its transaction (notifications listen there).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from adcreative.creatives import signals
+from adcreative.creatives.models import Process, Task
+
+State = Task.State
+
+
+def _announce(task_ids: Iterable[uuid.UUID | str], state_changed: bool = True) -> None:
+    ids = list(task_ids)
+    if ids:
+        signals.tasks_changed.send(sender=Task, task_ids=ids, state_changed=state_changed)
+
+
+def queue_new(tasks: list[Task]) -> list[Task]:
+    """Store a new process's tasks as Queued (inside the caller's transaction) and announce them."""
+    for task in tasks:
+        task.render_state = State.QUEUED
+    created = Task.objects.bulk_create(tasks)
+    _announce(task.id for task in created)
+    return created
+
+
+def claim(task_id: str) -> Task | None:
+    """Take a queued task (or one whose worker died past the time limit); None if there is nothing to do."""
+    stale = timezone.now() - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT)
+    claimable = Q(render_state=State.QUEUED) | Q(
+        render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING), started_at__lt=stale
+    )
+    with transaction.atomic():
+        moved = Task.objects.filter(claimable, id=task_id).update(
+            # Greatest: a task handed back for a retry keeps the progress it had reached.
+            render_state=State.PREPARING,
+            progress=Greatest(F("progress"), 5),
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+        if not moved:
+            return None
+        _announce([task_id])
+    return Task.objects.select_related("process", "process__cutout", "process__application").get(id=task_id)
+
+
+def claim_process(process_id: str) -> list[Task]:
+    """Take every claimable task of a process, in order (those another worker holds are left to it)."""
+    task_ids = Task.objects.filter(process_id=process_id).order_by("order").values_list("id", flat=True)
+    return [task for task in (claim(str(task_id)) for task_id in task_ids) if task is not None]
+
+
+def release(task_id: str) -> None:
+    """Hand a running task back to the queue (before a retry): it keeps its progress, never goes back."""
+    with transaction.atomic():
+        if Task.objects.filter(
+            id=task_id, render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING)
+        ).update(render_state=State.QUEUED, queued_at=timezone.now()):
+            _announce([task_id])
+
+
+def requeue(task_id: str) -> None:
+    """Mark a task as sent to the queue again now (the reaper re-sends at most once per interval)."""
+    with transaction.atomic():
+        task = (
+            Task.objects.select_for_update()
+            .filter(id=task_id)
+            .exclude(render_state__in=Task.FINISHED)
+            .first()
+        )
+        if task is None:
+            return
+        Task.objects.filter(id=task_id).update(render_state=State.QUEUED, queued_at=timezone.now())
+        if task.render_state != State.QUEUED:
+            _announce([task_id])
+
+
+def advance(task: Task, state: int, progress: int) -> bool:
+    """Move a running task forward (never back); False if it was cancelled or finished meanwhile."""
+    with transaction.atomic():
+        moved = (
+            Task.objects.filter(id=task.id, render_state__lte=state)
+            .exclude(render_state__in=Task.FINISHED)
+            .update(render_state=state, progress=max(task.progress, progress))
+        )
+        if moved:
+            _announce([task.id], state_changed=task.render_state != state)
+    task.render_state, task.progress = state, max(task.progress, progress)
+    return bool(moved)
+
+
+def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, float], engine: str) -> bool:
+    """Store the full-size PNG and the JPEG thumbnail and mark the task Completed by `engine`, or store
+    nothing (the task was cancelled or finished meanwhile)."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = (
+                Task.objects.select_for_update().filter(id=task.id, render_state=State.FINALIZING).first()
+            )
+            if locked is None:
+                return False
+            locked.process = task.process
+            for field, name, data in (
+                ("result", "result.png", png),
+                ("thumbnail", "thumbnail.jpg", thumbnail_jpeg),
+            ):
+                getattr(locked, field).save(name, ContentFile(data), save=False)
+                written.append(getattr(locked, field).name or "")
+            locked.render_state, locked.progress, locked.engine = State.COMPLETED, 100, engine
+            locked.timings, locked.finished_at = timings, timezone.now()
+            locked.save(update_fields=[*COMPLETED_FIELDS])
+            _announce([task.id])
+    except BaseException:
+        for name in written:
+            task.result.storage.delete(name)  # no orphan file for a row that was never written
+        raise
+    return True
+
+
+COMPLETED_FIELDS = ("result", "thumbnail", "render_state", "progress", "engine", "timings", "finished_at")
+
+
+def fail(task_id: str, code: str, message: str) -> bool:
+    with transaction.atomic():
+        failed = (
+            Task.objects.filter(id=task_id)
+            .exclude(render_state__in=Task.FINISHED)
+            .update(
+                render_state=State.FAILED,
+                progress=100,
+                error_code=code,
+                error_message=message,
+                finished_at=timezone.now(),
+            )
+        )
+        if failed:
+            _announce([task_id])
+    return bool(failed)
+
+
+def cancel(process: Process) -> int:
+    """Cancel every task of the process not yet finished; returns how many were cancelled."""
+    with transaction.atomic():
+        open_tasks = Task.objects.filter(process=process).exclude(render_state__in=Task.FINISHED)
+        ids = list(open_tasks.select_for_update().values_list("id", flat=True))
+        cancelled = Task.objects.filter(id__in=ids).update(
+            render_state=State.CANCELLED, progress=100, finished_at=timezone.now()
+        )
+        _announce(ids)
+    return cancelled
+
+
+def process_progress(tasks: list[Task]) -> int:
+    """Mean task progress, a Failed or Cancelled task counting as 100."""
+    if not tasks:
+        return 0
+    values = [100 if t.render_state in (State.FAILED, State.CANCELLED) else t.progress for t in tasks]
+    return round(sum(values) / len(values))
+
+
+def process_status(tasks: list[Task]) -> str:
+    states = {t.render_state for t in tasks}
+    if not states or states - set(Task.FINISHED):
+        return "Processing"
+    if states == {State.COMPLETED}:
+        return "Completed"
+    if states == {State.CANCELLED}:
+        return "Cancelled"
+    if State.COMPLETED in states:
+        return "CompletedWithErrors"
+    return "Failed" if State.FAILED in states else "Cancelled"
+
+
+MAX_ATTEMPTS = 3
+
+
+def stuck_tasks(now: Any = None) -> tuple[list[str], list[str]]:
+    """(to re-send, to fail): tasks queued too long, and running tasks whose worker is gone.
+
+    A task running past the hard time limit has lost its worker (the limit would have ended it);
+    it is handed back to the queue, or failed once it has had MAX_ATTEMPTS tries.
+    """
+    now = now or timezone.now()
+    running = (State.PREPARING, State.RENDERING, State.FINALIZING)
+    dead = now - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT + 60)
+    waiting = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
+    resend, failed = [], []
+    for task_id, state, attempts in Task.objects.filter(
+        Q(render_state=State.QUEUED, queued_at__lt=waiting) | Q(render_state__in=running, started_at__lt=dead)
+    ).values_list("id", "render_state", "attempts"):
+        if state in running and attempts >= MAX_ATTEMPTS:
+            failed.append(str(task_id))
+        else:
+            resend.append(str(task_id))
+    return resend, failed

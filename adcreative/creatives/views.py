@@ -1,0 +1,169 @@
+"""AdCreative, CheckUserProgress, CheckApplicationAllProgresses and Cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from adcreative.api import areas
+from adcreative.api.exceptions import NotFound
+from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.api.serializers import guid
+from adcreative.creatives import services, state
+from adcreative.creatives.models import Process, Task
+from adcreative.creatives.serializers import (
+    AdCreativeSerializer,
+    CancelSerializer,
+    ProgressQuerySerializer,
+)
+from adcreative.tenancy.models import Application
+from adcreative.tenancy.permissions import current_application
+
+
+def task_body(task: Task) -> dict[str, Any]:
+    return {
+        "taskId": str(task.id),
+        "order": task.order,
+        "renderState": task.render_state,
+        "renderStateName": Task.State(task.render_state).label,
+        "progress": task.progress,
+        "prompt": {**task.prompt, "promptText": task.prompt_text},
+        "seed": task.seed,
+        "width": task.width,
+        "height": task.height,
+        "error": task.error_message or None,
+        "downloadUrl": task.download_url,
+    }
+
+
+def process_body(process: Process) -> dict[str, Any]:
+    tasks = list(process.tasks.all())
+    return {
+        "imageProductGeneratorProcessId": str(process.id),
+        "createdAt": process.created_at.isoformat().replace("+00:00", "Z"),
+        "progress": state.process_progress(tasks),
+        "status": state.process_status(tasks),
+        "tasks": [task_body(task) for task in tasks],
+    }
+
+
+class AdCreativeView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=AdCreativeSerializer, responses={200: dict, **ERROR_RESPONSES})
+    def post(self, request: Request) -> Response:
+        application = current_application(request)
+        form = AdCreativeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        process, tasks = services.start(
+            application, process_request(form.validated_data, request, application)
+        )
+        return Response(
+            {
+                "imageProductGeneratorProcessId": str(process.id),
+                "applicationId": str(application.id),
+                "userId": str(process.user_id) if process.user_id else None,
+                "progress": state.process_progress(tasks),
+                "tasks": [
+                    {"taskId": str(t.id), "order": t.order, "renderState": t.render_state, "prompt": t.prompt}
+                    for t in tasks
+                ],
+            }
+        )
+
+
+def process_request(
+    data: dict[str, Any], request: Request, application: Application
+) -> services.ProcessRequest:
+    """The validated form as the service's request (the cut-out checked against the service's rules)."""
+    return services.ProcessRequest(
+        user_id=data.get("userId"),
+        cutout=services.usable_cutout(application, data["productImageAssetId"]),
+        product_name=data["productName"],
+        product_description=data["productDescription"],
+        prompts=[
+            services.resolve_prompt(p, data["productName"], data["negativePrompt"])
+            for p in data["PromptObjectsString"]
+        ],
+        disable_safe_margin=data["DisableSafeMargin"],
+        use_same_style=data["UseSameStyleReferenceImage"],
+        seed=data.get("seed"),
+        idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
+    )
+
+
+def _processes(application: Application, query: dict[str, Any]) -> QuerySet[Process]:
+    found = Process.objects.filter(application=application).prefetch_related(
+        Prefetch("tasks", queryset=Task.objects.order_by("order"))
+    )
+    if query.get("userId"):
+        found = found.filter(user_id=query["userId"])
+    if query.get("imageProductGeneratorProcessId"):
+        found = found.filter(id=query["imageProductGeneratorProcessId"])
+    return found.order_by("-created_at", "-id")
+
+
+class CheckUserProgressView(APIView):
+    @extend_schema(parameters=[ProgressQuerySerializer], responses={200: dict, **ERROR_RESPONSES})
+    def get(self, request: Request) -> Response:
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        application = current_application(request)
+        found = _processes(application, query.validated_data)[: query.validated_data["limit"]]
+        user_id = query.validated_data.get("userId")
+        return Response(
+            {
+                "applicationId": str(application.id),
+                "userId": str(user_id) if user_id else None,
+                "processes": [process_body(p) for p in found],
+            }
+        )
+
+
+class CheckApplicationAllProgressesView(APIView):
+    @extend_schema(parameters=[ProgressQuerySerializer], responses={200: dict, **ERROR_RESPONSES})
+    def get(self, request: Request) -> Response:
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        application = current_application(request)
+        found = _processes(application, {**query.validated_data, "userId": None})
+        cursor = query.validated_data.get("cursor")
+        if cursor:  # the id of the last process of the previous page
+            last = Process.objects.filter(application=application, id=guid("cursor", cursor)).first()
+            if last is None:
+                raise ValidationError({"cursor": [f"The value '{cursor}' is not valid."]})
+            found = found.filter(
+                Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id)
+            )
+        limit = query.validated_data["limit"]
+        page = list(found[: limit + 1])
+        return Response(
+            {
+                "applicationId": str(application.id),
+                "processes": [process_body(p) for p in page[:limit]],
+                "nextCursor": str(page[limit - 1].id) if len(page) > limit else None,
+            }
+        )
+
+
+class CancelView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=CancelSerializer, responses={200: dict, **ERROR_RESPONSES})
+    def post(self, request: Request) -> Response:
+        form = CancelSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        application = current_application(request)
+        process = _processes(application, form.validated_data).first()
+        if process is None:
+            raise NotFound("Process not found.", area=areas.CANCEL)
+        state.cancel(process)
+        process = _processes(application, form.validated_data).get()
+        return Response(process_body(process))

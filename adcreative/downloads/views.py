@@ -1,0 +1,82 @@
+"""GET /api/v1/Image/ProductGeneration/Download: a finished creative as PNG, JPEG or PDF, for 1 credit once."""
+
+from __future__ import annotations
+
+import logging
+from typing import IO
+
+from django.http import FileResponse, HttpResponse, HttpResponseBase
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.downloads import services
+from adcreative.downloads.serializers import DownloadQuerySerializer
+from adcreative.tenancy.permissions import current_application
+
+log = logging.getLogger(__name__)
+
+
+def file_response(download: services.Download, handle: IO[bytes] | None) -> HttpResponseBase:
+    """The file as an attachment named after the task; without a handle (HEAD) only its headers."""
+    served = download.served
+    filename = f"{download.task.id}.{served.format.extension}"
+    if handle is not None:
+        return FileResponse(
+            handle, as_attachment=True, filename=filename, content_type=served.format.content_type
+        )
+    response = HttpResponse(content_type=served.format.content_type)
+    response["Content-Length"] = str(served.size)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/ is ignored, * matches anything."""
+    if not header:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+class DownloadView(APIView):
+    @extend_schema(
+        parameters=[DownloadQuerySerializer],
+        responses={
+            (200, "image/png"): OpenApiResponse(bytes, description="format=0"),
+            (200, "image/jpeg"): OpenApiResponse(bytes, description="format=1"),
+            (200, "application/pdf"): OpenApiResponse(bytes, description="format=2, PDF 1.6"),
+            304: OpenApiResponse(description="If-None-Match names the file's ETag"),
+            **ERROR_RESPONSES,
+        },
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        return self.answer(request, send=True)
+
+    def head(self, request: Request) -> HttpResponseBase:
+        """The headers a GET would get; nothing is charged."""
+        return self.answer(request, send=False)
+
+    def answer(self, request: Request, send: bool) -> HttpResponseBase:
+        query = DownloadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data, application = query.validated_data, current_application(request)
+        download = services.find(
+            application,
+            data["taskId"],
+            data["imageProductGeneratorProcessId"],
+            data["lowResolution"],
+            data["format"],
+        )
+        headers = {"ETag": download.served.etag, "Cache-Control": "private"}
+        if download.paid and etag_matches(request.headers.get("If-None-Match", ""), download.served.etag):
+            return self.with_headers(HttpResponse(status=304), headers)
+        handle = services.open_and_charge(application, download, send)
+        return self.with_headers(file_response(download, handle), headers)
+
+    @staticmethod
+    def with_headers(response: HttpResponseBase, headers: dict[str, str]) -> HttpResponseBase:
+        for name, value in headers.items():
+            response[name] = value
+        return response

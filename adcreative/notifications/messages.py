@@ -1,0 +1,78 @@
+"""What each notification message says: its type and PascalCase body, built from a task or a process."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.utils import timezone
+
+from adcreative.creatives.models import Process, Task
+from adcreative.creatives.state import process_progress, process_status
+from adcreative.notifications.models import NotificationChannel
+
+PROGRESS = "ImageGenerationProgress"
+TASK_COMPLETED = "ImageGenerationTaskCompleted"
+TASK_FAILED = "ImageGenerationTaskFailed"
+PROCESS_COMPLETED = "ImageGenerationProcessCompleted"
+TEST = "NotificationChannelTest"
+
+
+def iso(moment: Any) -> str:
+    return str(moment.isoformat().replace("+00:00", "Z"))
+
+
+def envelope(message_type: str, application_id: uuid.UUID, user_id: uuid.UUID | None) -> dict[str, Any]:
+    return {
+        "MessageId": str(uuid.uuid4()),
+        "MessageType": message_type,
+        "ApplicationId": str(application_id),
+        "UserId": str(user_id) if user_id else None,
+    }
+
+
+def task_message(task: Task) -> dict[str, Any]:
+    message_type = {Task.State.COMPLETED: TASK_COMPLETED, Task.State.FAILED: TASK_FAILED}.get(
+        Task.State(task.render_state), PROGRESS
+    )
+    body = envelope(message_type, task.process.application_id, task.process.user_id)
+    body.update(
+        {
+            "ImageProductGeneratorProcessId": str(task.process_id),
+            "TaskId": str(task.id),
+            "RenderState": task.render_state,
+            "Progress": task.progress,
+            "DownloadUrl": task.download_url,
+            "OccurredAt": iso(timezone.now()),
+        }
+    )
+    if message_type == TASK_FAILED:
+        body["ErrorCode"] = task.error_code or None
+        body["Error"] = task.error_message or None
+    return body
+
+
+def process_message(process: Process, tasks: list[Task]) -> dict[str, Any]:
+    body = envelope(PROCESS_COMPLETED, process.application_id, process.user_id)
+    body.update(
+        {
+            "ImageProductGeneratorProcessId": str(process.id),
+            "TaskId": None,
+            "RenderState": None,
+            "Progress": process_progress(tasks),
+            "DownloadUrl": None,
+            "OccurredAt": iso(timezone.now()),
+            "Status": process_status(tasks),
+            "Tasks": [
+                {"TaskId": str(t.id), "RenderState": t.render_state, "DownloadUrl": t.download_url}
+                for t in tasks
+            ],
+        }
+    )
+    return body
+
+
+def test_message(channel: NotificationChannel) -> dict[str, Any]:
+    body = envelope(TEST, channel.application_id, None)
+    body.update({"NotificationChannelId": str(channel.id), "OccurredAt": iso(timezone.now())})
+    return body

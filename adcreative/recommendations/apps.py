@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecommendationsConfig(AppConfig):
+    name = "adcreative.recommendations"
+    verbose_name = "Recommendations"

@@ -1,0 +1,28 @@
+"""Starting a Recommendations request: the photo and its record stored together, then the gpu task."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+
+from adcreative.assets.models import Asset
+from adcreative.assets.storage import atomic_with_files
+from adcreative.recommendations.models import Recommendation
+from adcreative.recommendations.tasks import recommend
+from adcreative.tenancy.models import Application
+from workers.imaging import UploadInfo
+
+
+def create(
+    application: Application, user_id: uuid.UUID | None, data: bytes, info: UploadInfo
+) -> Recommendation:
+    """Store the original photo and a Processing record, and queue the work once both are committed."""
+    with atomic_with_files() as files:
+        image = files.store(
+            application, Asset.Kind.ORIGINAL, data, info.content_type, (info.width, info.height), user_id
+        )
+        recommendation = Recommendation.objects.create(application=application, user_id=user_id, image=image)
+        # robust: a broker hiccup after the commit is logged, and the beat reaper sends the record again.
+        transaction.on_commit(lambda: recommend.delay(str(recommendation.id)), robust=True)
+    return recommendation

@@ -1,0 +1,78 @@
+"""Celery tasks of Recommendations: claim → the photo pipeline → the outcome, recorded by the state service."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from celery import Task as CeleryTask
+from django.conf import settings
+from django.db import DatabaseError
+
+import presets
+from adcreative.celery import gpu_task
+from adcreative.failures import MAX_RETRIES, Outcome, Wording, backoff, settle
+from adcreative.recommendations import state
+from adcreative.recommendations.models import Recommendation
+
+WORDING = Wording(
+    unreadable=("unreadable_image", "The image cannot be read."),
+    time_limit=("timeout", "Analysing the photo took too long. Please try again."),
+    unavailable=("unavailable", "The photo could not be processed right now."),
+    failed=("processing_failed", "The photo could not be processed."),
+)
+
+
+@gpu_task(name="gpu.recommend", bind=True, max_retries=MAX_RETRIES)
+def recommend(self: CeleryTask, recommendation_id: str) -> None:  # type: ignore[type-arg]
+    try:
+        recommendation = state.claim(recommendation_id)
+    except DatabaseError as exc:  # nothing claimed yet: try again later (the reaper covers the last try)
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    if recommendation is None:
+        return  # finished already (a redelivered message): nothing to do
+    try:
+        state.complete(recommendation, analyse_photo(recommendation))
+    except Exception as exc:
+        outcome = Outcome(
+            fail=lambda code, message: state.fail(recommendation_id, code, message),
+            release=lambda: state.requeue(recommendation_id),  # free again, so the retry can claim it
+            wording=WORDING,
+            what=f"recommendation {recommendation_id}",
+        )
+        settle(self, exc, outcome)
+
+
+def analyse_photo(recommendation: Recommendation) -> Any:
+    """The photo pipeline on the record's stored photo: its cut-out and what it recommends."""
+    # The pipeline (scipy, torch) is imported here, in the worker, never by the web enqueuing this task.
+    from workers.recommend import PipelineSettings, recommend_from_photo
+
+    with recommendation.image.file.open("rb") as handle:
+        data = handle.read()
+    pipeline = PipelineSettings(
+        max_pixels=settings.MAX_IMAGE_PIXELS,
+        rembg_model=settings.REMBG_MODEL,
+        u2net_home=settings.U2NET_HOME,
+        caption_model=settings.CAPTION_MODEL,
+    )
+    return recommend_from_photo(data, presets.load_catalog(), pipeline)
+
+
+@gpu_task(name="gpu.warm_up")
+def warm_up() -> dict[str, float]:
+    """Load this worker process's models now rather than on its first photo (seconds per model)."""
+    from workers import models  # the model runtimes load in the worker only, never in the web process
+
+    loaders: list[tuple[str, Callable[[], Any]]] = [
+        ("rembg", lambda: models.rembg_session(settings.REMBG_MODEL, settings.U2NET_HOME)),
+        ("classifier", models.classifier),
+        ("text_encoder", models.text_encoder),
+    ]
+    loaded: dict[str, float] = {}
+    for name, load in loaders:
+        started = time.perf_counter()
+        load()
+        loaded[name] = round(time.perf_counter() - started, 3)
+    return loaded

@@ -1,0 +1,111 @@
+"""Helpers the test modules share: drawn products, and the AdCreative flow as a client or a test drives it."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from unittest import mock
+
+import numpy as np
+from django.test import Client
+from PIL import Image
+from scipy import ndimage
+
+from adcreative.assets.models import Asset
+from adcreative.assets.storage import atomic_with_files
+from adcreative.creatives import services
+from adcreative.creatives.models import Task
+from adcreative.creatives.tasks import render, render_process
+from tests.conftest import Tenant
+from workers.imaging import encode_png
+
+BASE = "/api/v1/Image/ProductGeneration"
+
+
+def drawn_cutout(size: tuple[int, int] = (300, 420)) -> Image.Image:
+    """A cut-out product: a shaded red body with soft edges and a transparent surround."""
+    width, height = size
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    inside = (np.abs(x - width / 2) < width * 0.35) & (y > height * 0.1) & (y < height * 0.95)
+    alpha = ndimage.gaussian_filter(inside.astype(np.float32), 1.5)
+    shade = 0.6 + 0.4 * (1 - np.abs(x - width * 0.4) / width)
+    rgb = np.stack([200 * shade, 40 * shade + 10, 50 * shade], axis=-1)
+    return Image.fromarray(np.dstack([rgb, alpha * 255]).astype(np.uint8), "RGBA")
+
+
+def product_fidelity(creative_image: Image.Image, product: Image.Image, left: int, top: int) -> float:
+    """Mean absolute difference (0-255) between the creative and the placed product, inside its eroded alpha."""
+    alpha = np.asarray(product.getchannel("A")) == 255
+    core = ndimage.binary_erosion(alpha, iterations=2)
+    region = np.asarray(creative_image)[top : top + product.height, left : left + product.width].astype(int)
+    return float(np.abs(region[core] - np.asarray(product.convert("RGB")).astype(int)[core]).mean())
+
+
+PROMPTS: list[dict[str, Any]] = [
+    {"preset": "white_background", "tag": "preset"},
+    {"preset": "natural_beige_background", "tag": "preset"},
+    {"preset": "gray_shadowy_room_sunlight_streaming_studio", "tag": "preset"},
+    {"preset": "mid_century_modern_office", "tag": "preset"},
+    {
+        "tag": "custom",
+        "prompt": "on a sage green linen tablecloth with soft morning light",
+        "nativeLanguagePrompt": None,
+    },
+    {"tag": "custom", "prompt": "on wet black stone with dramatic light", "nativeLanguagePrompt": None},
+]
+
+
+def cutout_asset(tenant: Tenant) -> Asset:
+    """A cut-out asset as Recommendations stores one (RGBA PNG of the product)."""
+    image = drawn_cutout()
+    with atomic_with_files() as files:
+        return files.store(tenant.application, Asset.Kind.CUTOUT, encode_png(image), "image/png", image.size)
+
+
+def ad_creative(client: Client, tenant: Tenant, asset_id: str, prompts: list[dict[str, Any]], **extra: str):
+    form = {
+        "applicationId": tenant.id, "userId": "", "renderKind": "4", "productImageAssetId": asset_id,
+        "PromptObjectsString": json.dumps(prompts), "productName": "red bottle",
+        "productDescription": "A red glass bottle.", "DisableSafeMargin": "false", "UseSameStyleReferenceImage": "",
+        **extra,
+    }  # fmt: skip
+    headers = {k: v for k, v in extra.items() if k == "Idempotency-Key"}
+    form.pop("Idempotency-Key", None)
+    return client.post(f"{BASE}/AdCreative", form, headers={**tenant.key_headers(), **headers})
+
+
+def poll_until_done(
+    client: Client,
+    tenant: Tenant,
+    process_id: str,
+    headers: dict[str, str] | None = None,
+    seconds: float = 120,
+) -> tuple[dict[str, Any], list[int]]:
+    """CheckUserProgress until the process reaches 100 (or time runs out): its last body and every progress seen."""
+    seen: list[int] = []
+    deadline = time.monotonic() + seconds
+    while True:
+        process = client.get(
+            f"{BASE}/CheckUserProgress",
+            {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
+            headers=headers or tenant.key_headers(),
+        ).json()["processes"][0]
+        seen.append(process["progress"])
+        if process["progress"] == 100 or time.monotonic() > deadline:
+            return process, seen
+        time.sleep(0.3)
+
+
+def queued_process(tenant: Tenant, prompts: int = 2) -> tuple[Any, list[Task]]:
+    """A process whose tasks are queued but not sent to any worker (the test moves them itself)."""
+    specs = [
+        services.PromptSpec({"tag": "preset", "preset": "white_background"}, "white_background", "x", "")
+    ]
+    with mock.patch.object(render, "delay"), mock.patch.object(render_process, "delay"):
+        return services.start(
+            tenant.application,
+            services.ProcessRequest(
+                None, cutout_asset(tenant), "bottle", "", specs * prompts, False, True, 1, ""
+            ),
+        )

@@ -1,0 +1,213 @@
+"""The shape of the code: apps import downwards only, no file imports itself back through others,
+functions stay short, and the README's map of routes and tasks is true."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, resolve
+
+from tests.conftest import ROOT
+
+PACKAGES = ("adcreative", "workers", "presets")
+# The apps from the bottom up: each may import those before it, never one after it.
+APPS = (
+    "api",
+    "tenancy",
+    "catalog",
+    "assets",
+    "recommendations",
+    "creatives",
+    "downloads",
+    "notifications",
+    "ops",
+)
+
+
+def sources() -> Iterator[Path]:
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def module_of(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path, known: set[str]) -> set[str]:
+    """The project modules a file imports, at the top or inside a function (both run some time)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            while name and name not in known:
+                name = name.rpartition(".")[0]
+            if name and not name.endswith("__init__"):
+                found.add(name)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    paths = {module_of(path): path for path in sources()}
+    packages = {name for name, path in paths.items() if path.name == "__init__.py"}
+    # A package's __init__ only hands names on; an import through it is an import of the module named.
+    return {name: imports_of(path, set(paths)) - packages - {name} for name, path in paths.items()}
+
+
+def circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in edges.get(node, ()):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while (member := stack.pop()) != node:
+                group.append(member)
+            if group:
+                found.append(sorted([node, *group]))
+
+    for node in edges:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def app_of(module: str) -> str:
+    """The app a module belongs to; a project module (urls, settings, celery…) stands for itself."""
+    parts = module.split(".")
+    if parts[0] != "adcreative" or len(parts) < 2:
+        return parts[0]
+    return parts[1] if parts[1] in APPS else module
+
+
+def test_it_has_no_import_circles() -> None:
+    assert circles(graph()) == []
+
+
+def test_it_has_no_import_circles_between_apps_either() -> None:
+    apps: dict[str, set[str]] = {}
+    for module, imported in graph().items():
+        apps.setdefault(app_of(module), set()).update(app_of(other) for other in imported)
+    assert circles({app: targets - {app} for app, targets in apps.items()}) == []
+
+
+def test_apps_import_only_the_apps_below_them() -> None:
+    upward = []
+    for module, imported in graph().items():
+        if app_of(module) not in APPS:
+            continue
+        for other in imported:
+            if app_of(other) in APPS and APPS.index(app_of(other)) > APPS.index(app_of(module)):
+                upward.append(f"{module} -> {other}")
+    assert upward == []
+
+
+def test_the_pipeline_knows_nothing_of_django_or_celery() -> None:
+    offenders = []
+    for path in sources():
+        if path.parts[len(ROOT.parts)] in ("workers", "presets"):
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names = (
+                        [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                    )
+                    offenders += [
+                        f"{path.name}: {n}"
+                        for n in names
+                        if n.split(".")[0] in ("django", "celery", "adcreative")
+                    ]
+    assert offenders == []
+
+
+def function_lengths() -> list[tuple[int, str]]:
+    lengths = []
+    for package in ("adcreative", "workers"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    lengths.append((lines, f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"))
+    return sorted(lengths, reverse=True)
+
+
+def test_functions_stay_short() -> None:
+    lengths = function_lengths()
+    assert [name for lines, name in lengths if lines > 40] == []
+    assert len([name for lines, name in lengths if lines > 25]) <= 12, [
+        n for lines, n in lengths if lines > 25
+    ]
+
+
+def readme_table(heading: str) -> list[list[str]]:
+    text = (ROOT / "README.md").read_text()
+    section = text.split(heading, 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+
+
+def test_the_readme_names_the_module_of_every_route() -> None:
+    from adcreative.urls import urlpatterns
+
+    listed = {}
+    for routes, module in readme_table("### Where each route is served"):
+        for route in re.findall(r"`([^`]+)`", routes):
+            listed[route] = module.strip("`")
+    for route, module in listed.items():
+        concrete = route.replace("<presetId>", "white_background")
+        concrete = re.sub(r"<[^>]+>", "00000000-0000-0000-0000-000000000001", concrete)
+        served_by = resolve(f"/{concrete}").func.__module__.replace(".", "/") + ".py"
+        assert served_by == module, f"{route} is served by {served_by}, the README says {module}"
+    # Every API route is in the table (admin, schema and docs are Django's and DRF's own).
+    api_routes = [
+        str(p.pattern)
+        for p in urlpatterns
+        if isinstance(p, URLPattern) and str(p.pattern).startswith("api/v1/")
+    ]
+    assert len(api_routes) == len([r for r in listed if r.startswith("api/v1/")])
+
+
+def test_the_readme_names_the_module_and_queue_of_every_task() -> None:
+    from adcreative.celery import app
+
+    app.loader.import_default_modules()  # every app's tasks module, as a worker loads them
+    listed = {}
+    for names, queue, module in readme_table("### Where each Celery task runs"):
+        for name in re.findall(r"`([^`]+)`", names):
+            listed[name] = (queue, module.strip("`"))
+    ours = {name for name in app.tasks if not name.startswith("celery.")}
+    assert set(listed) == ours
+    for name, (queue, module) in listed.items():
+        assert app.tasks[name].__module__.replace(".", "/") + ".py" == module, name
+        assert ("gpu" if name.startswith("gpu.") else "default") == queue, name
+
+
+@pytest.mark.parametrize("name", ["studio", "diffusion"])
+def test_one_registry_chooses_the_engine(name: str, settings: object) -> None:
+    from adcreative.creatives import engines
+
+    setattr(settings, "GENERATION_ENGINE", name)  # noqa: B010
+    assert engines.chosen().name == name and engines.chosen() is engines.REGISTRY[name]
