@@ -56,6 +56,7 @@ def test_it_renders_four_presets_and_two_custom_prompts(
             f"/api/v1/Image/ProductGeneration/Download?applicationId={tenant.id}"
         )
         stored = Task.objects.get(id=task["taskId"])
+        assert stored.engine == "studio"  # the engine that painted it, recorded by the worker
         with stored.result.open("rb") as handle:
             assert Image.open(io.BytesIO(handle.read())).size == (1674, 628)
         with stored.thumbnail.open("rb") as handle:

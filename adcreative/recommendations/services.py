@@ -1,7 +1,9 @@
-"""Starting a Recommendations request: the photo and its record stored together, then the gpu task."""
+"""Starting a Recommendations request: the photo and its record stored together, then the gpu task;
+and waiting for its answer."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from django.db import transaction
@@ -12,6 +14,8 @@ from adcreative.recommendations.models import Recommendation
 from adcreative.recommendations.tasks import recommend
 from adcreative.tenancy.models import Application
 from workers.imaging import UploadInfo
+
+POLL_SECONDS = 0.1  # a primary-key read: cheap enough to ask often, so the answer is not held back
 
 
 def create(
@@ -26,3 +30,12 @@ def create(
         # robust: a broker hiccup after the commit is logged, and the beat reaper sends the record again.
         transaction.on_commit(lambda: recommend.delay(str(recommendation.id)), robust=True)
     return recommendation
+
+
+def wait_for(recommendation: Recommendation, seconds: float) -> None:
+    """Refresh the record until the worker has finished it or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    recommendation.refresh_from_db()
+    while recommendation.status == Recommendation.Status.PROCESSING and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        recommendation.refresh_from_db()

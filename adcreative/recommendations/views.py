@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -23,7 +21,6 @@ from adcreative.tenancy.permissions import current_application
 from workers.imaging import UNUSABLE_FILE
 
 AREA = areas.RECOMMENDATIONS
-POLL_SECONDS = 0.1  # a primary-key read: cheap enough to ask often, so the answer is not held back
 
 RecommendationSchema = inline_serializer(
     name="RecommendationResult",
@@ -106,11 +103,7 @@ class RecommendationsView(APIView):
         recommendation = services.create(
             current_application(request), form.validated_data.get("userId"), data, info
         )
-        deadline = time.monotonic() + settings.RECOMMENDATION_WAIT_SECONDS
-        recommendation.refresh_from_db()
-        while recommendation.status == Recommendation.Status.PROCESSING and time.monotonic() < deadline:
-            time.sleep(POLL_SECONDS)
-            recommendation.refresh_from_db()
+        services.wait_for(recommendation, settings.RECOMMENDATION_WAIT_SECONDS)
         return answer(request, recommendation)
 
 

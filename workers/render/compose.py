@@ -13,7 +13,8 @@ from PIL import Image
 
 from presets import Scene
 from workers.render.layout import Placement, canvas_size, frame_cut, place
-from workers.render.studio import LIGHT_VECTORS, blur, render_background
+from workers.render.paint import LIGHT_VECTORS, blur
+from workers.render.studio import render_background
 
 
 @dataclass(frozen=True)

@@ -14,73 +14,10 @@ from functools import partial
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
 from presets import Scene
-
-Array = np.ndarray
-
-LIGHT_VECTORS = {
-    "left": (-1.0, 0.0), "right": (1.0, 0.0), "top": (0.0, -1.0), "top_left": (-0.7, -0.7),
-    "top_right": (0.7, -0.7), "front": (0.0, 0.0), "back": (0.0, -0.4),
-}  # fmt: skip
-
-
-def rgb(value: str) -> Array:
-    return np.array([int(value[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32) / 255.0
-
-
-def noise(shape: tuple[int, int], cells: int, rng: np.random.Generator, octaves: int = 3) -> Array:
-    """Smooth value noise in [0, 1]: random grids upscaled bicubically, summed over octaves."""
-    height, width = shape
-    total = np.zeros(shape, dtype=np.float32)
-    weight = 0.0
-    for octave in range(octaves):
-        count = cells * 2**octave
-        grid = rng.random((max(2, round(count * height / width)), count), dtype=np.float32)
-        layer = Image.fromarray(grid, "F").resize((width, height), Image.Resampling.BICUBIC)
-        amplitude = 0.5**octave
-        total += np.asarray(layer, dtype=np.float32) * amplitude
-        weight += amplitude
-    return np.clip(total / weight, 0.0, 1.0)
-
-
-def blur(image: Array, radius: float) -> Array:
-    """Gaussian blur of an (H, W) or (H, W, 3) float image.
-
-    Wide blurs run on a smaller copy and are scaled back: the result is as soft, at a fraction of the cost.
-    """
-    if image.ndim == 3:
-        return np.stack([blur(image[..., c], radius) for c in range(image.shape[2])], axis=-1)
-    height, width = image.shape
-    factor = int(min(4, max(1, radius // 3)))
-    if factor == 1:
-        return ndimage.gaussian_filter(image, radius).astype(np.float32)
-    small = Image.fromarray(image.astype(np.float32), "F").resize(
-        (width // factor, height // factor), Image.Resampling.BILINEAR
-    )
-    blurred = ndimage.gaussian_filter(np.asarray(small), radius / factor)
-    return np.asarray(
-        Image.fromarray(blurred.astype(np.float32), "F").resize((width, height), Image.Resampling.BILINEAR)
-    )
-
-
-def mix(a: Array, b: Array, t: Array | float) -> Array:
-    t_array = np.asarray(t, dtype=np.float32)
-    if t_array.ndim == 2:
-        t_array = t_array[..., None]
-    return a * (1 - t_array) + b * t_array
-
-
-def smoothstep(edge0: float, edge1: float, x: Array) -> Array:
-    t = np.clip((x - edge0) / (edge1 - edge0), 0.0, 1.0)
-    return t * t * (3 - 2 * t)
-
-
-def _coords(height: int, width: int) -> tuple[Array, Array]:
-    ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None] * np.ones((1, width), np.float32)
-    xs = np.linspace(0.0, 1.0, width, dtype=np.float32)[None, :] * np.ones((height, 1), np.float32)
-    return ys, xs
+from workers.render.floors import surface
+from workers.render.paint import LIGHT_VECTORS, Array, blur, coords, mix, noise, rgb, smoothstep
 
 
 # --- backdrops ---------------------------------------------------------------------------------------
@@ -125,7 +62,7 @@ def _pastel_gradient(w: Wall) -> Array:
     small = (height // 8, width // 8)
     for colour in [w.floor, *w.accents]:
         cy, cx = w.rng.uniform(0.1, 0.9), w.rng.uniform(0.05, 0.95)
-        sy, sx = _coords(*small)
+        sy, sx = coords(*small)
         blob = np.exp(-(((sy - cy) / 0.45) ** 2 + ((sx - cx) / 0.35) ** 2))
         blob_full = np.asarray(Image.fromarray(blob.astype(np.float32), "F").resize((width, height)))
         image = mix(image, np.broadcast_to(colour, image.shape), blob_full * 0.85)
@@ -163,7 +100,7 @@ BACKDROPS = {
 
 def backdrop(scene: Scene, palette: list[Array], size: tuple[int, int], rng: np.random.Generator) -> Array:
     width, height = size
-    ys, xs = _coords(height, width)
+    ys, xs = coords(height, width)
     wall = Wall(scene, palette[0], palette[1], palette[2:] or [palette[1]], ys, xs, rng)
     paint = BACKDROPS.get(scene.backdrop, _wall_floor)  # wall_floor and window_room
     return np.clip(paint(wall).astype(np.float32), 0.0, 1.0)
@@ -215,125 +152,6 @@ def _bokeh_discs(
     return mix(image, softened, np.clip(alpha, 0, 1) * strength)
 
 
-# --- floor surfaces ------------------------------------------------------------------------------------
-def marble(base: Array, accent: Array, u: Array, v: Array, detail: Array, rng: np.random.Generator) -> Array:
-    """Veined marble laid flat in perspective: long veins that flow one way and wander (a sine bent by
-    turbulence), each a fine line in a soft cloud, fading in and out along their length."""
-    rows, width = detail.shape
-    flat_shape = (256, 512)  # the slab, seen from above: rows = depth, columns = across
-    turbulence = noise(flat_shape, 3, rng, 5)
-    fade = noise(flat_shape, 2, rng, 2)
-    depth = np.broadcast_to((v - v.min()) / max(float(np.ptp(v)), 1e-6) * (flat_shape[0] - 1), (rows, width))
-    across = (u % 1.0) * (flat_shape[1] - 1)
-    coords = np.stack([depth, np.broadcast_to(across, (rows, width))])
-    bend = ndimage.map_coordinates(turbulence, coords, order=1, mode="mirror")
-    strength = 0.35 + 0.65 * ndimage.map_coordinates(fade, coords, order=1, mode="mirror")
-    angle = rng.uniform(0.3, 0.9)
-    flow = u * np.cos(angle) * 3.0 + v * np.sin(angle) * 1.2 + bend * 2.6
-    band = np.abs(np.sin(np.pi * flow))  # 0 on a vein's centre line
-    fine = np.exp(-((band / 0.045) ** 2))
-    cloud = np.exp(-((band / 0.3) ** 2))
-    veins = np.clip((0.55 * fine + 0.2 * cloud) * strength, 0.0, 0.7)
-    cloudy = base * (0.965 + 0.05 * detail)[..., None]
-    return mix(cloudy, np.broadcast_to(accent, (rows, width, 3)), veins)
-
-
-@dataclass(frozen=True)
-class Floor:
-    """What a floor surface is painted from: its colours and the perspective coordinates of its rows."""
-
-    base: Array
-    accent: Array
-    wall: Array
-    u: Array  # across, widening with depth
-    v: Array  # depth: large near the horizon
-    depth: Array  # 0 at the horizon, 1 at the bottom edge
-    detail: Array
-    rng: np.random.Generator
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return self.detail.shape
-
-
-def _marble(f: Floor) -> Array:
-    return marble(f.base, f.accent, f.u, f.v, f.detail, f.rng)
-
-
-def _wood(f: Floor) -> Array:
-    # Grain runs away from the viewer, along the planks; seams run between planks.
-    grain = 0.5 + 0.5 * np.sin((f.u * 46 + f.detail * 2.2) * np.pi)
-    seams = 1.0 - 0.35 * np.exp(-((((f.u * 7) % 1.0) / 0.02) ** 2))
-    return f.base * ((0.84 + 0.14 * grain) * seams)[..., None]
-
-
-def _stone(f: Floor) -> Array:
-    speckle = noise(f.size, 90, f.rng, 1)
-    return f.base * (0.85 + 0.2 * f.detail[..., None] + 0.06 * (speckle[..., None] - 0.5))
-
-
-def _linen(f: Floor) -> Array:
-    rows, width = f.size
-    weave = 0.5 + 0.25 * (np.sin(np.arange(width) * 1.7)[None, :] + np.sin(np.arange(rows) * 1.9)[:, None])
-    return f.base * (0.93 + 0.07 * weave[..., None] + 0.05 * (f.detail[..., None] - 0.5))
-
-
-def _terrazzo(f: Floor) -> Array:
-    floor = np.broadcast_to(f.base, (*f.size, 3)).copy() * (0.97 + 0.03 * f.detail[..., None])
-    chips = noise(f.size, 120, f.rng, 1)
-    for threshold, colour in ((0.82, f.accent), (0.18, f.wall * 0.8)):
-        mask = (chips > threshold) if threshold > 0.5 else (chips < threshold)
-        floor[mask] = colour
-    return floor
-
-
-def _water(f: Floor) -> Array:
-    ripples = 0.5 + 0.5 * np.sin((f.v * 18 + f.detail * 4.0) * np.pi)
-    return f.base * (0.8 + 0.3 * ripples[..., None])
-
-
-def _sand(f: Floor) -> Array:
-    dunes = 0.5 + 0.5 * np.sin((f.v * 3 + f.detail * 1.5) * np.pi)
-    grains = noise(f.size, 200, f.rng, 1)[..., None] - 0.5
-    return f.base * (0.9 + 0.1 * dunes[..., None] + 0.08 * grains)
-
-
-def _glossy(f: Floor) -> Array:
-    sheen = np.exp(-(((f.depth - 0.15) / 0.25) ** 2))
-    return f.base * (0.9 + 0.25 * sheen[..., None])
-
-
-def _matte(f: Floor) -> Array:
-    return f.base * (0.95 + 0.08 * f.detail[..., None])
-
-
-FLOORS = {
-    "marble": _marble, "wood": _wood, "concrete": _stone, "stone": _stone, "linen": _linen,
-    "terrazzo": _terrazzo, "water": _water, "sand": _sand, "glossy": _glossy, "glass": _glossy,
-}  # fmt: skip
-
-
-def surface(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
-    """Paint the floor below the horizon with the scene's material, in perspective."""
-    height, width = image.shape[:2]
-    top = int(height * scene.floor_line)
-    rows = height - top
-    if scene.surface == "seamless" or rows <= 0:
-        return image
-    accent = palette[2] if len(palette) > 2 else palette[1] * 0.7
-    # Perspective: texture rows bunch up towards the horizon.
-    depth = np.linspace(0.0, 1.0, rows, dtype=np.float32)[:, None]
-    v = 1.0 / (depth + 0.25)
-    u = (np.linspace(-1, 1, width, dtype=np.float32)[None, :] * v) * 0.5 + 0.5
-    detail = noise((rows, width), 16, rng, 3)
-    floor = FLOORS.get(scene.surface, _matte)(Floor(palette[1], accent, palette[0], u, v, depth, detail, rng))
-    out = image.copy()
-    # Blend the first rows so the floor starts softly at the horizon (out of focus, like a real lens).
-    fade = smoothstep(0.0, 0.06, depth)[..., None]
-    out[top:] = mix(image[top:], floor.astype(np.float32), fade)
-    return np.clip(out, 0.0, 1.0)
-
-
 # --- texture overlays --------------------------------------------------------------------------------
 GREENS = [np.array(c, dtype=np.float32) for c in ((0.18, 0.35, 0.15), (0.3, 0.5, 0.22), (0.12, 0.25, 0.1))]
 LIGHTS = [np.array(c, dtype=np.float32) for c in ((1.0, 0.92, 0.7), (1.0, 0.8, 0.55), (1.0, 1.0, 0.95))]
@@ -368,7 +186,7 @@ def _confetti(image: Array, palette: list[Array], rng: np.random.Generator) -> A
 
 
 def _window_shadows(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
-    ys, xs = _coords(*image.shape[:2])
+    ys, xs = coords(*image.shape[:2])
     bars = (np.sin((xs * 0.8 + ys * 0.5) * 18 * np.pi) > 0.7).astype(np.float32)
     return image * (1 - 0.22 * blur(bars, 6)[..., None])
 
@@ -389,7 +207,7 @@ def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Gen
 # --- light and lens ----------------------------------------------------------------------------------
 def lighting(scene: Scene, image: Array) -> Array:
     height, width = image.shape[:2]
-    ys, xs = _coords(height, width)
+    ys, xs = coords(height, width)
     dx, dy = LIGHT_VECTORS.get(scene.light_direction, (0.0, -1.0))
     # Brighter towards the light; softer light spreads more evenly.
     falloff = 1.0 + scene.light_intensity * 0.22 * ((xs - 0.5) * dx * 2 + (ys - 0.5) * dy * 2) * (
@@ -406,7 +224,7 @@ def lighting(scene: Scene, image: Array) -> Array:
 
 def lens(scene: Scene, image: Array, rng: np.random.Generator) -> Array:
     height, width = image.shape[:2]
-    ys, xs = _coords(height, width)
+    ys, xs = coords(height, width)
     radius = ((xs - 0.5) / 0.75) ** 2 + ((ys - 0.5) / 0.9) ** 2
     image = image * (1 - scene.vignette * 0.55 * smoothstep(0.25, 1.2, radius))[..., None]
     if scene.grain > 0:
