@@ -1,11 +1,12 @@
 """The Celery app. Queues: `gpu` (model work, one process per GPU) and `default` (everything else).
 
-Tasks take ids only, are enqueued on commit (`delay_on_commit`) and must be idempotent: GPU tasks are
+Tasks take ids only, are enqueued on commit (`send_on_commit`) and must be idempotent: GPU tasks are
 acknowledged late, so a worker that dies mid-task has the message redelivered.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +14,11 @@ from typing import Any
 
 from celery import Celery, Task
 from django.conf import settings
+from django.db import transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adcreative.settings")
+
+log = logging.getLogger(__name__)
 
 app = Celery("adcreative")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -51,3 +55,23 @@ def gpu_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
         time_limit=settings.GPU_TASK_TIME_LIMIT,
         **options,
     )
+
+
+def send_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:  # type: ignore[type-arg]
+    """Send `task(*args, **kwargs)` once the current transaction commits (at once outside one).
+
+    The send never raises: the rows it is about are committed whatever the broker does, so a broker
+    that refuses the message is logged, and the beat jobs (`ops.reap_stuck_work`, `notifications.send_due`)
+    send the work again. A client is answered as accepted either way.
+    """
+
+    def send() -> None:
+        try:
+            task.delay(*args, **kwargs)
+        except Exception:
+            log.exception(
+                "could not send %s%r to the broker; the beat jobs will send it again", task.name, args
+            )
+
+    send.__qualname__ = f"send_on_commit({task.name})"  # the name Django logs a hook under
+    transaction.on_commit(send)

@@ -113,3 +113,30 @@ def test_it_refuses_a_decompression_bomb_before_decoding_it() -> None:
     bomb = encode(Image.new("1", (20000, 20000)), "PNG")
     assert len(bomb) < 100_000
     assert rejected(bomb).code == "too_many_pixels"
+
+
+@pytest.mark.parametrize("format", ["PNG", "WEBP", "JPEG"])
+@pytest.mark.parametrize(
+    "exif",
+    [
+        b"\xbe\xe3\x89\x12\x0e\xba\xee\xa3" + b"\xc2" * 30,
+        b"I^1\x16\x1b\xd3\tMro",
+        b"MM\x00*\x00\x00\x00\x08\xff\xff" * 3,
+    ],
+)
+def test_it_drops_malformed_exif_instead_of_failing(format: str, exif: bytes) -> None:
+    # A 38-byte EXIF block that is no TIFF: before, the web's check and the worker both raised SyntaxError.
+    buffer = io.BytesIO()
+    bottle_photo((320, 400)).save(buffer, format, exif=exif)
+    data = buffer.getvalue()
+    info = inspect_upload(data, 10**8)
+    assert (info.width, info.height) == (320, 400)
+    photo = open_product_image(data, 10**8)
+    assert photo.size == (320, 400) and photo.mode == "RGB"
+
+
+def test_it_ignores_a_broken_colour_profile() -> None:
+    buffer = io.BytesIO()
+    bottle_photo((320, 400)).save(buffer, "PNG", icc_profile=b"\x00\x00\x01\x00" + b"acsp" * 40)
+    photo = open_product_image(buffer.getvalue(), 10**8)
+    assert photo.size == (320, 400) and photo.mode == "RGB"

@@ -110,7 +110,7 @@ def inspect_upload(data: bytes, max_pixels: int) -> UploadInfo:
     """The web's check: what the pipeline would refuse is refused here, at a fraction of the decode cost."""
     image = _open(data, max_pixels)
     width, height = image.size
-    if image.getexif().get(ORIENTATION) in (5, 6, 7, 8):  # shown turned a quarter: as the pipeline sees it
+    if orientation(image) in (5, 6, 7, 8):  # shown turned a quarter: as the pipeline sees it
         width, height = height, width
     info = UploadInfo(image.format or "", FORMATS[image.format or ""], width, height)
     if image.format in ("JPEG", "MPO"):
@@ -118,6 +118,23 @@ def inspect_upload(data: bytes, max_pixels: int) -> UploadInfo:
         image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
     _decode(image)
     return info
+
+
+def orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1 = as stored). Malformed EXIF is dropped, as if the photo had none: the
+    pixels are what a photo is, and a phone's or editor's broken metadata should not refuse it."""
+    try:
+        return int(image.getexif().get(ORIENTATION) or 1)
+    except Exception:  # SyntaxError "not a TIFF file", struct errors, bad offsets: all the same to us
+        image.info.pop("exif", None)
+        return 1
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """The image turned as its EXIF orientation says (unchanged where the EXIF is missing or malformed)."""
+    if orientation(image) == 1:
+        return image
+    return ImageOps.exif_transpose(image) or image
 
 
 def _to_8bit(image: Image.Image) -> Image.Image:
@@ -141,8 +158,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
                 if alpha is not None:
                     converted.putalpha(alpha)
                 return converted
-        except (ImageCms.PyCMSError, OSError):
-            pass  # a broken profile: fall back to treating the pixels as sRGB
+        except Exception:  # a broken profile (PyCMSError, OSError, …): the pixels are taken as sRGB
+            pass
     if image.mode == "CMYK":
         return image.convert("RGB")
     return image
@@ -170,8 +187,7 @@ def open_product_image(data: bytes, max_pixels: int) -> Image.Image:
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
     _decode(image)
-    upright = ImageOps.exif_transpose(image) or image
-    return normalise_mode(upright)
+    return normalise_mode(upright(image))
 
 
 def encode_png(image: Image.Image) -> bytes:

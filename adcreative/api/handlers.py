@@ -10,7 +10,9 @@ import logging
 from typing import Any
 
 from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from kombu.exceptions import OperationalError as KombuOperationalError
 from rest_framework import exceptions as drf
 
 from adcreative.api import areas
@@ -29,12 +31,14 @@ from adcreative.api.exceptions import (
     PayloadTooLargeError,
     PaymentRequired,
     ServiceError,
+    ServiceUnavailableError,
 )
 
 log = logging.getLogger(__name__)
 
 NON_FIELD_KEY = "$"  # where ASP.NET-style APIs put errors that belong to the whole body
 WWW_AUTHENTICATE = 'Bearer realm="api"'
+RETRY_AFTER_OUTAGE = "5"  # seconds: database restarts and broker reconnects take about this long
 
 
 def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -70,6 +74,10 @@ def service_response(exc: ServiceError) -> HttpResponse:
 
 def as_api_exception(exc: Exception) -> Exception:
     """Django's and DRF's own exceptions, as the API exception that answers them."""
+    if isinstance(exc, (OperationalError, InterfaceError, KombuOperationalError)):
+        # The database or the broker is restarting or unreachable: a moment's outage, not a bug.
+        log.warning("answering 503: %s: %s", type(exc).__name__, exc)
+        return ServiceUnavailableError()
     if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
         return NotAuthenticatedError()
     if isinstance(exc, RequestDataTooBig):
@@ -95,6 +103,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
     headers = {}
     if exc.status_code == 401:
         headers["WWW-Authenticate"] = WWW_AUTHENTICATE
+    if exc.status_code == 503:
+        headers["Retry-After"] = RETRY_AFTER_OUTAGE
     message = str(exc.detail)
     if isinstance(exc, drf.Throttled):
         wait = max(1, int(getattr(exc, "wait", None) or 1))

@@ -3,13 +3,13 @@ JSON in a field)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 import presets
+from adcreative.api import parsers
 from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidField
 
 MAX_PROMPTS = 6
@@ -21,8 +21,8 @@ class PromptObjectsField(serializers.Field):  # type: ignore[type-arg]
 
     def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
         try:
-            items = json.loads(data) if isinstance(data, str) else data
-        except json.JSONDecodeError:
+            items = parsers.loads(data) if isinstance(data, str) else data
+        except ValueError:  # not JSON, nested too deep, a number too long
             raise serializers.ValidationError(
                 "The value is not a valid JSON array of prompt objects."
             ) from None

@@ -11,7 +11,6 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +20,7 @@ import presets
 from adcreative.api import areas
 from adcreative.api.exceptions import Conflict, InvalidField, NotFound
 from adcreative.assets.models import Asset
+from adcreative.celery import send_on_commit
 from adcreative.creatives import engines, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.tasks import render, render_process
@@ -154,9 +154,8 @@ def _tasks_of(process: Process, request: ProcessRequest) -> list[Task]:
 
 
 def _enqueue(process: Process, tasks: list[Task]) -> None:
-    # robust: the process is committed whatever the broker does; a lost send is re-sent by the beat reaper.
     if engines.chosen().batched:  # one batched call renders the whole process
-        transaction.on_commit(partial(render_process.delay, str(process.id)), robust=True)
+        send_on_commit(render_process, str(process.id))
         return
     for task in tasks:
-        transaction.on_commit(partial(render.delay, str(task.id)), robust=True)
+        send_on_commit(render, str(task.id))

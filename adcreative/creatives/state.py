@@ -23,6 +23,7 @@ from adcreative.creatives import signals
 from adcreative.creatives.models import Process, Task
 
 State = Task.State
+RUNNING = (State.PREPARING, State.RENDERING, State.FINALIZING)
 
 
 def _announce(task_ids: Iterable[uuid.UUID | str], state_changed: bool = True) -> None:
@@ -40,23 +41,34 @@ def queue_new(tasks: list[Task]) -> list[Task]:
     return created
 
 
+def waiting() -> Q:
+    """Tasks no worker holds: queued, or handed back (a retry, a re-send) in the state they had reached."""
+    return Q(render_state=State.QUEUED) | Q(render_state__in=RUNNING, started_at__isnull=True)
+
+
 def claim(task_id: str) -> Task | None:
-    """Take a queued task (or one whose worker died past the time limit); None if there is nothing to do."""
+    """Take a waiting task (or one whose worker died past the time limit); None if there is nothing to do.
+
+    A task handed back keeps the renderState and progress it had reached: clients never see one go back.
+    """
     stale = timezone.now() - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT)
-    claimable = Q(render_state=State.QUEUED) | Q(
-        render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING), started_at__lt=stale
-    )
     with transaction.atomic():
-        moved = Task.objects.filter(claimable, id=task_id).update(
-            # Greatest: a task handed back for a retry keeps the progress it had reached.
-            render_state=State.PREPARING,
+        before = (
+            Task.objects.select_for_update()
+            .filter(waiting() | Q(render_state__in=RUNNING, started_at__lt=stale), id=task_id)
+            .values_list("render_state", flat=True)
+            .first()
+        )
+        if before is None:
+            return None
+        Task.objects.filter(id=task_id).update(
+            render_state=Greatest(F("render_state"), State.PREPARING),
             progress=Greatest(F("progress"), 5),
             started_at=timezone.now(),
             attempts=F("attempts") + 1,
         )
-        if not moved:
-            return None
-        _announce([task_id])
+        if before == State.QUEUED:
+            _announce([task_id])
     return Task.objects.select_related("process", "process__cutout", "process__application").get(id=task_id)
 
 
@@ -67,41 +79,35 @@ def claim_process(process_id: str) -> list[Task]:
 
 
 def release(task_id: str) -> None:
-    """Hand a running task back to the queue (before a retry): it keeps its progress, never goes back."""
-    with transaction.atomic():
-        if Task.objects.filter(
-            id=task_id, render_state__in=(State.PREPARING, State.RENDERING, State.FINALIZING)
-        ).update(render_state=State.QUEUED, queued_at=timezone.now()):
-            _announce([task_id])
+    """Hand a running task back (before a retry): no worker holds it now; what clients see stays."""
+    Task.objects.filter(id=task_id, render_state__in=RUNNING).update(
+        started_at=None, queued_at=timezone.now()
+    )
 
 
 def requeue(task_id: str) -> None:
-    """Mark a task as sent to the queue again now (the reaper re-sends at most once per interval)."""
-    with transaction.atomic():
-        task = (
-            Task.objects.select_for_update()
-            .filter(id=task_id)
-            .exclude(render_state__in=Task.FINISHED)
-            .first()
-        )
-        if task is None:
-            return
-        Task.objects.filter(id=task_id).update(render_state=State.QUEUED, queued_at=timezone.now())
-        if task.render_state != State.QUEUED:
-            _announce([task_id])
+    """Mark an unfinished task as sent to the queue again now (the reaper re-sends at most once per
+    interval); a running one's worker is gone, so it is handed back as `release` does."""
+    Task.objects.filter(id=task_id).exclude(render_state__in=Task.FINISHED).update(
+        started_at=None, queued_at=timezone.now()
+    )
 
 
 def advance(task: Task, state: int, progress: int) -> bool:
-    """Move a running task forward (never back); False if it was cancelled or finished meanwhile."""
+    """Move an unfinished task forward to `state` (or keep the later state it had reached) and its
+    progress up; False if it was cancelled or finished meanwhile."""
+    reached = max(task.render_state, state)
     with transaction.atomic():
         moved = (
-            Task.objects.filter(id=task.id, render_state__lte=state)
+            Task.objects.filter(id=task.id)
             .exclude(render_state__in=Task.FINISHED)
-            .update(render_state=state, progress=max(task.progress, progress))
+            .update(
+                render_state=Greatest(F("render_state"), state), progress=Greatest(F("progress"), progress)
+            )
         )
         if moved:
-            _announce([task.id], state_changed=task.render_state != state)
-    task.render_state, task.progress = state, max(task.progress, progress)
+            _announce([task.id], state_changed=task.render_state != reached)
+    task.render_state, task.progress = reached, max(task.progress, progress)
     return bool(moved)
 
 
@@ -192,20 +198,19 @@ MAX_ATTEMPTS = 3
 
 
 def stuck_tasks(now: Any = None) -> tuple[list[str], list[str]]:
-    """(to re-send, to fail): tasks queued too long, and running tasks whose worker is gone.
+    """(to re-send, to fail): tasks waiting too long, and running tasks whose worker is gone.
 
     A task running past the hard time limit has lost its worker (the limit would have ended it);
     it is handed back to the queue, or failed once it has had MAX_ATTEMPTS tries.
     """
     now = now or timezone.now()
-    running = (State.PREPARING, State.RENDERING, State.FINALIZING)
     dead = now - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT + 60)
-    waiting = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
+    sent = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
     resend, failed = [], []
-    for task_id, state, attempts in Task.objects.filter(
-        Q(render_state=State.QUEUED, queued_at__lt=waiting) | Q(render_state__in=running, started_at__lt=dead)
-    ).values_list("id", "render_state", "attempts"):
-        if state in running and attempts >= MAX_ATTEMPTS:
+    for task_id, started_at, attempts in Task.objects.filter(
+        (waiting() & Q(queued_at__lt=sent)) | Q(render_state__in=RUNNING, started_at__lt=dead)
+    ).values_list("id", "started_at", "attempts"):
+        if started_at is not None and attempts >= MAX_ATTEMPTS:
             failed.append(str(task_id))
         else:
             resend.append(str(task_id))

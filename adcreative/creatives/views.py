@@ -7,13 +7,14 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
+from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES
 from adcreative.api.serializers import guid
 from adcreative.creatives import services, state
@@ -55,7 +56,7 @@ def process_body(process: Process) -> dict[str, Any]:
 
 
 class AdCreativeView(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(request=AdCreativeSerializer, responses={200: dict, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:
@@ -154,7 +155,7 @@ class CheckApplicationAllProgressesView(APIView):
 
 
 class CancelView(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(request=CancelSerializer, responses={200: dict, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:

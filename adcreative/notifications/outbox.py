@@ -13,12 +13,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
+from adcreative.celery import send_on_commit
 from adcreative.creatives.models import Process, Task
 from adcreative.notifications.messages import process_message, task_message
 from adcreative.notifications.models import Delivery, NotificationChannel
@@ -122,5 +121,4 @@ def write(outbox: list[Delivery]) -> None:
         return
     Delivery.objects.bulk_create(outbox)
     for channel_id in dict.fromkeys(d.channel_id for d in outbox):
-        # robust: the change is committed whatever the broker does; beat's send_due finds unsent rows.
-        transaction.on_commit(partial(flush_channel.delay, str(channel_id)), robust=True)
+        send_on_commit(flush_channel, str(channel_id))

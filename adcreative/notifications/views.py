@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
 from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.celery import send_on_commit
 from adcreative.notifications import delivery, messages
 from adcreative.notifications.models import Delivery, NotificationChannel
 from adcreative.notifications.serializers import ChannelSerializer, channel_body
@@ -87,7 +88,7 @@ class ChannelDetailView(APIView):
             # Only what the client changed: a worker's lease and failure clock are not written back stale.
             channel.save(update_fields=changed)
             if reactivated:
-                transaction.on_commit(lambda: flush_channel.delay(str(channel.id)), robust=True)
+                send_on_commit(flush_channel, str(channel.id))
         return Response(channel_body(channel))
 
     @extend_schema(responses={204: None, **ERROR_RESPONSES})

@@ -3,17 +3,21 @@ and waiting for its answer."""
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError
 
 from adcreative.assets.models import Asset
 from adcreative.assets.storage import atomic_with_files
+from adcreative.celery import send_on_commit
 from adcreative.recommendations.models import Recommendation
 from adcreative.recommendations.tasks import recommend
 from adcreative.tenancy.models import Application
 from workers.imaging import UploadInfo
+
+log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1  # a primary-key read: cheap enough to ask often, so the answer is not held back
 
@@ -27,15 +31,23 @@ def create(
             application, Asset.Kind.ORIGINAL, data, info.content_type, (info.width, info.height), user_id
         )
         recommendation = Recommendation.objects.create(application=application, user_id=user_id, image=image)
-        # robust: a broker hiccup after the commit is logged, and the beat reaper sends the record again.
-        transaction.on_commit(lambda: recommend.delay(str(recommendation.id)), robust=True)
+        send_on_commit(recommend, str(recommendation.id))
     return recommendation
 
 
 def wait_for(recommendation: Recommendation, seconds: float) -> None:
-    """Refresh the record until the worker has finished it or `seconds` have passed."""
+    """Refresh the record until the worker has finished it or `seconds` have passed.
+
+    The record is committed: if the database drops the connection meanwhile, the wait ends and the
+    client is answered with the record's id to poll (202), not an error that would lose it.
+    """
     deadline = time.monotonic() + seconds
-    recommendation.refresh_from_db()
-    while recommendation.status == Recommendation.Status.PROCESSING and time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
+    try:
         recommendation.refresh_from_db()
+        while recommendation.status == Recommendation.Status.PROCESSING and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            recommendation.refresh_from_db()
+    except (OperationalError, InterfaceError):
+        log.warning(
+            "stopped waiting for recommendation %s: the database connection dropped", recommendation.id
+        )

@@ -1,0 +1,170 @@
+"""Faults that must not lose work or confuse a client: a broker that refuses a message, a task handed
+back for a retry (renderState never steps back)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from kombu.exceptions import OperationalError as BrokerDown
+
+from adcreative.creatives import state
+from adcreative.creatives.models import Process, Task
+from adcreative.creatives.tasks import render
+from adcreative.notifications.models import Delivery, NotificationChannel
+from adcreative.notifications.tasks import flush_channel
+from tests.conftest import Tenant
+from tests.helpers import PROMPTS, ad_creative, cutout_asset, queued_process
+
+
+def refuse(*args: Any, **kwargs: Any) -> None:
+    raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+def test_a_broker_that_refuses_the_render_still_answers_the_process_it_created(
+    client: Client, tenant: Tenant, django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    asset = cutout_asset(tenant)
+    with (
+        mock.patch.object(render, "delay", side_effect=refuse) as send,
+        django_capture_on_commit_callbacks(execute=True),
+        caplog.at_level(logging.ERROR),
+    ):
+        response = ad_creative(client, tenant, str(asset.id), PROMPTS[:2])
+    assert response.status_code == 200, response.content  # accepted: the rows are committed
+    assert send.call_count == 2
+    process = Process.objects.get(id=response.json()["imageProductGeneratorProcessId"])
+    assert [t.render_state for t in process.tasks.all()] == [Task.State.QUEUED] * 2  # the reaper sends them
+    assert "the beat jobs will send it again" in caplog.text
+    # A client that retries with its Idempotency-Key… has no reason to: it got its process the first time.
+    assert Process.objects.count() == 1
+
+
+def test_a_broker_that_refuses_a_notification_does_not_fail_the_render(
+    tenant: Tenant, django_capture_on_commit_callbacks: Any
+) -> None:
+    channel = NotificationChannel.objects.create(
+        application=tenant.application, type=NotificationChannel.Type.WEBHOOK, url="http://127.0.0.1:9/"
+    )
+    _, (task,) = queued_process(tenant, prompts=1)
+    claimed = state.claim(str(task.id))
+    assert claimed is not None
+    with (
+        mock.patch.object(flush_channel, "delay", side_effect=refuse),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert state.advance(claimed, Task.State.RENDERING, 40)
+    assert Task.objects.get(id=task.id).render_state == Task.State.RENDERING
+    # The message waits in the outbox for beat's send_due.
+    assert Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING).count() == 3
+
+
+def test_a_task_handed_back_keeps_its_render_state_for_clients_and_channels(
+    client: Client, tenant: Tenant
+) -> None:
+    channel = NotificationChannel.objects.create(
+        application=tenant.application, type=NotificationChannel.Type.WEBHOOK, url="http://127.0.0.1:9/"
+    )
+    process, (task,) = queued_process(tenant, prompts=1)
+    claimed = state.claim(str(task.id))
+    assert claimed is not None and state.advance(claimed, Task.State.RENDERING, 60)
+    state.release(str(task.id))  # a retry after a database error, say
+    state.requeue(str(task.id))  # or the reaper re-sending it
+    seen = client.get(
+        "/api/v1/Image/ProductGeneration/CheckUserProgress",
+        {"applicationId": tenant.id, "imageProductGeneratorProcessId": str(process.id)},
+        headers=tenant.key_headers(),
+    ).json()["processes"][0]["tasks"][0]
+    assert (seen["renderState"], seen["progress"]) == (Task.State.RENDERING, 60)
+    again = state.claim(str(task.id))  # the retry takes it where it was
+    assert again is not None and (again.render_state, again.progress, again.attempts) == (3, 60, 2)
+    assert state.advance(again, Task.State.RENDERING, 70) and state.advance(again, Task.State.FINALIZING, 90)
+    sent = [d.payload["RenderState"] for d in Delivery.objects.filter(channel=channel).order_by("id")]
+    assert sent == sorted(sent) and sent[-1] == Task.State.FINALIZING
+
+
+DEEP = "[" * 10_000 + "]" * 10_000
+LONG_NUMBER = "9" * 5_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        DEEP,
+        '{"a":' * 10_000 + "1" + "}" * 10_000,
+        '{"applicationId": ' + LONG_NUMBER + "}",
+        '{"applicationId": NaN}',
+        "[" * 40 + "]" * 40,
+    ],
+    ids=["lists-10000-deep", "objects-10000-deep", "5000-digit-number", "nan", "40-deep"],
+)
+def test_a_json_body_nested_without_end_or_with_a_huge_number_is_a_400(client: Client, body: str) -> None:
+    response = client.post("/api/v1/Authorization/GenerateJwtToken", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "One or more validation errors occurred."
+
+
+@pytest.mark.parametrize(
+    "prompts",
+    [DEEP, '{"a":' * 10_000 + "1" + "}" * 10_000, f'[{{"tag": "preset", "preset": {LONG_NUMBER}}}]'],
+    ids=["lists-10000-deep", "objects-10000-deep", "5000-digit-number"],
+)
+def test_prompt_objects_nested_without_end_or_with_a_huge_number_are_a_field_error(
+    client: Client, tenant: Tenant, prompts: str
+) -> None:
+    response = client.post(
+        "/api/v1/Image/ProductGeneration/AdCreative",
+        {"productImageAssetId": str(cutout_asset(tenant).id), "PromptObjectsString": prompts},
+        headers=tenant.key_headers(),
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "PromptObjectsString": ["The value is not a valid JSON array of prompt objects."]
+    }
+
+
+def test_a_database_that_drops_the_connection_answers_503_with_retry_after(
+    client: Client, tenant: Tenant
+) -> None:
+    from django.db import OperationalError
+
+    from adcreative.tenancy.models import CreditAccount
+
+    with mock.patch.object(
+        CreditAccount.objects,
+        "filter",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    ):
+        response = client.get(f"/api/v1/Credits?applicationId={tenant.id}", headers=tenant.key_headers())
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    body = response.json()
+    assert body["title"] == "One or more errors occurred." and list(body["errors"]) == ["business:"]
+
+
+def test_a_dropped_connection_while_waiting_for_a_recommendation_still_gives_its_id(
+    client: Client, tenant: Tenant, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import OperationalError
+
+    from adcreative.recommendations.models import Recommendation
+    from tests.drawing import bottle_photo, encode
+
+    photo = encode(bottle_photo((320, 400)), "PNG")
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        mock.patch.object(Recommendation, "refresh_from_db", side_effect=OperationalError("connection lost")),
+    ):
+        response = client.post(
+            "/api/v1/Image/ProductGeneration/Recommendations",
+            {"productImage": SimpleUploadedFile("bottle.png", photo, "image/png")},
+            headers=tenant.key_headers(),
+        )
+    assert response.status_code == 202, response.content
+    recommendation_id = response.json()["recommendationId"]
+    assert Recommendation.objects.filter(id=recommendation_id).exists()  # committed: the client can poll it
+    assert response["Location"].endswith(f"/Recommendations/{recommendation_id}")
