@@ -107,7 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHE_URL = env_str("CACHE_URL", "locmem://")
+# Rate-limit counters must be shared by every web process: the broker's Redis serves unless CACHE_URL says.
+_BROKER = env_str("CELERY_BROKER_URL", "filesystem://")
+CACHE_URL = env_str("CACHE_URL", _BROKER if _BROKER.startswith(("redis://", "rediss://")) else "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
@@ -209,6 +211,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "application": env_str("THROTTLE_RATE_APPLICATION", "600/minute"),
+        "upload": env_str("THROTTLE_RATE_UPLOAD", "120/minute"),
+        "poll": env_str("THROTTLE_RATE_POLL", "1200/minute"),
         "anonymous": env_str("THROTTLE_RATE_ANONYMOUS", "120/minute"),
     },
     "EXCEPTION_HANDLER": "adcreative.api.handlers.exception_handler",

@@ -388,6 +388,7 @@ def test_zero_credits_gets_402_and_a_later_grant_unblocks(client: Client, db: No
         ],
         BUSINESS: ["Bad request error occurred while getting image content stream"],
     }
+    assert not Rendition.objects.filter(task=task).exists(), "a refused download converts nothing"
     credits.grant(broke.application, 1, "Top-up")
     assert download(client, broke, task, format="1").status_code == 200
     assert balance(broke) == 0

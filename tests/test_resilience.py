@@ -168,3 +168,41 @@ def test_a_dropped_connection_while_waiting_for_a_recommendation_still_gives_its
     recommendation_id = response.json()["recommendationId"]
     assert Recommendation.objects.filter(id=recommendation_id).exists()  # committed: the client can poll it
     assert response["Location"].endswith(f"/Recommendations/{recommendation_id}")
+
+
+def test_rate_limit_counters_live_in_the_brokers_redis_by_default() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "CACHE_URL"}
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**env, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14", "DJANGO_SETTINGS_MODULE": "adcreative.settings"},
+    ).stdout  # fmt: skip
+    assert "RedisCache" in shown and "redis://127.0.0.1:6379/14" in shown
+
+
+def test_uploads_have_a_stricter_budget_than_polling(
+    client: Client, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adcreative.api.throttling import ApplicationRateThrottle
+
+    monkeypatch.setitem(ApplicationRateThrottle.THROTTLE_RATES, "upload", "2/minute")
+    monkeypatch.setitem(ApplicationRateThrottle.THROTTLE_RATES, "poll", "5/minute")
+    headers = tenant.key_headers()
+    uploads = [
+        client.post("/api/v1/Image/ProductGeneration/AdCreative", {}, headers=headers).status_code
+        for _ in range(3)
+    ]
+    assert uploads == [400, 400, 429]  # the form is invalid; the third is not even read
+    progress = "/api/v1/Image/ProductGeneration/CheckUserProgress"
+    polls = [
+        client.get(progress, {"applicationId": tenant.id}, headers=headers).status_code for _ in range(6)
+    ]
+    assert polls == [200] * 5 + [429]  # its own budget, untouched by the uploads
+    assert client.get("/api/v1/Credits", {"applicationId": tenant.id}, headers=headers).status_code == 200

@@ -16,6 +16,8 @@ from adcreative.tenancy.permissions import current_application
 
 
 class AssetView(APIView):
+    throttle_scope = "poll"
+
     @extend_schema(responses={(200, "image/png"): bytes, **ERROR_RESPONSES})
     def get(self, request: Request, asset_id: str) -> FileResponse:
         asset = Asset.objects.filter(

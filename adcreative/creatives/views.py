@@ -56,6 +56,7 @@ def process_body(process: Process) -> dict[str, Any]:
 
 
 class AdCreativeView(APIView):
+    throttle_scope = "upload"
     parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(request=AdCreativeSerializer, responses={200: dict, **ERROR_RESPONSES})
@@ -112,6 +113,8 @@ def _processes(application: Application, query: dict[str, Any]) -> QuerySet[Proc
 
 
 class CheckUserProgressView(APIView):
+    throttle_scope = "poll"
+
     @extend_schema(parameters=[ProgressQuerySerializer], responses={200: dict, **ERROR_RESPONSES})
     def get(self, request: Request) -> Response:
         query = ProgressQuerySerializer(data=request.query_params)
@@ -129,6 +132,8 @@ class CheckUserProgressView(APIView):
 
 
 class CheckApplicationAllProgressesView(APIView):
+    throttle_scope = "poll"
+
     @extend_schema(parameters=[ProgressQuerySerializer], responses={200: dict, **ERROR_RESPONSES})
     def get(self, request: Request) -> Response:
         query = ProgressQuerySerializer(data=request.query_params)

@@ -49,12 +49,15 @@ def find(
     )
     if task is None:
         raise NotFound(errors=NOT_FOUND)
+    paid = bool(getattr(task, "paid", False))
+    if not paid:  # a download the credits cannot pay for converts nothing
+        charge_task(application, task.id, check_only=True)
     try:
         served = renditions.served_file(task, low_resolution, renditions.Format(fmt))
     except renditions.MissingFile:
         log.exception("a completed task has no file to download")
         raise NotFound(errors=NOT_FOUND) from None
-    return Download(task, served, bool(getattr(task, "paid", False)))
+    return Download(task, served, paid)
 
 
 def open_file(download: Download) -> IO[bytes]:
@@ -91,8 +94,13 @@ def charge(application: Application, download: Download, *, check_only: bool) ->
     but refuses what a download would be refused."""
     if download.paid:
         return False
+    return charge_task(application, download.task.id, check_only=check_only)
+
+
+def charge_task(application: Application, task_id: uuid.UUID, *, check_only: bool) -> bool:
+    """The credit service's charge, its refusals in the contract's words (402 no credits, 400 no record)."""
     try:
-        return credits.charge_download(application, download.task.id, check_only=check_only)
+        return credits.charge_download(application, task_id, check_only=check_only)
     except credits.ChargeRefused as refusal:
         errors = {
             ENGINE_KEY: [

@@ -41,6 +41,8 @@ def etag_matches(header: str, etag: str) -> bool:
 
 
 class DownloadView(APIView):
+    throttle_scope = "poll"
+
     @extend_schema(
         parameters=[DownloadQuerySerializer],
         responses={

@@ -93,6 +93,7 @@ def answer(request: Request, recommendation: Recommendation) -> Response:
 
 
 class RecommendationsView(APIView):
+    throttle_scope = "upload"
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request=RecommendationRequestSerializer, responses=RESPONSES)
@@ -108,6 +109,8 @@ class RecommendationsView(APIView):
 
 
 class RecommendationDetailView(APIView):
+    throttle_scope = "poll"
+
     @extend_schema(responses=RESPONSES)
     def get(self, request: Request, recommendation_id: str) -> Response:
         recommendation = Recommendation.objects.filter(
