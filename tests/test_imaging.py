@@ -140,3 +140,39 @@ def test_it_ignores_a_broken_colour_profile() -> None:
     bottle_photo((320, 400)).save(buffer, "PNG", icc_profile=b"\x00\x00\x01\x00" + b"acsp" * 40)
     photo = open_product_image(buffer.getvalue(), 10**8)
     assert photo.size == (320, 400) and photo.mode == "RGB"
+
+
+@pytest.mark.parametrize("format", ["PNG", "WEBP", "JPEG"])
+def test_the_web_check_of_16_near_limit_uploads_at_once_stays_small(format: str) -> None:
+    # A flat 6320x6320 photo compresses to ~100 KB but decodes to 120-160 MB: before, 16 such uploads at
+    # once took a web process to 1.4 GB (PNG) and 9 GB (WebP). Measured in a fresh process, as peak RSS.
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = f"""
+import io, resource, threading
+from PIL import Image
+from workers.imaging import inspect_upload
+buffer = io.BytesIO()
+Image.new("RGB", (6320, 6320), (200, 30, 30)).save(buffer, "{format}")
+data = buffer.getvalue()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+threads = [threading.Thread(target=inspect_upload, args=(data, 40_000_000)) for _ in range(16)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+    grown_mb = int(
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert grown_mb < 100
+
+
+@pytest.mark.parametrize("format", ["PNG", "WEBP"])
+def test_it_still_rejects_truncated_pngs_and_webps_without_decoding_them(format: str) -> None:
+    data = encode(bottle_photo((400, 400)), format)
+    assert rejected(data[: len(data) // 2]).code in ("corrupt_image", "unreadable_image")
