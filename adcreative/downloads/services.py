@@ -36,19 +36,7 @@ def find(
     application: Application, task_id: uuid.UUID, process_id: uuid.UUID, low_resolution: bool, fmt: int
 ) -> Download:
     """The application's Completed task and the file for (lowResolution, format), converted if need be."""
-    task = (
-        Task.objects.select_related("process")
-        .annotate(paid=Exists(CreditEntry.objects.filter(task_id=OuterRef("id"), change__lt=0)))
-        .filter(
-            id=task_id,
-            process_id=process_id,
-            process__application=application,
-            render_state=Task.State.COMPLETED,
-        )
-        .first()
-    )
-    if task is None:
-        raise NotFound(errors=NOT_FOUND)
+    task = _completed_task(application, task_id, process_id)
     paid = bool(getattr(task, "paid", False))
     if not paid:  # a download the credits cannot pay for converts nothing
         charge_task(application, task.id, check_only=True)
@@ -58,6 +46,20 @@ def find(
         log.exception("a completed task has no file to download")
         raise NotFound(errors=NOT_FOUND) from None
     return Download(task, served, paid)
+
+
+def _completed_task(application: Application, task_id: uuid.UUID, process_id: uuid.UUID) -> Task:
+    """The task, annotated with `paid` (its first download was charged), or the contract's 404."""
+    task = (
+        Task.objects.select_related("process")
+        .annotate(paid=Exists(CreditEntry.objects.filter(task_id=OuterRef("id"), change__lt=0)))
+        .filter(id=task_id, process_id=process_id, process__application=application)
+        .filter(render_state=Task.State.COMPLETED)
+        .first()
+    )
+    if task is None:
+        raise NotFound(errors=NOT_FOUND)
+    return task
 
 
 def open_file(download: Download) -> IO[bytes]:
