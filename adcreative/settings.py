@@ -263,9 +263,13 @@ CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_WORKER_SEND_TASK_EVENTS = True  # Flower shows tasks live
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A rendering worker renews its lease on its tasks a few times per lease; a task whose lease ran out has
+# lost its worker (killed, out of memory) and is taken by the next message or the reaper.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 30, minimum=3)
+REAPER_INTERVAL_SECONDS = env_float("REAPER_INTERVAL_SECONDS", 15.0, minimum=1.0)
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {"task": "ops.flush_expired_tokens", "schedule": 24 * 3600},
-    "reap-stuck-work": {"task": "ops.reap_stuck_work", "schedule": 60},
+    "reap-stuck-work": {"task": "ops.reap_stuck_work", "schedule": REAPER_INTERVAL_SECONDS},
     "prune-notification-log": {"task": "notifications.prune_log", "schedule": 24 * 3600},
     "send-due-notifications": {
         "task": "notifications.send_due",

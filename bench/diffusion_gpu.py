@@ -59,7 +59,7 @@ def main() -> None:
     if not torch.cuda.is_available():
         sys.exit("No CUDA device: this benchmark measures the diffusion engine on a GPU.")
     import presets
-    from tests.helpers import drawn_cutout
+    from tests.drawing import drawn_cutout
     from workers.render.diffusion import DiffusionEngine
     from workers.render.engines import SceneJob
 

@@ -55,7 +55,7 @@ from adcreative.downloads.models import Rendition  # noqa: E402
 from adcreative.tenancy import credits  # noqa: E402
 from adcreative.tenancy.models import Application  # noqa: E402
 from presets import load_catalog  # noqa: E402
-from tests.helpers import drawn_cutout  # noqa: E402
+from tests.drawing import drawn_cutout  # noqa: E402
 from workers.imaging import encode_png  # noqa: E402
 from workers.render.engines import StudioEngine  # noqa: E402
 from workers.render.job import RenderJob, run_batch  # noqa: E402

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import presets  # noqa: E402
-from tests.helpers import drawn_cutout  # noqa: E402
+from tests.drawing import drawn_cutout  # noqa: E402
 from workers.imaging import encode_png  # noqa: E402
 from workers.render.compose import render_creative  # noqa: E402
 

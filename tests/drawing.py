@@ -6,6 +6,7 @@ import io
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
+from scipy import ndimage
 
 
 def bottle_photo(
@@ -37,3 +38,22 @@ def encode(image: Image.Image, format: str = "JPEG", **options: object) -> bytes
     buffer = io.BytesIO()
     image.save(buffer, format, **options)
     return buffer.getvalue()
+
+
+def drawn_cutout(size: tuple[int, int] = (300, 420)) -> Image.Image:
+    """A cut-out product: a shaded red body with soft edges and a transparent surround."""
+    width, height = size
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    inside = (np.abs(x - width / 2) < width * 0.35) & (y > height * 0.1) & (y < height * 0.95)
+    alpha = ndimage.gaussian_filter(inside.astype(np.float32), 1.5)
+    shade = 0.6 + 0.4 * (1 - np.abs(x - width * 0.4) / width)
+    rgb = np.stack([200 * shade, 40 * shade + 10, 50 * shade], axis=-1)
+    return Image.fromarray(np.dstack([rgb, alpha * 255]).astype(np.uint8), "RGBA")
+
+
+def product_fidelity(creative_image: Image.Image, product: Image.Image, left: int, top: int) -> float:
+    """Mean absolute difference (0-255) between the creative and the placed product, inside its eroded alpha."""
+    alpha = np.asarray(product.getchannel("A")) == 255
+    core = ndimage.binary_erosion(alpha, iterations=2)
+    region = np.asarray(creative_image)[top : top + product.height, left : left + product.width].astype(int)
+    return float(np.abs(region[core] - np.asarray(product.convert("RGB")).astype(int)[core]).mean())

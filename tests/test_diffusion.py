@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import presets
-from tests.helpers import drawn_cutout, product_fidelity
+from tests.drawing import drawn_cutout, product_fidelity
 from tests.tiny_models import tiny_inpainting_pipeline
 from workers.render.diffusion import DiffusionEngine, padded_size
 from workers.render.engines import SceneJob

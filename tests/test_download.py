@@ -27,7 +27,8 @@ from adcreative.downloads.models import Rendition
 from adcreative.tenancy.models import CreditAccount, CreditEntry
 from presets import load_catalog
 from tests.conftest import Tenant, make_tenant
-from tests.helpers import PROMPTS, cutout_asset, drawn_cutout
+from tests.drawing import drawn_cutout
+from tests.helpers import PROMPTS, cutout_asset
 from workers.render.engines import StudioEngine
 from workers.render.job import RenderJob, run_batch
 

@@ -206,3 +206,25 @@ def test_uploads_have_a_stricter_budget_than_polling(
     ]
     assert polls == [200] * 5 + [429]  # its own budget, untouched by the uploads
     assert client.get("/api/v1/Credits", {"applicationId": tenant.id}, headers=headers).status_code == 200
+
+
+def test_the_reaper_takes_a_task_whose_lease_ran_out_and_leaves_a_live_one(tenant: Tenant) -> None:
+    # A whole worker killed: its unacknowledged message comes back only after the visibility timeout, so
+    # beat's reaper (every REAPER_INTERVAL_SECONDS) sends the task again once its lease has run out.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from adcreative.ops.tasks import reap_stuck_work
+
+    _, (dead, live) = queued_process(tenant, prompts=2)
+    for task in (dead, live):
+        claimed = state.claim(str(task.id))
+        assert claimed is not None and state.advance(claimed, Task.State.RENDERING, 40)
+    Task.objects.filter(id=dead.id).update(lease_until=timezone.now() - timedelta(seconds=1))
+    with mock.patch.object(render, "delay") as send:
+        assert reap_stuck_work()["resent"] == 1
+    assert [call.args for call in send.call_args_list] == [(str(dead.id),)]
+    again = state.claim(str(dead.id))
+    assert again is not None and (again.render_state, again.progress, again.attempts) == (3, 40, 2)
+    assert state.claim(str(live.id)) is None  # its worker renews the lease: nobody takes it

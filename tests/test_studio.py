@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 import presets
-from tests.helpers import drawn_cutout, product_fidelity
+from tests.drawing import drawn_cutout, product_fidelity
 from workers.render.compose import render_creative
 from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
 from workers.render.studio import render_background

@@ -83,7 +83,9 @@ class Task(models.Model):
     timings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(default=timezone.now)  # last (re-)sent to the gpu queue
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # when the worker holding it claimed it
+    # The holding worker renews this while it renders; once it passes, that worker is gone.
+    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -6,7 +6,12 @@ web process.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
+from django.db import connection
 from PIL import Image
 
 import presets
@@ -38,8 +43,35 @@ def open_cutout(task: Task) -> Image.Image:
     return cutout.convert("RGBA")
 
 
+@contextmanager
+def heartbeat(tasks: list[Task]) -> Iterator[None]:
+    """Renew the lease on `tasks` a few times per lease while the block runs (a model load or a long
+    batch reports no progress for a while), so a live worker's tasks are never taken from it."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.TASK_LEASE_SECONDS / 3):
+                state.renew(tasks)
+        finally:
+            connection.close()  # this thread's own database connection
+
+    thread = threading.Thread(target=beat, name="lease-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def render_tasks(tasks: list[Task], choice: EngineChoice) -> None:
     """Render claimed tasks of one process in one batch and store each result (raises on failure)."""
+    with heartbeat(tasks):
+        render_held(tasks, choice)
+
+
+def render_held(tasks: list[Task], choice: EngineChoice) -> None:
     cutout = open_cutout(tasks[0])
     if not [task for task in tasks if state.advance(task, State.RENDERING, 10)]:
         return  # every task was cancelled while it waited

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -46,16 +46,28 @@ def waiting() -> Q:
     return Q(render_state=State.QUEUED) | Q(render_state__in=RUNNING, started_at__isnull=True)
 
 
+def abandoned(now: Any) -> Q:
+    """Running tasks whose worker is gone: its lease ran out (or, for a row claimed before leases, the
+    hard time limit passed)."""
+    stale = now - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT)
+    return Q(render_state__in=RUNNING) & (
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True, started_at__lt=stale)
+    )
+
+
+def lease_end() -> Any:
+    return timezone.now() + timedelta(seconds=settings.TASK_LEASE_SECONDS)
+
+
 def claim(task_id: str) -> Task | None:
-    """Take a waiting task (or one whose worker died past the time limit); None if there is nothing to do.
+    """Take a waiting task, or one whose worker is gone; None if there is nothing to do.
 
     A task handed back keeps the renderState and progress it had reached: clients never see one go back.
     """
-    stale = timezone.now() - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT)
     with transaction.atomic():
         before = (
             Task.objects.select_for_update()
-            .filter(waiting() | Q(render_state__in=RUNNING, started_at__lt=stale), id=task_id)
+            .filter(waiting() | abandoned(timezone.now()), id=task_id)
             .values_list("render_state", flat=True)
             .first()
         )
@@ -65,11 +77,28 @@ def claim(task_id: str) -> Task | None:
             render_state=Greatest(F("render_state"), State.PREPARING),
             progress=Greatest(F("progress"), 5),
             started_at=timezone.now(),
+            lease_until=lease_end(),
             attempts=F("attempts") + 1,
         )
         if before == State.QUEUED:
             _announce([task_id])
     return Task.objects.select_related("process", "process__cutout", "process__application").get(id=task_id)
+
+
+def renew(tasks: list[Task]) -> None:
+    """Extend the lease of tasks this worker still holds (its own claims: a task taken over by another
+    worker meanwhile has another `started_at`)."""
+    for task in tasks:
+        Task.objects.filter(id=task.id, started_at=task.started_at, render_state__in=RUNNING).update(
+            lease_until=lease_end()
+        )
+
+
+def held_until(**tasks: Any) -> Any:
+    """When the latest live lease on the tasks (`id=…` or `process_id=…`) runs out; None if no live
+    worker holds any of them."""
+    leases = Task.objects.filter(render_state__in=RUNNING, lease_until__gte=timezone.now(), **tasks)
+    return leases.aggregate(until=models.Max("lease_until"))["until"]
 
 
 def claim_process(process_id: str) -> list[Task]:
@@ -89,7 +118,7 @@ def requeue(task_id: str) -> None:
     """Mark an unfinished task as sent to the queue again now (the reaper re-sends at most once per
     interval); a running one's worker is gone, so it is handed back as `release` does."""
     Task.objects.filter(id=task_id).exclude(render_state__in=Task.FINISHED).update(
-        started_at=None, queued_at=timezone.now()
+        started_at=None, lease_until=None, queued_at=timezone.now()
     )
 
 
@@ -200,15 +229,14 @@ MAX_ATTEMPTS = 3
 def stuck_tasks(now: Any = None) -> tuple[list[str], list[str]]:
     """(to re-send, to fail): tasks waiting too long, and running tasks whose worker is gone.
 
-    A task running past the hard time limit has lost its worker (the limit would have ended it);
-    it is handed back to the queue, or failed once it has had MAX_ATTEMPTS tries.
+    A running task whose lease ran out has lost its worker (a live one renews it); it is handed back to
+    the queue, or failed once it has had MAX_ATTEMPTS tries.
     """
     now = now or timezone.now()
-    dead = now - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT + 60)
     sent = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
     resend, failed = [], []
     for task_id, started_at, attempts in Task.objects.filter(
-        (waiting() & Q(queued_at__lt=sent)) | Q(render_state__in=RUNNING, started_at__lt=dead)
+        (waiting() & Q(queued_at__lt=sent)) | abandoned(now)
     ).values_list("id", "started_at", "attempts"):
         if started_at is not None and attempts >= MAX_ATTEMPTS:
             failed.append(str(task_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task as CeleryTask
+from django.utils import timezone
 
 from adcreative.celery import gpu_task
 from adcreative.creatives import engines, state
@@ -50,12 +51,23 @@ def render_claimed(
         settle(celery_task, exc, outcome_of(tasks, held), retry_kwargs)
 
 
+def retry_when_free(celery_task: CeleryTask[Any, Any], **tasks: Any) -> None:
+    """A message redelivered after its worker died (killed, out of memory) finds the task still leased
+    to it: try again just after the lease runs out, rather than leaving the task to the reaper."""
+    until = state.held_until(**tasks)
+    if until is not None and celery_task.request.retries < MAX_RETRIES:
+        countdown = max(1.0, (until - timezone.now()).total_seconds() + 1)
+        raise celery_task.retry(countdown=countdown)
+
+
 @gpu_task(name="gpu.render", bind=True, max_retries=MAX_RETRIES)
 def render(self: CeleryTask, task_id: str) -> None:  # type: ignore[type-arg]
     """Render one creative (the studio engine's unit of work, and the reaper's re-send)."""
     task = state.claim(task_id)
-    if task is not None:  # None: finished, cancelled, or held by a live worker
+    if task is not None:
         render_claimed(self, [task], held=[task])
+    else:  # finished or cancelled (nothing to do), or held by a worker whose lease has yet to run out
+        retry_when_free(self, id=task_id)
 
 
 @gpu_task(name="gpu.render_process", bind=True, max_retries=MAX_RETRIES)
@@ -70,3 +82,4 @@ def render_process(self: CeleryTask, process_id: str, batch_size: int | None = N
         size = batch_size or len(group)
         for start in range(0, len(group), size):
             render_claimed(self, group[start : start + size], held=claimed, shrinks=True)
+    retry_when_free(self, process_id=process_id)

@@ -1,0 +1,116 @@
+"""Faults through real worker processes: a render whose worker is killed mid-render completes once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from kombu import Connection
+
+from adcreative.creatives.models import Task
+from adcreative.creatives.tasks import render_process
+from tests.conftest import ROOT, Tenant, database_url_of_test_database
+from tests.helpers import queued_process
+
+LEASE_SECONDS = 6
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture
+def own_broker() -> Iterator[str]:
+    """A Redis database of this test's own, so the session's workers never see its messages."""
+    url = os.environ["TEST_REDIS_URL"].rsplit("/", 1)[0] + "/13"
+    redis.Redis.from_url(url).flushdb()
+    yield url
+    redis.Redis.from_url(url).flushdb()
+
+
+@pytest.fixture
+def diffusion_worker(
+    own_broker: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A gpu worker on the tiny random inpainting pipeline: slow enough on a CPU (seconds a creative)
+    to be killed in the middle of a render."""
+    from tests.tiny_models import tiny_inpainting_pipeline
+
+    model = tiny_inpainting_pipeline(tmp_path_factory.mktemp("sd-inpaint"))
+    env = {
+        **os.environ, "DATABASE_URL": database_url_of_test_database(), "CELERY_BROKER_URL": own_broker,
+        "CELERY_RESULT_BACKEND": own_broker, "GENERATION_ENGINE": "diffusion", "SD_INPAINT_MODEL": str(model),
+        "DIFFUSION_STEPS": "8", "TASK_LEASE_SECONDS": str(LEASE_SECONDS), "PYTHONUNBUFFERED": "1",
+    }  # fmt: skip
+    log = open(Path(settings.VAR_DIR) / "fault-worker.log", "wb")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", "gpu", "-c", "1", "--pool",
+         "prefork", "-l", "INFO", "-n", f"fault-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    log.close()
+
+
+def wait_for(condition: object, seconds: float, what: str) -> Task:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        task = condition()  # type: ignore[operator]
+        if task:
+            return task  # type: ignore[no-any-return]
+        time.sleep(0.2)
+    log = (Path(settings.VAR_DIR) / "fault-worker.log").read_text(errors="replace")[-3000:]
+    raise AssertionError(f"{what} did not happen within {seconds} s; worker log:\n{log}")
+
+
+@pytest.mark.celery_worker  # keeps the shared media folder: the worker reads the cut-out the test stores
+@pytest.mark.django_db(transaction=True)
+def test_a_render_whose_pool_process_is_killed_completes_once_within_a_minute(
+    tenant: Tenant, own_broker: str, diffusion_worker: subprocess.Popen[bytes], settings: object
+) -> None:
+    setattr(settings, "GENERATION_ENGINE", "diffusion")  # noqa: B010 - the web side sends one batched message
+    process, (task,) = queued_process(tenant, prompts=1)
+    with Connection(own_broker) as connection:
+        render_process.apply_async((str(process.id),), connection=connection)
+
+    def rendering() -> Task | None:
+        current = Task.objects.get(id=task.id)
+        return current if current.render_state == Task.State.RENDERING and current.progress > 10 else None
+
+    wait_for(rendering, 180, "the first render")  # the first load imports torch and diffusers
+    (child,) = children_of(diffusion_worker.pid)
+    os.kill(child, signal.SIGKILL)  # the pool process dies mid-render; the worker starts another
+    killed_at = time.monotonic()
+
+    def completed() -> Task | None:
+        current = Task.objects.get(id=task.id)
+        return current if current.render_state in Task.FINISHED else None
+
+    done = wait_for(completed, 60, "completion after the kill")
+    assert time.monotonic() - killed_at < 60
+    assert (done.render_state, done.engine, done.attempts) == (Task.State.COMPLETED, "diffusion", 2)
+    assert done.result.name and done.result.storage.exists(done.result.name)
+    results = list(Path(done.result.storage.path(done.result.name)).parent.glob("result*.png"))
+    assert len(results) == 1, "completed exactly once"
