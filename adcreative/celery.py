@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,21 +59,42 @@ def gpu_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
     )
 
 
-def send_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:  # type: ignore[type-arg]
-    """Send `task(*args, **kwargs)` once the current transaction commits (at once outside one).
+QUEUE_DOWN = "The task queue is unreachable right now. Please retry in a few seconds."
+# A row whose message the broker refused is marked sent at this time: the reaper's next tick sends it.
+NEVER_SENT = datetime(2000, 1, 1, tzinfo=UTC)
+BROKER_PAUSE_SECONDS = 10.0  # after a refused send, new work is refused this long (503) before trying again
+_broker_refused_at = -1e9  # monotonic time of this process's last refused send
 
-    The send never raises: the rows it is about are committed whatever the broker does, so a broker
-    that refuses the message is logged, and the beat jobs (`ops.reap_stuck_work`, `notifications.send_due`)
-    send the work again. A client is answered as accepted either way.
+
+def broker_refusing() -> bool:
+    """Whether the broker refused a message in this process within the last BROKER_PAUSE_SECONDS: new
+    work is then answered 503 at once instead of being stored for a queue that cannot be reached."""
+    return time.monotonic() - _broker_refused_at < BROKER_PAUSE_SECONDS
+
+
+def send_on_commit(
+    task: Task,  # type: ignore[type-arg]
+    *args: Any,
+    unsent: Callable[[], object] | None = None,
+) -> None:
+    """Send `task(*args)` once the current transaction commits (at once outside one).
+
+    The send never raises: the rows it is about are committed whatever the broker does. A refused send
+    is logged, `unsent()` marks the rows to be sent again at the beat jobs' next tick
+    (`ops.reap_stuck_work`, `notifications.send_due`), and the client is answered as accepted.
     """
 
     def send() -> None:
+        global _broker_refused_at
         try:
-            task.delay(*args, **kwargs)
+            task.delay(*args)
         except Exception:
+            _broker_refused_at = time.monotonic()
             log.exception(
                 "could not send %s%r to the broker; the beat jobs will send it again", task.name, args
             )
+            if unsent is not None:
+                unsent()
 
     send.__qualname__ = f"send_on_commit({task.name})"  # the name Django logs a hook under
     transaction.on_commit(send)

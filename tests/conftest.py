@@ -39,6 +39,15 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_refusing() -> Iterator[None]:
+    """A test that has the broker refuse a message leaves no pause on later tests."""
+    import adcreative.celery
+
+    yield
+    adcreative.celery._broker_refused_at = -1e9
+
+
+@pytest.fixture(autouse=True)
 def _own_media_root(request: pytest.FixtureRequest, tmp_path: Path, settings: Any) -> None:
     """Each test writes files into its own folder, so "nothing was written" can be checked.
 

@@ -28,6 +28,9 @@ def refuse(*args: Any, **kwargs: Any) -> None:
 def test_a_broker_that_refuses_the_render_still_answers_the_process_it_created(
     client: Client, tenant: Tenant, django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from adcreative.celery import NEVER_SENT
+    from adcreative.ops.tasks import reap_stuck_work
+
     asset = cutout_asset(tenant)
     with (
         mock.patch.object(render, "delay", side_effect=refuse) as send,
@@ -36,12 +39,52 @@ def test_a_broker_that_refuses_the_render_still_answers_the_process_it_created(
     ):
         response = ad_creative(client, tenant, str(asset.id), PROMPTS[:2])
     assert response.status_code == 200, response.content  # accepted: the rows are committed
-    assert send.call_count == 2
+    assert send.call_count == 2 and "the beat jobs will send it again" in caplog.text
     process = Process.objects.get(id=response.json()["imageProductGeneratorProcessId"])
-    assert [t.render_state for t in process.tasks.all()] == [Task.State.QUEUED] * 2  # the reaper sends them
-    assert "the beat jobs will send it again" in caplog.text
-    # A client that retries with its Idempotency-Key… has no reason to: it got its process the first time.
+    tasks = list(process.tasks.all())
+    assert [(t.render_state, t.queued_at) for t in tasks] == [(Task.State.QUEUED, NEVER_SENT)] * 2
+    # While the broker refuses, new work is answered 503 at once, and nothing is stored for it.
+    again = ad_creative(client, tenant, str(asset.id), PROMPTS[:1])
+    assert again.status_code == 503 and again["Retry-After"] == "5"
+    assert again.json()["errors"] == {
+        "business: ProductGeneration/AdCreative": [
+            "The task queue is unreachable right now. Please retry in a few seconds."
+        ]
+    }
     assert Process.objects.count() == 1
+    # The reaper's next tick (every REAPER_INTERVAL_SECONDS) sends the refused ones: no 10-minute wait.
+    with mock.patch.object(render, "delay") as resend:
+        assert reap_stuck_work()["resent"] == 2
+    assert sorted(call.args[0] for call in resend.call_args_list) == sorted(str(t.id) for t in tasks)
+
+
+@pytest.mark.django_db(transaction=True)  # hooks run at the commit, as in production, not at a test's end
+def test_a_photo_whose_message_the_broker_refuses_is_answered_at_once_with_its_id(
+    client: Client, tenant: Tenant, settings: Any
+) -> None:
+    import time
+
+    from adcreative.recommendations.models import Recommendation
+    from adcreative.recommendations.tasks import recommend
+    from tests.drawing import bottle_photo, encode
+
+    settings.RECOMMENDATION_WAIT_SECONDS = 30
+    photo = encode(bottle_photo((320, 400)), "PNG")
+    started = time.monotonic()
+    with mock.patch.object(recommend, "delay", side_effect=refuse):
+        response = client.post(
+            "/api/v1/Image/ProductGeneration/Recommendations",
+            {"productImage": SimpleUploadedFile("bottle.png", photo, "image/png")},
+            headers=tenant.key_headers(),
+        )
+    assert response.status_code == 202 and time.monotonic() - started < 5  # not the 30 s wait
+    assert Recommendation.objects.filter(id=response.json()["recommendationId"]).exists()
+    refused = client.post(
+        "/api/v1/Image/ProductGeneration/Recommendations",
+        {"productImage": SimpleUploadedFile("bottle.png", photo, "image/png")},
+        headers=tenant.key_headers(),
+    )
+    assert refused.status_code == 503 and Recommendation.objects.count() == 1
 
 
 def test_a_broker_that_refuses_a_notification_does_not_fail_the_render(

@@ -89,6 +89,10 @@ class PaymentRequired(ServiceError):
     """The application has no credits left for what it asked."""
 
 
+class Unavailable(ServiceError):
+    """Something the request needs (the task queue, the database) is unreachable for a moment: retry."""
+
+
 class InvalidField(ServiceError):
     """One field's value is not acceptable to the service (answered in the validation shape)."""
 

@@ -32,6 +32,7 @@ from adcreative.api.exceptions import (
     PaymentRequired,
     ServiceError,
     ServiceUnavailableError,
+    Unavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -62,14 +63,17 @@ def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 # The status of each kind of service refusal (a kind not listed answers 400).
-SERVICE_STATUS: dict[type[ServiceError], int] = {NotFound: 404, Conflict: 409, PaymentRequired: 402}
+SERVICE_STATUS: dict[type[ServiceError], int] = {
+    NotFound: 404, Conflict: 409, PaymentRequired: 402, Unavailable: 503,
+}  # fmt: skip
 
 
 def service_response(exc: ServiceError) -> HttpResponse:
     if isinstance(exc, InvalidField):
         return problem_response(validation_body(exc.errors))
     status = next((code for kind, code in SERVICE_STATUS.items() if isinstance(exc, kind)), 400)
-    return problem_response(business_body(status, exc.errors))
+    headers = {"Retry-After": RETRY_AFTER_OUTAGE} if status == 503 else None
+    return problem_response(business_body(status, exc.errors), headers)
 
 
 def as_api_exception(exc: Exception) -> Exception:

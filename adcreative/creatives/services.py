@@ -18,9 +18,9 @@ from django.db import IntegrityError, transaction
 
 import presets
 from adcreative.api import areas
-from adcreative.api.exceptions import Conflict, InvalidField, NotFound
+from adcreative.api.exceptions import Conflict, InvalidField, NotFound, Unavailable
 from adcreative.assets.models import Asset
-from adcreative.celery import send_on_commit
+from adcreative.celery import NEVER_SENT, QUEUE_DOWN, broker_refusing, send_on_commit
 from adcreative.creatives import engines, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.tasks import render, render_process
@@ -102,6 +102,8 @@ def start(application: Application, request: ProcessRequest) -> tuple[Process, l
     """
     if request.idempotency_key and (earlier := _earlier(application, request)) is not None:
         return earlier, list(earlier.tasks.all())
+    if broker_refusing():
+        raise Unavailable(QUEUE_DOWN, area=areas.AD_CREATIVE)
     try:
         with transaction.atomic():
             process = _open(application, request)
@@ -154,8 +156,13 @@ def _tasks_of(process: Process, request: ProcessRequest) -> list[Task]:
 
 
 def _enqueue(process: Process, tasks: list[Task]) -> None:
+    ids = [task.id for task in tasks]
+
+    def unsent() -> None:  # the reaper's next tick sends them
+        Task.objects.filter(id__in=ids).update(queued_at=NEVER_SENT)
+
     if engines.chosen().batched:  # one batched call renders the whole process
-        send_on_commit(render_process, str(process.id))
+        send_on_commit(render_process, str(process.id), unsent=unsent)
         return
     for task in tasks:
-        send_on_commit(render, str(task.id))
+        send_on_commit(render, str(task.id), unsent=unsent)

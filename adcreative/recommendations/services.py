@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from functools import partial
 
 from django.db import InterfaceError, OperationalError
 
+from adcreative.api import areas
+from adcreative.api.exceptions import Unavailable
 from adcreative.assets.models import Asset
 from adcreative.assets.storage import atomic_with_files
-from adcreative.celery import send_on_commit
+from adcreative.celery import NEVER_SENT, QUEUE_DOWN, broker_refusing, send_on_commit
 from adcreative.recommendations.models import Recommendation
 from adcreative.recommendations.tasks import recommend
 from adcreative.tenancy.models import Application
@@ -26,13 +29,21 @@ def create(
     application: Application, user_id: uuid.UUID | None, data: bytes, info: UploadInfo
 ) -> Recommendation:
     """Store the original photo and a Processing record, and queue the work once both are committed."""
+    if broker_refusing():
+        raise Unavailable(QUEUE_DOWN, area=areas.RECOMMENDATIONS)
     with atomic_with_files() as files:
         image = files.store(
             application, Asset.Kind.ORIGINAL, data, info.content_type, (info.width, info.height), user_id
         )
         recommendation = Recommendation.objects.create(application=application, user_id=user_id, image=image)
-        send_on_commit(recommend, str(recommendation.id))
+        send_on_commit(
+            recommend, str(recommendation.id), unsent=partial(_send_at_next_tick, recommendation.id)
+        )
     return recommendation
+
+
+def _send_at_next_tick(recommendation_id: uuid.UUID) -> None:
+    Recommendation.objects.filter(id=recommendation_id).update(queued_at=NEVER_SENT)
 
 
 def wait_for(recommendation: Recommendation, seconds: float) -> None:
@@ -41,6 +52,8 @@ def wait_for(recommendation: Recommendation, seconds: float) -> None:
     The record is committed: if the database drops the connection meanwhile, the wait ends and the
     client is answered with the record's id to poll (202), not an error that would lose it.
     """
+    if broker_refusing():  # its message did not go: waiting would only hold the client
+        return
     deadline = time.monotonic() + seconds
     try:
         recommendation.refresh_from_db()
