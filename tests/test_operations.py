@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -65,3 +66,41 @@ def test_it_flushes_expired_refresh_token_records(client: Client, db: None) -> N
     OutstandingToken.objects.create(jti="new", token="t", expires_at=timezone.now() + timedelta(days=1))
     assert flush_expired_tokens() == 1
     assert list(OutstandingToken.objects.values_list("jti", flat=True)) == ["new"]
+
+
+def test_runstack_starts_a_process_again_when_it_dies_and_stops_all_on_ctrl_c(tmp_path) -> None:
+    # A worker that a broker outage or the OOM killer ended used to take the whole stack down with it.
+    import os
+    import signal
+    import sys
+    import threading
+    import time
+
+    from adcreative.ops.management.commands.runstack import supervise
+
+    pids = tmp_path / "pids"
+    sleeper = "import os, sys, time; open(sys.argv[1], 'a').write(f'{os.getpid()}\\n'); time.sleep(120)"
+    stop, said = threading.Event(), list[str]()
+    thread = threading.Thread(
+        target=supervise, args=({"worker": [sys.executable, "-c", sleeper, str(pids)]}, stop, said.append)
+    )
+    thread.start()
+
+    def started() -> list[int]:
+        return [int(line) for line in pids.read_text().split()] if pids.exists() else []
+
+    try:
+        deadline = time.monotonic() + 20
+        while len(started()) < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.kill(started()[0], signal.SIGKILL)
+        while len(started()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(started()) == 2, said
+        assert said and said[0].startswith("worker exited with -9; starting it again")
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    time.sleep(0.2)
+    proc = Path(f"/proc/{started()[-1]}/stat")  # the restarted one was terminated with the rest on Ctrl-C
+    assert not proc.exists() or proc.read_text().rsplit(")", 1)[1].split()[0] == "Z"

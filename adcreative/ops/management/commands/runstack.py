@@ -1,7 +1,8 @@
 """manage.py runstack: the web server and both Celery workers in one terminal, for one machine.
 
 This is what `make run` starts on the embedded defaults; in production each process runs on its own
-(docker-compose.yml). Ctrl-C stops them all; if one dies, the others are stopped too.
+(docker-compose.yml). Ctrl-C stops them all; one that exits is started again, as compose's
+`restart: unless-stopped` does.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -39,36 +42,35 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        processes = {
-            name: subprocess.Popen(command, cwd=settings.BASE_DIR)
-            for name, command in stack(options["bind"], options["web_workers"]).items()
-        }
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
         self.stdout.write(f"Serving http://{options['bind']}/  (API docs at /api/docs/, admin at /admin/)")
         warm_up.delay()  # the gpu worker loads its models now, not on the first photo
-        try:
-            exited = supervise(processes)
-            if exited:
-                self.stderr.write(f"{', '.join(exited)} exited; stopping the others.")
-        finally:
-            stop_all(processes)
+        supervise(stack(options["bind"], options["web_workers"]), stop, self.stderr.write)
 
 
-def supervise(processes: dict[str, subprocess.Popen[bytes]]) -> list[str]:
-    """Wait for Ctrl-C (or SIGTERM) or for a process to exit; the names of those that exited."""
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not stopping:
-        exited = [name for name, process in processes.items() if process.poll() is not None]
-        if exited:
-            return exited
-        time.sleep(0.5)
-    return []
+def supervise(commands: dict[str, list[str]], stop: threading.Event, say: Callable[[str], object]) -> None:
+    """Run every command until `stop` is set, starting again whichever exits (a worker that a broker
+    outage or the kernel's OOM killer ended comes back), waiting 1 s, then longer, up to 30 s, between
+    the restarts of one that keeps failing."""
+    processes = {name: subprocess.Popen(command, cwd=settings.BASE_DIR) for name, command in commands.items()}
+    backoff = dict.fromkeys(commands, 1.0)
+    restart_at: dict[str, float] = {}
+    try:
+        while not stop.wait(0.5):
+            for name, process in processes.items():
+                if process.poll() is not None and name not in restart_at:
+                    say(
+                        f"{name} exited with {process.returncode}; starting it again in {backoff[name]:.0f} s."
+                    )
+                    restart_at[name] = time.monotonic() + backoff[name]
+                    backoff[name] = min(30.0, backoff[name] * 2)
+            for name in [n for n, at in restart_at.items() if at <= time.monotonic()]:
+                processes[name] = subprocess.Popen(commands[name], cwd=settings.BASE_DIR)
+                del restart_at[name]
+    finally:
+        stop_all(processes)
 
 
 def stop_all(processes: dict[str, subprocess.Popen[bytes]]) -> None:
