@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 _messages = serializers.DictField(
@@ -50,16 +51,31 @@ TokenPairSchema = inline_serializer(
     },
 )
 
-ERROR_RESPONSES: dict[int, Any] = {
-    400: OpenApiResponse(ValidationProblem, description="Field validation failed."),
-    401: OpenApiResponse(BusinessProblem, description="Missing or invalid credentials."),
-    404: OpenApiResponse(
-        BusinessProblem,
-        description="Not found (also for another application's objects).",
+
+def uuid_path(name: str) -> OpenApiParameter:
+    """A path segment that is a GUID (the route takes any string, so a malformed one gets the contract's
+    400 field error rather than a bare 404)."""
+    return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+PROBLEM = "application/problem+json"  # the media type of both error shapes
+
+
+def problem(status: int, shape: Any, description: str) -> dict[tuple[int, str], OpenApiResponse]:
+    """An error response, documented with the media type it is served as."""
+    return {(status, PROBLEM): OpenApiResponse(shape, description=description)}
+
+
+ERROR_RESPONSES: dict[Any, Any] = {
+    **problem(400, ValidationProblem, "Field validation failed."),
+    **problem(401, BusinessProblem, "Missing or invalid credentials."),
+    **problem(404, BusinessProblem, "Not found (also for another application's objects)."),
+    **problem(413, BusinessProblem, "Request body too large."),
+    **problem(429, BusinessProblem, "Rate limit hit; see Retry-After."),
+    **problem(500, BusinessProblem, "Unexpected error (never a stack trace)."),
+    **problem(
+        503, BusinessProblem, "The database or the task queue is unreachable for a moment; see Retry-After."
     ),
-    413: OpenApiResponse(BusinessProblem, description="Request body too large."),
-    429: OpenApiResponse(BusinessProblem, description="Rate limit hit; see Retry-After."),
-    500: OpenApiResponse(BusinessProblem, description="Unexpected error (never a stack trace)."),
 }
 
 

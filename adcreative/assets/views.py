@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
-from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.api.schema import ERROR_RESPONSES, uuid_path
 from adcreative.api.serializers import guid
 from adcreative.assets.models import Asset
 from adcreative.tenancy.permissions import current_application
@@ -18,7 +18,9 @@ from adcreative.tenancy.permissions import current_application
 class AssetView(APIView):
     throttle_scope = "poll"
 
-    @extend_schema(responses={(200, "image/png"): bytes, **ERROR_RESPONSES})
+    @extend_schema(
+        parameters=[uuid_path("asset_id")], responses={(200, "image/png"): bytes, **ERROR_RESPONSES}
+    )
     def get(self, request: Request, asset_id: str) -> FileResponse:
         asset = Asset.objects.filter(
             id=guid("assetId", asset_id), application=current_application(request)

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 import presets
 from adcreative.api.errors import business_response
+from adcreative.api.schema import ValidationProblem, problem
 
 PREVIEW_PATH = "/assets/ai-product-preset/{id}.webp"
 
@@ -53,8 +54,16 @@ class PresetKeysView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("category", str, required=False, enum=list(presets.CATEGORIES))],
-        responses={200: PresetListSchema},
+        parameters=[
+            OpenApiParameter(
+                "category",
+                str,
+                required=False,
+                enum=[*presets.CATEGORIES, ""],
+                description="Empty: every preset.",
+            )
+        ],
+        responses={200: PresetListSchema, **problem(400, ValidationProblem, "An unknown category.")},
         auth=[],
         description="The preset catalog, optionally only one category.",
     )

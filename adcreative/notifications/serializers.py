@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from adcreative.api.serializers import ContractSerializer
@@ -94,3 +94,38 @@ def channel_body(channel: NotificationChannel) -> dict[str, Any]:
         "createdAt": channel.created_at.isoformat().replace("+00:00", "Z"),
         "updatedAt": channel.updated_at.isoformat().replace("+00:00", "Z"),
     }
+
+
+def _channel_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+    """The fields of `channel_body`, for the document (a fresh set for each schema that uses them)."""
+    return {
+        "id": serializers.UUIDField(),
+        "applicationId": serializers.UUIDField(),
+        "type": serializers.ChoiceField(choices=["Webhook", "RabbitMQ"]),
+        "url": serializers.CharField(allow_null=True),
+        "connectionString": serializers.CharField(allow_null=True, help_text="Its password masked."),
+        "queueName": serializers.CharField(allow_null=True),
+        "isActive": serializers.BooleanField(),
+        "includeImageData": serializers.BooleanField(),
+        "deactivatedReason": serializers.CharField(allow_null=True),
+        "createdAt": serializers.DateTimeField(),
+        "updatedAt": serializers.DateTimeField(),
+    }
+
+
+ChannelSchema = inline_serializer(name="NotificationChannel", fields=_channel_fields())
+ChannelListSchema = type(ChannelSchema)(many=True)  # the same component, as a list
+CreatedChannelSchema = inline_serializer(
+    name="CreatedNotificationChannel",
+    fields={**_channel_fields(), "signingSecret": serializers.CharField(help_text="Shown this once.")},
+)
+TestResultSchema = inline_serializer(
+    name="NotificationChannelTestResult",
+    fields={
+        "messageId": serializers.UUIDField(),
+        "success": serializers.BooleanField(),
+        "statusCode": serializers.IntegerField(allow_null=True),
+        "latencyMs": serializers.IntegerField(),
+        "error": serializers.CharField(allow_null=True),
+    },
+)

@@ -14,14 +14,22 @@ from rest_framework.views import APIView
 
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
-from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.api.schema import ERROR_RESPONSES, uuid_path
 from adcreative.celery import send_on_commit
 from adcreative.notifications import delivery, messages
 from adcreative.notifications.models import Delivery, NotificationChannel
-from adcreative.notifications.serializers import ChannelSerializer, channel_body
+from adcreative.notifications.serializers import (
+    ChannelListSchema,
+    ChannelSchema,
+    ChannelSerializer,
+    CreatedChannelSchema,
+    TestResultSchema,
+    channel_body,
+)
 from adcreative.notifications.tasks import flush_channel
 from adcreative.tenancy.permissions import current_application
 
+CHANNEL_ID = uuid_path("channel_id")
 FIELDS = {
     "type": "type",
     "url": "url",
@@ -52,12 +60,15 @@ def apply(channel: NotificationChannel, data: dict[str, Any]) -> None:
 
 
 class ChannelListView(APIView):
-    @extend_schema(operation_id="notification_channels_list", responses={200: dict, **ERROR_RESPONSES})
+    @extend_schema(
+        operation_id="notification_channels_list",
+        responses={200: ChannelListSchema, **ERROR_RESPONSES},
+    )
     def get(self, request: Request) -> Response:
         channels = NotificationChannel.objects.filter(application=current_application(request))
         return Response([channel_body(channel) for channel in channels])
 
-    @extend_schema(request=ChannelSerializer, responses={201: dict, **ERROR_RESPONSES})
+    @extend_schema(request=ChannelSerializer, responses={201: CreatedChannelSchema, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:
         form = ChannelSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -69,11 +80,13 @@ class ChannelListView(APIView):
 
 
 class ChannelDetailView(APIView):
-    @extend_schema(responses={200: dict, **ERROR_RESPONSES})
+    @extend_schema(parameters=[CHANNEL_ID], responses={200: ChannelSchema, **ERROR_RESPONSES})
     def get(self, request: Request, channel_id: str) -> Response:
         return Response(channel_body(own_channel(request, channel_id, "Get")))
 
-    @extend_schema(request=ChannelSerializer, responses={200: dict, **ERROR_RESPONSES})
+    @extend_schema(
+        parameters=[CHANNEL_ID], request=ChannelSerializer, responses={200: ChannelSchema, **ERROR_RESPONSES}
+    )
     def patch(self, request: Request, channel_id: str) -> Response:
         channel = own_channel(request, channel_id, "Update")
         form = ChannelSerializer(data=request.data, partial=True, current=channel)
@@ -91,14 +104,16 @@ class ChannelDetailView(APIView):
                 send_on_commit(flush_channel, str(channel.id))
         return Response(channel_body(channel))
 
-    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    @extend_schema(parameters=[CHANNEL_ID], responses={204: None, **ERROR_RESPONSES})
     def delete(self, request: Request, channel_id: str) -> Response:
         own_channel(request, channel_id, "Delete").delete()
         return Response(status=204)
 
 
 class ChannelTestView(APIView):
-    @extend_schema(request=None, responses={200: dict, **ERROR_RESPONSES})
+    @extend_schema(
+        parameters=[CHANNEL_ID], request=None, responses={200: TestResultSchema, **ERROR_RESPONSES}
+    )
     def post(self, request: Request, channel_id: str) -> Response:
         """Send a test message now and answer with what the receiver did (recorded like any delivery)."""
         channel = own_channel(request, channel_id, "Test")

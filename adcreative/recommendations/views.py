@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from adcreative.api import areas
 from adcreative.api.exceptions import BusinessError, NotFound
-from adcreative.api.schema import ERROR_RESPONSES, BusinessProblem
+from adcreative.api.schema import ERROR_RESPONSES, BusinessProblem, problem, uuid_path
 from adcreative.api.serializers import guid
 from adcreative.recommendations import services
 from adcreative.recommendations.models import Recommendation
@@ -48,10 +48,12 @@ PendingSchema = inline_serializer(
 RESPONSES = {
     200: RecommendationSchema,
     202: OpenApiResponse(PendingSchema, description="Still processing; poll the Location."),
-    422: OpenApiResponse(BusinessProblem, description="The photo has no product that could be found."),
-    503: OpenApiResponse(BusinessProblem, description="The photo could not be processed right now."),
-    504: OpenApiResponse(BusinessProblem, description="Analysing the photo took too long."),
     **ERROR_RESPONSES,
+    **problem(422, BusinessProblem, "The photo has no product that could be found."),
+    **problem(
+        503, BusinessProblem, "The photo could not be processed right now, or the queue is unreachable."
+    ),
+    **problem(504, BusinessProblem, "Analysing the photo took too long."),
 }
 
 
@@ -111,7 +113,7 @@ class RecommendationsView(APIView):
 class RecommendationDetailView(APIView):
     throttle_scope = "poll"
 
-    @extend_schema(responses=RESPONSES)
+    @extend_schema(parameters=[uuid_path("recommendation_id")], responses=RESPONSES)
     def get(self, request: Request, recommendation_id: str) -> Response:
         recommendation = Recommendation.objects.filter(
             id=guid("recommendationId", recommendation_id), application=current_application(request)

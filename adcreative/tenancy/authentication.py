@@ -15,9 +15,9 @@ UNUSED_HASH = hash_secret("no application has this secret")
 
 class JwtAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Application, str] | None:
-        header = request.headers.get("Authorization", "")
-        if not header:
-            return None
+        header = request.headers.get("Authorization")
+        if header is None:
+            return None  # a present but empty or malformed header is refused, never passed over
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise NotAuthenticatedError()

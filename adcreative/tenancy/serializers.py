@@ -11,6 +11,14 @@ class GenerateTokenSerializer(ContractSerializer):
     jwtPrivateKey = serializers.CharField(trim_whitespace=True, max_length=512)
 
 
+class GenerateTokenBody(ContractSerializer):
+    """GenerateJwtToken's body as documented: both fields, or neither with the x-api-key and x-api-secret
+    headers (OpenAPI cannot say "required unless a header is sent", so the schema says optional)."""
+
+    applicationId = GuidField(required=False)
+    jwtPrivateKey = serializers.CharField(required=False, max_length=512)
+
+
 class RefreshTokenSerializer(ContractSerializer):
     strict = True
     refreshToken = serializers.CharField(trim_whitespace=True, max_length=4096)

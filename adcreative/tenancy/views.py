@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from adcreative.tenancy.authentication import UNUSED_HASH, application_for_api_k
 from adcreative.tenancy.models import Application
 from adcreative.tenancy.secrets import secret_matches
 from adcreative.tenancy.serializers import (
+    GenerateTokenBody,
     GenerateTokenSerializer,
     RefreshTokenSerializer,
 )
@@ -27,7 +28,11 @@ class GenerateJwtTokenView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=GenerateTokenSerializer,
+        request=GenerateTokenBody,
+        parameters=[
+            OpenApiParameter("x-api-key", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter("x-api-secret", str, OpenApiParameter.HEADER, required=False),
+        ],
         responses={200: TokenPairSchema, **ERROR_RESPONSES},
         auth=[],
         description="Exchange applicationId + jwtPrivateKey (or x-api-key + x-api-secret) for tokens.",
