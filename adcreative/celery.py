@@ -72,11 +72,7 @@ def broker_refusing() -> bool:
     return time.monotonic() - _broker_refused_at < BROKER_PAUSE_SECONDS
 
 
-def send_on_commit(
-    task: Task,  # type: ignore[type-arg]
-    *args: Any,
-    unsent: Callable[[], object] | None = None,
-) -> None:
+def send_on_commit(task: Task, *args: Any, unsent: Callable[[], object] | None = None) -> None:  # type: ignore[type-arg]
     """Send `task(*args)` once the current transaction commits (at once outside one).
 
     The send never raises: the rows it is about are committed whatever the broker does. A refused send

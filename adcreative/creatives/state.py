@@ -152,10 +152,8 @@ def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, f
             if locked is None:
                 return False
             locked.process = task.process
-            for field, name, data in (
-                ("result", "result.png", png),
-                ("thumbnail", "thumbnail.jpg", thumbnail_jpeg),
-            ):
+            files = {"result": ("result.png", png), "thumbnail": ("thumbnail.jpg", thumbnail_jpeg)}
+            for field, (name, data) in files.items():
                 getattr(locked, field).save(name, ContentFile(data), save=False)
                 written.append(getattr(locked, field).name or "")
             locked.render_state, locked.progress, locked.engine = State.COMPLETED, 100, engine
