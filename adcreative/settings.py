@@ -28,14 +28,33 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 # --- core -------------------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
-# The fallback key exists so `make run` works on a fresh clone; `manage.py check --deploy` flags it.
-SECRET_KEY = env_secret("SECRET_KEY", "insecure-dev-key-set-SECRET_KEY-in-production-0123456789abcdef")
+# PRODUCTION: served over HTTPS only (redirect, HSTS, secure cookies) and no development key accepted.
+PRODUCTION = env_bool("PRODUCTION", False)
+DEVELOPMENT_KEY = "insecure-dev-key-set-SECRET_KEY-in-production-0123456789abcdef"
+# The fallback key exists so `make run` works on a fresh clone; production refuses it at start-up.
+SECRET_KEY = env_secret("SECRET_KEY", DEVELOPMENT_KEY)
+if PRODUCTION and (SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "PRODUCTION needs SECRET_KEY (or SECRET_KEY_FILE): 50 or more random characters."
+    )
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("PRODUCTION and DEBUG together would show tracebacks to clients: unset DEBUG.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Absolute URLs in responses (preset previews, download links) use this origin when set, else the request's.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Probes and scrapers inside the network speak plain HTTP: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000, minimum=0)
+    # Every subdomain HTTPS too, and the browsers' preload list: turn off only for a domain that needs it.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -180,13 +199,18 @@ JWT_ACCESS_TOKEN_LIFETIME = env_seconds("JWT_ACCESS_TOKEN_LIFETIME", 3600)
 JWT_REFRESH_TOKEN_LIFETIME = env_seconds("JWT_REFRESH_TOKEN_LIFETIME", 7 * 24 * 3600)
 if JWT_REFRESH_TOKEN_LIFETIME <= JWT_ACCESS_TOKEN_LIFETIME:
     raise ImproperlyConfigured("JWT_REFRESH_TOKEN_LIFETIME must be longer than JWT_ACCESS_TOKEN_LIFETIME.")
+JWT_SIGNING_KEY = env_secret("JWT_SIGNING_KEY", SECRET_KEY)
+if PRODUCTION and len(JWT_SIGNING_KEY) < 32:
+    raise ImproperlyConfigured(
+        "PRODUCTION needs JWT_SIGNING_KEY of 32 or more characters (or none: SECRET_KEY signs)."
+    )
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": JWT_ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": JWT_REFRESH_TOKEN_LIFETIME,
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "ALGORITHM": "HS256",
-    "SIGNING_KEY": env_secret("JWT_SIGNING_KEY", SECRET_KEY),
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     "USER_ID_CLAIM": "applicationId",
     "USER_ID_FIELD": "id",
     "LEEWAY": 5,

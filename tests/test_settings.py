@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -94,3 +95,42 @@ def test_it_refuses_an_upload_limit_the_request_limit_would_hide() -> None:
     result = start_django(UPLOAD_MAX_BYTES="52428800", MAX_REQUEST_BYTES="31457280")
     assert result.returncode != 0
     assert "UPLOAD_MAX_BYTES=52428800 must be below MAX_REQUEST_BYTES=31457280" in result.stderr
+
+
+def run_check(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "JWT_SIGNING_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env={**env, **env_extra},
+        capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def test_production_settings_pass_the_deploy_check() -> None:
+    key = "k" * 20 + os.urandom(24).hex()
+    done = run_check({"PRODUCTION": "true", "SECRET_KEY": key}, "--deploy", "--fail-level", "WARNING")
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "no issues" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("env_extra", "message"),
+    [
+        ({"PRODUCTION": "true"}, "PRODUCTION needs SECRET_KEY"),
+        ({"PRODUCTION": "true", "SECRET_KEY": "short"}, "PRODUCTION needs SECRET_KEY"),
+        ({"PRODUCTION": "true", "SECRET_KEY": "s" * 60, "JWT_SIGNING_KEY": "short"}, "JWT_SIGNING_KEY of 32"),
+        ({"PRODUCTION": "true", "SECRET_KEY": "s" * 60, "DEBUG": "true"}, "PRODUCTION and DEBUG"),
+    ],
+)
+def test_production_refuses_development_keys_and_debug(env_extra: dict[str, str], message: str) -> None:
+    done = run_check(env_extra)
+    assert done.returncode != 0 and message in done.stderr
+
+
+def test_production_redirects_to_https_but_not_the_probes(settings: Any) -> None:
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True  # what PRODUCTION turns on; the exemptions are the settings' own
+    browser = Client()
+    assert browser.get("/api/v1/Image/ProductGeneration/PresetKeys").status_code == 301
+    response = browser.get("/healthz")
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
