@@ -335,8 +335,8 @@ def test_it_claims_a_recommendation_once_and_reaps_lost_ones(tenant: Tenant) -> 
     assert state.claim(str(held.id)) is None  # a duplicate message finds it taken
     long_ago = timezone.now() - timedelta(hours=2)
     Recommendation.objects.filter(id=lost.id).update(queued_at=long_ago, created_at=long_ago)
-    Recommendation.objects.filter(id=held.id).update(
-        started_at=long_ago, queued_at=long_ago - timedelta(minutes=1)
+    Recommendation.objects.filter(id=held.id).update(  # its worker died two hours ago: the lease ran out
+        started_at=long_ago, queued_at=long_ago - timedelta(minutes=1), lease_until=long_ago
     )
     with mock.patch("adcreative.recommendations.tasks.recommend.delay") as send:
         result = reap_stuck_work()

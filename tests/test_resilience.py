@@ -271,3 +271,34 @@ def test_the_reaper_takes_a_task_whose_lease_ran_out_and_leaves_a_live_one(tenan
     again = state.claim(str(dead.id))
     assert again is not None and (again.render_state, again.progress, again.attempts) == (3, 40, 2)
     assert state.claim(str(live.id)) is None  # its worker renews the lease: nobody takes it
+
+
+def test_a_recommendation_whose_worker_died_is_taken_over_once_its_lease_runs_out(
+    tenant: Tenant, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from adcreative.ops.tasks import reap_stuck_work
+    from adcreative.recommendations import services
+    from adcreative.recommendations import state as recommendation_state
+    from adcreative.recommendations.models import Recommendation
+    from adcreative.recommendations.tasks import recommend
+    from tests.drawing import bottle_photo, encode
+    from workers.imaging import inspect_upload
+
+    data = encode(bottle_photo((320, 400)), "PNG")
+    with django_capture_on_commit_callbacks(execute=False):
+        record = services.create(tenant.application, None, data, inspect_upload(data, 10**8))
+    held = recommendation_state.claim(str(record.id))
+    assert held is not None and recommendation_state.claim(str(record.id)) is None  # a live worker holds it
+    assert (
+        recommendation_state.held_until(str(record.id)) is not None
+    )  # the duplicate retries after the lease
+    Recommendation.objects.filter(id=record.id).update(lease_until=timezone.now() - timedelta(seconds=1))
+    with mock.patch.object(recommend, "delay") as send:  # the worker is gone: beat's reaper sends it again
+        assert reap_stuck_work()["recommendations_resent"] == 1
+    assert [call.args for call in send.call_args_list] == [(str(record.id),)]
+    again = recommendation_state.claim(str(record.id))
+    assert again is not None and again.attempts == 2

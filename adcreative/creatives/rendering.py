@@ -6,18 +6,14 @@ web process.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.conf import settings
-from django.db import connection
 from PIL import Image
 
 import presets
 from adcreative.creatives import state
 from adcreative.creatives.engines import EngineChoice
 from adcreative.creatives.models import Task
+from adcreative.leases import heartbeat
 from workers.render.job import RenderJob, run_batch
 
 State = Task.State
@@ -43,31 +39,9 @@ def open_cutout(task: Task) -> Image.Image:
     return cutout.convert("RGBA")
 
 
-@contextmanager
-def heartbeat(tasks: list[Task]) -> Iterator[None]:
-    """Renew the lease on `tasks` a few times per lease while the block runs (a model load or a long
-    batch reports no progress for a while), so a live worker's tasks are never taken from it."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(settings.TASK_LEASE_SECONDS / 3):
-                state.renew(tasks)
-        finally:
-            connection.close()  # this thread's own database connection
-
-    thread = threading.Thread(target=beat, name="lease-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
 def render_tasks(tasks: list[Task], choice: EngineChoice) -> None:
     """Render claimed tasks of one process in one batch and store each result (raises on failure)."""
-    with heartbeat(tasks):
+    with heartbeat(lambda: state.renew(tasks)):
         render_held(tasks, choice)
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from adcreative.creatives import signals
 from adcreative.creatives.models import Process, Task
+from adcreative.leases import lease_end
 
 State = Task.State
 RUNNING = (State.PREPARING, State.RENDERING, State.FINALIZING)
@@ -53,10 +54,6 @@ def abandoned(now: Any) -> Q:
     return Q(render_state__in=RUNNING) & (
         Q(lease_until__lt=now) | Q(lease_until__isnull=True, started_at__lt=stale)
     )
-
-
-def lease_end() -> Any:
-    return timezone.now() + timedelta(seconds=settings.TASK_LEASE_SECONDS)
 
 
 def claim(task_id: str) -> Task | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task as CeleryTask
-from django.utils import timezone
 
 from adcreative.celery import gpu_task
 from adcreative.creatives import engines, state
 from adcreative.creatives.models import Task
 from adcreative.failures import MAX_RETRIES, Failure, Outcome, Wording, classify, settle
+from adcreative.leases import retry_countdown
 
 WORDING = Wording(
     unreadable=("unreadable_asset", "The product image asset could not be read."),
@@ -54,9 +54,8 @@ def render_claimed(
 def retry_when_free(celery_task: CeleryTask[Any, Any], **tasks: Any) -> None:
     """A message redelivered after its worker died (killed, out of memory) finds the task still leased
     to it: try again just after the lease runs out, rather than leaving the task to the reaper."""
-    until = state.held_until(**tasks)
-    if until is not None and celery_task.request.retries < MAX_RETRIES:
-        countdown = max(1.0, (until - timezone.now()).total_seconds() + 1)
+    countdown = retry_countdown(state.held_until(**tasks))
+    if countdown is not None and celery_task.request.retries < MAX_RETRIES:
         raise celery_task.retry(countdown=countdown)
 
 

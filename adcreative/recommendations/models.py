@@ -36,6 +36,8 @@ class Recommendation(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     queued_at = models.DateTimeField(default=timezone.now)  # last (re-)sent to the gpu queue
     started_at = models.DateTimeField(null=True, blank=True)
+    # The worker analysing it renews this while it works; once it passes, that worker is gone.
+    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

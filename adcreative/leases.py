@@ -1,0 +1,49 @@
+"""Leases: a worker holds what it claimed (a task, a recommendation) only while it keeps renewing.
+
+A claim sets `lease_until` TASK_LEASE_SECONDS ahead; `heartbeat` renews it a few times per lease while
+the work runs (a model load or a long batch reports nothing for a while). A lease that runs out means the
+worker is gone (killed, out of memory): the next message for it, or beat's reaper, takes the work over.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+
+def lease_end() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.TASK_LEASE_SECONDS)
+
+
+@contextmanager
+def heartbeat(renew: Callable[[], object]) -> Iterator[None]:
+    """Call `renew()` every third of a lease, on a thread of its own, while the block runs."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.TASK_LEASE_SECONDS / 3):
+                renew()
+        finally:
+            connection.close()  # this thread's own database connection
+
+    thread = threading.Thread(target=beat, name="lease-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def retry_countdown(until: datetime | None) -> float | None:
+    """Seconds until a live lease runs out (and a second more), or None when nobody holds it."""
+    if until is None:
+        return None
+    return max(1.0, (until - timezone.now()).total_seconds() + 1)
