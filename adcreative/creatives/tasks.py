@@ -30,7 +30,7 @@ def outcome_of(tasks: list[Task], held: list[Task]) -> Outcome:
 
     def release() -> None:
         for task_id in held_ids:
-            state.release(task_id)  # Queued again, so the retry can claim it
+            state.release(task_id)  # free again (in the state it reached), so the retry can claim it
 
     return Outcome(fail, release, WORDING, what=f"tasks {ids}")
 

@@ -38,8 +38,8 @@ def recommend(self: CeleryTask, recommendation_id: str) -> None:  # type: ignore
         return
     try:
         with heartbeat(lambda: state.renew(recommendation)):
-            outcome = analyse_photo(recommendation)
-        state.complete(recommendation, outcome)
+            analysed = analyse_photo(recommendation)
+        state.complete(recommendation, analysed)
     except Exception as exc:
         outcome = Outcome(
             fail=lambda code, message: state.fail(recommendation_id, code, message),
