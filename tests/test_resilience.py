@@ -302,3 +302,31 @@ def test_a_recommendation_whose_worker_died_is_taken_over_once_its_lease_runs_ou
     assert [call.args for call in send.call_args_list] == [(str(record.id),)]
     again = recommendation_state.claim(str(record.id))
     assert again is not None and again.attempts == 2
+
+
+def test_a_full_disk_while_storing_a_result_leaves_no_file_and_no_completed_task(
+    tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from django.core.files.storage import default_storage
+
+    _, (task,) = queued_process(tenant, prompts=1)
+    claimed = state.claim(str(task.id))
+    assert claimed is not None and state.advance(claimed, Task.State.FINALIZING, 90)
+    storage: Any = default_storage
+    real_save, saved = storage._save, list[str]()
+
+    def fills_up(name: str, content: Any) -> str:
+        if saved:  # the PNG fits; the thumbnail does not
+            raise OSError(errno.ENOSPC, "No space left on device")
+        saved.append(str(real_save(name, content)))
+        return saved[-1]
+
+    monkeypatch.setattr(storage, "_save", fills_up)
+    with pytest.raises(OSError, match="No space left"):  # transient: the task's retry tries again
+        state.complete(claimed, b"\x89PNG result", b"\xff\xd8 thumbnail", {}, engine="studio")
+    assert saved and not default_storage.exists(saved[0])  # the PNG written before the failure is gone
+    stored = Task.objects.get(id=task.id)
+    assert (stored.render_state, stored.result.name, stored.thumbnail.name) == (Task.State.FINALIZING, "", "")
+    assert stored.download_url is None  # nothing to serve
