@@ -114,3 +114,36 @@ def test_a_render_whose_pool_process_is_killed_completes_once_within_a_minute(
     assert done.result.name and done.result.storage.exists(done.result.name)
     results = list(Path(done.result.storage.path(done.result.name)).parent.glob("result*.png"))
     assert len(results) == 1, "completed exactly once"
+
+
+@pytest.mark.celery_worker  # keeps the shared media folder: the worker reads the cut-out the test stores
+@pytest.mark.django_db(transaction=True)
+def test_a_render_whose_database_connection_is_terminated_mid_render_completes(
+    tenant: Tenant, own_broker: str, diffusion_worker: subprocess.Popen[bytes], settings: object
+) -> None:
+    # PostgreSQL restarted, or a pooler cut the worker's connection while it rendered.
+    from django.db import connection
+
+    setattr(settings, "GENERATION_ENGINE", "diffusion")  # noqa: B010 - the web side sends one batched message
+    process, (task,) = queued_process(tenant, prompts=1)
+    with Connection(own_broker) as broker:
+        render_process.apply_async((str(process.id),), connection=broker)
+
+    def rendering() -> Task | None:
+        current = Task.objects.get(id=task.id)
+        return current if current.render_state == Task.State.RENDERING and current.progress > 10 else None
+
+    wait_for(rendering, 180, "the first render")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchall(), "the worker had its connections open"
+
+    def completed() -> Task | None:
+        current = Task.objects.get(id=task.id)
+        return current if current.render_state in Task.FINISHED else None
+
+    done = wait_for(completed, 90, "completion after the connections were cut")
+    assert (done.render_state, done.engine) == (Task.State.COMPLETED, "diffusion")
