@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from django.conf import settings
 from kombu import Connection
 
 from adcreative.creatives.models import Task
-from adcreative.creatives.tasks import render_process
+from adcreative.creatives.tasks import render, render_process
 from tests.conftest import ROOT, Tenant, database_url_of_test_database
 from tests.helpers import queued_process
 
@@ -147,3 +147,93 @@ def test_a_render_whose_database_connection_is_terminated_mid_render_completes(
 
     done = wait_for(completed, 90, "completion after the connections were cut")
     assert (done.render_state, done.engine) == (Task.State.COMPLETED, "diffusion")
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[tuple[str, Callable[[], None], Callable[[], None]]]:
+    """A Redis of this test's own on a free port, persistent like the compose file's, that the test can
+    stop and start again (never the machine's Redis)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--appendonly", "yes",
+               "--dir", str(tmp_path), "--save", ""]  # fmt: skip
+    server: list[subprocess.Popen[bytes]] = []
+
+    def start() -> None:
+        server.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+
+    def stop() -> None:
+        server[-1].terminate()  # SIGTERM: Redis writes its append-only file and exits
+        server[-1].wait(timeout=20)
+
+    start()
+    yield f"redis://127.0.0.1:{port}/0", stop, start
+    if server[-1].poll() is None:
+        stop()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_renders_resume_after_the_broker_stops_and_comes_back(
+    tenant: Tenant, own_redis: tuple[str, Callable[[], None], Callable[[], None]]
+) -> None:
+    """A worker supervised as `make run` supervises it, its Redis stopped for 5 s while messages wait."""
+    import threading
+
+    from adcreative.ops.management.commands.runstack import supervise
+
+    broker, stop_redis, start_redis = own_redis
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "CELERY_BROKER_URL": broker,
+           "CELERY_RESULT_BACKEND": broker, "PYTHONUNBUFFERED": "1"}  # fmt: skip
+    worker = [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", "gpu", "-c", "1", "-n",
+              f"outage-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle", "-l", "INFO"]  # fmt: skip
+    stopping, said = threading.Event(), list[str]()
+    old_env = dict(os.environ)
+    os.environ.update(env)  # the supervised worker inherits this environment
+    supervisor = threading.Thread(target=supervise, args=({"worker-gpu": worker}, stopping, said.append))
+    supervisor.start()
+    try:
+        process, tasks = queued_process(tenant, prompts=6)
+        with Connection(broker) as connection:
+            for task in tasks:
+                render.apply_async((str(task.id),), connection=connection)
+        started = Task.objects.filter(process=process).exclude(render_state=Task.State.QUEUED)
+        deadline = time.monotonic() + 120
+        while not started.exists() and time.monotonic() < deadline:  # the worker has booted and taken one
+            time.sleep(0.05)
+        assert started.exists(), said
+        stop_redis()  # while it renders, with the next message prefetched and others waiting
+        time.sleep(5)
+        start_redis()
+        back = time.monotonic()
+
+        def all_done() -> bool:
+            return (
+                not Task.objects.filter(process=process).exclude(render_state=Task.State.COMPLETED).exists()
+            )
+
+        deadline = time.monotonic() + 90
+        while not all_done() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert all_done(), (
+            list(Task.objects.filter(process=process).values_list("render_state", flat=True)),
+            said,
+        )
+        assert time.monotonic() - back < 90
+        finished = list(Task.objects.filter(process=process).values_list("attempts", flat=True))
+        assert max(finished) <= 2, finished
+    finally:
+        stopping.set()
+        supervisor.join(timeout=60)
+        os.environ.clear()
+        os.environ.update(old_env)
