@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+from adcreative.api.serializers import ContractSerializer
 
 _messages = serializers.DictField(
     child=serializers.ListField(child=serializers.CharField()),
@@ -77,6 +79,44 @@ ERROR_RESPONSES: dict[Any, Any] = {
         503, BusinessProblem, "The database or the task queue is unreachable for a moment; see Retry-After."
     ),
 }
+
+
+class GuidFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """A GUID; an optional one may also be sent empty ("userId=" in the public curl examples), meaning absent."""
+
+    target_class = "adcreative.api.serializers.GuidField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        guid: dict[str, Any] = {"type": "string", "format": "uuid"}
+        if self.target.required:
+            return guid
+        schema: dict[str, Any] = {"oneOf": [guid, {"type": "string", "maxLength": 0}]}
+        if self.target.allow_null:
+            schema["nullable"] = True
+        return schema
+
+
+def forbid_unknown_keys(result: dict[str, Any], generator: Any, request: Any, public: Any) -> dict[str, Any]:
+    """Postprocessing hook: the bodies of strict serializers refuse keys they do not know (a typo is a 400),
+    so their schemas say `additionalProperties: false`."""
+    strict = [
+        cls.__name__.removesuffix("Serializer")
+        for cls in _subclasses(ContractSerializer)
+        if getattr(cls, "strict", False)
+    ]
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in strict:
+        for component in (f"{name}Request", f"Patched{name}Request"):
+            if component in schemas:
+                schemas[component]["additionalProperties"] = False
+    return result
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
 
 
 class JwtScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -11,10 +11,12 @@ class GenerateTokenSerializer(ContractSerializer):
     jwtPrivateKey = serializers.CharField(trim_whitespace=True, max_length=512)
 
 
+# GenerateJwtToken's body as documented: OpenAPI cannot say "required unless a header is sent", so both
+# fields are optional in the schema, and the view requires them when no key pair is sent.
 class GenerateTokenBody(ContractSerializer):
-    """GenerateJwtToken's body as documented: both fields, or neither with the x-api-key and x-api-secret
-    headers (OpenAPI cannot say "required unless a header is sent", so the schema says optional)."""
+    """Both fields, or neither when the x-api-key and x-api-secret headers are sent."""
 
+    strict = True
     applicationId = GuidField(required=False)
     jwtPrivateKey = serializers.CharField(required=False, max_length=512)
 

@@ -44,11 +44,9 @@ class GenerateJwtTokenView(APIView):
         )
         if api_key or api_secret:
             application = application_for_api_key(api_key or "", api_secret or "")
-            if hasattr(request.data, "get") and request.data.get("applicationId") not in (
-                None,
-                "",
-                str(application.id),
-            ):
+            body = GenerateTokenBody(data=request.data)  # optional here, but no unknown keys
+            body.is_valid(raise_exception=True)
+            if body.validated_data.get("applicationId") not in (None, application.id):
                 raise NotAuthenticatedError()
             return Response(tokens.issue_pair(application))
         serializer = GenerateTokenSerializer(data=request.data)
