@@ -85,30 +85,38 @@ def wait_for(condition: object, seconds: float, what: str) -> Task:
     raise AssertionError(f"{what} did not happen within {seconds} s; worker log:\n{log}")
 
 
-@pytest.mark.celery_worker  # keeps the shared media folder: the worker reads the cut-out the test stores
-@pytest.mark.django_db(transaction=True)
-def test_a_render_whose_pool_process_is_killed_completes_once_within_a_minute(
-    tenant: Tenant, own_broker: str, diffusion_worker: subprocess.Popen[bytes], settings: object
-) -> None:
+def render_until_mid_way(tenant: Tenant, broker: str, settings: object) -> Task:
+    """Send one creative's render to the tiny-pipeline worker and wait until it is rendering."""
     setattr(settings, "GENERATION_ENGINE", "diffusion")  # noqa: B010 - the web side sends one batched message
     process, (task,) = queued_process(tenant, prompts=1)
-    with Connection(own_broker) as connection:
+    with Connection(broker) as connection:
         render_process.apply_async((str(process.id),), connection=connection)
 
     def rendering() -> Task | None:
         current = Task.objects.get(id=task.id)
         return current if current.render_state == Task.State.RENDERING and current.progress > 10 else None
 
-    wait_for(rendering, 180, "the first render")  # the first load imports torch and diffusers
-    (child,) = children_of(diffusion_worker.pid)
-    os.kill(child, signal.SIGKILL)  # the pool process dies mid-render; the worker starts another
-    killed_at = time.monotonic()
+    return wait_for(rendering, 180, "the first render")  # the first load imports torch and diffusers
 
-    def completed() -> Task | None:
+
+def finished(task: Task, seconds: float, what: str) -> Task:
+    def done() -> Task | None:
         current = Task.objects.get(id=task.id)
         return current if current.render_state in Task.FINISHED else None
 
-    done = wait_for(completed, 60, "completion after the kill")
+    return wait_for(done, seconds, what)
+
+
+@pytest.mark.celery_worker  # keeps the shared media folder: the worker reads the cut-out the test stores
+@pytest.mark.django_db(transaction=True)
+def test_a_render_whose_pool_process_is_killed_completes_once_within_a_minute(
+    tenant: Tenant, own_broker: str, diffusion_worker: subprocess.Popen[bytes], settings: object
+) -> None:
+    task = render_until_mid_way(tenant, own_broker, settings)
+    (child,) = children_of(diffusion_worker.pid)
+    os.kill(child, signal.SIGKILL)  # the pool process dies mid-render; the worker starts another
+    killed_at = time.monotonic()
+    done = finished(task, 60, "completion after the kill")
     assert time.monotonic() - killed_at < 60
     assert (done.render_state, done.engine, done.attempts) == (Task.State.COMPLETED, "diffusion", 2)
     assert done.result.name and done.result.storage.exists(done.result.name)
@@ -124,28 +132,14 @@ def test_a_render_whose_database_connection_is_terminated_mid_render_completes(
     # PostgreSQL restarted, or a pooler cut the worker's connection while it rendered.
     from django.db import connection
 
-    setattr(settings, "GENERATION_ENGINE", "diffusion")  # noqa: B010 - the web side sends one batched message
-    process, (task,) = queued_process(tenant, prompts=1)
-    with Connection(own_broker) as broker:
-        render_process.apply_async((str(process.id),), connection=broker)
-
-    def rendering() -> Task | None:
-        current = Task.objects.get(id=task.id)
-        return current if current.render_state == Task.State.RENDERING and current.progress > 10 else None
-
-    wait_for(rendering, 180, "the first render")
+    task = render_until_mid_way(tenant, own_broker, settings)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         assert cursor.fetchall(), "the worker had its connections open"
-
-    def completed() -> Task | None:
-        current = Task.objects.get(id=task.id)
-        return current if current.render_state in Task.FINISHED else None
-
-    done = wait_for(completed, 90, "completion after the connections were cut")
+    done = finished(task, 90, "completion after the connections were cut")
     assert (done.render_state, done.engine) == (Task.State.COMPLETED, "diffusion")
 
 
