@@ -163,3 +163,26 @@ def test_it_makes_a_new_trace_id_for_a_malformed_traceparent(client: Client, db:
     response = client.get("/healthz", headers={"traceparent": "00-zz-yy-01"})
     assert TRACE.match(response["traceparent"])
     assert "zz" not in response["traceparent"]
+
+
+def test_an_invalid_value_is_quoted_in_its_error_64_characters_at_most(
+    client: Client, tenant: Tenant
+) -> None:
+    # A 20 MB field or query value was sent back whole inside its error message.
+    huge = "x" * 10_000
+    progress = client.get(
+        "/api/v1/Image/ProductGeneration/CheckApplicationAllProgresses",
+        {"applicationId": huge, "cursor": huge},
+        headers=tenant.key_headers(),
+    )
+    assert progress.status_code == 400
+    assert progress.json()["errors"]["applicationId"] == [f"The value '{'x' * 64}…' is not valid."]
+    short = client.get(
+        "/api/v1/Image/ProductGeneration/CheckUserProgress",
+        {"applicationId": "nope"},
+        headers=tenant.key_headers(),
+    )
+    assert short.json()["errors"]["applicationId"] == [
+        "The value 'nope' is not valid."
+    ]  # as the public API says
+    assert len(progress.content) < 2_000

@@ -8,6 +8,20 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+SHOWN_LENGTH = (
+    64  # an invalid value is echoed in its error this long at most (a 20 MB field is not sent back)
+)
+
+
+def shown(value: object) -> str:
+    """A client's value as an error message quotes it: as sent, or its first SHOWN_LENGTH characters and "…"."""
+    text = str(value)
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
+
+
+def not_valid(value: object) -> str:
+    return f"The value '{shown(value)}' is not valid."
+
 
 class GuidField(serializers.UUIDField):
     """A GUID; an empty form value ("userId=") means absent, as the public curl examples send it."""
@@ -22,7 +36,11 @@ class GuidField(serializers.UUIDField):
         return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> Any:
-        return super().to_internal_value(data.strip() if isinstance(data, str) else data)
+        value = data.strip() if isinstance(data, str) else data
+        try:
+            return super().to_internal_value(value)
+        except serializers.ValidationError:
+            raise serializers.ValidationError(not_valid(value), code="invalid") from None
 
 
 class ContractSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -68,7 +86,7 @@ class FormBoolean(serializers.Field):  # type: ignore[type-arg]
         text = str(data).strip().lower()
         if text in ("true", "false"):
             return text == "true"
-        raise serializers.ValidationError(f"The value '{data}' is not valid.")
+        raise serializers.ValidationError(not_valid(data))
 
     def to_representation(self, value: Any) -> Any:
         return value
@@ -79,4 +97,4 @@ def guid(name: str, raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(raw)
     except ValueError:
-        raise serializers.ValidationError({name: [f"The value '{raw}' is not valid."]}) from None
+        raise serializers.ValidationError({name: [not_valid(raw)]}) from None

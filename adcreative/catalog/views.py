@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 import presets
 from adcreative.api.errors import business_response
 from adcreative.api.schema import ValidationProblem, problem
+from adcreative.api.serializers import not_valid
 
 PREVIEW_PATH = "/assets/ai-product-preset/{id}.webp"
 
@@ -71,11 +72,7 @@ class PresetKeysView(APIView):
         category = (request.query_params.get("category") or "").strip().lower()
         if category and category not in presets.CATEGORIES:
             raise ValidationError(
-                {
-                    "category": [
-                        f"The value '{category}' is not valid. Known: {', '.join(presets.CATEGORIES)}."
-                    ]
-                }
+                {"category": [f"{not_valid(category)} Known: {', '.join(presets.CATEGORIES)}."]}
             )
         base_url = public_base_url(request)
         chosen = [p for p in presets.load_catalog().values() if not category or category in p.categories]

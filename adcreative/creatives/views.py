@@ -16,7 +16,7 @@ from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
 from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES
-from adcreative.api.serializers import guid
+from adcreative.api.serializers import guid, not_valid
 from adcreative.creatives import services, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.serializers import (
@@ -144,7 +144,7 @@ class CheckApplicationAllProgressesView(APIView):
         if cursor:  # the id of the last process of the previous page
             last = Process.objects.filter(application=application, id=guid("cursor", cursor)).first()
             if last is None:
-                raise ValidationError({"cursor": [f"The value '{cursor}' is not valid."]})
+                raise ValidationError({"cursor": [not_valid(cursor)]})
             found = found.filter(
                 Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id)
             )

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidField
+from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidField, not_valid
 
 
 @extend_schema_field({"type": "string", "description": "0 PNG (default), 1 JPEG, 2 PDF; or Png, Jpeg, Pdf"})
@@ -30,7 +30,7 @@ class DownloadFormatField(serializers.Field):  # type: ignore[type-arg]
             return int(text)
         if text in self.NAMES:
             return self.NAMES[text]
-        raise serializers.ValidationError(f"The value '{data}' is not valid.")
+        raise serializers.ValidationError(not_valid(data))
 
     def to_representation(self, value: Any) -> Any:
         return value

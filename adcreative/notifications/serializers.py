@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from adcreative.api.serializers import ContractSerializer
+from adcreative.api.serializers import ContractSerializer, not_valid
 from adcreative.notifications import ssrf
 from adcreative.notifications.models import NotificationChannel, masked_connection_string
 
@@ -20,7 +20,7 @@ class ChannelTypeField(serializers.Field):  # type: ignore[type-arg]
     def to_internal_value(self, data: Any) -> str:
         found = TYPES.get(str(data).strip().lower())
         if found is None:
-            raise serializers.ValidationError(f"The value '{data}' is not valid. Use Webhook or RabbitMQ.")
+            raise serializers.ValidationError(f"{not_valid(data)} Use Webhook or RabbitMQ.")
         return found
 
     def to_representation(self, value: Any) -> Any:
