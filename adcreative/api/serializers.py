@@ -8,9 +8,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-SHOWN_LENGTH = (
-    64  # an invalid value is echoed in its error this long at most (a 20 MB field is not sent back)
-)
+# An invalid value is echoed in its error this long at most: a 20 MB field is not sent back.
+SHOWN_LENGTH = 64
 
 
 def shown(value: object) -> str:
