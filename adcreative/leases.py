@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -42,8 +43,9 @@ def heartbeat(renew: Callable[[], object]) -> Iterator[None]:
         thread.join()
 
 
-def retry_countdown(until: datetime | None) -> float | None:
-    """Seconds until a live lease runs out (and a second more), or None when nobody holds it."""
-    if until is None:
-        return None
-    return max(1.0, (until - timezone.now()).total_seconds() + 1)
+def retry_while_held(celery_task: Any, until: datetime | None, max_retries: int) -> None:
+    """A message redelivered after its worker died (killed, out of memory) finds the work still leased to
+    it: retry just after the lease runs out (`until`), rather than leaving the work to the reaper."""
+    if until is not None and celery_task.request.retries < max_retries:
+        countdown = max(1.0, (until - timezone.now()).total_seconds() + 1)
+        raise celery_task.retry(countdown=countdown)

@@ -116,6 +116,7 @@ def test_a_task_handed_back_keeps_its_render_state_for_clients_and_channels(
     claimed = state.claim(str(task.id))
     assert claimed is not None and state.advance(claimed, Task.State.RENDERING, 60)
     state.release(str(task.id))  # a retry after a database error, say
+    assert state.held_until(id=task.id) is None  # handed back: no worker's lease holds it any more
     state.requeue(str(task.id))  # or the reaper re-sending it
     seen = client.get(
         "/api/v1/Image/ProductGeneration/CheckUserProgress",

@@ -107,7 +107,7 @@ def claim_process(process_id: str) -> list[Task]:
 def release(task_id: str) -> None:
     """Hand a running task back (before a retry): no worker holds it now; what clients see stays."""
     Task.objects.filter(id=task_id, render_state__in=RUNNING).update(
-        started_at=None, queued_at=timezone.now()
+        started_at=None, lease_until=None, queued_at=timezone.now()
     )
 
 

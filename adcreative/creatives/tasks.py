@@ -10,7 +10,7 @@ from adcreative.celery import gpu_task
 from adcreative.creatives import engines, state
 from adcreative.creatives.models import Task
 from adcreative.failures import MAX_RETRIES, Failure, Outcome, Wording, classify, settle
-from adcreative.leases import retry_countdown
+from adcreative.leases import retry_while_held
 
 WORDING = Wording(
     unreadable=("unreadable_asset", "The product image asset could not be read."),
@@ -51,14 +51,6 @@ def render_claimed(
         settle(celery_task, exc, outcome_of(tasks, held), retry_kwargs)
 
 
-def retry_when_free(celery_task: CeleryTask[Any, Any], **tasks: Any) -> None:
-    """A message redelivered after its worker died (killed, out of memory) finds the task still leased
-    to it: try again just after the lease runs out, rather than leaving the task to the reaper."""
-    countdown = retry_countdown(state.held_until(**tasks))
-    if countdown is not None and celery_task.request.retries < MAX_RETRIES:
-        raise celery_task.retry(countdown=countdown)
-
-
 @gpu_task(name="gpu.render", bind=True, max_retries=MAX_RETRIES)
 def render(self: CeleryTask, task_id: str) -> None:  # type: ignore[type-arg]
     """Render one creative (the studio engine's unit of work, and the reaper's re-send)."""
@@ -66,7 +58,7 @@ def render(self: CeleryTask, task_id: str) -> None:  # type: ignore[type-arg]
     if task is not None:
         render_claimed(self, [task], held=[task])
     else:  # finished or cancelled (nothing to do), or held by a worker whose lease has yet to run out
-        retry_when_free(self, id=task_id)
+        retry_while_held(self, state.held_until(id=task_id), MAX_RETRIES)
 
 
 @gpu_task(name="gpu.render_process", bind=True, max_retries=MAX_RETRIES)
@@ -81,4 +73,4 @@ def render_process(self: CeleryTask, process_id: str, batch_size: int | None = N
         size = batch_size or len(group)
         for start in range(0, len(group), size):
             render_claimed(self, group[start : start + size], held=claimed, shrinks=True)
-    retry_when_free(self, process_id=process_id)
+    retry_while_held(self, state.held_until(process_id=process_id), MAX_RETRIES)

@@ -13,7 +13,7 @@ from django.db import DatabaseError
 import presets
 from adcreative.celery import gpu_task
 from adcreative.failures import MAX_RETRIES, Outcome, Wording, backoff, settle
-from adcreative.leases import heartbeat, retry_countdown
+from adcreative.leases import heartbeat, retry_while_held
 from adcreative.recommendations import state
 from adcreative.recommendations.models import Recommendation
 
@@ -32,9 +32,7 @@ def recommend(self: CeleryTask, recommendation_id: str) -> None:  # type: ignore
     except DatabaseError as exc:  # nothing claimed yet: try again later (the reaper covers the last try)
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
     if recommendation is None:  # finished (nothing to do), or held by a worker whose lease is running
-        countdown = retry_countdown(state.held_until(recommendation_id))
-        if countdown is not None and self.request.retries < MAX_RETRIES:
-            raise self.retry(countdown=countdown)  # its worker may have died: look again then
+        retry_while_held(self, state.held_until(recommendation_id), MAX_RETRIES)
         return
     try:
         with heartbeat(lambda: state.renew(recommendation)):
