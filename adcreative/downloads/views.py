@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import IO
 
 from django.http import FileResponse, HttpResponse, HttpResponseBase
@@ -14,8 +13,6 @@ from adcreative.api.schema import ERROR_RESPONSES
 from adcreative.downloads import services
 from adcreative.downloads.serializers import DownloadQuerySerializer
 from adcreative.tenancy.permissions import current_application
-
-log = logging.getLogger(__name__)
 
 
 def file_response(download: services.Download, handle: IO[bytes] | None) -> HttpResponseBase:
