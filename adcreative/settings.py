@@ -254,9 +254,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ChannelTypeEnum": ["Webhook", "RabbitMQ"]},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "adcreative.api.schema.forbid_unknown_keys",
+        "adcreative.api.schema.document_unsupported_media_types",
+        "adcreative.api.schema.require_bodies_of_required_shapes",
     ],
 }
 

@@ -64,7 +64,7 @@ ROWS: list[tuple[str, str, dict[str, str], set[int]]] = [
     ("get", "/api/v1/Image/Assets/{asset}", {}, {404}),
     ("post", f"{BASE}/AdCreative", {"productImageAssetId": "{asset}", "PromptObjectsString": '[{{"tag":"preset","preset":"white_background"}}]'}, {404}),
     ("get", f"{BASE}/CheckUserProgress", {"applicationId": "{me}", "imageProductGeneratorProcessId": "{process}"}, {200}),
-    ("get", f"{BASE}/CheckApplicationAllProgresses", {"applicationId": "{me}", "cursor": "{process}"}, {400}),
+    ("get", f"{BASE}/CheckApplicationAllProgresses", {"applicationId": "{me}", "cursor": "{process}"}, {404}),
     ("post", f"{BASE}/Cancel", {"imageProductGeneratorProcessId": "{process}"}, {404}),
     ("get", f"{BASE}/Download", {"applicationId": "{me}", "taskId": "{task}", "imageProductGeneratorProcessId": "{process}"}, {404}),
     ("get", "/api/v1/NotificationChannel/{channel}", {}, {404}),

@@ -59,8 +59,11 @@ def test_it_documents_errors_as_problem_json_and_ids_as_guids(db: None) -> None:
     channels = paths["/api/v1/NotificationChannel"]["get"]["responses"]["200"]["content"]["application/json"]
     assert channels["schema"]["type"] == "array"
     assert "400" in paths["/api/v1/Image/ProductGeneration/PresetKeys"]["get"]["responses"]
-    token_body = paths["/api/v1/Authorization/GenerateJwtToken"]["post"]["requestBody"]
-    assert not token_body.get("required")  # the x-api-key and x-api-secret headers stand in for it
+    # JSON bodies are JSON only (a form-encoded one is answered 415, documented), and the token's body is the
+    # one a client without the key pair must send (the description says the headers may stand in for it).
+    token = paths["/api/v1/Authorization/GenerateJwtToken"]["post"]
+    assert list(token["requestBody"]["content"]) == ["application/json"] and token["requestBody"]["required"]
+    assert "415" in token["responses"] and "x-api-key" in token["description"]
 
 
 def test_a_present_but_empty_authorization_header_is_refused(client: Client, tenant: Tenant) -> None:

@@ -15,6 +15,7 @@ CANCEL = "ProductGeneration/Cancel"
 DOWNLOAD = "ProductGeneration/Download"
 ASSETS = "Image/Assets"
 CREDITS = "Credits/Get"
+PROGRESS = "ProductGeneration/CheckApplicationAllProgresses"
 
 
 def business(area: str) -> str:

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.serializers import PolymorphicProxySerializerExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 
 from adcreative.api.serializers import ContractSerializer
@@ -112,11 +118,67 @@ def forbid_unknown_keys(result: dict[str, Any], generator: Any, request: Any, pu
     return result
 
 
+UNSUPPORTED_MEDIA_TYPE = {
+    "description": "The body is sent as a media type this operation does not read (see its requestBody).",
+    "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/BusinessProblem"}}},
+}
+
+
+def document_unsupported_media_types(
+    result: dict[str, Any], generator: Any, request: Any, public: Any
+) -> dict[str, Any]:
+    """Postprocessing hook: every operation that reads a body answers 415 to a body of another media type."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["responses"].setdefault("415", UNSUPPORTED_MEDIA_TYPE)
+    return result
+
+
+def require_bodies_of_required_shapes(
+    result: dict[str, Any], generator: Any, request: Any, public: Any
+) -> dict[str, Any]:
+    """Postprocessing hook: a body that is one of several shapes, each with required fields, is itself
+    required (the generator leaves `required` off every body whose schema is a `oneOf`)."""
+    schemas = result.get("components", {}).get("schemas", {})
+
+    def needs_fields(ref: str) -> bool:
+        return bool(schemas.get(ref.rpartition("/")[2], {}).get("required"))
+
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if body is None:
+                continue
+            for media in body.get("content", {}).values():
+                shape = schemas.get(media["schema"].get("$ref", "").rpartition("/")[2], {})
+                if shape.get("oneOf") and all(needs_fields(one.get("$ref", "")) for one in shape["oneOf"]):
+                    body["required"] = True
+    return result
+
+
 def _subclasses(cls: type) -> list[type]:
     found = []
     for sub in cls.__subclasses__():
         found += [sub, *_subclasses(sub)]
     return found
+
+
+class WholeShapes(PolymorphicProxySerializer):
+    """A body that is one of whole shapes, also for a PATCH: each alternative keeps its required fields
+    (the generator would otherwise make every field of a PATCH's body optional, and the alternatives overlap)."""
+
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
+
+class WholeShapesSchema(PolymorphicProxySerializerExtension):  # type: ignore[no-untyped-call]
+    target_class = "adcreative.api.schema.WholeShapes"
 
 
 class JwtScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -26,15 +26,20 @@ class GuidField(serializers.UUIDField):
     """A GUID; an empty form value ("userId=") means absent, as the public curl examples send it."""
 
     default_error_messages = {"invalid": "The value '{value}' is not valid."}
+    empty_means_default = True
 
     def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
         if isinstance(data, str) and not data.strip():
             if self.allow_null or not self.required:
                 return True, None
             self.fail("required")
+        if self.allow_null and data == "null" and hasattr(self.parent.initial_data, "getlist"):
+            return True, None  # a form cannot carry null: FormData.append("userId", null) sends "null"
         return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, (str, uuid.UUID)):  # UUIDField would take 0, False or 7 as an integer's UUID
+            raise serializers.ValidationError(not_valid(data), code="invalid")
         value = data.strip() if isinstance(data, str) else data
         try:
             return super().to_internal_value(value)
@@ -59,6 +64,14 @@ class ContractSerializer(serializers.Serializer):  # type: ignore[type-arg]
     def to_internal_value(self, data: Any) -> Any:
         if not hasattr(data, "keys"):
             raise serializers.ValidationError({"$": ["The request body must be a JSON object."]})
+        repeated = repeated_fields(data, self.fields)
+        if repeated:
+            raise serializers.ValidationError(
+                {name: [f"The {name} field is given more than once."] for name in repeated}
+            )
+        blank = blank_fields(data, self.fields)
+        if blank:
+            raise serializers.ValidationError({name: [not_valid("")] for name in blank})
         if self.strict:
             unknown = sorted(set(data.keys()) - set(self.fields))
             if unknown:
@@ -68,9 +81,42 @@ class ContractSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return super().to_internal_value(data)
 
 
-@extend_schema_field({"type": "string", "description": '"true", "false" or "" (the default)'})
+def repeated_fields(data: Any, fields: Any) -> list[str]:
+    """The single-valued fields a query string or form gives twice (`?limit=5&limit=500`): which one was meant
+    is anyone's guess, so the request is refused rather than one of them silently used."""
+    if not hasattr(data, "getlist"):
+        return []
+    return [
+        name
+        for name, field in fields.items()
+        if not isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))
+        and len(data.getlist(name)) > 1
+    ]
+
+
+def blank_fields(data: Any, fields: Any) -> list[str]:
+    """The fields a query string or form sends empty (`?limit=`) that have no empty value: DRF would take
+    them as absent, but a number or a choice given as nothing is not valid."""
+    if not hasattr(data, "getlist"):
+        return []
+    return [
+        name
+        for name, field in fields.items()
+        if data.get(name) == ""
+        and not (getattr(field, "empty_means_default", False) or getattr(field, "allow_blank", False))
+    ]
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "enum": ["true", "false", "True", "False", ""]}, {"type": "boolean"}],
+        "description": '"true", "false" (any case) or "" (the default); a JSON body may send true or false.',
+    }
+)
 class FormBoolean(serializers.Field):  # type: ignore[type-arg]
     """ "true"/"false" (any case); "" or absent means the field's default."""
+
+    empty_means_default = True
 
     def __init__(self, default_value: bool, **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 import presets
 from adcreative.api.errors import business_response
-from adcreative.api.schema import ValidationProblem, problem
+from adcreative.api.schema import BusinessProblem, ValidationProblem, problem
 from adcreative.api.serializers import not_valid
 
 PREVIEW_PATH = "/assets/ai-product-preset/{id}.webp"
@@ -64,11 +64,17 @@ class PresetKeysView(APIView):
                 description="Empty: every preset.",
             )
         ],
-        responses={200: PresetListSchema, **problem(400, ValidationProblem, "An unknown category.")},
+        responses={
+            200: PresetListSchema,
+            **problem(400, ValidationProblem, "An unknown category, or more than one."),
+            **problem(429, BusinessProblem, "Rate limit hit; see Retry-After."),
+        },
         auth=[],
         description="The preset catalog, optionally only one category.",
     )
     def get(self, request: Request) -> Response:
+        if len(request.query_params.getlist("category")) > 1:
+            raise ValidationError({"category": ["The category field is given more than once."]})
         category = (request.query_params.get("category") or "").strip().lower()
         if category and category not in presets.CATEGORIES:
             raise ValidationError(

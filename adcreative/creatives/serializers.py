@@ -15,7 +15,14 @@ from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidFiel
 MAX_PROMPTS = 6
 
 
-@extend_schema_field({"type": "string", "description": "JSON array of prompt objects"})
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 2,
+        "description": 'A JSON array of 1 to 6 prompt objects: {"tag": "preset", "preset": "<id>"} or '
+        '{"tag": "custom", "prompt": "<1 to 1000 characters>", "nativeLanguagePrompt": null}.',
+    }
+)
 class PromptObjectsField(serializers.Field):  # type: ignore[type-arg]
     """`PromptObjectsString`: a JSON array of 1-6 prompt objects (preset or custom)."""
 
@@ -79,7 +86,7 @@ class ProgressQuerySerializer(ContractSerializer):
     userId = GuidField(required=False)
     imageProductGeneratorProcessId = GuidField(required=False)
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
-    cursor = serializers.CharField(required=False)
+    cursor = GuidField(required=False, help_text="nextCursor of the previous page.")
 
 
 class CancelSerializer(ContractSerializer):

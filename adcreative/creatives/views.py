@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +15,6 @@ from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
 from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES
-from adcreative.api.serializers import guid, not_valid
 from adcreative.creatives import services, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.serializers import (
@@ -142,9 +140,11 @@ class CheckApplicationAllProgressesView(APIView):
         found = _processes(application, {**query.validated_data, "userId": None})
         cursor = query.validated_data.get("cursor")
         if cursor:  # the id of the last process of the previous page
-            last = Process.objects.filter(application=application, id=guid("cursor", cursor)).first()
+            last = Process.objects.filter(application=application, id=cursor).first()
             if last is None:
-                raise ValidationError({"cursor": [not_valid(cursor)]})
+                raise NotFound(
+                    "No process of this application has the id given as cursor.", area=areas.PROGRESS
+                )
             found = found.filter(
                 Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id)
             )

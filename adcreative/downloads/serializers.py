@@ -9,12 +9,21 @@ from rest_framework import serializers
 
 from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidField, not_valid
 
+NAMES = {"png": 0, "jpeg": 1, "jpg": 1, "pdf": 2}
 
-@extend_schema_field({"type": "string", "description": "0 PNG (default), 1 JPEG, 2 PDF; or Png, Jpeg, Pdf"})
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": ["", "0", "1", "2", *NAMES, *(n.title() for n in NAMES), *(n.upper() for n in NAMES)],
+        "description": "0 PNG (the default), 1 JPEG, 2 PDF; or the name, in any case.",
+    }
+)
 class DownloadFormatField(serializers.Field):  # type: ignore[type-arg]
     """`format`: the number of the public API's enum, or its name (ASP.NET binds either)."""
 
-    NAMES = {"png": 0, "jpeg": 1, "jpg": 1, "pdf": 2}
+    NAMES = NAMES
+    empty_means_default = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)

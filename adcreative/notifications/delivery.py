@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -108,10 +109,14 @@ def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
     # What a receiver sent may hold anything; the database takes no NUL and the admin needs no novel.
     error = error.replace("\x00", "")[:1000]
     outcome = Outcome(not error, status_code, round((time.monotonic() - started) * 1000), error)
-    DeliveryAttempt.objects.create(
-        delivery=delivery, succeeded=outcome.succeeded, status_code=status_code, latency_ms=outcome.latency_ms,
-        error=error,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            DeliveryAttempt.objects.create(
+                delivery=delivery, succeeded=outcome.succeeded, status_code=status_code,
+                latency_ms=outcome.latency_ms, error=error,
+            )  # fmt: skip
+    except IntegrityError:
+        pass  # the channel was deleted while its message was out, and its records with it
     return outcome
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from adcreative.api.serializers import ContractSerializer, not_valid
+from adcreative.api.schema import WholeShapes
+from adcreative.api.serializers import ContractSerializer, GuidField, not_valid
 from adcreative.notifications import ssrf
 from adcreative.notifications.models import NotificationChannel, masked_connection_string
 
@@ -27,57 +28,132 @@ class ChannelTypeField(serializers.Field):  # type: ignore[type-arg]
         return value
 
 
+# Where each type of channel sends its messages: the fields that say so, all of them required with the type.
+TARGETS = {
+    NotificationChannel.Type.WEBHOOK: ("url",),
+    NotificationChannel.Type.RABBITMQ: ("connectionString", "queueName"),
+}
+TARGET_FIELDS = ("url", "connectionString", "queueName")
+
+
+@extend_schema_field({"type": "boolean"})
+class JsonBoolean(serializers.Field):  # type: ignore[type-arg]
+    """true or false as JSON writes them; "yes", 1 or "true" are refused, so the document's `boolean` is exact."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        raise serializers.ValidationError(f"{not_valid(data)} Use true or false.")
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def text_field(max_length: int) -> serializers.CharField:
+    """A target field ("" is answered "required" by `validate`, as a missing one is)."""
+    return serializers.CharField(max_length=max_length, allow_blank=True, required=False)
+
+
 class ChannelSerializer(ContractSerializer):
-    """Create (every field) and PATCH (`partial=True`, checked against the channel as it would become)."""
+    """Create (`type` and its target) and PATCH (`partial=True`): the switches alone, or a new type with its
+    whole target. A field of the other type is refused, so nothing a client sends is silently dropped."""
 
     strict = True
 
-    applicationId = serializers.UUIDField(required=False)
+    applicationId = GuidField(required=False)
     type = ChannelTypeField()
-    url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    connectionString = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    queueName = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    isActive = serializers.BooleanField(required=False)
-    includeImageData = serializers.BooleanField(required=False)
-
-    def __init__(self, *args: Any, current: NotificationChannel | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.current = current
+    url = text_field(2000)
+    connectionString = text_field(2000)
+    queueName = text_field(255)
+    isActive = JsonBoolean(required=False)
+    includeImageData = JsonBoolean(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        current = self.current
-        kind = attrs.get("type", current.type if current else "")
-        url = attrs.get("url", current.url if current else "").strip()
-        connection = attrs.get("connectionString", current.connection_string if current else "").strip()
-        queue = attrs.get("queueName", current.queue_name if current else "").strip()
+        kind = attrs.get("type")
+        if kind is None:  # only a PATCH gets here (create requires the type)
+            if any(name in attrs for name in TARGET_FIELDS):
+                raise serializers.ValidationError({"type": [TYPE_WITH_TARGET]})
+            return attrs
         errors: dict[str, list[str]] = {}
-        if kind == NotificationChannel.Type.WEBHOOK:
-            check_target(errors, attrs, "url", url, ssrf.check)
-        else:
-            check_target(errors, attrs, "connectionString", connection, ssrf.check_amqp)
-            if not queue:
-                errors["queueName"] = ["The queueName field is required."]
+        for name in TARGET_FIELDS:
+            value = str(attrs.get(name, "")).strip()
+            if name not in TARGETS[kind]:
+                if name in attrs:
+                    errors[name] = [f"The {name} field is not used by a {kind} channel."]
+            elif not value:
+                errors[name] = [f"The {name} field is required."]
+            elif name != "queueName":
+                check_target(errors, name, value)
+            attrs[name] = value
         if errors:
             raise serializers.ValidationError(errors)
-        attrs.update(url=url if kind == NotificationChannel.Type.WEBHOOK else "")
-        if kind == NotificationChannel.Type.WEBHOOK:
-            attrs.update(connectionString="", queueName="")
-        else:
-            attrs.update(connectionString=connection, queueName=queue)
         return attrs
 
 
-def check_target(
-    errors: dict[str, list[str]], attrs: dict[str, Any], name: str, value: str, check: Callable[[str], object]
-) -> None:
-    """A required target; a new or changed one must pass the SSRF guard (a stored one already did)."""
-    if not value:
-        errors[name] = [f"The {name} field is required."]
-    elif name in attrs:
-        try:
-            check(value)
-        except ssrf.UnsafeUrl as exc:
-            errors[name] = [str(exc)]
+TYPE_WITH_TARGET = "The type field is required when url, connectionString or queueName change."
+CHECKS: dict[str, Callable[[str], object]] = {"url": ssrf.check, "connectionString": ssrf.check_amqp}
+
+
+def check_target(errors: dict[str, list[str]], name: str, value: str) -> None:
+    """A webhook URL or a broker must pass the SSRF guard."""
+    try:
+        CHECKS[name](value)
+    except ssrf.UnsafeUrl as exc:
+        errors[name] = [str(exc)]
+
+
+# The request bodies as the document describes them: exactly one of these shapes (the serializer above
+# checks them all in one place; these only draw them).
+def _target(max_length: int, help_text: str = "") -> serializers.RegexField:
+    return serializers.RegexField(r"\S", min_length=1, max_length=max_length, help_text=help_text)
+
+
+class _ChannelSwitches(ContractSerializer):
+    strict = True
+    applicationId = GuidField(required=False)
+    isActive = JsonBoolean(required=False)
+    includeImageData = JsonBoolean(required=False)
+
+
+@extend_schema_field({"type": "string", "enum": ["Webhook"]})
+class _WebhookType(ChannelTypeField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": ["RabbitMQ"]})
+class _RabbitType(ChannelTypeField):
+    pass
+
+
+class WebhookChannelSerializer(_ChannelSwitches):
+    """A webhook: messages are POSTed to `url`."""
+
+    type = _WebhookType()
+    url = _target(2000, "http:// or https:// at a public address (the SSRF guard).")
+
+
+class RabbitMQChannelSerializer(_ChannelSwitches):
+    """A RabbitMQ queue: messages are published to `queueName` on the broker of `connectionString`."""
+
+    type = _RabbitType()
+    connectionString = _target(2000, "amqp:// or amqps:// at a public address; one broker.")
+    queueName = _target(255)
+
+
+class ChannelSwitchesSerializer(_ChannelSwitches):
+    """A change of whether the channel sends and of what its messages carry, leaving where they go."""
+
+
+NEW_CHANNEL = WholeShapes(
+    component_name="NewNotificationChannel",
+    serializers=[WebhookChannelSerializer, RabbitMQChannelSerializer],
+    resource_type_field_name=None,
+)
+CHANNEL_CHANGE = WholeShapes(
+    component_name="NotificationChannelChange",
+    serializers=[ChannelSwitchesSerializer, WebhookChannelSerializer, RabbitMQChannelSerializer],
+    resource_type_field_name=None,
+)
 
 
 def channel_body(channel: NotificationChannel) -> dict[str, Any]:

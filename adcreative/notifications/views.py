@@ -14,11 +14,14 @@ from rest_framework.views import APIView
 
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
+from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES, uuid_path
 from adcreative.celery import send_on_commit
 from adcreative.notifications import delivery, messages
 from adcreative.notifications.models import Delivery, NotificationChannel
 from adcreative.notifications.serializers import (
+    CHANNEL_CHANGE,
+    NEW_CHANNEL,
     ChannelListSchema,
     ChannelSchema,
     ChannelSerializer,
@@ -60,6 +63,8 @@ def apply(channel: NotificationChannel, data: dict[str, Any]) -> None:
 
 
 class ChannelListView(APIView):
+    parser_classes = [BoundedJSONParser]  # the channel bodies are JSON, as the contract writes them
+
     @extend_schema(
         operation_id="notification_channels_list",
         responses={200: ChannelListSchema, **ERROR_RESPONSES},
@@ -68,7 +73,7 @@ class ChannelListView(APIView):
         channels = NotificationChannel.objects.filter(application=current_application(request))
         return Response([channel_body(channel) for channel in channels])
 
-    @extend_schema(request=ChannelSerializer, responses={201: CreatedChannelSchema, **ERROR_RESPONSES})
+    @extend_schema(request=NEW_CHANNEL, responses={201: CreatedChannelSchema, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:
         form = ChannelSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -80,16 +85,18 @@ class ChannelListView(APIView):
 
 
 class ChannelDetailView(APIView):
+    parser_classes = [BoundedJSONParser]
+
     @extend_schema(parameters=[CHANNEL_ID], responses={200: ChannelSchema, **ERROR_RESPONSES})
     def get(self, request: Request, channel_id: str) -> Response:
         return Response(channel_body(own_channel(request, channel_id, "Get")))
 
     @extend_schema(
-        parameters=[CHANNEL_ID], request=ChannelSerializer, responses={200: ChannelSchema, **ERROR_RESPONSES}
+        parameters=[CHANNEL_ID], request=CHANNEL_CHANGE, responses={200: ChannelSchema, **ERROR_RESPONSES}
     )
     def patch(self, request: Request, channel_id: str) -> Response:
         channel = own_channel(request, channel_id, "Update")
-        form = ChannelSerializer(data=request.data, partial=True, current=channel)
+        form = ChannelSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         reactivated = form.validated_data.get("isActive") is True and not channel.is_active
         apply(channel, form.validated_data)
@@ -124,10 +131,9 @@ class ChannelTestView(APIView):
             status=Delivery.Status.FAILED, attempts=1,
         )  # fmt: skip
         outcome = delivery.send(channel, message)
-        if outcome.succeeded:
-            message.status, message.sent_at = Delivery.Status.SENT, timezone.now()
-        message.last_error = outcome.error
-        message.save(update_fields=["status", "sent_at", "last_error"])
+        sent = {"status": Delivery.Status.SENT, "sent_at": timezone.now()} if outcome.succeeded else {}
+        if not Delivery.objects.filter(pk=message.pk).update(last_error=outcome.error, **sent):
+            raise NotFound("Notification channel not found.", area=areas.channel("Test"))  # deleted meanwhile
         return Response(
             {
                 "messageId": body["MessageId"],

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiRequest, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +18,7 @@ from adcreative.recommendations import services
 from adcreative.recommendations.models import Recommendation
 from adcreative.recommendations.serializers import RecommendationRequestSerializer
 from adcreative.tenancy.permissions import current_application
-from workers.imaging import UNUSABLE_FILE
+from workers.imaging import FORMATS, UNUSABLE_FILE
 
 AREA = areas.RECOMMENDATIONS
 
@@ -96,9 +96,17 @@ def answer(request: Request, recommendation: Recommendation) -> Response:
 
 class RecommendationsView(APIView):
     throttle_scope = "upload"
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a photo needs a multipart body
 
-    @extend_schema(request=RecommendationRequestSerializer, responses=RESPONSES)
+    @extend_schema(
+        request={
+            "multipart/form-data": OpenApiRequest(
+                RecommendationRequestSerializer,
+                encoding={"productImage": {"contentType": ", ".join(sorted(set(FORMATS.values())))}},
+            )
+        },
+        responses=RESPONSES,
+    )
     def post(self, request: Request) -> Response:
         form = RecommendationRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -11,10 +11,11 @@ class GenerateTokenSerializer(ContractSerializer):
     jwtPrivateKey = serializers.CharField(trim_whitespace=True, max_length=512)
 
 
-# GenerateJwtToken's body as documented: OpenAPI cannot say "required unless a header is sent", so both
-# fields are optional in the schema, and the view requires them when no key pair is sent.
 class GenerateTokenBody(ContractSerializer):
-    """Both fields, or neither when the x-api-key and x-api-secret headers are sent."""
+    """The body beside the x-api-key and x-api-secret headers: either field or none, nothing else.
+
+    OpenAPI cannot say "required unless a header is sent": the document gives GenerateTokenSerializer's
+    body, which a client without the key pair must send, and says the headers may stand in for it."""
 
     strict = True
     applicationId = GuidField(required=False)

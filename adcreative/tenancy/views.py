@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from adcreative.api.exceptions import NotAuthenticatedError
+from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES, TokenPairSchema
 from adcreative.tenancy import tokens
 from adcreative.tenancy.authentication import UNUSED_HASH, application_for_api_key
@@ -24,18 +25,20 @@ INVALID_CREDENTIALS = "ApplicationId or JwtPrivateKey is invalid."
 
 
 class GenerateJwtTokenView(APIView):
+    parser_classes = [BoundedJSONParser]  # JSON bodies, as the contract writes them
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=GenerateTokenBody,
+        request=GenerateTokenSerializer,
         parameters=[
             OpenApiParameter("x-api-key", str, OpenApiParameter.HEADER, required=False),
             OpenApiParameter("x-api-secret", str, OpenApiParameter.HEADER, required=False),
         ],
         responses={200: TokenPairSchema, **ERROR_RESPONSES},
         auth=[],
-        description="Exchange applicationId + jwtPrivateKey (or x-api-key + x-api-secret) for tokens.",
+        description="Exchange applicationId + jwtPrivateKey for tokens. The headers x-api-key + x-api-secret "
+        "may stand in for the body (then the body may be empty, or name the same applicationId).",
     )
     def post(self, request: Request) -> Response:
         api_key, api_secret = (
@@ -60,6 +63,7 @@ class GenerateJwtTokenView(APIView):
 
 
 class RefreshJwtTokenView(APIView):
+    parser_classes = [BoundedJSONParser]
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
