@@ -1,0 +1,87 @@
+"""The service keeps to its OpenAPI document: schemathesis against a live server, every check on.
+
+The server is the deployed web process (gunicorn as `manage.py runstack` starts it) on loopback, over the
+test database, with its rate limits raised so that the run reaches the logic behind them, and a broker in
+memory (work it queues goes nowhere, and no test's worker picks it up). What the document cannot say
+(a real photo, a JSON array inside a form field, a receiver that resolves) comes from
+tests/fuzz/schemathesis_hooks.py, only for requests schemathesis meant to be valid. The run is bounded:
+FUZZ_EXAMPLES cases per operation and phase, FUZZ_SECONDS in all, one seed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from adcreative.ops.management.commands.runstack import stack
+from adcreative.tenancy import tokens
+from tests.conftest import database_url_of_test_database, make_tenant
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMATHESIS = Path(sys.executable).with_name("st")
+EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "10")
+SECONDS = os.environ.get("FUZZ_SECONDS", "120")
+UNLIMITED = "1000000/minute"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    for _ in range(120):
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.25)
+    raise AssertionError(f"{url} did not answer within 30 s")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_service_keeps_to_its_openapi_document(tmp_path: Path) -> None:
+    if not SCHEMATHESIS.exists():
+        pytest.skip("schemathesis is not installed here (requirements/dev.txt installs it)")
+    tenant = make_tenant("Fuzzed", balance=1000)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_of_test_database(),
+        "CELERY_BROKER_URL": "memory://",
+        "RECOMMENDATION_WAIT_SECONDS": "0",
+        **{f"THROTTLE_RATE_{scope}": UNLIMITED for scope in ("APPLICATION", "UPLOAD", "POLL", "ANONYMOUS")},
+        "NOTIFICATION_ALLOW_PRIVATE_ADDRESSES": "true",  # the hooks point channels at a closed loopback port
+    }
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(stack(f"127.0.0.1:{port}", 2)["web"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        run = subprocess.run(
+            [str(SCHEMATHESIS), "--config-file", "tests/fuzz/schemathesis.toml", "run",
+             f"http://127.0.0.1:{port}/api/schema/", "--max-examples", EXAMPLES, "--max-time", SECONDS,
+             "--seed", "1", "--no-shrink", "--report", "junit", "--report-dir", str(tmp_path)],
+            cwd=ROOT, capture_output=True, text=True, timeout=int(SECONDS) + 300,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "FUZZ_APPLICATION_ID": tenant.id,
+                 "FUZZ_ACCESS_TOKEN": tokens.issue_pair(tenant.application)["accessToken"]},
+        )  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    summary = run.stdout[run.stdout.find("=== SUMMARY") :]
+    print(summary)  # the counts, for the log of a passing run too
+    assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
+    assert "Server error" not in run.stdout and " passed" in run.stdout
