@@ -1,4 +1,5 @@
-"""Faults through real worker processes: a render whose worker is killed mid-render completes once."""
+"""Faults through real worker processes: a render whose worker (its pool process, or all of it) is killed
+mid-render completes once; cut database connections and a stopped broker are survived."""
 
 from __future__ import annotations
 
@@ -46,32 +47,42 @@ def own_broker() -> Iterator[str]:
 
 
 @pytest.fixture
-def diffusion_worker(
-    own_broker: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[subprocess.Popen[bytes]]:
-    """A gpu worker on the tiny random inpainting pipeline: slow enough on a CPU (seconds a creative)
-    to be killed in the middle of a render."""
+def diffusion_env(own_broker: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a gpu worker on the tiny random inpainting pipeline: slow enough on a CPU
+    (seconds a creative) to be killed in the middle of a render."""
     from tests.tiny_models import tiny_inpainting_pipeline
 
     model = tiny_inpainting_pipeline(tmp_path_factory.mktemp("sd-inpaint"))
-    env = {
+    return {
         **os.environ, "DATABASE_URL": database_url_of_test_database(), "CELERY_BROKER_URL": own_broker,
         "CELERY_RESULT_BACKEND": own_broker, "GENERATION_ENGINE": "diffusion", "SD_INPAINT_MODEL": str(model),
         "DIFFUSION_STEPS": "8", "TASK_LEASE_SECONDS": str(LEASE_SECONDS), "PYTHONUNBUFFERED": "1",
     }  # fmt: skip
-    log = open(Path(settings.VAR_DIR) / "fault-worker.log", "wb")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", "gpu", "-c", "1", "--pool",
-         "prefork", "-l", "INFO", "-n", f"fault-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle"],
+
+
+def start_worker(env: dict[str, str], *options: str, queues: str = "gpu") -> subprocess.Popen[bytes]:
+    log = open(Path(settings.VAR_DIR) / "fault-worker.log", "ab")  # noqa: SIM115
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", queues, "-c", "1", "--pool",
+         "prefork", "-l", "INFO", "-n", f"fault-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle",
+         *options],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    yield worker
+
+
+def stop(worker: subprocess.Popen[bytes]) -> None:
     worker.terminate()
     try:
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
-    log.close()
+
+
+@pytest.fixture
+def diffusion_worker(diffusion_env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    worker = start_worker(diffusion_env)
+    yield worker
+    stop(worker)
 
 
 def wait_for(condition: object, seconds: float, what: str) -> Task:
@@ -120,6 +131,39 @@ def test_a_render_whose_pool_process_is_killed_completes_once_within_a_minute(
     assert time.monotonic() - killed_at < 60
     assert (done.render_state, done.engine, done.attempts) == (Task.State.COMPLETED, "diffusion", 2)
     assert done.result.name and done.result.storage.exists(done.result.name)
+    results = list(Path(done.result.storage.path(done.result.name)).parent.glob("result*.png"))
+    assert len(results) == 1, "completed exactly once"
+
+
+@pytest.mark.celery_worker  # keeps the shared media folder: the worker reads the cut-out the test stores
+@pytest.mark.django_db(transaction=True)
+def test_a_render_whose_whole_worker_is_killed_completes_once_within_a_minute_of_a_new_one(
+    tenant: Tenant,
+    diffusion_env: dict[str, str],
+    diffusion_worker: subprocess.Popen[bytes],
+    settings: object,
+    tmp_path: Path,
+) -> None:
+    # The machine lost the worker and its pool (OOM killer, a node gone): its message stays unacked in
+    # Redis for the visibility timeout, and its task "Rendering" with a lease nobody renews. A new worker
+    # comes up (what restarts it: `runstack`, compose); the reaper on its beat hands the task back.
+    task = render_until_mid_way(tenant, diffusion_env["CELERY_BROKER_URL"], settings)
+    for pid in [*children_of(diffusion_worker.pid), diffusion_worker.pid]:
+        os.kill(pid, signal.SIGKILL)
+    diffusion_worker.wait(timeout=10)
+    replacement = start_worker(
+        {**diffusion_env, "REAPER_INTERVAL_SECONDS": "2"},
+        "--beat", "--schedule", str(tmp_path / "beat-schedule"),
+        queues="gpu,default",  # the reaper's queue too, as one small machine runs it
+    )  # fmt: skip
+    try:
+        wait_for(lambda: children_of(replacement.pid), 60, "the new worker's start")
+        up_at = time.monotonic()
+        done = finished(task, 60, "completion by the new worker")
+        assert time.monotonic() - up_at < 60
+    finally:
+        stop(replacement)
+    assert (done.render_state, done.engine, done.attempts) == (Task.State.COMPLETED, "diffusion", 2)
     results = list(Path(done.result.storage.path(done.result.name)).parent.glob("result*.png"))
     assert len(results) == 1, "completed exactly once"
 
