@@ -171,6 +171,8 @@ if UPLOAD_MAX_BYTES >= MAX_REQUEST_BYTES:  # the upload limit could never be rea
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=64 * 64)
 # How long POST Recommendations waits for the worker before answering 202 with a Location to poll.
 RECOMMENDATION_WAIT_SECONDS = env_float("RECOMMENDATION_WAIT_SECONDS", 60.0, minimum=0.0)
+# How many requests of one web process may wait so at once (each holds a thread; gunicorn runs 8 a process).
+RECOMMENDATION_MAX_WAITING = env_int("RECOMMENDATION_MAX_WAITING", 4, minimum=0)
 REMBG_MODEL = env_str("REMBG_MODEL", "u2netp")
 U2NET_HOME = env_str("U2NET_HOME", str(BASE_DIR / "models"))
 # The engine that renders creatives: studio (procedural, any CPU) or diffusion (SD inpainting, GPU).

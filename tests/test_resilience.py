@@ -331,3 +331,34 @@ def test_a_full_disk_while_storing_a_result_leaves_no_file_and_no_completed_task
     stored = Task.objects.get(id=task.id)
     assert (stored.render_state, stored.result.name, stored.thumbnail.name) == (Task.State.FINALIZING, "", "")
     assert stored.download_url is None  # nothing to serve
+
+
+def test_uploads_beyond_the_waiting_slots_are_answered_at_once(
+    client: Client, tenant: Tenant, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # 20 uploads at once held all 16 web threads for up to a minute each: pollers got no answer for 30 s
+    # (bench/load.py). A request that finds every waiting slot of its process taken does not wait.
+    import time
+
+    from adcreative.recommendations.services import waiting_slots
+    from tests.drawing import bottle_photo, encode
+
+    settings.RECOMMENDATION_WAIT_SECONDS, settings.RECOMMENDATION_MAX_WAITING = 30, 2
+    slots = waiting_slots(2)
+    assert slots.acquire(blocking=False) and slots.acquire(blocking=False)  # two uploads are waiting
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=False):
+            response = client.post(
+                "/api/v1/Image/ProductGeneration/Recommendations",
+                {
+                    "productImage": SimpleUploadedFile(
+                        "bottle.png", encode(bottle_photo(), "PNG"), "image/png"
+                    )
+                },
+                headers=tenant.key_headers(),
+            )
+        assert response.status_code == 202 and time.monotonic() - started < 5, response.content
+    finally:
+        slots.release()
+        slots.release()

@@ -4,10 +4,12 @@ and waiting for its answer."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
-from functools import partial
+from functools import cache, partial
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from adcreative.api import areas
@@ -46,14 +48,32 @@ def _send_at_next_tick(recommendation_id: uuid.UUID) -> None:
     Recommendation.objects.filter(id=recommendation_id).update(queued_at=NEVER_SENT)
 
 
+@cache
+def waiting_slots(limit: int) -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(limit)
+
+
 def wait_for(recommendation: Recommendation, seconds: float) -> None:
     """Refresh the record until the worker has finished it or `seconds` have passed.
 
-    The record is committed: if the database drops the connection meanwhile, the wait ends and the
-    client is answered with the record's id to poll (202), not an error that would lose it.
+    A waiting request holds one of the web process's threads: at most RECOMMENDATION_MAX_WAITING of them
+    wait at once, and beyond that the answer is the 202 at once (polling costs a thread a moment each),
+    so that a burst of uploads cannot leave no thread for anything else.
     """
     if broker_refusing():  # its message did not go: waiting would only hold the client
         return
+    slots = waiting_slots(settings.RECOMMENDATION_MAX_WAITING)
+    if not slots.acquire(blocking=False):
+        return
+    try:
+        _wait(recommendation, seconds)
+    finally:
+        slots.release()
+
+
+def _wait(recommendation: Recommendation, seconds: float) -> None:
+    """The record is committed: if the database drops the connection meanwhile, the wait ends and the
+    client is answered with the record's id to poll (202), not an error that would lose it."""
     deadline = time.monotonic() + seconds
     try:
         recommendation.refresh_from_db()
