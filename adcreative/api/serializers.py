@@ -33,7 +33,11 @@ class GuidField(serializers.UUIDField):
             if self.allow_null or not self.required:
                 return True, None
             self.fail("required")
-        if self.allow_null and data == "null" and hasattr(self.parent.initial_data, "getlist"):
+        if (
+            self.allow_null
+            and data == "null"
+            and hasattr(getattr(self.parent, "initial_data", None), "getlist")
+        ):
             return True, None  # a form cannot carry null: FormData.append("userId", null) sends "null"
         return super().validate_empty_values(data)
 
