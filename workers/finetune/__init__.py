@@ -1,0 +1,1 @@
+"""The placement fine-tune: training data from product photos (dataset.py)."""
