@@ -108,3 +108,30 @@ def test_the_lora_loads_into_the_engine_changes_its_output_and_unloads(
     assert not np.allclose(render(other.pipe), with_a)  # two fine-tunes, two outputs
     tuned.pipe.unload_lora_weights()
     assert np.array_equal(render(tuned.pipe), before)
+
+
+def test_manage_py_finetune_runs_from_a_folder_of_photos(
+    tiny_model: Path, tmp_path: Path, u2net_home: str
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.drawing import bottle_photo, encode
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "bottle.jpg").write_bytes(encode(bottle_photo((320, 400)), "JPEG"))
+    (photos / "bottle.txt").write_text("on a kitchen counter")
+    (photos / "broken.png").write_bytes(b"\x89PNG not really")
+    out, errors = StringIO(), StringIO()
+    call_command(
+        "finetune", "--data", str(photos), "--base", str(tiny_model), "--out", str(tmp_path / "lora"),
+        "--steps", "2", "--batch", "1", "--resolution", "64", "--rank", "4", "--targets", "to_q", "to_v",
+        stdout=out, stderr=errors,
+    )  # fmt: skip
+    assert "skipped broken.png" in errors.getvalue()
+    assert "1 photos" in out.getvalue() and "step 1" in out.getvalue() and "LoRA:" in out.getvalue()
+    card = json.loads((tmp_path / "lora" / "card.json").read_text())
+    assert card["arguments"]["targets"] == ["to_q", "to_v"] and card["steps"] == 2
+    assert (tmp_path / "lora" / LORA_FILE).is_file()

@@ -42,7 +42,9 @@ def classifier() -> Any:
         )
         model.load_state_dict(state)
         model.eval()
-        torch.set_grad_enabled(False)
+        # Its own weights only: torch.set_grad_enabled(False) here turned gradients off for the whole
+        # thread, and a fine-tune in the same process then had nothing to train.
+        model.requires_grad_(False)
         return model
 
 
