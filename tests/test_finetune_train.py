@@ -33,7 +33,8 @@ def one_photo() -> Dataset:
 
 def config(model: Path, out: Path, **changes: object) -> TrainConfig:
     base = {"base": str(model), "out": str(out), "steps": 40, "batch": 2, "lr": 3e-3, "rank": 4,
-            "resolution": 64, "checkpoint_every": 20, "ring_weight": 1.0, "ring_pixels": 8}  # fmt: skip
+            "resolution": 64, "checkpoint_every": 20, "ring_weight": 1.0, "ring_pixels": 8, "validate_every": 20,
+            "validation_steps": 2}  # fmt: skip
     return TrainConfig(**{**base, **changes})  # type: ignore[arg-type]
 
 
@@ -61,6 +62,13 @@ def test_a_run_logs_each_step_and_saves_a_lora_with_its_card(tiny_model: Path, t
     assert [record["step"] for record in seen] == list(range(1, 41))
     assert all(math.isfinite(loss) and loss > 0 for loss in losses)
     assert all(record["lr"] == 3e-3 for record in seen)  # the constant schedule
+    logged = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert logged == seen
+    for step in ("step-0000020", "step-0000040"):  # validation renders: the photo as masked | the render
+        (render,) = sorted((tmp_path / "validation" / step).glob("*.png"))
+        with Image.open(render) as image:
+            assert image.size == (128, 64)
+            assert np.asarray(image.crop((64, 0, 128, 64))).std() > 0  # a render, not a blank
     assert lora == tmp_path / LORA_FILE and lora.stat().st_size > 0
     card = json.loads((tmp_path / "card.json").read_text())
     assert card["steps"] == 40 and card["final_loss"] == losses[-1] and card["data"] == "digest"

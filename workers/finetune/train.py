@@ -47,6 +47,9 @@ class TrainConfig:
     checkpoint_every: int = 250
     ring_weight: float = 0.0
     ring_pixels: int = 24
+    validate_every: int = 250  # validation renders every this many steps (and at the end); 0: none
+    validation_images: int = 2
+    validation_steps: int = 20
 
 
 @dataclass
@@ -232,6 +235,15 @@ def checkpoint(models: Models, out: Path, step: int) -> None:
         old.rmdir()
 
 
+def resume(models: Models, out: Path) -> int:
+    """The state of the last checkpoint in `out`, if there is one; the step it was taken at (else 0)."""
+    step, found = last_checkpoint(out)
+    if found is not None:
+        models.accelerator.load_state(str(found))
+        models.log = json.loads((found / "log.json").read_text())
+    return step
+
+
 def train(
     config: TrainConfig, dataset: Dataset, report: Callable[[dict[str, float]], None] = lambda _: None
 ) -> Path:
@@ -241,19 +253,58 @@ def train(
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     models = load(config)
-    step, resume = last_checkpoint(out)
-    if resume is not None:
-        models.accelerator.load_state(str(resume))
-        models.log = json.loads((resume / "log.json").read_text())
+    step = resume(models, out)
     while step < config.steps:
         loss = train_step(models, dataset, config, step)
         step += 1
         record = {"step": step, "loss": loss, "lr": models.lr_scheduler.get_last_lr()[0]}
         models.log.append(record)
+        with (out / "log.jsonl").open("a") as log:
+            log.write(json.dumps(record) + "\n")
         report(record)
         if step % config.checkpoint_every == 0 or step == config.steps:
             checkpoint(models, out, step)
+        if config.validate_every and (step % config.validate_every == 0 or step == config.steps):
+            validate(models, config, dataset, out / "validation" / f"step-{step:07d}")
     return save(models, config, dataset, out)
+
+
+def validate(models: Models, config: TrainConfig, dataset: Dataset, folder: Path) -> list[Path]:
+    """Render the scenes of the first photos with fixed seeds: the photo as masked | the render."""
+    import torch
+
+    pipe = validation_pipeline(models, config)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for index, example in enumerate(dataset.examples[: config.validation_images]):
+        sample = augment(example, random.Random(f"validation:{index}"), config.resolution)  # noqa: S311
+        generator = torch.Generator(device="cpu").manual_seed(index)
+        with torch.no_grad(), models.accelerator.autocast():
+            render = pipe(
+                prompt=sample.caption, image=sample.image, mask_image=sample.scene_mask, generator=generator,
+                height=config.resolution, width=config.resolution, num_inference_steps=config.validation_steps,
+            ).images[0]  # fmt: skip
+        shown = Image.composite(Image.new("RGB", sample.image.size, "white"), sample.image, sample.scene_mask)
+        pair = Image.new("RGB", (config.resolution * 2, config.resolution))
+        pair.paste(shown, (0, 0))
+        pair.paste(render, (config.resolution, 0))
+        made.append(folder / f"{index}.png")
+        pair.save(made[-1])
+    return made
+
+
+def validation_pipeline(models: Models, config: TrainConfig) -> Any:
+    import diffusers
+
+    library: Any = diffusers
+    pipe = library.StableDiffusionInpaintPipeline(
+        vae=models.vae, text_encoder=models.text_encoder, tokenizer=models.tokenizer,
+        unet=models.accelerator.unwrap_model(models.unet),
+        scheduler=library.DDIMScheduler.from_pretrained(config.base, subfolder="scheduler"),
+        safety_checker=None, feature_extractor=None, requires_safety_checker=False,
+    )  # fmt: skip
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
 
 
 def save(models: Models, config: TrainConfig, dataset: Dataset, out: Path) -> Path:
