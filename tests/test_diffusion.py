@@ -10,7 +10,7 @@ import pytest
 import presets
 from tests.drawing import drawn_cutout, product_fidelity
 from tests.tiny_models import tiny_inpainting_pipeline
-from workers.render.diffusion import DiffusionEngine, padded_size
+from workers.render.diffusion import DiffusionEngine, working_size
 from workers.render.engines import SceneJob
 
 
@@ -27,8 +27,16 @@ def job(preset_id: str, seed: int, wide: bool = False) -> SceneJob:
     )
 
 
-def test_it_renders_at_multiples_of_8_and_crops_to_the_exact_size() -> None:
-    assert padded_size((1674, 628)) == (1680, 632) and padded_size((1200, 628)) == (1200, 632)
+def test_it_renders_at_the_models_native_pixel_budget_in_the_canvass_aspect() -> None:
+    # SD 1.x at 1680x632 painted scenes that repeat and warp; it was trained at 512x512.
+    assert working_size((1674, 628), 512) == (832, 312) and working_size((1200, 628), 512) == (704, 368)
+    assert working_size((1674, 628), 1024) == (1672, 624)  # SDXL: about 1024x1024 worth of pixels
+    for size in ((1674, 628), (1200, 628)):
+        for side in (256, 512, 768, 1024):
+            width, height = working_size(size, side)
+            assert width % 8 == 0 and height % 8 == 0
+            assert abs(width * height / side**2 - 1) < 0.05
+            assert abs((width / height) / (size[0] / size[1]) - 1) < 0.05
 
 
 def test_it_inpaints_around_the_product_and_keeps_its_pixels(engine: DiffusionEngine) -> None:
@@ -47,6 +55,7 @@ def test_it_inpaints_around_the_product_and_keeps_its_pixels(engine: DiffusionEn
 
 def test_it_loads_through_the_same_code_as_production(engine: DiffusionEngine, tmp_path: Path) -> None:
     assert engine.device == "cpu" and engine.pipe.unet.config.in_channels == 9
+    assert engine.native_side == 256  # the tiny UNet's sample size 32 x the VAE's 8
 
 
 def test_it_renders_a_process_batch_through_the_task_code(engine: DiffusionEngine) -> None:

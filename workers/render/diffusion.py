@@ -1,9 +1,11 @@
 """The `diffusion` engine: Stable Diffusion inpainting around the product, on a GPU.
 
 Simple over easy, top to bottom: check the jobs → lay each one out with the studio engine (the init
-image: scene, product, shadow) → mask everything but the product → one batched pipeline call per
-canvas size, each job with its own seeded generator → crop to the exact size → paste the product's own
-pixels back with a feathered edge (inpainting drifts pixels even outside its mask).
+image: scene, product, shadow) → mask everything but the product → scale both to the model's native
+pixel budget in the canvas's aspect ratio (SD 1.x/2.x about 512², SDXL about 1024²: far outside it, scenes
+repeat and warp) → one batched pipeline call per canvas size, each job with its own seeded generator →
+scale the scene up to the exact size → paste the product's own pixels back at full resolution with a
+feathered edge (inpainting drifts pixels even outside its mask).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PIL import Image, ImageFilter
 from workers.render.compose import Creative, render_creative
 from workers.render.engines import Progress, SceneJob
 
-MULTIPLE = 8  # the UNet works on latents of 1/8 size: render 1680x632 / 1200x632, then crop
+MULTIPLE = 8  # the UNet works on latents of 1/8 size: both sides a multiple of 8
 
 
 @dataclass(frozen=True)
@@ -32,16 +34,17 @@ class IpAdapter:
     scale: float = 0.5
 
 
-def padded_size(size: tuple[int, int]) -> tuple[int, int]:
+def working_size(size: tuple[int, int], native_side: int) -> tuple[int, int]:
+    """The canvas's aspect ratio at the model's native pixel budget (native_side²), in multiples of 8."""
     width, height = size
-    return -(-width // MULTIPLE) * MULTIPLE, -(-height // MULTIPLE) * MULTIPLE
+    scale = (native_side * native_side / (width * height)) ** 0.5
+    return (max(MULTIPLE, round(width * scale / MULTIPLE) * MULTIPLE),
+            max(MULTIPLE, round(height * scale / MULTIPLE) * MULTIPLE))  # fmt: skip
 
 
-def pad_to(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """Extend an image to `size` by repeating its last row and column (no hard edge for the model to see)."""
-    array = np.asarray(image)
-    extra = [(0, size[1] - image.height), (0, size[0] - image.width)] + [(0, 0)] * (array.ndim - 2)
-    return Image.fromarray(np.pad(array, extra, mode="edge"))
+def scene_mask_at(mask: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The paint mask scaled to `size`: only pixels wholly scene are painted (none of the product's)."""
+    return mask.resize(size, Image.Resampling.BILINEAR).point(lambda a: 255 if a == 255 else 0)
 
 
 def keep_mask(creative: Creative, canvas: tuple[int, int], grow: int = 6) -> Image.Image:
@@ -90,6 +93,9 @@ class DiffusionEngine:
             model, dtype=torch.float16 if cuda else torch.float32, safety_checker=None
         ).to(self.device)
         self.pipe.set_progress_bar_config(disable=True)
+        # The side of the square the model was trained at: SD 1.5 64 x 8 = 512, SDXL 128 x 8 = 1024.
+        # A UNet config without a sample size is taken for SD 1.x's.
+        self.native_side = int(self.pipe.unet.config.sample_size or 64) * int(self.pipe.vae_scale_factor)
         if lora:
             self.pipe.load_lora_weights(lora)
         self.ip_adapter = ip_adapter
@@ -134,9 +140,9 @@ class DiffusionEngine:
 
             images = self.inpaint([jobs[i] for i in members], [layouts[i] for i in members], size, report)
             for i, image in zip(members, images, strict=True):
-                cropped = image.convert("RGB").crop((0, 0, *size))
+                scene = image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
                 results[i] = Creative(
-                    restore_product(cropped, layouts[i]), layouts[i].placement, layouts[i].product
+                    restore_product(scene, layouts[i]), layouts[i].placement, layouts[i].product
                 )
         return [r for r in results if r is not None]
 
@@ -150,7 +156,7 @@ class DiffusionEngine:
         """One batched pipeline call for jobs of one canvas size: the scene repainted around each product."""
         import torch
 
-        canvas = padded_size(size)
+        canvas = working_size(size, self.native_side)
 
         def step_end(pipe: Any, step: int, timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
             total = getattr(pipe, "num_timesteps", None) or self.steps  # strength < 1 runs fewer steps
@@ -160,8 +166,8 @@ class DiffusionEngine:
         images: list[Image.Image] = self.pipe(
             prompt=[job.prompt for job in jobs],
             negative_prompt=[job.negative_prompt for job in jobs],
-            image=[pad_to(layout.image, canvas) for layout in layouts],
-            mask_image=[pad_to(keep_mask(layout, size), canvas) for layout in layouts],
+            image=[layout.image.resize(canvas, Image.Resampling.LANCZOS) for layout in layouts],
+            mask_image=[scene_mask_at(keep_mask(layout, size), canvas) for layout in layouts],
             height=canvas[1],
             width=canvas[0],
             num_inference_steps=self.steps,
