@@ -137,3 +137,18 @@ def test_use_same_style_makes_the_preset_preview_the_style_image(
     preview, plain, custom = seen
     assert preview is not None and getattr(preview, "size", None) is not None
     assert plain is None and custom is None, "only a preset's style, and only when asked for"
+
+
+def test_an_sdxl_inpainting_model_loads_through_the_same_loader_and_keeps_the_product(
+    tmp_path: Path,
+) -> None:
+    from tests.tiny_models import tiny_sdxl_inpainting_pipeline
+
+    sdxl = DiffusionEngine(str(tiny_sdxl_inpainting_pipeline(tmp_path)), steps=2, guidance=2.0)
+    assert type(sdxl.pipe).__name__ == "StableDiffusionXLInpaintPipeline"  # SD_INPAINT_MODEL decides
+    assert sdxl.native_side == 256  # its own size policy: the tiny UNet's sample size 32 x 8
+    creatives = sdxl.render([job("white_background", 1), job("mid_century_modern_office", 2, wide=True)])
+    assert [c.image.size for c in creatives] == [(1200, 628), (1674, 628)]
+    for creative in creatives:
+        placement = creative.placement
+        assert product_fidelity(creative.image, creative.product, placement.left, placement.top) < 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 WORDS = [
     "[PAD]",
@@ -144,3 +145,45 @@ def tiny_ip_adapter(folder: Path, pipeline_folder: Path) -> Path:
     )  # fmt: skip
     CLIPVisionModelWithProjection(vision).save_pretrained(models / "image_encoder")
     return folder
+
+
+def tiny_sdxl_inpainting_pipeline(folder: Path) -> Path:
+    """A Stable Diffusion XL inpainting pipeline with the real architecture's shape (two text encoders, the
+    second with a projection; a UNet with SDXL's text-and-size conditioning) and random weights."""
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        EulerDiscreteScheduler,
+        StableDiffusionXLInpaintPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection, CLIPTokenizer
+
+    # The byte-level tokenizer of the tiny SD 1.5 pipeline, for both text encoders.
+    tokenizer = CLIPTokenizer.from_pretrained(tiny_inpainting_pipeline(folder / "sd15") / "tokenizer")
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(
+        block_out_channels=(32, 64), layers_per_block=1, sample_size=32, in_channels=9, out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        attention_head_dim=(2, 4), use_linear_projection=True, addition_embed_type="text_time",
+        addition_time_embed_dim=8, transformer_layers_per_block=(1, 2), projection_class_embeddings_input_dim=80,
+        cross_attention_dim=64,
+    )  # fmt: skip
+    vae = AutoencoderKL(
+        block_out_channels=[8, 8, 16, 16], norm_num_groups=4, layers_per_block=1, latent_channels=4,
+        down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4,
+        mid_block_add_attention=False,
+    )  # fmt: skip
+    text: dict[str, Any] = {
+        "bos_token_id": 0, "eos_token_id": 1, "pad_token_id": 1, "hidden_size": 32, "intermediate_size": 37,
+        "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": len(tokenizer), "projection_dim": 32,
+    }  # fmt: skip
+    pipeline = StableDiffusionXLInpaintPipeline(
+        vae=vae, text_encoder=CLIPTextModel(CLIPTextConfig(**text)), tokenizer=tokenizer,
+        text_encoder_2=CLIPTextModelWithProjection(CLIPTextConfig(**text)), tokenizer_2=tokenizer, unet=unet,
+        scheduler=EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
+                                         timestep_spacing="leading", steps_offset=1),
+        requires_aesthetics_score=False, force_zeros_for_empty_prompt=True,
+    )  # fmt: skip
+    pipeline.save_pretrained(folder / "sdxl")  # type: ignore[attr-defined]
+    return folder / "sdxl"
