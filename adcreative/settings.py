@@ -181,7 +181,9 @@ GENERATION_ENGINE = env_choice("GENERATION_ENGINE", "studio", ("studio", "diffus
 SD_INPAINT_MODEL = env_str("SD_INPAINT_MODEL", "")
 if GENERATION_ENGINE == "diffusion" and not SD_INPAINT_MODEL:
     raise ImproperlyConfigured(
-        "GENERATION_ENGINE=diffusion needs SD_INPAINT_MODEL (a local path or cached hub id)."
+        "GENERATION_ENGINE=diffusion needs SD_INPAINT_MODEL: a diffusers inpainting folder (or a hub id in the "
+        "local cache). `HF_HUB_OFFLINE=0 manage.py provision_models --diffusion <hub id or folder>` puts one in "
+        "models/ and prints the line to set."
     )
 DIFFUSION_STEPS = env_int("DIFFUSION_STEPS", 30, minimum=1)
 DIFFUSION_GUIDANCE = env_float("DIFFUSION_GUIDANCE", 7.5, minimum=0.0)

