@@ -90,7 +90,11 @@ def provision_diffusion(source: str, models: Path) -> Path:
         shutil.copytree(local, partial)
     else:
         _download(source, partial)
-    inpainting_class(partial)
+        try:
+            inpainting_class(partial)
+        except NotAnInpaintingModel:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
     shutil.rmtree(target, ignore_errors=True)
     partial.replace(target)
     return target
@@ -99,12 +103,8 @@ def provision_diffusion(source: str, models: Path) -> Path:
 def _download(repo_id: str, into: Path) -> None:
     from huggingface_hub import snapshot_download
 
-    patterns = [
-        "*.json",
-        "*.txt",
-        "*.model",
-        "*.safetensors",
-    ]  # configs, tokenizers and weights; no .bin copies
+    # Configs, tokenizers and weights; not the .bin copies of the same weights.
+    patterns = ["*.json", "*.txt", "*.model", "*.safetensors"]
     try:
         snapshot_download(repo_id=repo_id, local_dir=into, allow_patterns=patterns)
     except Exception as exc:  # offline, unknown repo, gated, network: the hub's own words
