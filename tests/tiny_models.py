@@ -56,13 +56,24 @@ def tiny_blip(folder: Path) -> Path:
     return folder
 
 
+def tiny_vae() -> Any:
+    """A VAE that still downsamples 8x (four levels), with a handful of channels."""
+    from diffusers import AutoencoderKL
+
+    return AutoencoderKL(
+        block_out_channels=[8, 8, 16, 16], norm_num_groups=4, layers_per_block=1, latent_channels=4,
+        down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4,
+        mid_block_add_attention=False,
+    )  # fmt: skip
+
+
 def tiny_inpainting_pipeline(folder: Path) -> Path:
     """A Stable Diffusion inpainting pipeline with the real architecture's shape and random weights,
     small enough for a CPU (a VAE that still downsamples 8x, a two-level UNet, a two-layer CLIP)."""
     import json
 
     import torch
-    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionInpaintPipeline, UNet2DConditionModel
+    from diffusers import DDIMScheduler, StableDiffusionInpaintPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
     from transformers.convert_slow_tokenizer import bytes_to_unicode
 
@@ -84,11 +95,7 @@ def tiny_inpainting_pipeline(folder: Path) -> Path:
         down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
         cross_attention_dim=32,
     )  # fmt: skip
-    vae = AutoencoderKL(
-        block_out_channels=[8, 8, 16, 16], norm_num_groups=4, layers_per_block=1, latent_channels=4,
-        down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4,
-        mid_block_add_attention=False,
-    )  # fmt: skip
+    vae = tiny_vae()
     text_encoder = CLIPTextModel(
         CLIPTextConfig(
             bos_token_id=0, eos_token_id=1, pad_token_id=1, hidden_size=32, intermediate_size=37,
@@ -152,7 +159,6 @@ def tiny_sdxl_inpainting_pipeline(folder: Path) -> Path:
     second with a projection; a UNet with SDXL's text-and-size conditioning) and random weights."""
     import torch
     from diffusers import (
-        AutoencoderKL,
         EulerDiscreteScheduler,
         StableDiffusionXLInpaintPipeline,
         UNet2DConditionModel,
@@ -169,11 +175,7 @@ def tiny_sdxl_inpainting_pipeline(folder: Path) -> Path:
         addition_time_embed_dim=8, transformer_layers_per_block=(1, 2), projection_class_embeddings_input_dim=80,
         cross_attention_dim=64,
     )  # fmt: skip
-    vae = AutoencoderKL(
-        block_out_channels=[8, 8, 16, 16], norm_num_groups=4, layers_per_block=1, latent_channels=4,
-        down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4,
-        mid_block_add_attention=False,
-    )  # fmt: skip
+    vae = tiny_vae()
     text: dict[str, Any] = {
         "bos_token_id": 0, "eos_token_id": 1, "pad_token_id": 1, "hidden_size": 32, "intermediate_size": 37,
         "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": len(tokenizer), "projection_dim": 32,
