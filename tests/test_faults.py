@@ -20,7 +20,7 @@ from kombu import Connection
 from adcreative.creatives.models import Task
 from adcreative.creatives.tasks import render, render_process
 from tests.conftest import ROOT, Tenant, database_url_of_test_database
-from tests.helpers import queued_process
+from tests.helpers import free_port, queued_process
 
 LEASE_SECONDS = 6
 
@@ -110,6 +110,14 @@ def render_until_mid_way(tenant: Tenant, broker: str, settings: object) -> Task:
     return wait_for(rendering, 180, "the first render")  # the first load imports torch and diffusers
 
 
+def assert_completed_once(done: Task) -> None:
+    """Completed by the engine on its second attempt, with exactly one result file."""
+    assert (done.render_state, done.engine, done.attempts) == (Task.State.COMPLETED, "diffusion", 2)
+    assert done.result.name and done.result.storage.exists(done.result.name)
+    results = list(Path(done.result.storage.path(done.result.name)).parent.glob("result*.png"))
+    assert len(results) == 1, "completed exactly once"
+
+
 def finished(task: Task, seconds: float, what: str) -> Task:
     def done() -> Task | None:
         current = Task.objects.get(id=task.id)
@@ -129,10 +137,7 @@ def test_a_render_whose_pool_process_is_killed_completes_once_within_a_minute(
     killed_at = time.monotonic()
     done = finished(task, 60, "completion after the kill")
     assert time.monotonic() - killed_at < 60
-    assert (done.render_state, done.engine, done.attempts) == (Task.State.COMPLETED, "diffusion", 2)
-    assert done.result.name and done.result.storage.exists(done.result.name)
-    results = list(Path(done.result.storage.path(done.result.name)).parent.glob("result*.png"))
-    assert len(results) == 1, "completed exactly once"
+    assert_completed_once(done)
 
 
 @pytest.mark.celery_worker  # keeps the shared media folder: the worker reads the cut-out the test stores
@@ -163,9 +168,7 @@ def test_a_render_whose_whole_worker_is_killed_completes_once_within_a_minute_of
         assert time.monotonic() - up_at < 60
     finally:
         stop(replacement)
-    assert (done.render_state, done.engine, done.attempts) == (Task.State.COMPLETED, "diffusion", 2)
-    results = list(Path(done.result.storage.path(done.result.name)).parent.glob("result*.png"))
-    assert len(results) == 1, "completed exactly once"
+    assert_completed_once(done)
 
 
 @pytest.mark.celery_worker  # keeps the shared media folder: the worker reads the cut-out the test stores
@@ -192,14 +195,11 @@ def own_redis(tmp_path: Path) -> Iterator[tuple[str, Callable[[], None], Callabl
     """A Redis of this test's own on a free port, persistent like the compose file's, that the test can
     stop and start again (never the machine's Redis)."""
     import shutil
-    import socket
 
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed: this test starts a Redis of its own to stop")
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--appendonly", "yes",
                "--dir", str(tmp_path), "--save", ""]  # fmt: skip
     server: list[subprocess.Popen[bytes]] = []

@@ -26,7 +26,7 @@ from adcreative.notifications import delivery, outbox, tasks
 from adcreative.notifications import messages as message
 from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel
 from tests.conftest import Tenant, make_tenant, post_json
-from tests.helpers import PROMPTS, ad_creative, cutout_asset, poll_until_done, queued_process
+from tests.helpers import PROMPTS, ad_creative, cutout_asset, free_port, poll_until_done, queued_process
 from tests.support.receiver import Receiver, running
 
 URL = "/api/v1/NotificationChannel"
@@ -62,13 +62,6 @@ def rabbitmq() -> str:
 
 def secret_of(queue_name: str) -> str:
     return NotificationChannel.objects.get(queue_name=queue_name).signing_secret
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # --- the API --------------------------------------------------------------------------------------

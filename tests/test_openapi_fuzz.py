@@ -22,21 +22,13 @@ import pytest
 from adcreative.ops.management.commands.runstack import stack
 from adcreative.tenancy import tokens
 from tests.conftest import database_url_of_test_database, make_tenant
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "10")
 SECONDS = os.environ.get("FUZZ_SECONDS", "120")
 UNLIMITED = "1000000/minute"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:

@@ -128,11 +128,18 @@ def document_unsupported_media_types(
     result: dict[str, Any], generator: Any, request: Any, public: Any
 ) -> dict[str, Any]:
     """Postprocessing hook: every operation that reads a body answers 415 to a body of another media type."""
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            if isinstance(operation, dict) and "requestBody" in operation:
-                operation["responses"].setdefault("415", UNSUPPORTED_MEDIA_TYPE)
+    for operation in _operations_with_a_body(result):
+        operation["responses"].setdefault("415", UNSUPPORTED_MEDIA_TYPE)
     return result
+
+
+def _operations_with_a_body(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        operation
+        for operations in result.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict) and "requestBody" in operation
+    ]
 
 
 def require_bodies_of_required_shapes(
@@ -145,15 +152,12 @@ def require_bodies_of_required_shapes(
     def needs_fields(ref: str) -> bool:
         return bool(schemas.get(ref.rpartition("/")[2], {}).get("required"))
 
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            body = operation.get("requestBody") if isinstance(operation, dict) else None
-            if body is None:
-                continue
-            for media in body.get("content", {}).values():
-                shape = schemas.get(media["schema"].get("$ref", "").rpartition("/")[2], {})
-                if shape.get("oneOf") and all(needs_fields(one.get("$ref", "")) for one in shape["oneOf"]):
-                    body["required"] = True
+    for operation in _operations_with_a_body(result):
+        body = operation["requestBody"]
+        for media in body.get("content", {}).values():
+            shape = schemas.get(media["schema"].get("$ref", "").rpartition("/")[2], {})
+            if shape.get("oneOf") and all(needs_fields(one.get("$ref", "")) for one in shape["oneOf"]):
+                body["required"] = True
     return result
 
 

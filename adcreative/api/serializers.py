@@ -70,9 +70,7 @@ class ContractSerializer(serializers.Serializer):  # type: ignore[type-arg]
             raise serializers.ValidationError({"$": ["The request body must be a JSON object."]})
         repeated = repeated_fields(data, self.fields)
         if repeated:
-            raise serializers.ValidationError(
-                {name: [f"The {name} field is given more than once."] for name in repeated}
-            )
+            raise serializers.ValidationError({name: [given_twice(name)] for name in repeated})
         blank = blank_fields(data, self.fields)
         if blank:
             raise serializers.ValidationError({name: [not_valid("")] for name in blank})
@@ -96,6 +94,10 @@ def repeated_fields(data: Any, fields: Any) -> list[str]:
         if not isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))
         and len(data.getlist(name)) > 1
     ]
+
+
+def given_twice(name: str) -> str:
+    return f"The {name} field is given more than once."
 
 
 def blank_fields(data: Any, fields: Any) -> list[str]:

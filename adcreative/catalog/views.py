@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 import presets
 from adcreative.api.errors import business_response
 from adcreative.api.schema import BusinessProblem, ValidationProblem, problem
-from adcreative.api.serializers import not_valid
+from adcreative.api.serializers import given_twice, not_valid
 
 PREVIEW_PATH = "/assets/ai-product-preset/{id}.webp"
 
@@ -74,7 +74,7 @@ class PresetKeysView(APIView):
     )
     def get(self, request: Request) -> Response:
         if len(request.query_params.getlist("category")) > 1:
-            raise ValidationError({"category": ["The category field is given more than once."]})
+            raise ValidationError({"category": [given_twice("category")]})
         category = (request.query_params.get("category") or "").strip().lower()
         if category and category not in presets.CATEGORIES:
             raise ValidationError(

@@ -22,7 +22,6 @@ NAMES = {"png": 0, "jpeg": 1, "jpg": 1, "pdf": 2}
 class DownloadFormatField(serializers.Field):  # type: ignore[type-arg]
     """`format`: the number of the public API's enum, or its name (ASP.NET binds either)."""
 
-    NAMES = NAMES
     empty_means_default = True
 
     def __init__(self, **kwargs: Any) -> None:
@@ -37,8 +36,8 @@ class DownloadFormatField(serializers.Field):  # type: ignore[type-arg]
         text = str(data).strip().lower()
         if text in ("0", "1", "2"):
             return int(text)
-        if text in self.NAMES:
-            return self.NAMES[text]
+        if text in NAMES:
+            return NAMES[text]
         raise serializers.ValidationError(not_valid(data))
 
     def to_representation(self, value: Any) -> Any:

@@ -321,7 +321,8 @@ def save(models: Models, config: TrainConfig, dataset: Dataset, out: Path) -> Pa
     card = {
         "base": config.base, "data": dataset.digest, "examples": len(dataset.examples),
         "skipped": [asdict(s) for s in dataset.skipped], "arguments": asdict(config),
-        "steps": len(models.log) and models.log[-1]["step"], "final_loss": models.log[-1]["loss"] if models.log else None,
+        "steps": models.log[-1]["step"] if models.log else 0,
+        "final_loss": models.log[-1]["loss"] if models.log else None,
     }  # fmt: skip
     (out / "card.json").write_text(json.dumps(card, indent=2))
     return out / LORA_FILE
