@@ -50,13 +50,9 @@ def gpu_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
     """
     if not name.startswith("gpu."):
         raise ValueError(f"GPU task {name!r} must be named gpu.<something> to be routed to the gpu queue.")
-    return app.task(
-        name=name,
-        base=GpuTask,
-        soft_time_limit=settings.GPU_TASK_SOFT_TIME_LIMIT,
-        time_limit=settings.GPU_TASK_TIME_LIMIT,
-        **options,
-    )
+    options.setdefault("soft_time_limit", settings.GPU_TASK_SOFT_TIME_LIMIT)
+    options.setdefault("time_limit", settings.GPU_TASK_TIME_LIMIT)
+    return app.task(name=name, base=GpuTask, **options)
 
 
 QUEUE_DOWN = "The task queue is unreachable right now. Please retry in a few seconds."

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "adcreative.catalog",
     "adcreative.assets",
     "adcreative.recommendations",
+    "adcreative.finetunes",
     "adcreative.creatives",
     "adcreative.downloads",
     "adcreative.notifications",
@@ -198,6 +199,23 @@ IP_ADAPTER_SCALE = env_float("IP_ADAPTER_SCALE", 0.5, minimum=0.0)
 # A transformers image-to-text model (local path or HF cache id) that writes product descriptions.
 CAPTION_MODEL = env_str("CAPTION_MODEL", "")
 
+# --- fine-tunes (POST /api/v1/FineTune, the admin; trained by a gpu worker) --------------------------
+# The SD 1.x/2.x inpainting model a fine-tune trains a LoRA for; empty: SD_INPAINT_MODEL.
+FINETUNE_BASE_MODEL = env_str("FINETUNE_BASE_MODEL", "") or SD_INPAINT_MODEL
+FINETUNE_STEPS = env_int("FINETUNE_STEPS", 500, minimum=1)  # when a request names none
+FINETUNE_MAX_STEPS = env_int("FINETUNE_MAX_STEPS", 5000, minimum=1)
+FINETUNE_MAX_PHOTOS = env_int("FINETUNE_MAX_PHOTOS", 200, minimum=1)
+FINETUNE_BATCH = env_int("FINETUNE_BATCH", 4, minimum=1)
+FINETUNE_RESOLUTION = env_int("FINETUNE_RESOLUTION", 512, minimum=8)
+FINETUNE_MIXED_PRECISION = env_choice("FINETUNE_MIXED_PRECISION", "fp16", ("no", "fp16", "bf16"))  # CUDA only
+FINETUNE_CHECKPOINT_EVERY = env_int("FINETUNE_CHECKPOINT_EVERY", 100, minimum=1)
+FINETUNE_VALIDATION_IMAGES = env_int("FINETUNE_VALIDATION_IMAGES", 2, minimum=0)
+FINETUNE_VALIDATION_STEPS = env_int("FINETUNE_VALIDATION_STEPS", 20, minimum=1)
+# Checkpoints of running fine-tunes (a worker that restarts resumes from its last one); emptied when done.
+FINETUNE_WORK_DIR = Path(env_str("FINETUNE_WORK_DIR", str(VAR_DIR / "finetunes")))
+# How many fine-tunes' LoRAs a rendering worker keeps loaded beside the base model.
+FINETUNE_ADAPTERS_KEPT = env_int("FINETUNE_ADAPTERS_KEPT", 4, minimum=1)
+
 # --- auth -------------------------------------------------------------------------------------------
 JWT_ACCESS_TOKEN_LIFETIME = env_seconds("JWT_ACCESS_TOKEN_LIFETIME", 3600)
 JWT_REFRESH_TOKEN_LIFETIME = env_seconds("JWT_REFRESH_TOKEN_LIFETIME", 7 * 24 * 3600)
@@ -277,6 +295,13 @@ if not GPU_TASK_SOFT_TIME_LIMIT < GPU_TASK_TIME_LIMIT < BROKER_VISIBILITY_TIMEOU
     # A task that outlives the visibility timeout is handed to a second worker while the first still runs.
     raise ImproperlyConfigured(
         "Need GPU_TASK_SOFT_TIME_LIMIT < GPU_TASK_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT."
+    )
+# A fine-tune runs longer than a render: its own limits, under the visibility timeout too.
+FINETUNE_SOFT_TIME_LIMIT = env_int("FINETUNE_SOFT_TIME_LIMIT", 3300, minimum=1)
+FINETUNE_TIME_LIMIT = env_int("FINETUNE_TIME_LIMIT", 3360, minimum=1)
+if not FINETUNE_SOFT_TIME_LIMIT < FINETUNE_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Need FINETUNE_SOFT_TIME_LIMIT < FINETUNE_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT."
     )
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -17,6 +17,7 @@ from adcreative.creatives.views import (
     CheckUserProgressView,
 )
 from adcreative.downloads.views import DownloadView
+from adcreative.finetunes.views import FineTuneCancelView, FineTuneDetailView, FineTuneListView
 from adcreative.notifications.views import ChannelDetailView, ChannelListView, ChannelTestView
 from adcreative.ops.views import healthz, metrics_view, readyz
 from adcreative.recommendations.views import RecommendationDetailView, RecommendationsView
@@ -63,6 +64,9 @@ urlpatterns = [
     api("NotificationChannel", ChannelListView.as_view(), "notification-channels"),
     api("NotificationChannel/<str:channel_id>", ChannelDetailView.as_view(), "notification-channel"),
     api("NotificationChannel/<str:channel_id>/Test", ChannelTestView.as_view(), "notification-channel-test"),
+    api("FineTune", FineTuneListView.as_view(), "fine-tunes"),
+    api("FineTune/<str:fine_tune_id>", FineTuneDetailView.as_view(), "fine-tune"),
+    api("FineTune/<str:fine_tune_id>/Cancel", FineTuneCancelView.as_view(), "fine-tune-cancel"),
     re_path(
         r"^assets/ai-product-preset/(?P<preset_id>[a-z0-9_]+)\.webp$",
         preview_image,

@@ -21,6 +21,7 @@ from adcreative.tenancy.models import Application
 from adcreative.tenancy.secrets import Credentials
 
 ROOT = Path(__file__).resolve().parent.parent
+FAULT_LEASE_SECONDS = 6  # the lease of a test's own diffusion worker: a killed one is taken over soon
 SHARED_PHOTOS = ROOT.parent / "shared" / "photos"
 
 
@@ -194,3 +195,26 @@ def u2net_home() -> str:
 
     provision_u2netp(Path(settings.U2NET_HOME))
     return str(settings.U2NET_HOME)
+
+
+@pytest.fixture
+def own_broker() -> Iterator[str]:
+    """A Redis database of this test's own, so the session's workers never see its messages."""
+    url = os.environ["TEST_REDIS_URL"].rsplit("/", 1)[0] + "/13"
+    redis.Redis.from_url(url).flushdb()
+    yield url
+    redis.Redis.from_url(url).flushdb()
+
+
+@pytest.fixture
+def diffusion_env(own_broker: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a gpu worker of a test's own on the tiny random inpainting pipeline: slow enough
+    on a CPU (seconds a creative) to be killed in the middle of a render; a short lease."""
+    from tests.tiny_models import tiny_inpainting_pipeline
+
+    model = tiny_inpainting_pipeline(tmp_path_factory.mktemp("sd-inpaint"))
+    return {
+        **os.environ, "DATABASE_URL": database_url_of_test_database(), "CELERY_BROKER_URL": own_broker,
+        "CELERY_RESULT_BACKEND": own_broker, "GENERATION_ENGINE": "diffusion", "SD_INPAINT_MODEL": str(model),
+        "DIFFUSION_STEPS": "8", "TASK_LEASE_SECONDS": str(FAULT_LEASE_SECONDS), "PYTHONUNBUFFERED": "1",
+    }  # fmt: skip

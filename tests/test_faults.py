@@ -22,8 +22,6 @@ from adcreative.creatives.tasks import render, render_process
 from tests.conftest import ROOT, Tenant, database_url_of_test_database
 from tests.helpers import free_port, queued_process
 
-LEASE_SECONDS = 6
-
 
 def children_of(pid: int) -> list[int]:
     found = []
@@ -35,29 +33,6 @@ def children_of(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
-
-
-@pytest.fixture
-def own_broker() -> Iterator[str]:
-    """A Redis database of this test's own, so the session's workers never see its messages."""
-    url = os.environ["TEST_REDIS_URL"].rsplit("/", 1)[0] + "/13"
-    redis.Redis.from_url(url).flushdb()
-    yield url
-    redis.Redis.from_url(url).flushdb()
-
-
-@pytest.fixture
-def diffusion_env(own_broker: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The environment of a gpu worker on the tiny random inpainting pipeline: slow enough on a CPU
-    (seconds a creative) to be killed in the middle of a render."""
-    from tests.tiny_models import tiny_inpainting_pipeline
-
-    model = tiny_inpainting_pipeline(tmp_path_factory.mktemp("sd-inpaint"))
-    return {
-        **os.environ, "DATABASE_URL": database_url_of_test_database(), "CELERY_BROKER_URL": own_broker,
-        "CELERY_RESULT_BACKEND": own_broker, "GENERATION_ENGINE": "diffusion", "SD_INPAINT_MODEL": str(model),
-        "DIFFUSION_STEPS": "8", "TASK_LEASE_SECONDS": str(LEASE_SECONDS), "PYTHONUNBUFFERED": "1",
-    }  # fmt: skip
 
 
 def start_worker(env: dict[str, str], *options: str, queues: str = "gpu") -> subprocess.Popen[bytes]:

@@ -143,3 +143,26 @@ def test_manage_py_finetune_runs_from_a_folder_of_photos(
     card = json.loads((tmp_path / "lora" / "card.json").read_text())
     assert card["arguments"]["targets"] == ["to_q", "to_v"] and card["steps"] == 2
     assert (tmp_path / "lora" / LORA_FILE).is_file()
+
+
+def test_the_engine_switches_fine_tunes_per_batch_keeps_the_last_few_and_returns_to_the_base(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    """What a rendering worker does between processes: no restart, one pipeline, LoRAs loaded on demand."""
+    from workers.render.diffusion import DiffusionEngine, Lora
+
+    train(config(tiny_model, tmp_path / "a", steps=3), one_photo())
+    train(config(tiny_model, tmp_path / "b", steps=3, seed=1, lr=1e-2), one_photo())
+    a, b = (Lora(name, str(tmp_path / name / LORA_FILE)) for name in ("a", "b"))
+    engine = DiffusionEngine(str(tiny_model), steps=2, adapters_kept=1)
+    base = render(engine.pipe)
+    engine.use_lora(a)
+    with_a = render(engine.pipe)
+    engine.use_lora(b)
+    with_b = render(engine.pipe)
+    assert not np.allclose(with_a, base) and not np.allclose(with_b, with_a)
+    assert list(engine.adapters) == ["b"] and "a" not in engine.pipe.get_list_adapters().get("unet", [])
+    engine.use_lora(None)
+    assert np.array_equal(render(engine.pipe), base)  # the base output, exactly
+    engine.use_lora(a)  # evicted before: loaded again
+    assert np.array_equal(render(engine.pipe), with_a)

@@ -253,6 +253,8 @@ def test_it_resends_lost_tasks_and_fails_hopeless_ones(
             "failed": 1,
             "recommendations_resent": 0,
             "recommendations_failed": 0,
+            "fine_tunes_resent": 0,
+            "fine_tunes_failed": 0,
         }
     assert sorted(call.args[0] for call in send.call_args_list) == sorted([lost, dead])
     states = dict(Task.objects.values_list("id", "render_state"))

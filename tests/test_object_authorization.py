@@ -11,6 +11,7 @@ from django.test import Client
 
 from adcreative.assets.models import Asset
 from adcreative.creatives.models import Task
+from adcreative.finetunes.models import FineTune
 from adcreative.notifications.models import NotificationChannel
 from adcreative.recommendations.models import Recommendation
 from tests.conftest import Tenant
@@ -29,6 +30,7 @@ class Theirs:
     process: str
     task: str
     channel: str
+    fine_tune: str
 
 
 @pytest.fixture
@@ -48,6 +50,9 @@ def theirs(other_tenant: Tenant) -> Theirs:
         type=NotificationChannel.Type.WEBHOOK,
         url="https://example.com/hook",
     )
+    fine_tune = FineTune.objects.create(
+        application=other_tenant.application, name="secret", steps=10, status=FineTune.Status.COMPLETED
+    )
     return Theirs(
         other_tenant.id,
         str(cutout.id),
@@ -55,6 +60,7 @@ def theirs(other_tenant: Tenant) -> Theirs:
         str(process.id),
         str(task.id),
         str(channel.id),
+        str(fine_tune.id),
     )
 
 
@@ -71,6 +77,10 @@ ROWS: list[tuple[str, str, dict[str, str], set[int]]] = [
     ("patch", "/api/v1/NotificationChannel/{channel}", {}, {404}),
     ("delete", "/api/v1/NotificationChannel/{channel}", {}, {404}),
     ("post", "/api/v1/NotificationChannel/{channel}/Test", {}, {404}),
+    ("get", "/api/v1/FineTune/{fine_tune}", {}, {404}),
+    ("post", "/api/v1/FineTune/{fine_tune}/Cancel", {}, {404}),
+    ("get", "/api/v1/FineTune", {"cursor": "{fine_tune}"}, {404}),
+    ("post", "/api/v1/FineTune", {"assetIds": '["{asset}"]'}, {404}),
     # Their applicationId with my credentials.
     ("get", "/api/v1/Credits", {"applicationId": "{application}"}, {401}),
     ("get", f"{BASE}/CheckUserProgress", {"applicationId": "{application}"}, {401}),
@@ -78,6 +88,8 @@ ROWS: list[tuple[str, str, dict[str, str], set[int]]] = [
     ("get", f"{BASE}/Download", {"applicationId": "{application}", "taskId": "{task}", "imageProductGeneratorProcessId": "{process}"}, {401}),
     ("post", f"{BASE}/Cancel", {"applicationId": "{application}", "imageProductGeneratorProcessId": "{process}"}, {401}),
     ("post", f"{BASE}/AdCreative", {"applicationId": "{application}", "productImageAssetId": "{asset}", "PromptObjectsString": "[]"}, {401}),
+    ("get", "/api/v1/FineTune", {"applicationId": "{application}"}, {401}),
+    ("post", "/api/v1/FineTune", {"applicationId": "{application}", "assetIds": '["{asset}"]'}, {401}),
 ]  # fmt: skip
 
 
@@ -92,7 +104,9 @@ def test_another_applications_ids_get_nothing_of_theirs(
     path: str,
     params: dict[str, str],
     allowed: set[int],
+    settings: Any,
 ) -> None:
+    settings.GENERATION_ENGINE, settings.FINETUNE_BASE_MODEL = "diffusion", "an/inpainting-model"  # can train
     values: dict[str, Any] = {**vars(theirs), "me": tenant.id}
     url = path.format(**values)
     filled = {key: value.format(**values) for key, value in params.items()}
@@ -107,8 +121,9 @@ def test_another_applications_ids_get_nothing_of_theirs(
         response = send(url, filled, headers=tenant.key_headers())
     assert response.status_code in allowed, response.content
     body = response.content.decode()
-    for their_id in (theirs.asset, theirs.recommendation, theirs.process, theirs.task, theirs.channel):
-        if their_id not in url and their_id not in filled.values():
+    for their_id in (theirs.asset, theirs.recommendation, theirs.process, theirs.task, theirs.channel,
+                     theirs.fine_tune):  # fmt: skip
+        if their_id not in url and their_id not in " ".join(filled.values()):  # an id sent may be echoed
             assert their_id not in body
     assert "secret" not in body and "example.com/hook" not in body
     if response.status_code == 200:
@@ -117,3 +132,4 @@ def test_another_applications_ids_get_nothing_of_theirs(
     assert NotificationChannel.objects.get(id=theirs.channel).is_active
     assert Task.objects.get(id=theirs.task).render_state == Task.State.COMPLETED
     assert Asset.objects.filter(id=theirs.asset).exists()
+    assert FineTune.objects.get(id=theirs.fine_tune).status == FineTune.Status.COMPLETED

@@ -21,6 +21,7 @@ APPS = (
     "catalog",
     "assets",
     "recommendations",
+    "finetunes",
     "creatives",
     "downloads",
     "notifications",

@@ -87,7 +87,9 @@ def captioner(source: str) -> Captioner:
 
 
 @cache
-def diffusion_engine(model: str, steps: int, guidance: float, lora: str, ip_adapter: Any = None) -> Any:
+def diffusion_engine(
+    model: str, steps: int, guidance: float, lora: str, ip_adapter: Any = None, adapters_kept: int = 4
+) -> Any:
     """The inpainting pipeline of GENERATION_ENGINE=diffusion, loaded once per worker process.
 
     `ip_adapter` is a `workers.render.diffusion.IpAdapter` (frozen, so it can key the cache) or None.
@@ -95,4 +97,11 @@ def diffusion_engine(model: str, steps: int, guidance: float, lora: str, ip_adap
     from workers.render.diffusion import DiffusionEngine
 
     with _lock:
-        return DiffusionEngine(model, steps=steps, guidance=guidance, lora=lora, ip_adapter=ip_adapter)
+        return DiffusionEngine(
+            model,
+            steps=steps,
+            guidance=guidance,
+            lora=lora,
+            ip_adapter=ip_adapter,
+            adapters_kept=adapters_kept,
+        )

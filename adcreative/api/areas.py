@@ -26,6 +26,11 @@ def engine(area: str) -> str:
     return f"engine: {area}"
 
 
+def fine_tune(action: str) -> str:
+    """FineTune/<Create|Get|List|Cancel>."""
+    return f"FineTune/{action}"
+
+
 def channel(action: str) -> str:
     """NotificationChannel/<Get|Update|Delete|Test>."""
     return f"NotificationChannel/{action}"

@@ -93,6 +93,10 @@ class Unavailable(ServiceError):
     """Something the request needs (the task queue, the database) is unreachable for a moment: retry."""
 
 
+class Refused(ServiceError):
+    """The service cannot do what is asked as it is set up (a feature its engine lacks): 400."""
+
+
 class InvalidField(ServiceError):
     """One field's value is not acceptable to the service (answered in the validation shape)."""
 

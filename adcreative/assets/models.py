@@ -19,6 +19,7 @@ class Asset(models.Model):
     class Kind(models.TextChoices):
         ORIGINAL = "original"
         CUTOUT = "cutout"
+        VALIDATION = "validation"  # a fine-tune's validation render (photo as masked | render)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assets")

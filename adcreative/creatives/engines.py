@@ -45,6 +45,7 @@ def _diffusion() -> Any:
         settings.DIFFUSION_GUIDANCE,
         settings.LORA_WEIGHTS,
         ip_adapter,
+        settings.FINETUNE_ADAPTERS_KEPT,
     )
 
 

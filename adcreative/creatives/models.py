@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from adcreative.assets.models import Asset
+from adcreative.finetunes.models import FineTune
 from adcreative.tenancy.models import Application
 
 
@@ -19,6 +20,10 @@ class Process(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="processes")
     user_id = models.UUIDField(null=True, blank=True, db_index=True)
     cutout = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="+")
+    # The LoRA the diffusion engine renders with (fineTuneId, or the application's default); none: the base.
+    fine_tune = models.ForeignKey(
+        FineTune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     product_name = models.CharField(max_length=200, blank=True)
     product_description = models.TextField(blank=True)
     disable_safe_margin = models.BooleanField(default=False)

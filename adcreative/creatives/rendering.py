@@ -6,6 +6,10 @@ web process.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from typing import Any
+
 from django.conf import settings
 from PIL import Image
 
@@ -13,6 +17,7 @@ import presets
 from adcreative.creatives import state
 from adcreative.creatives.engines import EngineChoice
 from adcreative.creatives.models import Task
+from adcreative.finetunes.models import FineTune
 from adcreative.leases import heartbeat
 from workers.render.job import RenderJob, run_batch
 
@@ -39,6 +44,26 @@ def open_cutout(task: Task) -> Image.Image:
     return cutout.convert("RGBA")
 
 
+def lora_of(fine_tune: FineTune | None) -> Any:
+    """The fine-tune's LoRA as the engine loads it: a local file (copied once from a storage that has no
+    local paths)."""
+    from workers.render.diffusion import Lora
+
+    if fine_tune is None or not fine_tune.weights:
+        return None
+    try:
+        path = Path(fine_tune.weights.path)
+    except NotImplementedError:  # a remote storage: a copy beside the fine-tunes' checkpoints
+        path = Path(settings.FINETUNE_WORK_DIR) / "loras" / f"{fine_tune.id}.safetensors"
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_suffix(".part")  # a copy cut short is never taken for the file
+            with fine_tune.weights.open("rb") as source, part.open("wb") as copy:
+                shutil.copyfileobj(source, copy)
+            part.replace(path)
+    return Lora(str(fine_tune.id), str(path))
+
+
 def render_tasks(tasks: list[Task], choice: EngineChoice) -> None:
     """Render claimed tasks of one process in one batch and store each result (raises on failure)."""
     with heartbeat(lambda: state.renew(tasks)):
@@ -55,6 +80,8 @@ def render_held(tasks: list[Task], choice: EngineChoice) -> None:
             state.advance(task, State.RENDERING, percent)
 
     engine = choice.load()
+    if hasattr(engine, "use_lora"):  # the diffusion engine: the process's fine-tune, or the base alone
+        engine.use_lora(lora_of(tasks[0].process.fine_tune))
     results = run_batch(
         [job_of(task) for task in tasks], cutout, presets.load_catalog(), report, engine,
         settings.PRESET_PREVIEW_DIR,

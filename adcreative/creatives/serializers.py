@@ -79,6 +79,7 @@ class AdCreativeSerializer(ContractSerializer):
     UseSameStyleReferenceImage = FormBoolean(default_value=True)
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     negativePrompt = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    fineTuneId = GuidField(required=False, allow_null=True)
 
 
 class ProgressQuerySerializer(ContractSerializer):

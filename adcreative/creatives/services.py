@@ -24,6 +24,7 @@ from adcreative.celery import NEVER_SENT, QUEUE_DOWN, broker_refusing, send_on_c
 from adcreative.creatives import engines, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.tasks import render, render_process
+from adcreative.finetunes.models import FineTune
 from adcreative.tenancy.models import Application
 
 WIDE, NARROW = (1674, 628), (1200, 628)  # with the safe margin, and with DisableSafeMargin
@@ -48,12 +49,14 @@ class ProcessRequest:
     use_same_style: bool
     seed: int | None
     idempotency_key: str
+    fine_tune: FineTune | None = None
 
     def fingerprint(self) -> str:
         body = {
             "user": str(self.user_id), "cutout": str(self.cutout.id), "name": self.product_name,
             "description": self.product_description, "prompts": [p.prompt for p in self.prompts],
             "wide": not self.disable_safe_margin, "style": self.use_same_style, "seed": self.seed,
+            "fineTune": str(self.fine_tune.id) if self.fine_tune else None,
         }  # fmt: skip
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
@@ -133,6 +136,7 @@ def _open(application: Application, request: ProcessRequest) -> Process:
         product_name=request.product_name, product_description=request.product_description,
         disable_safe_margin=request.disable_safe_margin, use_same_style=request.use_same_style,
         idempotency_key=request.idempotency_key, request_hash=request.fingerprint(),
+        fine_tune=request.fine_tune,
     )  # fmt: skip
 
 

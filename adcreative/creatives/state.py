@@ -25,6 +25,8 @@ from adcreative.leases import lease_end
 
 State = Task.State
 RUNNING = (State.PREPARING, State.RENDERING, State.FINALIZING)
+# What a render reads of its task's process, fetched with the claim.
+RENDER_RELATIONS = ("process", "process__cutout", "process__application", "process__fine_tune")
 
 
 def _announce(task_ids: Iterable[uuid.UUID | str], state_changed: bool = True) -> None:
@@ -79,7 +81,7 @@ def claim(task_id: str) -> Task | None:
         )
         if before == State.QUEUED:
             _announce([task_id])
-    return Task.objects.select_related("process", "process__cutout", "process__application").get(id=task_id)
+    return Task.objects.select_related(*RENDER_RELATIONS).get(id=task_id)
 
 
 def renew(tasks: list[Task]) -> None:

@@ -6,8 +6,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notification channels"
 
     def ready(self) -> None:
-        # The one seam with the creatives: their state service announces each change; the outbox listens.
+        # The seams with the creatives and the fine-tunes: their state services announce each change; the
+        # outbox listens.
         from adcreative.creatives.signals import tasks_changed
-        from adcreative.notifications.outbox import on_tasks_changed
+        from adcreative.finetunes.signals import fine_tune_finished
+        from adcreative.notifications.outbox import on_fine_tune_finished, on_tasks_changed
 
         tasks_changed.connect(on_tasks_changed, dispatch_uid="notifications.outbox")
+        fine_tune_finished.connect(on_fine_tune_finished, dispatch_uid="notifications.outbox.fine_tunes")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.state import process_progress, process_status
+from adcreative.finetunes.models import FineTune
 from adcreative.notifications.models import NotificationChannel
 
 PROGRESS = "ImageGenerationProgress"
@@ -16,6 +17,8 @@ TASK_COMPLETED = "ImageGenerationTaskCompleted"
 TASK_FAILED = "ImageGenerationTaskFailed"
 PROCESS_COMPLETED = "ImageGenerationProcessCompleted"
 TEST = "NotificationChannelTest"
+FINE_TUNE_COMPLETED = "FineTuneCompleted"
+FINE_TUNE_FAILED = "FineTuneFailed"
 
 
 def iso(moment: Any) -> str:
@@ -69,6 +72,27 @@ def process_message(process: Process, tasks: list[Task]) -> dict[str, Any]:
             ],
         }
     )
+    return body
+
+
+def fine_tune_message(fine_tune: FineTune) -> dict[str, Any]:
+    completed = fine_tune.status == FineTune.Status.COMPLETED
+    body = envelope(
+        FINE_TUNE_COMPLETED if completed else FINE_TUNE_FAILED, fine_tune.application_id, fine_tune.user_id
+    )
+    body.update(
+        {
+            "FineTuneId": str(fine_tune.id),
+            "Status": fine_tune.status,
+            "Progress": fine_tune.progress,
+            "Step": fine_tune.step,
+            "Loss": fine_tune.loss,
+            "OccurredAt": iso(timezone.now()),
+        }
+    )
+    if not completed:
+        body["ErrorCode"] = fine_tune.error_code or None
+        body["Error"] = fine_tune.error_message or None
     return body
 
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from adcreative.celery import send_on_commit
 from adcreative.creatives.models import Process, Task
-from adcreative.notifications.messages import process_message, task_message
+from adcreative.finetunes.models import FineTune
+from adcreative.notifications.messages import fine_tune_message, process_message, task_message
 from adcreative.notifications.models import Delivery, NotificationChannel
 from adcreative.notifications.tasks import flush_channel
 
@@ -69,6 +70,15 @@ def write_messages(task_ids: Iterable[uuid.UUID | str], state_changed: bool = Tr
     for process in finished.values():
         outbox += process_completed(process, channels.get(process.application_id, []))
     write(outbox)
+
+
+def on_fine_tune_finished(sender: object, fine_tune_id: uuid.UUID | str, **kwargs: Any) -> None:
+    """The receiver of `fine_tune_finished`: FineTuneCompleted or FineTuneFailed to each active channel."""
+    fine_tune = FineTune.objects.get(id=fine_tune_id)
+    targets = list(
+        NotificationChannel.objects.filter(is_active=True, application_id=fine_tune.application_id)
+    )
+    write(deliveries(fine_tune_message(fine_tune), targets, None))
 
 
 def process_completed(process: Process, targets: list[NotificationChannel]) -> list[Delivery]:

@@ -15,6 +15,8 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from adcreative.celery import gpu_task
 from adcreative.creatives import state as creatives_state
 from adcreative.creatives.tasks import render
+from adcreative.finetunes import state as finetunes_state
+from adcreative.finetunes.tasks import finetune
 from adcreative.recommendations import state as recommendations_state
 from adcreative.recommendations.tasks import recommend
 
@@ -48,25 +50,29 @@ def flush_expired_tokens() -> int:
 
 @shared_task(name="ops.reap_stuck_work")
 def reap_stuck_work() -> dict[str, int]:
-    """Beat, every minute: re-send renders and recommendations whose message was lost or whose worker
-    died; fail those that ran out of tries.
+    """Beat, every REAPER_INTERVAL_SECONDS: re-send renders, recommendations and fine-tunes whose message
+    was lost or whose worker died; fail those that ran out of tries.
 
     Re-sending is safe: work is claimed by a conditional update, so a duplicate message does nothing.
     """
-    resent, failed = _reap(
-        creatives_state.stuck_tasks(), creatives_state.fail, creatives_state.requeue, render.delay,
-        "Rendering did not finish after several tries. Please try again.",
-    )  # fmt: skip
-    recommendations_resent, recommendations_failed = _reap(
-        recommendations_state.stuck(), recommendations_state.fail, recommendations_state.requeue,
-        recommend.delay, "Analysing the photo did not finish after several tries.",
-    )  # fmt: skip
-    return {
-        "resent": resent,
-        "failed": failed,
-        "recommendations_resent": recommendations_resent,
-        "recommendations_failed": recommendations_failed,
-    }
+    counts: dict[str, int] = {}
+    for prefix, (stuck, fail, requeue, task, message) in REAPED.items():
+        counts[f"{prefix}resent"], counts[f"{prefix}failed"] = _reap(
+            stuck(), fail, requeue, task.delay, message
+        )
+    return counts
+
+
+# What the reaper looks after: the prefix of its counts → (stuck, fail, requeue, the task that does the work,
+# the failure's message).
+REAPED: dict[str, tuple[Callable[[], Any], Callable[..., Any], Callable[..., Any], Any, str]] = {
+    "": (creatives_state.stuck_tasks, creatives_state.fail, creatives_state.requeue, render,
+         "Rendering did not finish after several tries. Please try again."),
+    "recommendations_": (recommendations_state.stuck, recommendations_state.fail, recommendations_state.requeue,
+                         recommend, "Analysing the photo did not finish after several tries."),
+    "fine_tunes_": (finetunes_state.stuck, finetunes_state.fail, finetunes_state.requeue, finetune,
+                    "The fine-tune did not finish after several tries."),
+}  # fmt: skip
 
 
 def _reap(

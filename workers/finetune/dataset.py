@@ -21,9 +21,9 @@ from pathlib import Path
 from PIL import Image, ImageOps, ImageStat
 
 from workers.cutout import Cutout
+from workers.finetune.archive import IMAGE_SUFFIXES
 from workers.imaging import ImageRejected, open_product_image
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 MASK_THRESHOLD = 128  # alpha at or above this is product
 
 

@@ -10,9 +10,11 @@ feathered edge (inpainting drifts pixels even outside its mask).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,14 @@ class IpAdapter:
     subfolder: str = "models"
     weight_name: str = "ip-adapter_sd15.safetensors"
     scale: float = 0.5
+
+
+@dataclass(frozen=True)
+class Lora:
+    """A fine-tune's LoRA: the adapter name it is loaded under (the fine-tune's id) and its safetensors file."""
+
+    name: str
+    path: str
 
 
 def working_size(size: tuple[int, int], native_side: int) -> tuple[int, int]:
@@ -81,6 +91,7 @@ class DiffusionEngine:
         lora: str = "",
         strength: float = 0.92,
         ip_adapter: IpAdapter | None = None,
+        adapters_kept: int = 4,
     ):
         import diffusers
         import torch
@@ -96,16 +107,45 @@ class DiffusionEngine:
         # The side of the square the model was trained at: SD 1.5 64 x 8 = 512, SDXL 128 x 8 = 1024.
         # A UNet config without a sample size is taken for SD 1.x's.
         self.native_side = int(self.pipe.unet.config.sample_size or 64) * int(self.pipe.vae_scale_factor)
+        # LORA_WEIGHTS applies to every render; fine-tunes' LoRAs join it batch by batch (`use_lora`).
+        self.base_adapters = ["base"] if lora else []
         if lora:
-            self.pipe.load_lora_weights(lora)
+            self.pipe.load_lora_weights(lora, adapter_name="base")
+        self.adapters: OrderedDict[str, None] = OrderedDict()  # fine-tunes loaded, least recently used first
+        self.adapters_kept = adapters_kept
         self.ip_adapter = ip_adapter
         if ip_adapter is not None:
-            # Loads the CLIP image encoder from <subfolder>/image_encoder and a matching feature extractor.
-            self.pipe.load_ip_adapter(
-                ip_adapter.source, subfolder=ip_adapter.subfolder, weight_name=ip_adapter.weight_name
-            )
-            self.pipe.set_ip_adapter_scale(ip_adapter.scale)
+            self.load_ip_adapter(ip_adapter)
         self.steps, self.guidance, self.strength = steps, guidance, strength
+
+    def load_ip_adapter(self, ip_adapter: IpAdapter) -> None:
+        # Loads the CLIP image encoder from <subfolder>/image_encoder and a matching feature extractor.
+        self.pipe.load_ip_adapter(
+            ip_adapter.source, subfolder=ip_adapter.subfolder, weight_name=ip_adapter.weight_name
+        )
+        self.pipe.set_ip_adapter_scale(ip_adapter.scale)
+
+    def use_lora(self, lora: Lora | None) -> None:
+        """Render the next batches with `lora` (None: the base model alone, with LORA_WEIGHTS if set).
+
+        A fine-tune's LoRA is loaded once and kept with the last `adapters_kept` others; the one used least
+        recently is deleted from the pipeline when another comes. No restart is needed for a new one.
+        """
+        if lora is not None:
+            if lora.name not in self.adapters:
+                path = Path(lora.path)
+                self.pipe.load_lora_weights(str(path.parent), weight_name=path.name, adapter_name=lora.name)
+                self.adapters[lora.name] = None
+                while len(self.adapters) > self.adapters_kept:
+                    evicted, _ = self.adapters.popitem(last=False)
+                    self.pipe.delete_adapters(evicted)
+            self.adapters.move_to_end(lora.name)
+        active = self.base_adapters + ([lora.name] if lora is not None else [])
+        if active:
+            self.pipe.enable_lora()
+            self.pipe.set_adapters(active)
+        elif self.adapters:
+            self.pipe.disable_lora()  # loaded fine-tunes stay loaded, and take no part
 
     def style_embeddings(self, images: list[Image.Image]) -> list[Any]:
         """Image embeddings for the one IP-Adapter, one per batch member, in the pipeline's layout.

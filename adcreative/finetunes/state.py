@@ -1,0 +1,173 @@
+"""The one writer of FineTune state: status, progress, the log, the results.
+
+As with renders, every move is a conditional update: a fine-tune only moves forward, a finished one never
+changes, and a worker that finds its row cancelled (or taken over after its lease ran out) stops. A
+Completed or Failed fine-tune is announced through `signals.fine_tune_finished` inside its transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from PIL import Image
+
+from adcreative.assets.models import Asset
+from adcreative.assets.storage import atomic_with_files
+from adcreative.finetunes import signals
+from adcreative.finetunes.models import FineTune
+from adcreative.leases import lease_end
+
+Status = FineTune.Status
+LOG_TAIL = 20  # records of {step, loss, lr} a fine-tune keeps for the client to see
+MAX_ATTEMPTS = 3
+
+
+def waiting() -> Q:
+    """Fine-tunes no worker holds: queued, or handed back (a retry, a re-send) while running."""
+    return Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__isnull=True)
+
+
+def abandoned(now: Any) -> Q:
+    """Running fine-tunes whose worker is gone: its lease ran out."""
+    return Q(status=Status.RUNNING, lease_until__lt=now)
+
+
+def claim(fine_tune_id: str) -> FineTune | None:
+    """Take a waiting fine-tune, or one whose worker is gone; None if there is nothing to do."""
+    with transaction.atomic():
+        found = FineTune.objects.select_for_update().filter(
+            waiting() | abandoned(timezone.now()), id=fine_tune_id
+        )
+        if not found.exists():
+            return None
+        found.update(
+            status=Status.RUNNING, started_at=timezone.now(), lease_until=lease_end(),
+            attempts=models.F("attempts") + 1,
+        )  # fmt: skip
+    return FineTune.objects.select_related("application").get(id=fine_tune_id)
+
+
+def held(fine_tune: FineTune) -> Any:
+    """This worker's claim: running, and claimed at the moment it claimed it (not taken over since)."""
+    return FineTune.objects.filter(id=fine_tune.id, status=Status.RUNNING, started_at=fine_tune.started_at)
+
+
+def renew(fine_tune: FineTune) -> None:
+    held(fine_tune).update(lease_until=lease_end())
+
+
+def held_until(fine_tune_id: str) -> Any:
+    """When the live lease on the fine-tune runs out; None if no live worker holds it."""
+    leases = FineTune.objects.filter(id=fine_tune_id, status=Status.RUNNING, lease_until__gte=timezone.now())
+    return leases.aggregate(until=models.Max("lease_until"))["until"]
+
+
+def dataset_built(fine_tune: FineTune, examples: int, skipped: list[dict[str, str]]) -> bool:
+    """Record what the dataset holds; False if the fine-tune is no longer this worker's."""
+    return bool(held(fine_tune).update(examples=examples, skipped=skipped, progress=5))
+
+
+def report(fine_tune: FineTune, record: dict[str, float]) -> bool:
+    """A training step's figures; False if the fine-tune was cancelled or taken over (training stops)."""
+    fine_tune.log_tail = [*fine_tune.log_tail, record][-LOG_TAIL:]
+    step = int(record["step"])
+    progress = 5 + int(90 * step / max(1, fine_tune.steps))
+    return bool(
+        held(fine_tune).update(
+            step=step, loss=record["loss"], log_tail=fine_tune.log_tail, progress=min(progress, 95)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Trained:
+    """What a finished training run leaves: the LoRA file, its card and the validation renders (PNG)."""
+
+    weights: bytes
+    card: dict[str, Any]
+    validation_pngs: list[bytes]
+
+
+def complete(fine_tune: FineTune, trained: Trained) -> bool:
+    """Store the LoRA and the validation renders and mark the fine-tune Completed, or store nothing (it
+    was cancelled or taken over meanwhile)."""
+    with atomic_with_files() as files:
+        locked = held(fine_tune).select_for_update().first()
+        if locked is None:
+            return False
+        renders = [
+            files.store(
+                locked.application, Asset.Kind.VALIDATION, png, "image/png", _size(png), locked.user_id
+            )
+            for png in trained.validation_pngs
+        ]
+        locked.weights.save("pytorch_lora_weights.safetensors", ContentFile(trained.weights), save=False)
+        files.names.append(locked.weights.name or "")
+        locked.card, locked.validation_asset_ids = trained.card, [str(asset.id) for asset in renders]
+        locked.status, locked.progress, locked.finished_at, locked.lease_until = (
+            Status.COMPLETED, 100, timezone.now(), None,
+        )  # fmt: skip
+        locked.save()
+        signals.fine_tune_finished.send(sender=FineTune, fine_tune_id=locked.id)
+    return True
+
+
+def _size(png: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(png)) as image:
+        return image.size
+
+
+def fail(fine_tune_id: str | uuid.UUID, code: str, message: str) -> bool:
+    with transaction.atomic():
+        failed = FineTune.objects.filter(id=fine_tune_id).exclude(status__in=FineTune.FINISHED).update(
+            status=Status.FAILED, error_code=code, error_message=message, finished_at=timezone.now(),
+            lease_until=None,
+        )  # fmt: skip
+        if failed:
+            signals.fine_tune_finished.send(sender=FineTune, fine_tune_id=fine_tune_id)
+    return bool(failed)
+
+
+def cancel(fine_tune: FineTune) -> bool:
+    """Cancel a fine-tune not yet finished (its worker stops at its next step); False if it had finished."""
+    return bool(
+        FineTune.objects.filter(id=fine_tune.id)
+        .exclude(status__in=FineTune.FINISHED)
+        .update(status=Status.CANCELLED, finished_at=timezone.now(), lease_until=None)
+    )
+
+
+def release(fine_tune_id: str | uuid.UUID) -> None:
+    """Hand a running fine-tune back (before a retry): no worker holds it now."""
+    FineTune.objects.filter(id=fine_tune_id, status=Status.RUNNING).update(
+        started_at=None, lease_until=None, queued_at=timezone.now()
+    )
+
+
+def requeue(fine_tune_id: str) -> None:
+    """Mark an unfinished fine-tune as sent to the queue again now (the reaper's re-send)."""
+    FineTune.objects.filter(id=fine_tune_id).exclude(status__in=FineTune.FINISHED).update(
+        started_at=None, lease_until=None, queued_at=timezone.now()
+    )
+
+
+def stuck(now: Any = None) -> tuple[list[str], list[str]]:
+    """(to re-send, to fail): fine-tunes waiting too long, and running ones whose worker is gone."""
+    now = now or timezone.now()
+    sent = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
+    resend: list[str] = []
+    failed: list[str] = []
+    for fine_tune_id, started_at, attempts in FineTune.objects.filter(
+        (waiting() & Q(queued_at__lt=sent)) | abandoned(now)
+    ).values_list("id", "started_at", "attempts"):
+        (failed if started_at is not None and attempts >= MAX_ATTEMPTS else resend).append(str(fine_tune_id))
+    return resend, failed

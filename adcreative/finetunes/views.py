@@ -1,0 +1,104 @@
+"""/api/v1/FineTune: start one (photos as asset ids or a zip), list them, read one, cancel one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from adcreative.api import areas
+from adcreative.api.exceptions import NotFound
+from adcreative.api.schema import ERROR_RESPONSES, uuid_path
+from adcreative.api.serializers import guid
+from adcreative.finetunes import services, state
+from adcreative.finetunes.models import FineTune
+from adcreative.finetunes.serializers import (
+    FineTuneListQuerySerializer,
+    FineTuneListSchema,
+    FineTuneRequestSerializer,
+    FineTuneSchema,
+    fine_tune_body,
+)
+from adcreative.tenancy.permissions import current_application
+
+FINE_TUNE_ID = uuid_path("fine_tune_id")
+
+
+def own_fine_tune(request: Request, fine_tune_id: str, action: str) -> FineTune:
+    return services.own(
+        current_application(request), guid("fineTuneId", fine_tune_id), areas.fine_tune(action)
+    )
+
+
+class FineTuneListView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="fine_tunes_list",
+        parameters=[FineTuneListQuerySerializer],
+        responses={200: FineTuneListSchema, **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        query = FineTuneListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        application = current_application(request)
+        found = FineTune.objects.filter(application=application).order_by("-created_at", "-id")
+        cursor = query.validated_data.get("cursor")
+        if cursor:  # the id of the last fine-tune of the previous page
+            last = FineTune.objects.filter(application=application, id=cursor).first()
+            if last is None:
+                raise NotFound("No fine-tune of this application has the id given as cursor.",
+                               area=areas.fine_tune("List"))  # fmt: skip
+            found = found.filter(
+                Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id)
+            )
+        limit = query.validated_data["limit"]
+        page = list(found[: limit + 1])
+        return Response(
+            {
+                "applicationId": str(application.id),
+                "fineTunes": [fine_tune_body(f) for f in page[:limit]],
+                "nextCursor": str(page[limit - 1].id) if len(page) > limit else None,
+            }
+        )
+
+    @extend_schema(request=FineTuneRequestSerializer, responses={201: FineTuneSchema, **ERROR_RESPONSES})
+    def post(self, request: Request) -> Response:
+        form = FineTuneRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data: dict[str, Any] = form.validated_data
+        fine_tune = services.start(
+            current_application(request),
+            services.FineTuneRequest(
+                user_id=data.get("userId"), name=data["name"], asset_ids=data.get("assetIds") or [],
+                photos=data.get("photos"), **services.options_of(data),
+            ),
+        )  # fmt: skip
+        location = f"/api/v1/FineTune/{fine_tune.id}"
+        return Response(fine_tune_body(fine_tune), status=201, headers={"Location": location})
+
+
+class FineTuneDetailView(APIView):
+    throttle_scope = "poll"
+
+    @extend_schema(parameters=[FINE_TUNE_ID], responses={200: FineTuneSchema, **ERROR_RESPONSES})
+    def get(self, request: Request, fine_tune_id: str) -> Response:
+        return Response(fine_tune_body(own_fine_tune(request, fine_tune_id, "Get")))
+
+
+class FineTuneCancelView(APIView):
+    @extend_schema(
+        parameters=[FINE_TUNE_ID], request=None, responses={200: FineTuneSchema, **ERROR_RESPONSES}
+    )
+    def post(self, request: Request, fine_tune_id: str) -> Response:
+        """Cancel a fine-tune not yet finished (its worker stops at its next step); a finished one is
+        answered as it is."""
+        fine_tune = own_fine_tune(request, fine_tune_id, "Cancel")
+        state.cancel(fine_tune)
+        fine_tune.refresh_from_db()
+        return Response(fine_tune_body(fine_tune))
