@@ -43,6 +43,13 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
     raise AssertionError(f"{url} did not answer within 30 s")
 
 
+def inpainting_base(folder: Path) -> Path:
+    base = folder / "sd-inpaint"
+    base.mkdir()
+    (base / "model_index.json").write_text('{"_class_name": "StableDiffusionInpaintPipeline"}')
+    return base
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_service_keeps_to_its_openapi_document(tmp_path: Path) -> None:
     if not SCHEMATHESIS.exists():
@@ -56,6 +63,10 @@ def test_the_service_keeps_to_its_openapi_document(tmp_path: Path) -> None:
         "RECOMMENDATION_WAIT_SECONDS": "0",
         **{f"THROTTLE_RATE_{scope}": UNLIMITED for scope in ("APPLICATION", "UPLOAD", "POLL", "ANONYMOUS")},
         "NOTIFICATION_ALLOW_PRIVATE_ADDRESSES": "true",  # the hooks point channels at a closed loopback port
+        # A service that fine-tunes: the diffusion engine with an SD 1.5 inpainting base (the web reads only
+        # its model_index.json; nothing is trained or rendered, the broker is memory).
+        "GENERATION_ENGINE": "diffusion",
+        "SD_INPAINT_MODEL": str(inpainting_base(tmp_path)),
     }
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(stack(f"127.0.0.1:{port}", 2)["web"], cwd=ROOT, env=env, stdout=log, stderr=log)

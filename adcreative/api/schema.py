@@ -87,6 +87,18 @@ ERROR_RESPONSES: dict[Any, Any] = {
 }
 
 
+# A 400 that is either shape: field validation, or a request the service refuses as it is set up.
+EITHER_BAD_REQUEST = problem(
+    400,
+    PolymorphicProxySerializer(
+        component_name="BadRequestProblem", serializers=[ValidationProblem, BusinessProblem],
+        resource_type_field_name=None,
+    ),
+    "Field validation failed (the validation shape), or the service cannot do this as it is set up "
+    "(the business shape).",
+)  # fmt: skip
+
+
 class GuidFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
     """A GUID; an optional one may also be sent empty ("userId=" in the public curl examples), meaning absent."""
 

@@ -20,6 +20,7 @@ from adcreative.finetunes.models import FineTune
 @extend_schema_field(
     {
         "type": "string",
+        "minLength": 2,
         "description": "A JSON array of 1 or more asset GUIDs: uploaded photos, or the cut-outs "
         "(backgroundRemovedImageAssetId) of photos, which stand for the photos they were cut from.",
     }
@@ -65,15 +66,19 @@ class ArchiveField(serializers.FileField):
 
 
 class FineTuneRequestSerializer(ContractSerializer):
+    """The photos of a fine-tune: `assetIds` (a JSON array of the application's photo or cut-out asset ids)
+    or `photos` (a zip archive of photos), exactly one of the two; and the options of its training."""
+
+    strict = True
     applicationId = GuidField(required=False)
     userId = GuidField(required=False, allow_null=True)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    assetIds = AssetIdsField(required=False)
-    photos = ArchiveField(required=False)
     steps = serializers.IntegerField(required=False, min_value=1, max_value=settings.FINETUNE_MAX_STEPS)
     rank = serializers.IntegerField(required=False, min_value=1, max_value=128)
     learningRate = serializers.FloatField(required=False, min_value=1e-6, max_value=1e-2)
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    assetIds = AssetIdsField(required=False)
+    photos = ArchiveField(required=False)
 
 
 class FineTuneListQuerySerializer(ContractSerializer):

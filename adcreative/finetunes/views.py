@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import FormParser, MultiPartParser
+from drf_spectacular.utils import OpenApiRequest, extend_schema
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
-from adcreative.api.schema import ERROR_RESPONSES, uuid_path
+from adcreative.api.schema import EITHER_BAD_REQUEST, ERROR_RESPONSES, uuid_path
 from adcreative.api.serializers import guid
 from adcreative.finetunes import services, state
 from adcreative.finetunes.models import FineTune
@@ -27,6 +27,7 @@ from adcreative.finetunes.serializers import (
 from adcreative.tenancy.permissions import current_application
 
 FINE_TUNE_ID = uuid_path("fine_tune_id")
+ZIP_TYPES = "application/zip, application/x-zip-compressed"  # the second is what Windows browsers send
 
 
 def own_fine_tune(request: Request, fine_tune_id: str, action: str) -> FineTune:
@@ -36,7 +37,7 @@ def own_fine_tune(request: Request, fine_tune_id: str, action: str) -> FineTune:
 
 
 class FineTuneListView(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a zip of photos is a file: multipart, as Recommendations' photo
 
     @extend_schema(
         operation_id="fine_tunes_list",
@@ -67,7 +68,14 @@ class FineTuneListView(APIView):
             }
         )
 
-    @extend_schema(request=FineTuneRequestSerializer, responses={201: FineTuneSchema, **ERROR_RESPONSES})
+    @extend_schema(
+        request={
+            "multipart/form-data": OpenApiRequest(
+                FineTuneRequestSerializer, encoding={"photos": {"contentType": ZIP_TYPES}}
+            )
+        },
+        responses={201: FineTuneSchema, **ERROR_RESPONSES, **EITHER_BAD_REQUEST},
+    )
     def post(self, request: Request) -> Response:
         form = FineTuneRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)

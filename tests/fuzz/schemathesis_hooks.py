@@ -3,7 +3,8 @@
 Loaded by schemathesis (tests/fuzz/schemathesis.toml names it); the test server allows private webhook
 addresses. A text value in these fields is replaced, and schemathesis judges the case valid or not again after:
 - a `productImage` part is a real photo of its media type (the document names them in its encoding);
-- `PromptObjectsString` is a JSON array of 1 to 6 prompt objects (the document can only call it a string);
+- `PromptObjectsString` is a JSON array of 1 to 6 prompt objects, and `assetIds` one of GUIDs (the document can
+  only call them strings); `photos` is a zip of photos (the document can only call it binary);
 - a channel's `url` or `connectionString` points at a closed loopback port (the SSRF guard resolves names,
   and nothing must be sent anywhere).
 """
@@ -13,10 +14,13 @@ from __future__ import annotations
 import io
 import json
 import random
+import uuid
+import zipfile
 from typing import Any
 
 import schemathesis
 from PIL import Image, ImageDraw
+from schemathesis.transport.serialization import Binary
 
 import presets
 
@@ -41,6 +45,17 @@ def photo(rng: random.Random) -> tuple[str, bytes]:
     out = io.BytesIO()
     image.save(out, format=FORMATS[media_type])
     return media_type, out.getvalue()
+
+
+def photos_zip(rng: random.Random) -> bytes:
+    """A zip of 1 to 3 photos, one with a caption note beside it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for index in range(rng.randint(1, 3)):
+            media_type, data = photo(rng)
+            archive.writestr(f"shoot/{index}.{FORMATS[media_type].lower()}", data)
+        archive.writestr("shoot/0.txt", "on a marble counter")
+    return out.getvalue()
 
 
 def prompt_objects(rng: random.Random) -> str:
@@ -70,6 +85,16 @@ def map_case(context: Any, case: Any) -> Any:
             fields[name] = target
     if isinstance(fields.get("PromptObjectsString"), str):
         fields["PromptObjectsString"] = prompt_objects(rng)
+    if isinstance(fields.get("assetIds"), str):
+        fields["assetIds"] = json.dumps(
+            [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(rng.randint(1, 3))]
+        )
+    if isinstance(
+        fields.get("photos"), (Binary, bytes)
+    ):  # drawn as a file (a plain string may be a negation)
+        fields["photos"] = Binary(photos_zip(rng))  # bytes as schemathesis draws them: a string to the schema
+        if hasattr(case.body, "content_types"):
+            case.body.content_types["photos"] = "application/zip"
     if isinstance(fields.get("productImage"), (str, bytes)):
         media_type, fields["productImage"] = photo(rng)
         if hasattr(case.body, "content_types"):
