@@ -152,3 +152,28 @@ def test_an_sdxl_inpainting_model_loads_through_the_same_loader_and_keeps_the_pr
     for creative in creatives:
         placement = creative.placement
         assert product_fidelity(creative.image, creative.product, placement.left, placement.top) < 2
+
+
+def test_an_sdxl_inpainting_model_takes_an_ip_adapter_too(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from tests.tiny_models import tiny_ip_adapter, tiny_sdxl_inpainting_pipeline
+    from workers.render.diffusion import IpAdapter
+
+    folder = tiny_sdxl_inpainting_pipeline(tmp_path)
+    adapter = tiny_ip_adapter(tmp_path / "ip-adapter", folder)
+    sdxl = DiffusionEngine(
+        str(folder), steps=2, guidance=2.0,
+        ip_adapter=IpAdapter(str(adapter), "models", "ip-adapter.safetensors", scale=1.0),
+    )  # fmt: skip
+    base = job("white_background", 3)
+    warm = replace(base, style_image=Image.new("RGB", (256, 256), (230, 120, 40)))
+    cool = replace(base, style_image=Image.new("RGB", (256, 256), (40, 90, 220)))
+    first, second = sdxl.render([warm, cool])
+    assert first.image.size == second.image.size == (1200, 628)
+    assert not np.array_equal(np.asarray(first.image), np.asarray(second.image)), "the style image is used"
+    for creative in (first, second):
+        placement = creative.placement
+        assert product_fidelity(creative.image, creative.product, placement.left, placement.top) < 2

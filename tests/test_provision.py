@@ -62,3 +62,36 @@ def test_a_hub_id_offline_is_refused_with_the_way_to_fetch_it() -> None:
     with pytest.raises(CommandError, match="HF_HUB_OFFLINE=0"):  # the tests run offline, as CI does
         call_command("provision_models", "--diffusion", "some-org/some-inpainting-model")
     assert not list(Path(settings.U2NET_HOME).glob("*.partial"))
+
+
+def test_it_places_an_ip_adapter_of_the_base_family_and_refuses_what_is_not_one(tmp_path: Path) -> None:
+    from tests.tiny_models import tiny_inpainting_pipeline, tiny_ip_adapter, tiny_sdxl_inpainting_pipeline
+    from workers.provision import ProvisionFailed, family_of, provision_ip_adapter
+
+    sd15 = tiny_inpainting_pipeline(tmp_path / "sd15")
+    assert (family_of(str(sd15)), family_of(str(tiny_sdxl_inpainting_pipeline(tmp_path / "xl")))) == (
+        "sd15",
+        "sdxl",
+    )
+    assert family_of("some-org/a-hub-id") == "sd15"  # a hub id cannot be read here: SD 1.x's layout
+    adapter = tiny_ip_adapter(tmp_path / "IP-Adapter", sd15)  # models/ip-adapter.safetensors, as h94 names…
+    (adapter / "models" / "ip-adapter.safetensors").rename(adapter / "models" / "ip-adapter_sd15.safetensors")
+    target, subfolder, weight = provision_ip_adapter(str(adapter), tmp_path / "models", "sd15")
+    assert (target, subfolder, weight) == (
+        tmp_path / "models" / "IP-Adapter",
+        "models",
+        "ip-adapter_sd15.safetensors",
+    )
+    assert (target / "models" / "image_encoder" / "config.json").is_file() and (
+        target / subfolder / weight
+    ).is_file()
+    with pytest.raises(ProvisionFailed, match=r"no sdxl_models/ip-adapter_sdxl\.safetensors"):
+        provision_ip_adapter(str(adapter), tmp_path / "models", "sdxl")
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["IP-Adapter"]  # nothing half-written
+
+
+def test_an_ip_adapter_hub_id_offline_is_refused_with_the_way_to_fetch_it() -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="HF_HUB_OFFLINE=0"):
+        call_command("provision_models", "--ip-adapter", "h94/IP-Adapter", "--ip-adapter-family", "sdxl")

