@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format migrate demo-app provision web worker-gpu worker-cpu beat flower clean
+.PHONY: run test lint format migrate demo-app provision web worker-gpu worker-cpu beat flower clean gpu-check
 
 provision: models/u2netp.onnx
 
@@ -40,6 +40,10 @@ run: $(VENV)/.worker-installed models/u2netp.onnx
 ## test: the whole suite against PostgreSQL and Redis (what .ci/run calls)
 test: $(VENV)/.dev-installed models/u2netp.onnx
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+
+# On a CUDA machine: the RUN_GPU=1 tests and the GPU benchmarks, written to bench/RESULTS.md (≤ 8 minutes).
+gpu-check: $(VENV)/.dev-installed
+	PYTHON=$(PY) bash bench/gpu_acceptance.sh
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

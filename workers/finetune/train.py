@@ -97,7 +97,9 @@ def accelerator_for(config: TrainConfig) -> Any:
 
 
 def adapt(config: TrainConfig, models: Models) -> Models:
-    """Freeze the base (its frozen parts in the mixed precision's type) and add the LoRA adapter."""
+    """Freeze the base (its frozen parts in the mixed precision's type) and add the LoRA adapter, whose
+    weights are trained in fp32 (what the optimiser and fp16's gradient scaler need), as diffusers' own
+    training examples do."""
     import torch
     from peft import LoraConfig
 
@@ -106,12 +108,13 @@ def adapt(config: TrainConfig, models: Models) -> Models:
         accelerator.mixed_precision, torch.float32
     )
     for part in (models.text_encoder, models.vae, models.unet):
-        part.requires_grad_(False)
-    models.text_encoder.to(accelerator.device, dtype=frozen_dtype)
-    models.vae.to(accelerator.device, dtype=frozen_dtype)
+        part.requires_grad_(False).to(accelerator.device, dtype=frozen_dtype)
     lora = LoraConfig(r=config.rank, lora_alpha=config.alpha, init_lora_weights="gaussian",
                       target_modules=list(config.targets))  # fmt: skip
     models.unet.add_adapter(lora)
+    for parameter in models.unet.parameters():
+        if parameter.requires_grad:
+            parameter.data = parameter.data.float()
     if config.gradient_checkpointing:
         models.unet.enable_gradient_checkpointing()
     return models
