@@ -271,3 +271,24 @@ def test_it_keeps_progress_when_a_task_is_handed_back_for_a_retry(tenant: Tenant
     state.release(task_id)
     again = state.claim(task_id)
     assert again is not None and again.progress == 60 and again.attempts == 2
+
+
+@pytest.mark.django_db
+def test_all_progresses_page_newest_first_by_cursor(client: Client, tenant: Tenant) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.helpers import queued_process
+
+    made = [queued_process(tenant, prompts=1)[0] for _ in range(3)]
+    for age, process in enumerate(made):  # made[0] newest
+        Process.objects.filter(id=process.id).update(created_at=timezone.now() - timedelta(minutes=age))
+    url, query = f"{BASE}/CheckApplicationAllProgresses", {"applicationId": tenant.id, "limit": "2"}
+    first = client.get(url, query, headers=tenant.key_headers()).json()
+    ids = [str(p.id) for p in made]
+    assert [p["imageProductGeneratorProcessId"] for p in first["processes"]] == ids[:2]
+    assert first["nextCursor"] == ids[1]
+    second = client.get(url, {**query, "cursor": first["nextCursor"]}, headers=tenant.key_headers()).json()
+    assert [p["imageProductGeneratorProcessId"] for p in second["processes"]] == ids[2:]
+    assert second["nextCursor"] is None

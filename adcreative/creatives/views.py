@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
+from adcreative.api.paging import newest_first_page
 from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES
 from adcreative.creatives import services, state
@@ -139,24 +140,16 @@ class CheckApplicationAllProgressesView(APIView):
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         application = current_application(request)
-        found = _processes(application, {**query.validated_data, "userId": None})
-        cursor = query.validated_data.get("cursor")
-        if cursor:  # the id of the last process of the previous page
-            last = Process.objects.filter(application=application, id=cursor).first()
-            if last is None:
-                raise NotFound(
-                    "No process of this application has the id given as cursor.", area=areas.PROGRESS
-                )
-            found = found.filter(
-                Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id)
-            )
-        limit = query.validated_data["limit"]
-        page = list(found[: limit + 1])
+        page, next_cursor = newest_first_page(
+            _processes(application, {**query.validated_data, "userId": None}),
+            query.validated_data.get("cursor"), query.validated_data["limit"],
+            "No process of this application has the id given as cursor.", areas.PROGRESS,
+        )  # fmt: skip
         return Response(
             {
                 "applicationId": str(application.id),
-                "processes": [process_body(p) for p in page[:limit]],
-                "nextCursor": str(page[limit - 1].id) if len(page) > limit else None,
+                "processes": [process_body(p) for p in page],
+                "nextCursor": next_cursor,
             }
         )
 

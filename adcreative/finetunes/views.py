@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiRequest, extend_schema
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from adcreative.api import areas
-from adcreative.api.exceptions import NotFound
+from adcreative.api.paging import newest_first_page
 from adcreative.api.schema import EITHER_BAD_REQUEST, ERROR_RESPONSES, uuid_path
 from adcreative.api.serializers import guid
 from adcreative.finetunes import services, state
@@ -48,23 +47,16 @@ class FineTuneListView(APIView):
         query = FineTuneListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         application = current_application(request)
-        found = FineTune.objects.filter(application=application).order_by("-created_at", "-id")
-        cursor = query.validated_data.get("cursor")
-        if cursor:  # the id of the last fine-tune of the previous page
-            last = FineTune.objects.filter(application=application, id=cursor).first()
-            if last is None:
-                raise NotFound("No fine-tune of this application has the id given as cursor.",
-                               area=areas.fine_tune("List"))  # fmt: skip
-            found = found.filter(
-                Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id)
-            )
-        limit = query.validated_data["limit"]
-        page = list(found[: limit + 1])
+        page, next_cursor = newest_first_page(
+            FineTune.objects.filter(application=application), query.validated_data.get("cursor"),
+            query.validated_data["limit"], "No fine-tune of this application has the id given as cursor.",
+            areas.fine_tune("List"),
+        )  # fmt: skip
         return Response(
             {
                 "applicationId": str(application.id),
-                "fineTunes": [fine_tune_body(f) for f in page[:limit]],
-                "nextCursor": str(page[limit - 1].id) if len(page) > limit else None,
+                "fineTunes": [fine_tune_body(f) for f in page],
+                "nextCursor": next_cursor,
             }
         )
 
