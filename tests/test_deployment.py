@@ -108,3 +108,16 @@ def test_it_documents_every_setting_in_env_example_and_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     assert [n for n in sorted(names) if not documented(n)] == []
     assert [n for n in sorted(names) if f"`{n}`" not in readme] == []
+
+
+def test_the_gpu_worker_keeps_its_model_weights_and_fine_tune_checkpoints_in_volumes(
+    compose: dict[str, Any],
+) -> None:
+    dockerfile = (ROOT / "docker" / "worker-gpu.Dockerfile").read_text()
+    volumes = compose["services"]["worker-gpu"]["volumes"]
+    assert "ENV U2NET_HOME=/app/models" in dockerfile and "models:/app/models" in volumes
+    assert "media:/var/lib/photoshoot/media" in volumes  # the anchor's own mount, kept
+    assert (
+        "VAR_DIR=/var/lib/photoshoot" in dockerfile and "finetunes:/var/lib/photoshoot/finetunes" in volumes
+    )
+    assert {"models", "finetunes"} <= set(compose["volumes"])
