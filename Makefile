@@ -20,8 +20,9 @@ $(VENV)/.base-installed: requirements/base.txt
 	touch $@
 
 # The worker's model runtimes, and the embedded default weights (u2netp.onnx, md5-checked) in models/.
-$(VENV)/.worker-installed: $(VENV)/.base-installed requirements/worker.txt
+$(VENV)/.worker-installed: $(VENV)/.base-installed requirements/worker.txt requirements/worker-nodeps.txt
 	$(PY) -m pip install --quiet -r requirements/worker.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements/worker-nodeps.txt
 	touch $@
 
 models/u2netp.onnx: $(VENV)/.base-installed

