@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -49,3 +50,19 @@ def retry_while_held(celery_task: Any, until: datetime | None, max_retries: int)
     if until is not None and celery_task.request.retries < max_retries:
         countdown = max(1.0, (until - timezone.now()).total_seconds() + 1)
         raise celery_task.retry(countdown=countdown)
+
+
+def stuck_among(
+    records: Any, waiting: Q, abandoned: Q, now: datetime, max_attempts: int
+) -> tuple[list[str], list[str]]:
+    """(to re-send, to fail) of `records` (a queryset of leased work: `queued_at`, `started_at`, `attempts`):
+    those `waiting` for a worker since longer than QUEUED_TASK_RESEND_SECONDS, and those `abandoned` by theirs.
+    One whose worker is gone after `max_attempts` claims is failed; every other one is sent again."""
+    sent = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
+    resend: list[str] = []
+    failed: list[str] = []
+    for record_id, started_at, attempts in records.filter(
+        (waiting & Q(queued_at__lt=sent)) | abandoned
+    ).values_list("id", "started_at", "attempts"):
+        (failed if started_at is not None and attempts >= max_attempts else resend).append(str(record_id))
+    return resend, failed

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from adcreative.creatives import signals
 from adcreative.creatives.models import Process, Task
-from adcreative.leases import lease_end
+from adcreative.leases import lease_end, stuck_among
 
 State = Task.State
 RUNNING = (State.PREPARING, State.RENDERING, State.FINALIZING)
@@ -230,13 +230,4 @@ def stuck_tasks(now: Any = None) -> tuple[list[str], list[str]]:
     the queue, or failed once it has had MAX_ATTEMPTS tries.
     """
     now = now or timezone.now()
-    sent = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
-    resend, failed = [], []
-    for task_id, started_at, attempts in Task.objects.filter(
-        (waiting() & Q(queued_at__lt=sent)) | abandoned(now)
-    ).values_list("id", "started_at", "attempts"):
-        if started_at is not None and attempts >= MAX_ATTEMPTS:
-            failed.append(str(task_id))
-        else:
-            resend.append(str(task_id))
-    return resend, failed
+    return stuck_among(Task.objects, waiting(), abandoned(now), now, MAX_ATTEMPTS)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
@@ -24,7 +22,7 @@ from adcreative.assets.models import Asset
 from adcreative.assets.storage import atomic_with_files
 from adcreative.finetunes import signals
 from adcreative.finetunes.models import FineTune
-from adcreative.leases import lease_end
+from adcreative.leases import lease_end, stuck_among
 
 Status = FineTune.Status
 LOG_TAIL = 20  # records of {step, loss, lr} a fine-tune keeps for the client to see
@@ -68,7 +66,7 @@ def renew(fine_tune: FineTune) -> None:
 def held_until(fine_tune_id: str) -> Any:
     """When the live lease on the fine-tune runs out; None if no live worker holds it."""
     leases = FineTune.objects.filter(id=fine_tune_id, status=Status.RUNNING, lease_until__gte=timezone.now())
-    return leases.aggregate(until=models.Max("lease_until"))["until"]
+    return leases.values_list("lease_until", flat=True).first()
 
 
 def dataset_built(fine_tune: FineTune, examples: int, skipped: list[dict[str, str]]) -> bool:
@@ -163,11 +161,4 @@ def requeue(fine_tune_id: str) -> None:
 def stuck(now: Any = None) -> tuple[list[str], list[str]]:
     """(to re-send, to fail): fine-tunes waiting too long, and running ones whose worker is gone."""
     now = now or timezone.now()
-    sent = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
-    resend: list[str] = []
-    failed: list[str] = []
-    for fine_tune_id, started_at, attempts in FineTune.objects.filter(
-        (waiting() & Q(queued_at__lt=sent)) | abandoned(now)
-    ).values_list("id", "started_at", "attempts"):
-        (failed if started_at is not None and attempts >= MAX_ATTEMPTS else resend).append(str(fine_tune_id))
-    return resend, failed
+    return stuck_among(FineTune.objects, waiting(), abandoned(now), now, MAX_ATTEMPTS)
