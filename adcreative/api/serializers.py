@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -16,6 +17,11 @@ def shown(value: object) -> str:
     """A client's value as an error message quotes it: as sent, or its first SHOWN_LENGTH characters and "…"."""
     text = str(value)
     return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
+
+
+def zulu(moment: datetime) -> str:
+    """A moment as the contract writes it: ISO 8601 in UTC, ending in Z."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def not_valid(value: object) -> str:

@@ -16,6 +16,7 @@ from adcreative.api.exceptions import NotFound
 from adcreative.api.paging import newest_first_page
 from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.api.serializers import zulu
 from adcreative.creatives import services, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.serializers import (
@@ -48,7 +49,7 @@ def process_body(process: Process) -> dict[str, Any]:
     tasks = list(process.tasks.all())
     return {
         "imageProductGeneratorProcessId": str(process.id),
-        "createdAt": process.created_at.isoformat().replace("+00:00", "Z"),
+        "createdAt": zulu(process.created_at),
         "progress": state.process_progress(tasks),
         "status": state.process_status(tasks),
         "tasks": [task_body(task) for task in tasks],

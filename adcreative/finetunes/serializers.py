@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from adcreative.api import areas, parsers
 from adcreative.api.exceptions import PayloadTooLargeError
-from adcreative.api.serializers import ContractSerializer, GuidField, not_valid
+from adcreative.api.serializers import ContractSerializer, GuidField, not_valid, zulu
 from adcreative.finetunes.models import FineTune
 
 
@@ -87,10 +87,6 @@ class FineTuneListQuerySerializer(ContractSerializer):
     cursor = GuidField(required=False, help_text="nextCursor of the previous page.")
 
 
-def iso(moment: Any) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
 def fine_tune_body(fine_tune: FineTune) -> dict[str, Any]:
     return {
         "fineTuneId": str(fine_tune.id),
@@ -109,9 +105,9 @@ def fine_tune_body(fine_tune: FineTune) -> dict[str, Any]:
         "validationImageUrls": [f"/api/v1/Image/Assets/{a}" for a in fine_tune.validation_asset_ids],
         "errorCode": fine_tune.error_code or None,
         "error": fine_tune.error_message or None,
-        "createdAt": iso(fine_tune.created_at),
-        "startedAt": iso(fine_tune.started_at),
-        "finishedAt": iso(fine_tune.finished_at),
+        "createdAt": zulu(fine_tune.created_at),
+        "startedAt": zulu(fine_tune.started_at) if fine_tune.started_at else None,
+        "finishedAt": zulu(fine_tune.finished_at) if fine_tune.finished_at else None,
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from adcreative.api.serializers import zulu
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.state import process_progress, process_status
 from adcreative.finetunes.models import FineTune
@@ -19,10 +20,6 @@ PROCESS_COMPLETED = "ImageGenerationProcessCompleted"
 TEST = "NotificationChannelTest"
 FINE_TUNE_COMPLETED = "FineTuneCompleted"
 FINE_TUNE_FAILED = "FineTuneFailed"
-
-
-def iso(moment: Any) -> str:
-    return str(moment.isoformat().replace("+00:00", "Z"))
 
 
 def envelope(message_type: str, application_id: uuid.UUID, user_id: uuid.UUID | None) -> dict[str, Any]:
@@ -46,7 +43,7 @@ def task_message(task: Task) -> dict[str, Any]:
             "RenderState": task.render_state,
             "Progress": task.progress,
             "DownloadUrl": task.download_url,
-            "OccurredAt": iso(timezone.now()),
+            "OccurredAt": zulu(timezone.now()),
         }
     )
     if message_type == TASK_FAILED:
@@ -64,7 +61,7 @@ def process_message(process: Process, tasks: list[Task]) -> dict[str, Any]:
             "RenderState": None,
             "Progress": process_progress(tasks),
             "DownloadUrl": None,
-            "OccurredAt": iso(timezone.now()),
+            "OccurredAt": zulu(timezone.now()),
             "Status": process_status(tasks),
             "Tasks": [
                 {"TaskId": str(t.id), "RenderState": t.render_state, "DownloadUrl": t.download_url}
@@ -87,7 +84,7 @@ def fine_tune_message(fine_tune: FineTune) -> dict[str, Any]:
             "Progress": fine_tune.progress,
             "Step": fine_tune.step,
             "Loss": fine_tune.loss,
-            "OccurredAt": iso(timezone.now()),
+            "OccurredAt": zulu(timezone.now()),
         }
     )
     if not completed:
@@ -98,5 +95,5 @@ def fine_tune_message(fine_tune: FineTune) -> dict[str, Any]:
 
 def test_message(channel: NotificationChannel) -> dict[str, Any]:
     body = envelope(TEST, channel.application_id, None)
-    body.update({"NotificationChannelId": str(channel.id), "OccurredAt": iso(timezone.now())})
+    body.update({"NotificationChannelId": str(channel.id), "OccurredAt": zulu(timezone.now())})
     return body

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from adcreative.api.schema import WholeShapes
-from adcreative.api.serializers import ContractSerializer, GuidField, not_valid
+from adcreative.api.serializers import ContractSerializer, GuidField, not_valid, zulu
 from adcreative.notifications import ssrf
 from adcreative.notifications.models import NotificationChannel, masked_connection_string
 
@@ -167,8 +167,8 @@ def channel_body(channel: NotificationChannel) -> dict[str, Any]:
         "isActive": channel.is_active,
         "includeImageData": channel.include_image_data,
         "deactivatedReason": channel.deactivated_reason or None,
-        "createdAt": channel.created_at.isoformat().replace("+00:00", "Z"),
-        "updatedAt": channel.updated_at.isoformat().replace("+00:00", "Z"),
+        "createdAt": zulu(channel.created_at),
+        "updatedAt": zulu(channel.updated_at),
     }
 
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
 from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.api.serializers import zulu
 from adcreative.tenancy.models import CreditAccount, CreditEntry
 from adcreative.tenancy.permissions import current_application
 from adcreative.tenancy.serializers import CreditsQuerySerializer
@@ -65,7 +66,7 @@ class CreditsView(APIView):
 
 def entry_body(entry: CreditEntry) -> dict[str, Any]:
     return {
-        "at": entry.at.isoformat().replace("+00:00", "Z"),
+        "at": zulu(entry.at),
         "change": entry.change,
         "reason": entry.reason,
         "taskId": str(entry.task_id) if entry.task_id else None,
