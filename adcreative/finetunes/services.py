@@ -92,7 +92,8 @@ def _photo_of(asset: Asset) -> Asset | None:
 
 def check_archive(photos: IO[bytes]) -> None:
     try:
-        photo_members(open_archive(photos), settings.FINETUNE_MAX_PHOTOS, settings.UPLOAD_MAX_BYTES)
+        with open_archive(photos) as archive:  # closes the archive's reader, not the upload under it
+            photo_members(archive, settings.FINETUNE_MAX_PHOTOS, settings.UPLOAD_MAX_BYTES)
     except ArchiveRejected as exc:
         raise InvalidField("photos", str(exc)) from None
     photos.seek(0)
