@@ -7,7 +7,7 @@ longest side is at most MAX_SIDE (time grows with pixels; print this small stays
 are enlarged to MIN_SIDE. Lines read with less than MIN_CONFIDENCE are dropped. Lines come biggest print
 first: a product's name and brand are printed larger than its small print.
 
-The recogniser's alphabet is Latin without diacritics: "Crème fraîche" reads "Crme frache". `tokens` gives
+The recogniser's alphabet is Chinese and Latin without diacritics: "Crème fraîche" reads "Crme frache". `tokens` gives
 the words in lower case as they were read; matching them against words in other languages is the
 vocabulary's business (it compares spellings with the accented letters dropped as well as unaccented).
 """
