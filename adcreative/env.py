@@ -88,6 +88,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_choices(name: str, default: list[str], choices: tuple[str, ...]) -> list[str]:
+    """A comma-separated list of one or more of `choices`."""
+    values = env_list(name, default)
+    unknown = [value for value in values if value not in choices]
+    if unknown or not values:
+        raise ImproperlyConfigured(f"{name}={_raw(name)!r} must list one or more of: {', '.join(choices)}.")
+    return values
+
+
 def env_seconds(name: str, default: int) -> timedelta:
     return timedelta(seconds=env_int(name, default, minimum=1))
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from adcreative.env import (
     env_bool,
     env_choice,
+    env_choices,
     env_float,
     env_int,
     env_list,
@@ -198,6 +199,12 @@ IP_ADAPTER_WEIGHT_NAME = env_str("IP_ADAPTER_WEIGHT_NAME", "ip-adapter_sd15.safe
 IP_ADAPTER_SCALE = env_float("IP_ADAPTER_SCALE", 0.5, minimum=0.0)
 # A transformers image-to-text model (local path or HF cache id) that writes product descriptions.
 CAPTION_MODEL = env_str("CAPTION_MODEL", "")
+# The ImageNet classifiers that name products (averaged when several; Lite0 named most dev photos, fastest).
+CLASSIFIER_MODELS = env_choices(
+    "CLASSIFIER_MODELS", ["efficientnet-lite0"], ("efficientnet-lite0", "efficientnet-lite2")
+)
+# Read the words printed on the product (offline OCR) to name packaged goods and quote them.
+LABEL_READING = env_bool("LABEL_READING", True)
 
 # --- fine-tunes (POST /api/v1/FineTune, the admin; trained by a gpu worker) --------------------------
 # The SD 1.x/2.x inpainting model a fine-tune trains a LoRA for; empty: SD_INPAINT_MODEL.

@@ -35,6 +35,8 @@ def test_it_reads_typed_values(monkeypatch: pytest.MonkeyPatch) -> None:
         (lambda: env.env_bool("X", False), "maybe", "X='maybe' is not a boolean"),
         (lambda: env.env_float("X", 1.0), "fast", "X='fast' is not a number"),
         (lambda: env.env_choice("X", "a", ("a", "b")), "c", "X='c' must be one of: a, b"),
+        (lambda: env.env_choices("X", ["a"], ("a", "b")), "a,c", "X='a,c' must list one or more of: a, b"),
+        (lambda: env.env_choices("X", ["a"], ("a", "b")), " , ", "X=',' must list one or more of: a, b"),
     ],
 )
 def test_it_rejects_malformed_values(
