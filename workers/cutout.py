@@ -3,6 +3,12 @@
 The mask is predicted and cleaned on a working copy (long side <= WORK_SIDE: rembg's u2net models
 see 320 px), then scaled once to the photo's full size, so the product's own pixels keep
 their full resolution and the clean-up costs little next to the model.
+
+On a plain backdrop (a studio shot: the photo's border fits one smooth colour field) two things are known
+that the model does not use: every object on it is part of the product (a multi-pack or a desk set is
+one group, not a main object and clutter), and the product's outline shows as an edge against it even
+where the product is as white as the backdrop. So there, smaller blobs are kept, and parts the model
+missed that the product's own outline encloses are put back (not the backdrop seen through a handle).
 """
 
 from __future__ import annotations
@@ -14,12 +20,18 @@ import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 from scipy import ndimage
 
+from workers.colour import srgb_to_lab
 from workers.imaging import ImageRejected
 
 WORK_SIDE = 512  # rembg models see 320 px: cleaning the mask any larger only costs time
 KEEP_RELATIVE_AREA = (
     0.35  # a second blob at least this share of the largest is part of the product (a pair of shoes)
 )
+GROUP_RELATIVE_AREA = 0.08  # on a plain backdrop, a blob this share of the largest is part of the group
+PLAIN_BORDER = 0.85  # share of the border within PLAIN_DELTA (ΔE) of the fitted backdrop: a studio shot
+PLAIN_DELTA = 6.0
+OUTLINE_STEP = 3.0  # lightness change per pixel (ΔL, Sobel) that draws an outline
+SEE_THROUGH = 2.0  # an enclosed region this close to the backdrop (mean ΔE) is the backdrop seen through
 PINHOLE_SHARE = 0.002  # holes smaller than this share of the object are mask errors; larger ones are real
 MIN_OBJECT_SHARE = 0.005
 EDGE_CONTRAST = 2.0
@@ -53,8 +65,67 @@ def predict_mask(photo: Image.Image, session: Any) -> Image.Image:
     return mask if isinstance(mask, Image.Image) else Image.fromarray(np.asarray(mask))
 
 
-def clean_mask(mask: np.ndarray) -> np.ndarray:
-    """Soft alpha in [0, 1]: the main object only, pin-holes filled, faint haze and near-opaque noise snapped."""
+def _surface(shape: tuple[int, int]) -> np.ndarray:
+    """The terms of a smooth (quadratic) colour field over an image of `shape`, for each pixel."""
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]]
+    x, y = xs / shape[1], ys / shape[0]
+    return np.stack([np.ones_like(x), x, y, x * y, x * x, y * y], axis=-1)
+
+
+def backdrop(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(the photo in Lab, the backdrop's Lab colour at every pixel) where the photo's border fits one smooth
+    colour field (a studio sweep, lit unevenly or not); None for any other background. Only the border is
+    converted until the fit says the backdrop is plain."""
+    height, width = rgb.shape[:2]
+    band = max(2, round(0.02 * max(height, width)))
+    border = np.zeros((height, width), dtype=bool)
+    border[:band], border[-band:], border[:, :band], border[:, -band:] = True, True, True, True
+    terms = _surface((height, width))
+    edge_lab = srgb_to_lab(rgb[border])
+    fit, *_ = np.linalg.lstsq(terms[border], edge_lab, rcond=None)
+    if (np.linalg.norm(edge_lab - terms[border] @ fit, axis=1) < PLAIN_DELTA).mean() < PLAIN_BORDER:
+        return None
+    lab = srgb_to_lab(ndimage.uniform_filter(rgb, size=(3, 3, 1)))  # a light blur: JPEG noise draws no edges
+    return lab, terms @ fit
+
+
+def restore_outlined(alpha: np.ndarray, lab: np.ndarray, field: np.ndarray) -> np.ndarray:
+    """Parts of the product the model missed on a plain backdrop, put back where the product's own outline
+    (edges joined to what the model kept) encloses them: a white product on white keeps its shape.
+
+    Only a region that joins pieces of the model's mask is put back (the gaps of a product the model saw
+    in blobs): one that touches a single piece is the backdrop inside a handle or a strap. Edges that run to
+    the photo's border (the horizon of a studio sweep) are the backdrop's; holes the model's mask encloses
+    on its own (a mug's handle) stay holes; slivers (a shadow's rim under the product) are dropped, and so
+    is any region that is the backdrop seen through (its colour that of the backdrop)."""
+    solid = alpha > 0.5
+    blobs, _ = ndimage.label(solid, structure=np.ones((3, 3)))
+    lightness = lab[..., 0]
+    edges = np.hypot(ndimage.sobel(lightness, 0), ndimage.sobel(lightness, 1)) / 8 > OUTLINE_STEP
+    pieces, _ = ndimage.label(edges | solid, structure=np.ones((3, 3)))
+    border = np.unique(np.concatenate([pieces[0], pieces[-1], pieces[:, 0], pieces[:, -1]]))
+    joined = np.setdiff1d(np.unique(pieces[solid]), np.append(border, 0))
+    outline = ndimage.binary_closing(np.isin(pieces, joined) | solid, iterations=2)
+    enclosed = ndimage.binary_fill_holes(outline) & ~ndimage.binary_fill_holes(solid)
+    regions, _ = ndimage.label(ndimage.binary_opening(enclosed, iterations=2))
+    return _put_back(alpha, regions, blobs, np.linalg.norm(lab - field, axis=-1))
+
+
+def _put_back(alpha: np.ndarray, regions: np.ndarray, blobs: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """`alpha` with each enclosed region made opaque that joins two or more blobs and is not the backdrop."""
+    restored: np.ndarray = alpha.copy()
+    for index, box in enumerate(ndimage.find_objects(regions), start=1):
+        where = tuple(slice(max(0, s.start - 4), s.stop + 4) for s in box)  # room to reach its neighbours
+        region = regions[where] == index
+        touching = np.unique(blobs[where][ndimage.binary_dilation(region, iterations=3)])
+        if np.count_nonzero(touching) >= 2 and distance[where][region].mean() >= SEE_THROUGH:
+            restored[where][region] = 1.0
+    return restored
+
+
+def clean_mask(mask: np.ndarray, plain: bool = False) -> np.ndarray:
+    """Soft alpha in [0, 1]: the main object only (on a `plain` backdrop, the whole group), pin-holes filled,
+    faint haze and near-opaque noise snapped."""
     # Steeper than rembg's ramp: its masks come up from 320 px and would leave wide, hazy edges.
     alpha = np.clip((mask.astype(np.float32) / 255.0 - 0.5) * EDGE_CONTRAST + 0.5, 0.0, 1.0)
     solid = alpha > 0.5
@@ -65,7 +136,8 @@ def clean_mask(mask: np.ndarray) -> np.ndarray:
     if count == 0:
         return np.zeros_like(alpha)
     areas = np.bincount(labels.ravel())[1:]
-    keep_ids = np.flatnonzero(areas >= KEEP_RELATIVE_AREA * areas.max()) + 1
+    keep_share = GROUP_RELATIVE_AREA if plain else KEEP_RELATIVE_AREA
+    keep_ids = np.flatnonzero(areas >= keep_share * areas.max()) + 1
     kept = solid & ndimage.binary_dilation(np.isin(labels, keep_ids), iterations=bridge + 1)
     # Soft edges belong to the kept blobs only: drop everything further than a few pixels from them.
     alpha *= ndimage.binary_dilation(kept, iterations=4)
@@ -140,9 +212,18 @@ def _already_cut_out(alpha: Image.Image) -> bool:
     return bool((border < 128).mean() >= TRANSPARENT_BORDER)
 
 
+def product_alpha(photo: Image.Image, session: Any) -> np.ndarray:
+    """The product's soft alpha on the working copy: the model's mask, cleaned, and on a plain backdrop
+    the whole group with parts the model missed inside the product's outline put back."""
+    small = _working_copy(photo)
+    plain = backdrop(np.asarray(small, dtype=np.float64))
+    alpha = clean_mask(np.asarray(predict_mask(small, session)), plain=plain is not None)
+    return alpha if plain is None else restore_outlined(alpha, *plain)
+
+
 def cut_out(photo: Image.Image, session: Any) -> Cutout:
     """The product of `photo` as a tightly cropped RGBA image with clean edges."""
-    alpha_small = clean_mask(np.asarray(predict_mask(photo, session)))
+    alpha_small = product_alpha(photo, session)
     coverage = float(alpha_small.mean())
     if (alpha_small > 0.5).mean() < MIN_OBJECT_SHARE:
         raise ImageRejected(

@@ -256,6 +256,19 @@ def _head(noun: str) -> str:
     return singular((words(noun) or [""])[-1])
 
 
+def _named(
+    top: list[tuple[int, float]], shape: str, neck_ratio: float, printed: LabelWords
+) -> tuple[Guess, str]:
+    """The classifier's guess named by the label where it names the product, and what holds food the label
+    named ("pack" or "bottle", else "")."""
+    container = shape != "wide" and sum(p for i, p in top if i in CONTAINER_CLASSES) >= CONTAINER
+    guess = replace(choose_noun(top, neck_ratio), container=container)
+    labelled = name_with_label(guess, printed)
+    if labelled is guess or labelled.category not in FLAVOURED:
+        return labelled, ""
+    return labelled, "bottle" if container and neck_ratio < NECKLESS else "pack"  # "a pack of orange juice"
+
+
 def identify(
     cutout: Image.Image,
     classifier: Any,
@@ -268,14 +281,9 @@ def identify(
     """
     top = classify(cutout, classifier)
     shape, neck_ratio = shape_of(cutout)
-    container = shape != "wide" and sum(p for i, p in top if i in CONTAINER_CLASSES) >= CONTAINER
-    guess = replace(choose_noun(top, neck_ratio), container=container)
     printed = read_words(read_label(cutout, reader)) if reader is not None else LabelWords()
-    labelled = name_with_label(guess, printed)
-    noun, category, material = labelled.noun, labelled.category, labelled.material
-    held_in = ""
-    if labelled is not guess and category in FLAVOURED:  # food named by its label: "a pack of orange juice"
-        held_in = "bottle" if container and neck_ratio < NECKLESS else "pack"
+    named, held_in = _named(top, shape, neck_ratio, printed)
+    noun, category, material = named.noun, named.category, named.material
     palette = colours.dominant_colours(cutout)
     description = describe(noun, material, shape, palette, printed.printed, held_in)
     if captioner is not None:  # a captioning model (CAPTION_MODEL) writes the description instead
