@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from presets import load_catalog  # noqa: E402
-from workers.provision import provision_u2netp  # noqa: E402
+from workers.provision import EMBEDDED, provision_rembg, provision_u2netp  # noqa: E402
 from workers.recommend import Outcome, PipelineSettings, recommend_from_photo  # noqa: E402
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "photos" / "dev"
@@ -56,14 +56,15 @@ def main() -> None:
     parser.add_argument(
         "--classifiers", default=",".join(PIPELINE.classifiers), help="the pipeline's (CLASSIFIER_MODELS)"
     )
+    parser.add_argument("--rembg-model", default="u2netp", choices=sorted(EMBEDDED), help="the pipeline's")
     arguments = parser.parse_args()
-    folder, pipeline = (
-        arguments.folder,
-        replace(PIPELINE, classifiers=tuple(arguments.classifiers.split(","))),
-    )
+    folder = arguments.folder
+    classifiers = tuple(arguments.classifiers.split(","))
+    pipeline = replace(PIPELINE, classifiers=classifiers, rembg_model=arguments.rembg_model)
     if not (folder / "names.tsv").is_file():
         sys.exit(f"{folder} has no names.tsv: give a folder of photos with one (photo<TAB>regex per line)")
     provision_u2netp(U2NET_HOME)
+    provision_rembg(arguments.rembg_model, U2NET_HOME)
     names = expected_names(folder)
     photos = {photo: (folder / photo).read_bytes() for photo in names}
     first = next(iter(photos.values()))
