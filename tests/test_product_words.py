@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from tests.test_label import carton
+from workers.analysis import recommend_prompts
 from workers.colour import Colour
 from workers.label import Label, Line
-from workers.label_words import read_words
+from workers.label_words import BASES, FLAVOUR_PROPS, FLAVOURS, read_words
 from workers.naming import Guess, choose_noun, describe, identify, name_with_label, shape_of
 from workers.vocabulary import CATEGORY_NOUNS, COLOUR_NAMES, KIND_OF, PRODUCTS
 
@@ -155,3 +156,14 @@ def reader() -> Any:
     from workers import models
 
     return models.label_reader()
+
+
+def test_a_printed_flavour_sets_one_scene_with_it() -> None:
+    palette = [Colour("#f08c1e", "orange", 1.0)]
+    for seed in range(10):
+        prompts = recommend_prompts("beverage", palette, seed, ("orange",))
+        assert len(set(prompts)) == 4 and sum("beside sliced oranges" in p for p in prompts) == 1
+        assert [p.replace(", beside sliced oranges", "") for p in prompts] == recommend_prompts(
+            "beverage", palette, seed
+        )  # the same scenes, one of them with the fruit
+    assert set(FLAVOURS) | set(BASES) <= set(FLAVOUR_PROPS), "every flavour can be shown"

@@ -20,6 +20,7 @@ from PIL import Image
 from presets import Preset
 from workers import colour as colours
 from workers.colour import Colour
+from workers.label_words import FLAVOUR_PROPS
 from workers.naming import Product, identify
 from workers.vocabulary import CATEGORY_WORDS, FAMILY_OF_CATEGORY, PRESET_AFFINITY, SCENES
 
@@ -44,14 +45,20 @@ def stable_seed(cutout: Image.Image) -> int:
     return int.from_bytes(hashlib.sha256(thumbnail.tobytes()).digest()[:8], "big")
 
 
-def recommend_prompts(category: str, palette: list[Colour], seed: int) -> list[str]:
-    """Four scenes of the product's family, two of them in an accent colour chosen for its palette."""
+def recommend_prompts(
+    category: str, palette: list[Colour], seed: int, flavours: tuple[str, ...] = ()
+) -> list[str]:
+    """Four scenes of the product's family, two of them in an accent colour chosen for its palette; with
+    a flavour printed on the product, one plain scene shows it ("… beside sliced oranges")."""
     family = FAMILY_OF_CATEGORY.get(category, "home")
     accent = colours.accent_colour(palette)
     coloured = [t for t in SCENES[family] if "{accent}" in t]
     plain = [t for t in SCENES[family] if "{accent}" not in t]
     rng = random.Random(seed)  # noqa: S311 - variety, not security
     chosen = rng.sample(coloured, COLOURED_PROMPTS) + rng.sample(plain, PROMPT_COUNT - COLOURED_PROMPTS)
+    props = [FLAVOUR_PROPS[f] for f in flavours if f in FLAVOUR_PROPS]
+    if props:
+        chosen[-1] = f"{chosen[-1]}, beside {props[0]}"
     rng.shuffle(chosen)
     return [template.format(accent=accent) for template in chosen]
 
@@ -112,5 +119,7 @@ def analyse(
     """Everything the Recommendations endpoint answers, from the product's cut-out (`reader`: the label
     reader, or None to name the product without its printed words)."""
     product = identify(cutout, classifier, captioner, reader)
-    prompts = recommend_prompts(product.category, list(product.colours), stable_seed(cutout))
+    prompts = recommend_prompts(
+        product.category, list(product.colours), stable_seed(cutout), product.flavours
+    )
     return Recommendation(product, prompts, rank_presets(product, catalog, encoder))

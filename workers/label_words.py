@@ -124,6 +124,16 @@ BASES: dict[str, tuple[str, ...]] = {
     "almond": ("almond", "mandel", "amande", "almendra", "mandorla", "amandel"),
     "rice": ("rice", "reis", "riz"),
 }  # fmt: skip
+# What a flavour looks like beside its product in a scene: "orange juice … beside sliced oranges".
+FLAVOUR_PROPS = {
+    "orange": "sliced oranges", "apple": "fresh apples", "strawberry": "fresh strawberries",
+    "lemon": "halved lemons", "peach": "ripe peaches", "raspberry": "fresh raspberries",
+    "blueberry": "scattered blueberries", "cherry": "fresh cherries", "mango": "sliced mango",
+    "banana": "ripe bananas", "pineapple": "pineapple slices", "grape": "bunches of grapes",
+    "vanilla": "vanilla pods and white flowers", "chocolate": "broken chocolate pieces",
+    "caramel": "caramel drizzle", "mint": "fresh mint leaves", "coconut": "halved coconuts",
+    "soy": "scattered soybeans", "oat": "scattered oat flakes", "almond": "whole almonds", "rice": "rice grains",
+}  # fmt: skip
 FLAVOURED = {"beverage", "dairy", "food"}  # categories whose nouns take a flavour: "vanilla yoghurt"
 DRINKS = {"drink", "milk", "juice"}
 NOUN_PRINT = 0.35  # a noun counts printed at least this big, as a share of the biggest print

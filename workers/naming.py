@@ -74,6 +74,7 @@ class Product:
     colours: tuple[Colour, ...]
     labels: tuple[tuple[str, float], ...]  # the classifier's top guesses, for the record
     printed: tuple[str, ...] = ()  # the biggest lines printed on the product, as read
+    flavours: tuple[str, ...] = ()  # flavours and plant bases printed big on food and drink ("orange")
 
 
 # --- classification --------------------------------------------------------------------------------
@@ -294,4 +295,7 @@ def identify(
                 noun, category, material,
             )  # fmt: skip
     labels = tuple((clean_label(i), round(p, 4)) for i, p in top[:5])
-    return Product(noun, description, category, material, shape, tuple(palette), labels, printed.printed)
+    flavours = (*printed.flavours, *printed.bases) if category in FLAVOURED else ()
+    return Product(
+        noun, description, category, material, shape, tuple(palette), labels, printed.printed, flavours
+    )
