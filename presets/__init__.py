@@ -66,6 +66,9 @@ class Scene:
     vignette: float
     grain: float
     reflection: float
+    props: tuple[
+        str, ...
+    ] = ()  # things drawn beside the product (workers.render.props), from a custom prompt
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,17 @@ _CHOICES = {
 }
 
 
-def _check_keys(where: str, entry: dict[str, Any], expected: set[str]) -> None:
-    unknown, missing = set(entry) - expected, expected - set(entry)
+# The props the studio engine draws (workers.render.props), which a scene may name.
+PROPS = (
+    "lemon", "orange", "apple", "lime", "leaf", "flower", "stone", "shell", "book", "candle", "coffee bean",
+    "ice", "fabric",
+)  # fmt: skip
+
+
+def _check_keys(
+    where: str, entry: dict[str, Any], expected: set[str], optional: frozenset[str] = frozenset()
+) -> None:
+    unknown, missing = set(entry) - expected, expected - set(entry) - optional
     if unknown:
         raise CatalogError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
     if missing:
@@ -105,7 +117,10 @@ def _check_keys(where: str, entry: dict[str, Any], expected: set[str]) -> None:
 def _scene(where: str, entry: Any) -> Scene:
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: scene must be a table.")
-    _check_keys(where, entry, {f.name for f in fields(Scene)})
+    _check_keys(where, entry, {f.name for f in fields(Scene)}, optional=frozenset({"props"}))
+    props = entry.get("props", [])
+    if not isinstance(props, list) or any(prop not in PROPS for prop in props):
+        raise CatalogError(f"{where}: props must list some of {', '.join(PROPS)}.")
     for key, choices in _CHOICES.items():
         if entry[key] not in choices:
             raise CatalogError(f"{where}: {key}={entry[key]!r} is not one of {', '.join(choices)}.")
@@ -119,7 +134,7 @@ def _scene(where: str, entry: Any) -> Scene:
     for colour in palette:
         if not isinstance(colour, str) or not _COLOUR.match(colour):
             raise CatalogError(f"{where}: palette colour {colour!r} is not #rrggbb in lower case.")
-    values = {**entry, "palette": tuple(palette)}
+    values = {**entry, "palette": tuple(palette), "props": tuple(props)}
     values.update({key: float(entry[key]) for key in _RANGES})
     return Scene(**values)
 

@@ -18,6 +18,7 @@ class EngineChoice:
     name: str
     batched: bool  # True: one gpu task renders a whole process in batched calls; False: one task per creative
     load: Callable[[], Any]  # in the worker: the engine (a workers.render.engines.Engine), loaded once
+    draws_props: bool = False  # draws the props a custom prompt names itself (reported in its promptText)
 
 
 def _studio() -> Any:
@@ -50,7 +51,7 @@ def _diffusion() -> Any:
 
 
 REGISTRY = {
-    "studio": EngineChoice("studio", batched=False, load=_studio),
+    "studio": EngineChoice("studio", batched=False, load=_studio, draws_props=True),
     "diffusion": EngineChoice("diffusion", batched=True, load=_diffusion),
 }
 

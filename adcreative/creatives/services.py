@@ -26,6 +26,7 @@ from adcreative.creatives.models import Process, Task
 from adcreative.creatives.tasks import render, render_process
 from adcreative.finetunes.models import FineTune
 from adcreative.tenancy.models import Application
+from workers.render.prompt_props import props_in_prompt
 
 WIDE, NARROW = (1674, 628), (1200, 628)  # with the safe margin, and with DisableSafeMargin
 
@@ -72,7 +73,9 @@ def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> Pr
         )
     text = item["prompt"].strip()
     prompt = {"tag": "custom", "prompt": text, "nativeLanguagePrompt": item.get("nativeLanguagePrompt")}
-    return PromptSpec(prompt, "", f"{name}, {text}", negative.strip())
+    props = props_in_prompt(text) if engines.chosen().draws_props else ()
+    drawn = f" (props drawn: {', '.join(props)})" if props else ""  # what the studio engine puts beside it
+    return PromptSpec(prompt, "", f"{name}, {text}{drawn}", negative.strip())
 
 
 def usable_cutout(application: Application, asset_id: uuid.UUID) -> Asset:

@@ -14,6 +14,7 @@ from PIL import Image
 from presets import Scene
 from workers.render.layout import Placement, canvas_size, frame_cut, place
 from workers.render.paint import LIGHT_VECTORS, blur
+from workers.render.props import draw_props
 from workers.render.studio import render_background
 
 
@@ -63,16 +64,22 @@ def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, s
     return canvas
 
 
-def compose(background: np.ndarray, cutout: Image.Image, scene: Scene) -> Creative:
+def compose(background: np.ndarray, cutout: Image.Image, scene: Scene, seed: int = 0) -> Creative:
     height, width = background.shape[:2]
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
     placement = place(cutout.size, (width, height), scene.floor_line, cut)
     product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
     product_array = np.asarray(product)
     canvas = background.copy()
+    front = None
+    if scene.props and not cut.bottom:  # props stand on the product's floor, behind it and beside it
+        box = (placement.left, placement.top, placement.width, placement.height)
+        canvas, front, _ = draw_props(canvas, scene.props, box, scene.light_direction, seed)
     if not cut.bottom:  # a product that runs off the bottom edge stands on no floor in the ad
         canvas = _shadows(canvas, product_array[..., 3] / 255.0, placement, scene)
         canvas = _reflection(canvas, product_array, placement, scene.reflection)
+    if front is not None:
+        canvas = canvas * (1 - front[..., 3:4]) + front[..., :3] * front[..., 3:4]
     image = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
     image.paste(product, (placement.left, placement.top), product)
     return Creative(image, placement, product)
@@ -83,4 +90,4 @@ def render_creative(
 ) -> Creative:
     """One studio creative: exactly 1674x628 (or 1200x628 with DisableSafeMargin)."""
     background = render_background(scene, palette, canvas_size(disable_safe_margin), seed)
-    return compose(background, cutout, scene)
+    return compose(background, cutout, scene, seed)

@@ -10,6 +10,7 @@ import numpy as np
 
 from presets import Preset, Scene
 from workers.colour import Colour, hex_to_rgb
+from workers.render.prompt_props import props_in_prompt
 from workers.vocabulary import COLOUR_NAMES
 from workers.words import singular, words
 
@@ -122,6 +123,7 @@ def scene_from_prompt(base: Scene, prompt: str) -> Scene:
         changes.setdefault("surface", "glossy")
     if FINISH_WORDS & set(said) or changes.get("surface") in ("glass", "water"):
         changes["reflection"] = max(base.reflection, 0.35)
+    changes["props"] = props_in_prompt(prompt)
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
