@@ -78,3 +78,12 @@ def test_the_prompt_text_reports_the_props_the_studio_draws() -> None:
     assert resolve_prompt({"tag": "custom", "prompt": "on marble"}, "red vase", "").prompt_text == (
         "red vase, on marble"
     )
+
+
+def test_a_catalog_scene_may_name_props_but_only_ones_the_engine_draws() -> None:
+    text = presets.CATALOG_PATH.read_text(encoding="utf-8")
+    first_scene = text.index("reflection = ", text.index("[preset.scene]"))
+    named = text[:first_scene] + 'props = ["lemon", "leaf"]\n' + text[first_scene:]
+    assert presets.parse_catalog(named)["white_background"].scene.props == ("lemon", "leaf")
+    with pytest.raises(presets.CatalogError, match="props must list some of lemon"):
+        presets.parse_catalog(text[:first_scene] + 'props = ["unicorn"]\n' + text[first_scene:])

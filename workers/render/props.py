@@ -185,12 +185,8 @@ def spots(
     for kind in kinds:
         look = LOOKS[kind]
         for number in range(look.count):
-            prop_h = max(8, round(height * look.size * rng.uniform(0.85, 1.1)))
-            prop_w = max(8, round(prop_h * look.aspect))
+            prop_h, prop_w, behind = _size(look, number, height, rng)
             edge, direction = sides[len(placed) % 2]  # alternate sides, so they frame the product
-            behind = number == look.count - 1 and look.count > 1
-            if behind:
-                prop_h, prop_w = round(prop_h * BEHIND_SCALE), round(prop_w * BEHIND_SCALE)
             x = _beside(edge, reach[direction], direction, prop_w, behind, width)
             if x < 0 or x + prop_w > canvas_w:
                 continue
@@ -199,6 +195,16 @@ def spots(
             if not behind:
                 reach[direction] = x if direction < 0 else x + prop_w
     return placed
+
+
+def _size(look: Look, number: int, product_h: int, rng: np.random.Generator) -> tuple[int, int, bool]:
+    """(height, width, behind) of the `number`th prop of a kind: the last of several stands behind, smaller."""
+    prop_h = max(8, round(product_h * look.size * rng.uniform(0.85, 1.1)))
+    prop_w = max(8, round(prop_h * look.aspect))
+    behind = number == look.count - 1 and look.count > 1
+    if behind:
+        return round(prop_h * BEHIND_SCALE), round(prop_w * BEHIND_SCALE), True
+    return prop_h, prop_w, False
 
 
 def _beside(edge: int, reach: int, direction: int, prop_w: int, behind: bool, product_w: int) -> int:
