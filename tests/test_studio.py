@@ -142,3 +142,18 @@ def test_it_reads_a_custom_prompt_into_the_scene() -> None:
     assert scene_from_prompt(white, "with dramatic side light").texture == "none"  # "light" is no texture
     creative = render_creative(drawn_cutout(), scene, palette_for(kitchen, prompt), False, seed=1)
     assert creative.image.size == WIDE_SIZE
+
+
+def test_the_seed_varies_where_the_product_stands_and_its_size_inside_the_safe_zone() -> None:
+    for canvas in (AD_SIZE, WIDE_SIZE):
+        spots = [place((400, 600), canvas, floor_line=0.72, seed=seed) for seed in range(12)]
+        ad_left = (canvas[0] - AD_SIZE[0]) // 2
+        for spot in spots:
+            assert ad_left + AD_SIZE[0] * 0.12 - 1 <= spot.left
+            assert spot.left + spot.width <= ad_left + AD_SIZE[0] * 0.88 + 1
+            assert spot.top >= 0 and spot.bottom <= canvas[1]
+        centres = {round(spot.centre_x) for spot in spots}
+        assert min(centres) < canvas[0] / 2 - 100 and max(centres) > canvas[0] / 2 + 100  # left and right
+        assert len({spot.height for spot in spots}) >= 2  # and more than one size
+        assert place((400, 600), canvas, 0.72, seed=5) == place((400, 600), canvas, 0.72, seed=5)
+    assert place((400, 600), WIDE_SIZE, 0.72, seed=0).centre_x == pytest.approx(WIDE_SIZE[0] / 2, abs=1)

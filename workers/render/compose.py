@@ -67,7 +67,7 @@ def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, s
 def compose(background: np.ndarray, cutout: Image.Image, scene: Scene, seed: int = 0) -> Creative:
     height, width = background.shape[:2]
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
-    placement = place(cutout.size, (width, height), scene.floor_line, cut)
+    placement = place(cutout.size, (width, height), scene.floor_line, cut, seed)
     product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
     product_array = np.asarray(product)
     canvas = background.copy()

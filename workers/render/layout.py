@@ -17,6 +17,9 @@ SIDE_EXTENSION = (WIDE_SIZE[0] - AD_SIZE[0]) // 2  # 237
 TOP_MARGIN = 0.07  # share of the height kept free above the product
 SIDE_MARGIN = 0.12  # share of the ad's width kept free beside the product
 CUT_SHARE = 0.04  # share of a cut-out's edge row that is opaque when the photo's frame cut the product there
+# Layouts a task's seed picks: (where the product stands in the free width of the safe zone, 0 = its left
+# edge and 1 = its right, and a scale), so six creatives of one product are not six copies of one framing.
+LAYOUTS = ((0.5, 1.0), (0.22, 0.94), (0.78, 0.94), (0.5, 0.86), (0.3, 1.0), (0.7, 1.0))
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,18 @@ def canvas_size(disable_safe_margin: bool) -> tuple[int, int]:
 
 
 def place(
-    product_size: tuple[int, int], canvas: tuple[int, int], floor_line: float, cut: FrameCut = FrameCut()
+    product_size: tuple[int, int],
+    canvas: tuple[int, int],
+    floor_line: float,
+    cut: FrameCut = FrameCut(),
+    seed: int | None = None,
 ) -> Placement:
     """Scale the product to a pleasing share of the ad by its aspect and stand it on the floor line.
 
     Tall things (bottles) take more of the height, wide things (shoes) are bounded by the width; the
     product is never cut off and never leaves the ad's safe zone, unless the photo already cut it: then
-    it runs off the same edge of the ad (see `FrameCut`).
+    it runs off the same edge of the ad (see `FrameCut`). A `seed` picks one of `LAYOUTS` (left, centre or
+    right, and a scale); without one the product stands in the centre.
     """
     width, height = product_size
     canvas_width, canvas_height = canvas
@@ -86,8 +94,18 @@ def place(
         # Cut at both edges but too wide to span the height inside the ad: the bottom edge keeps its place.
         top = 0 if cut.top and not cut.bottom else round(floor_y - new_height)
         return Placement(round((canvas_width - new_width) / 2), top, new_width, new_height)
-    scale = min(scale, (floor_y - canvas_height * TOP_MARGIN) / height)
+    where, factor = LAYOUTS[seed % len(LAYOUTS)] if seed is not None else (0.5, 1.0)
+    scale = min(scale * factor, (floor_y - canvas_height * TOP_MARGIN) / height)
     new_width, new_height = max(1, round(width * scale)), max(1, round(height * scale))
     top = round(floor_y - new_height)
-    left = round((canvas_width - new_width) / 2)
-    return Placement(left, top, new_width, new_height)
+    return Placement(_left_in_safe_zone(new_width, canvas_width, where), top, new_width, new_height)
+
+
+def _left_in_safe_zone(width: int, canvas_width: int, where: float) -> int:
+    """The left edge that puts a product `width` wide at `where` (0 left … 1 right) of the ad's safe zone."""
+    ad_left = (canvas_width - AD_SIZE[0]) / 2
+    safe_left, safe_width = ad_left + AD_SIZE[0] * SIDE_MARGIN, AD_SIZE[0] * (1 - 2 * SIDE_MARGIN)
+    free = safe_width - width
+    if free <= 0:  # wider than the safe zone (it never is wider than the ad): centred
+        return round((canvas_width - width) / 2)
+    return round(safe_left + free * where)
