@@ -8,7 +8,7 @@ from PIL import Image
 
 import presets
 from tests.drawing import drawn_cutout, product_fidelity
-from workers.render.compose import render_creative
+from workers.render.compose import base_row, render_creative
 from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
 from workers.render.studio import render_background
 
@@ -157,3 +157,17 @@ def test_the_seed_varies_where_the_product_stands_and_its_size_inside_the_safe_z
         assert len({spot.height for spot in spots}) >= 2  # and more than one size
         assert place((400, 600), canvas, 0.72, seed=5) == place((400, 600), canvas, 0.72, seed=5)
     assert place((400, 600), WIDE_SIZE, 0.72, seed=0).centre_x == pytest.approx(WIDE_SIZE[0] / 2, abs=1)
+
+
+def test_the_contact_shadow_meets_the_products_lowest_row() -> None:
+    preset = presets.load_catalog()["white_background"]
+    cutout = drawn_cutout()  # its lowest opaque row is 5 % above the cut-out's bottom edge
+    creative = render_creative(cutout, preset.scene, list(preset.scene.palette), False, seed=0)
+    placement = creative.placement
+    base = placement.top + base_row(np.asarray(creative.product.getchannel("A")) / 255.0)
+    assert base < placement.bottom - 3  # the margin the product does not touch
+    image = np.asarray(creative.image, dtype=float).mean(axis=2)
+    column = round(placement.centre_x)
+    below, far = image[base + 1, column], image[base + 1, 40]  # just under the product, and far from it
+    assert below < far - 25, "no gap between the product and its shadow"
+    assert image[placement.bottom + 12, column] > below  # the shadow fades below the base

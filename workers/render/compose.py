@@ -25,13 +25,21 @@ class Creative:
     product: Image.Image  # the resized cut-out as placed (RGBA), for fidelity checks
 
 
+def base_row(alpha: np.ndarray) -> int:
+    """The row just below the product's lowest opaque pixel, in its own rows: where it touches the floor
+    (the cut-out's transparent margin lies below it)."""
+    rows = np.flatnonzero((alpha > 0.5).any(axis=1))
+    return int(rows[-1]) + 1 if len(rows) else alpha.shape[0]
+
+
 def _shadows(canvas: np.ndarray, alpha: np.ndarray, placement: Placement, scene: Scene) -> np.ndarray:
     height, width = canvas.shape[:2]
     darkness = np.zeros((height, width), dtype=np.float32)
-    # Contact shadow: a soft dark ellipse where the product touches the floor.
+    base = placement.top + base_row(alpha)
+    # Contact shadow: a soft dark ellipse where the product touches the floor, meeting its lowest row.
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     rx, ry = placement.width * 0.48, max(4.0, placement.width * 0.05)
-    cy = placement.bottom - ry * 0.3
+    cy = base - ry * 0.3
     contact = np.clip(1 - ((xs - placement.centre_x) / rx) ** 2 - ((ys - cy) / ry) ** 2, 0, 1)
     darkness += contact * (0.55 - 0.2 * scene.light_softness)
     # Cast shadow: the silhouette laid on the floor away from the light, squashed and blurred.
@@ -44,22 +52,23 @@ def _shadows(canvas: np.ndarray, alpha: np.ndarray, placement: Placement, scene:
         resample=Image.Resampling.BILINEAR,
     )  # fmt: skip
     layer = Image.new("L", (width, height))
-    layer.paste(sheared, (placement.left - squash, placement.bottom - squash))
+    layer.paste(sheared, (placement.left - squash, base - squash))
     darkness += np.asarray(layer, dtype=np.float32) / 255.0 * (0.3 - 0.15 * scene.light_softness)
     darkness = blur(np.clip(darkness, 0, 1), 3 + 12 * scene.light_softness)
     return canvas * (1 - np.clip(darkness, 0, 0.8))[..., None]
 
 
 def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, strength: float) -> np.ndarray:
+    """The product mirrored about the row it stands on, fading with distance."""
     height = canvas.shape[0]
-    rows = min(placement.height, height - placement.bottom)
+    standing = base_row(product[..., 3] / 255.0)
+    base = placement.top + standing
+    rows = min(standing, height - base)
     if rows <= 0 or strength <= 0:
         return canvas
-    flipped = product[::-1][:rows].astype(np.float32) / 255.0
+    flipped = product[:standing][::-1][:rows].astype(np.float32) / 255.0
     fade = np.linspace(0.45 * strength, 0.0, rows, dtype=np.float32)[:, None] * flipped[..., 3]
-    region = canvas[
-        placement.bottom : placement.bottom + rows, placement.left : placement.left + placement.width
-    ]
+    region = canvas[base : base + rows, placement.left : placement.left + placement.width]
     region[:] = region * (1 - fade[..., None]) + flipped[..., :3] * fade[..., None]
     return canvas
 
