@@ -99,8 +99,8 @@ _CHOICES = {
 
 # The props the studio engine draws (workers.render.props), which a scene may name.
 PROPS = (
-    "lemon", "orange", "apple", "lime", "leaf", "flower", "stone", "shell", "book", "candle", "coffee bean",
-    "ice", "fabric",
+    "lemon", "orange", "apple", "lime", "leaf", "autumn leaf", "flower", "stone", "shell", "book", "candle",
+    "coffee bean", "ice", "fabric",
 )  # fmt: skip
 
 

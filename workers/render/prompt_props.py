@@ -10,7 +10,7 @@ MAX_KINDS = 3  # at most this many kinds of prop in one scene
 # A prompt's words (singular) → the prop they name.
 PROP_WORDS = {
     "lemon": "lemon", "orange": "orange", "apple": "apple", "lime": "lime", "citrus": "lemon",
-    "leaf": "leaf", "leave": "leaf", "fern": "leaf", "foliage": "leaf", "flower": "flower", "petal": "flower",
+    "leaf": "leaf", "leave": "leaf", "fern": "leaf", "foliage": "leaf", "maple": "autumn leaf", "flower": "flower", "petal": "flower",
     "blossom": "flower", "rose": "flower", "stone": "stone", "pebble": "stone", "rock": "stone",
     "shell": "shell", "seashell": "shell", "book": "book", "candle": "candle", "bean": "coffee bean",
     "ice": "ice", "cube": "ice", "fabric": "fabric", "cloth": "fabric", "linen": "fabric", "silk": "fabric",
