@@ -36,6 +36,7 @@ TEXTURES = (
     "foliage",
     "snow",
     "confetti",
+    "wall_tiles",
 )
 LIGHT_DIRECTIONS = ("left", "right", "top", "top_left", "top_right", "front", "back")
 CATEGORIES = (

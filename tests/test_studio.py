@@ -171,3 +171,16 @@ def test_the_contact_shadow_meets_the_products_lowest_row() -> None:
     below, far = image[base + 1, column], image[base + 1, 40]  # just under the product, and far from it
     assert below < far - 25, "no gap between the product and its shadow"
     assert image[placement.bottom + 12, column] > below  # the shadow fades below the base
+
+
+@pytest.mark.parametrize("preset_id", ["bathroom_tiles", "butcher_block_kitchen"])
+def test_a_tiled_wall_shows_its_grout_lines(preset_id: str) -> None:
+    scene = presets.load_catalog()[preset_id].scene
+    image = render_background(scene, list(scene.palette), (1674, 628), seed=1).mean(axis=2)
+    wall = image[20 : int(628 * scene.floor_line) - 20, 300:1300].mean(axis=1)
+    dips = np.flatnonzero(
+        (wall[1:-1] < wall[:-2]) & (wall[1:-1] < wall[2:]) & (wall[1:-1] < np.median(wall) - 0.03)
+    )
+    assert len(dips) >= 5, "the rows of tiles"
+    spacing = np.diff(dips)
+    assert spacing.std() < 3 and 25 < spacing.mean() < 45  # periodic: one tile high apart

@@ -198,8 +198,28 @@ TEXTURES: dict[str, Overlay] = {
 }  # fmt: skip
 
 
+def _wall_tiles(image: Array, floor_line: float) -> Array:
+    """Subway tiles on the wall above the floor line: 2:1 tiles in running bond, thin grout, each tile a
+    touch brighter at its top edge where it catches the light."""
+    height, width = image.shape[:2]
+    tile_h = max(6, round(height * 0.055))
+    tile_w = tile_h * 2
+    ys, xs = np.mgrid[0:height, 0:width]
+    row = ys // tile_h
+    x_in = (xs + (row % 2) * (tile_w // 2)) % tile_w
+    y_in = ys % tile_h
+    grout = ((y_in < 2) | (x_in < 2)).astype(np.float32)
+    glaze = 1.0 + 0.04 * np.clip(1 - y_in / (tile_h * 0.4), 0, 1)
+    tiled = image * (glaze * (1 - 0.16 * blur(grout, 0.6)))[..., None]
+    wall = (ys < floor_line * height)[..., None]
+    return np.clip(np.where(wall, tiled, image), 0, 1)
+
+
 def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
-    """The scene's overlay (leaves, lights, snow, confetti…) over backdrop and floor; "none" adds nothing."""
+    """The scene's overlay (leaves, lights, snow, confetti, wall tiles…) over backdrop and floor; "none"
+    adds nothing."""
+    if scene.texture == "wall_tiles":
+        return _wall_tiles(image, scene.floor_line)
     overlay = TEXTURES.get(scene.texture)
     return image if overlay is None else overlay(image, palette, rng)
 
