@@ -101,7 +101,7 @@ _CHOICES = {
 # The props the studio engine draws (workers.render.props), which a scene may name.
 PROPS = (
     "lemon", "orange", "apple", "lime", "leaf", "autumn leaf", "flower", "stone", "shell", "book", "candle",
-    "coffee bean", "ice", "fabric",
+    "coffee bean", "ice", "fabric", "pumpkin", "egg", "heart",
 )  # fmt: skip
 
 

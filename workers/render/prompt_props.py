@@ -13,7 +13,7 @@ PROP_WORDS = {
     "leaf": "leaf", "leave": "leaf", "fern": "leaf", "foliage": "leaf", "maple": "autumn leaf", "flower": "flower", "petal": "flower",
     "blossom": "flower", "rose": "flower", "stone": "stone", "pebble": "stone", "rock": "stone",
     "shell": "shell", "seashell": "shell", "book": "book", "candle": "candle", "bean": "coffee bean",
-    "ice": "ice", "cube": "ice", "fabric": "fabric", "cloth": "fabric", "linen": "fabric", "silk": "fabric",
+    "ice": "ice", "cube": "ice", "pumpkin": "pumpkin", "gourd": "pumpkin", "egg": "egg", "heart": "heart", "fabric": "fabric", "cloth": "fabric", "linen": "fabric", "silk": "fabric",
 }  # fmt: skip
 # Words before a prop word that make it something else: "orange wall" is a colour, "stone floor" a surface.
 NOT_A_PROP_AFTER = {"wall", "floor", "counter", "table", "background", "backdrop", "surface", "light", "glow"}

@@ -46,7 +46,11 @@ LOOKS = {
     "coffee bean": Look((0.36, 0.21, 0.12), "beans", 0.12, 2.4, 2),
     "ice": Look((0.82, 0.92, 0.98), "ice", 0.18, 1.0, 3),
     "fabric": Look((0.88, 0.85, 0.8), "fabric", 0.14, 3.2, 1),
+    "pumpkin": Look((0.93, 0.45, 0.08), "pumpkin", 0.3, 1.35, 2),
+    "egg": Look((0.98, 0.85, 0.9), "egg", 0.16, 0.78, 3),
+    "heart": Look((0.9, 0.2, 0.35), "heart", 0.16, 1.1, 3),
 }
+EGG_COLOURS = ((0.98, 0.85, 0.9), (0.8, 0.92, 0.98), (0.98, 0.95, 0.75), (0.82, 0.95, 0.84))
 
 
 # --- sprites -----------------------------------------------------------------------------------------
@@ -153,9 +157,35 @@ def _fabric(look: Look, h: int, w: int, light: tuple[float, float], rng: np.rand
     return np.dstack([np.clip(body, 0, 1), np.ones((h, w), np.float32)])
 
 
+def _pumpkin(look: Look, h: int, w: int, light: tuple[float, float], rng: np.random.Generator) -> Array:
+    x, y, alpha = _disc(h, w)
+    ribs = 0.82 + 0.18 * np.abs(np.cos(np.arcsin(np.clip(x, -1, 1)) * 3))  # the lobes between its ribs
+    body = _shade(np.array(look.colour), x, y, light) * ribs[..., None]
+    stem = (np.abs(x) < 0.08) & (y < -0.75)
+    body[stem] = (0.35, 0.3, 0.12)
+    return np.dstack([np.clip(body, 0, 1), np.maximum(alpha, stem.astype(np.float32))])
+
+
+def _egg(look: Look, h: int, w: int, light: tuple[float, float], rng: np.random.Generator) -> Array:
+    x, y, _ = _disc(h, w)
+    narrow = x / (1 + 0.18 * y)  # narrower at the top (y is -1 there)
+    alpha = np.clip((1 - np.hypot(narrow, y)) * min(h, w) / 2, 0, 1)
+    colour = np.array(EGG_COLOURS[int(rng.integers(len(EGG_COLOURS)))])
+    return np.dstack([_shade(colour, narrow, y, light), alpha])
+
+
+def _heart(look: Look, h: int, w: int, light: tuple[float, float], rng: np.random.Generator) -> Array:
+    x, y, _ = _disc(h, w)
+    u, v = x * 1.25, -y * 1.25 + 0.25  # the classic heart curve, point down
+    inside = (u**2 + v**2 - 1) ** 3 - u**2 * v**3
+    alpha = np.clip(-inside * 8, 0, 1)
+    return np.dstack([_shade(np.array(look.colour), x, y, light), alpha])
+
+
 DRAWERS: dict[str, Callable[[Look, int, int, tuple[float, float], np.random.Generator], Array]] = {
     "fruit": _fruit, "leaf": _leaf, "flower": _flower, "stone": _stone, "shell": _shell, "book": _book,
-    "candle": _candle, "beans": _beans, "ice": _ice, "fabric": _fabric,
+    "candle": _candle, "beans": _beans, "ice": _ice, "fabric": _fabric, "pumpkin": _pumpkin, "egg": _egg,
+    "heart": _heart,
 }  # fmt: skip
 
 
