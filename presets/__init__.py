@@ -37,6 +37,8 @@ TEXTURES = (
     "snow",
     "confetti",
     "wall_tiles",
+    "sea_horizon",
+    "skyline",
 )
 LIGHT_DIRECTIONS = ("left", "right", "top", "top_left", "top_right", "front", "back")
 CATEGORIES = (

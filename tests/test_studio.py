@@ -184,3 +184,21 @@ def test_a_tiled_wall_shows_its_grout_lines(preset_id: str) -> None:
     assert len(dips) >= 5, "the rows of tiles"
     spacing = np.diff(dips)
     assert spacing.std() < 3 and 25 < spacing.mean() < 45  # periodic: one tile high apart
+
+
+@pytest.mark.parametrize("texture", [t for t in presets.TEXTURES if t != "none"])
+def test_every_texture_the_catalog_may_name_is_drawn(texture: str) -> None:
+    from dataclasses import replace
+
+    scene = presets.load_catalog()["sunny_beach_sand"].scene
+    plain = render_background(replace(scene, texture="none"), list(scene.palette), (837, 314), seed=2)
+    drawn = render_background(replace(scene, texture=texture), list(scene.palette), (837, 314), seed=2)
+    assert np.abs(drawn - plain).mean() > 0.004, f"{texture} draws nothing: a silent fallback"
+
+
+def test_the_sea_lies_blue_along_the_horizon() -> None:
+    scene = presets.load_catalog()["sunny_beach_sand"].scene
+    image = render_background(scene, list(scene.palette), (837, 314), seed=2)
+    horizon = int(314 * scene.floor_line)
+    sea, sand = image[horizon - 12 : horizon - 4].mean(axis=(0, 1)), image[horizon + 30].mean(axis=0)
+    assert sea[2] > sea[0] + 0.15 and sand[0] > sand[2]  # blue water over warm sand

@@ -14,6 +14,7 @@ from functools import partial
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 from presets import Scene
 from workers.render.floors import surface
@@ -215,11 +216,51 @@ def _wall_tiles(image: Array, floor_line: float) -> Array:
     return np.clip(np.where(wall, tiled, image), 0, 1)
 
 
+def _sea_horizon(image: Array, floor_line: float, rng: np.random.Generator) -> Array:
+    """A band of sea or lake along the horizon, behind the floor: deeper blue towards the shore, glints of
+    light on it, and haze where it meets the sky (it is far away: soft)."""
+    height, width = image.shape[:2]
+    top, bottom = int(height * (floor_line - 0.1)), int(height * floor_line)
+    if bottom - top < 4:
+        return image
+    sky = image[max(0, top - 1)].mean(axis=0)
+    depth = np.linspace(0.0, 1.0, bottom - top, dtype=np.float32)[:, None, None]
+    water = np.array([0.16, 0.42, 0.6], np.float32) * (0.75 + 0.5 * sky.mean())
+    band = water * (1.0 - 0.25 * depth) + sky * 0.35 * (1 - depth)  # haze at the far edge
+    sparkle = (rng.random((bottom - top, width)) > 0.992).astype(np.float32)
+    glints = ndimage.uniform_filter1d(sparkle, size=25, axis=1)[..., None] * 4.0 * depth  # streaks, nearer
+    out = image.copy()
+    out[top:bottom] = np.clip(blur(band * np.ones((1, width, 1), np.float32) + glints, 1.2), 0, 1)
+    return out
+
+
+def _skyline(image: Array, floor_line: float, rng: np.random.Generator) -> Array:
+    """A city skyline on the horizon, out of focus: building silhouettes with a few lit windows."""
+    height, width = image.shape[:2]
+    horizon = int(height * floor_line)
+    mask = np.zeros((height, width), np.float32)
+    lights = np.zeros((height, width), np.float32)
+    x = 0
+    while x < width:
+        w, h = int(rng.integers(width // 50, width // 16)), int(rng.integers(height // 20, height // 5))
+        w, h = min(w, width - x), min(h, horizon)  # the last building ends at the canvas's edge
+        mask[horizon - h : horizon, x : x + w] = 1.0
+        lights[horizon - h : horizon, x : x + w] = rng.random((h, w)) > 0.996
+        x += w + int(rng.integers(0, width // 80 + 1))
+    silhouette = image[max(0, horizon - height // 4)].mean(axis=0) * 0.45
+    soft = blur(mask, 4.0)[..., None]
+    out = image * (1 - soft) + silhouette * soft
+    return np.clip(out + blur(lights, 2.5)[..., None] * np.array([1.0, 0.8, 0.45], np.float32) * 3.0, 0, 1)
+
+
 def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
     """The scene's overlay (leaves, lights, snow, confetti, wall tiles…) over backdrop and floor; "none"
     adds nothing."""
     if scene.texture == "wall_tiles":
         return _wall_tiles(image, scene.floor_line)
+    if scene.texture in ("sea_horizon", "skyline"):  # both stand on the horizon
+        draw = _sea_horizon if scene.texture == "sea_horizon" else _skyline
+        return draw(image, scene.floor_line, rng)
     overlay = TEXTURES.get(scene.texture)
     return image if overlay is None else overlay(image, palette, rng)
 
