@@ -25,7 +25,7 @@ BACKDROPS = (
 )
 SURFACES = (
     "seamless", "matte", "glossy", "marble", "wood", "concrete", "linen",
-    "terrazzo", "water", "sand", "stone", "glass",
+    "terrazzo", "water", "sand", "stone", "glass", "velvet", "raked_sand",
 )  # fmt: skip
 TEXTURES = (
     "none",

@@ -202,3 +202,16 @@ def test_the_sea_lies_blue_along_the_horizon() -> None:
     horizon = int(314 * scene.floor_line)
     sea, sand = image[horizon - 12 : horizon - 4].mean(axis=(0, 1)), image[horizon + 30].mean(axis=0)
     assert sea[2] > sea[0] + 0.15 and sand[0] > sand[2]  # blue water over warm sand
+
+
+@pytest.mark.parametrize("surface", [s for s in presets.SURFACES if s != "seamless"])
+def test_every_surface_the_catalog_may_name_is_drawn(surface: str) -> None:
+    from dataclasses import replace
+
+    from workers.render.floors import FLOORS
+
+    assert surface in FLOORS or surface == "matte", f"{surface} falls back to a plain floor"
+    scene = replace(presets.load_catalog()["white_marble_countertop"].scene, surface=surface)
+    image = render_background(scene, list(scene.palette), (837, 314), seed=4)
+    floor = image[int(314 * scene.floor_line) + 20 :].mean(axis=2)
+    assert floor.std() > 0.004, f"{surface} is flat"

@@ -93,6 +93,21 @@ def _sand(f: Floor) -> Array:
     return f.base * (0.9 + 0.1 * dunes[..., None] + 0.08 * grains)
 
 
+def _velvet(f: Floor) -> Array:
+    """Velvet laid in soft folds: broad diagonal ridges that catch the light on their crests, the pile
+    darker in the troughs, in perspective."""
+    folds = np.sin((f.u * 5.0 + f.v * 0.35 + f.detail * 0.8) * np.pi)
+    sheen = np.clip(folds, 0, 1) ** 3 * 0.45
+    return f.base * (0.75 + 0.25 * (folds[..., None] + 1) / 2) + sheen[..., None] * (f.base + 0.08)
+
+
+def _raked_sand(f: Floor) -> Array:
+    """A zen garden's raked sand: fine parallel furrows running across, in perspective."""
+    furrows = 0.5 + 0.5 * np.sin(f.v * 40.0 + f.detail * 1.2)
+    grains = noise(f.size, 200, f.rng, 1)[..., None] - 0.5
+    return f.base * (0.86 + 0.16 * furrows[..., None] + 0.05 * grains)
+
+
 def _glossy(f: Floor) -> Array:
     sheen = np.exp(-(((f.depth - 0.15) / 0.25) ** 2))
     return f.base * (0.9 + 0.25 * sheen[..., None])
@@ -105,6 +120,7 @@ def _matte(f: Floor) -> Array:
 FLOORS = {
     "marble": _marble, "wood": _wood, "concrete": _stone, "stone": _stone, "linen": _linen,
     "terrazzo": _terrazzo, "water": _water, "sand": _sand, "glossy": _glossy, "glass": _glossy,
+    "velvet": _velvet, "raked_sand": _raked_sand,
 }  # fmt: skip
 
 

@@ -75,7 +75,7 @@ SURFACE_WORDS = _forms({
     "marble": "marble", "wooden": "wood", "wood": "wood", "oak": "wood", "walnut": "wood", "concrete": "concrete",
     "linen": "linen", "terrazzo": "terrazzo", "water": "water", "pool": "water", "ripples": "water",
     "sand": "sand", "beach": "sand", "desert": "sand", "stone": "stone", "slate": "stone", "granite": "stone",
-    "rock": "stone", "glass": "glass",
+    "rock": "stone", "glass": "glass", "velvet": "velvet", "raked": "raked_sand", "zen": "raked_sand",
 })  # fmt: skip
 FINISH_WORDS = _form_set({"glossy", "reflective", "wet", "polished", "mirror", "reflection"})
 BACKDROP_WORDS = _forms({
