@@ -69,9 +69,10 @@ class Scene:
     vignette: float
     grain: float
     reflection: float
-    props: tuple[
-        str, ...
-    ] = ()  # things drawn beside the product (workers.render.props), from a custom prompt
+    # Things drawn beside the product (workers.render.props), and what it stands on: "", "plinth" or
+    # "pedestal" (workers.render.stands). Both optional in the catalog.
+    props: tuple[str, ...] = ()
+    stand: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ _CHOICES = {
 }
 
 
+STANDS = ("", "plinth", "pedestal")
 # The props the studio engine draws (workers.render.props), which a scene may name.
 PROPS = (
     "lemon", "orange", "apple", "lime", "leaf", "autumn leaf", "flower", "stone", "shell", "book", "candle",
@@ -120,7 +122,9 @@ def _check_keys(
 def _scene(where: str, entry: Any) -> Scene:
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: scene must be a table.")
-    _check_keys(where, entry, {f.name for f in fields(Scene)}, optional=frozenset({"props"}))
+    _check_keys(where, entry, {f.name for f in fields(Scene)}, optional=frozenset({"props", "stand"}))
+    if entry.get("stand", "") not in STANDS:
+        raise CatalogError(f"{where}: stand={entry['stand']!r} is not one of plinth, pedestal.")
     props = entry.get("props", [])
     if not isinstance(props, list) or any(prop not in PROPS for prop in props):
         raise CatalogError(f"{where}: props must list some of {', '.join(PROPS)}.")

@@ -8,7 +8,7 @@ from PIL import Image
 
 import presets
 from tests.drawing import drawn_cutout, product_fidelity
-from workers.render.compose import base_row, render_creative
+from workers.render.compose import Creative, base_row, render_creative
 from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
 from workers.render.studio import render_background
 
@@ -215,3 +215,26 @@ def test_every_surface_the_catalog_may_name_is_drawn(surface: str) -> None:
     image = render_background(scene, list(scene.palette), (837, 314), seed=4)
     floor = image[int(314 * scene.floor_line) + 20 :].mean(axis=2)
     assert floor.std() > 0.004, f"{surface} is flat"
+
+
+@pytest.mark.parametrize("preset_id", ["concrete_plinth", "champagne_glass_pedestal"])
+def test_a_product_on_a_plinth_or_pedestal_stands_on_its_top(preset_id: str) -> None:
+    from dataclasses import replace
+
+    from workers.render.stands import LIFT
+
+    scene = presets.load_catalog()[preset_id].scene
+    assert scene.stand in ("plinth", "pedestal")
+    cutout, palette = drawn_cutout(), list(scene.palette)
+    raised = render_creative(cutout, scene, palette, False, seed=0)
+    floor = render_creative(cutout, replace(scene, stand=""), palette, False, seed=0)
+
+    def base(creative: Creative) -> int:
+        return creative.placement.top + base_row(np.asarray(creative.product.getchannel("A")) / 255.0)
+
+    assert base(floor) - base(raised) == pytest.approx(628 * LIFT, abs=25)  # lifted by the stand's height
+    placement = raised.placement
+    assert product_fidelity(raised.image, raised.product, placement.left, placement.top) < 1.0
+    below = np.asarray(raised.image, dtype=float)[base(raised) + 30, round(placement.centre_x)]
+    plain = np.asarray(floor.image, dtype=float)[base(raised) + 30, round(placement.centre_x)]
+    assert np.abs(below - plain).sum() > 15, "the stand is drawn under the product"

@@ -6,15 +6,16 @@ product in the creative is the product in the photo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
 
 from presets import Scene
-from workers.render.layout import Placement, canvas_size, frame_cut, place
-from workers.render.paint import LIGHT_VECTORS, blur
+from workers.render.layout import FrameCut, Placement, canvas_size, frame_cut, place
+from workers.render.paint import LIGHT_VECTORS, blur, rgb
 from workers.render.props import draw_props
+from workers.render.stands import LIFT, draw_stand, stand_under
 from workers.render.studio import render_background
 
 
@@ -73,15 +74,35 @@ def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, s
     return canvas
 
 
-def compose(background: np.ndarray, cutout: Image.Image, scene: Scene, seed: int = 0) -> Creative:
+def _on_stand(
+    canvas: np.ndarray, cutout: Image.Image, scene: Scene, palette: list[str], seed: int
+) -> tuple[np.ndarray, Placement]:
+    """The product's placement lifted onto the scene's stand, and the canvas with the stand drawn."""
+    height, width = canvas.shape[:2]
+    placement = place(cutout.size, (width, height), scene.floor_line - LIFT, FrameCut(), seed)
+    floor_y = placement.bottom + round(height * LIFT)
+    stand = stand_under(placement.left, placement.width, floor_y, (width, height))
+    alpha = np.asarray(cutout.resize((placement.width, placement.height)).getchannel("A")) / 255.0
+    lift = stand.surface_y - (placement.top + base_row(alpha))  # the product's base on the stand's top
+    colour = rgb(palette[1]) * 0.92
+    canvas = draw_stand(canvas, stand, scene.stand, colour, scene.light_direction, seed)
+    return canvas, replace(placement, top=placement.top + lift)
+
+
+def compose(
+    background: np.ndarray, cutout: Image.Image, scene: Scene, seed: int = 0, palette: list[str] | None = None
+) -> Creative:
     height, width = background.shape[:2]
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
-    placement = place(cutout.size, (width, height), scene.floor_line, cut, seed)
+    canvas = background.copy()
+    if scene.stand and not (cut.top or cut.bottom):  # a plinth or pedestal: the product stands on it
+        canvas, placement = _on_stand(canvas, cutout, scene, palette or list(scene.palette), seed)
+    else:
+        placement = place(cutout.size, (width, height), scene.floor_line, cut, seed)
     product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
     product_array = np.asarray(product)
-    canvas = background.copy()
     front = None
-    if scene.props and not cut.bottom:  # props stand on the product's floor, behind it and beside it
+    if scene.props and not cut.bottom and not scene.stand:  # props on the product's floor, behind and beside
         box = (placement.left, placement.top, placement.width, placement.height)
         canvas, front, _ = draw_props(canvas, scene.props, box, scene.light_direction, seed)
     if not cut.bottom:  # a product that runs off the bottom edge stands on no floor in the ad
@@ -99,4 +120,4 @@ def render_creative(
 ) -> Creative:
     """One studio creative: exactly 1674x628 (or 1200x628 with DisableSafeMargin)."""
     background = render_background(scene, palette, canvas_size(disable_safe_margin), seed)
-    return compose(background, cutout, scene, seed)
+    return compose(background, cutout, scene, seed, palette)
