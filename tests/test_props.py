@@ -26,6 +26,7 @@ from workers.render.scenes import preset_for_prompt, scene_from_prompt
         ("against an orange wall", ()),  # a colour
         ("a bowl of apples beside it", ("apple",)),  # plural: props wherever they are said
         ("with a candle, a book, shells and pebbles", ("candle", "book", "shell")),  # three kinds at most
+        ("on a rustic table scattered with orange autumn leaves", ("autumn leaf",)),
     ],
 )
 def test_a_prompt_names_its_props(prompt: str, props: tuple[str, ...]) -> None:

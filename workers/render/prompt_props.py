@@ -31,10 +31,17 @@ def props_in_prompt(prompt: str) -> tuple[str, ...]:
         company = company or word in COMPANY
         following = singular(raw[index + 1]) if index + 1 < len(raw) else ""
         prop = PROP_WORDS.get(singular(word))
-        named = company or singular(word) != word
+        if prop == "leaf" and index and raw[index - 1] in AUTUMN:
+            prop = "autumn leaf"  # "orange autumn leaves"
+        plural = singular(word) != word
+        if not plural and word in ALSO_ADJECTIVES and (following in PROP_WORDS or following in AUTUMN):
+            continue  # an adjective here: "orange autumn leaves", "lemon leaves"
+        named = company or plural
         if prop and named and following not in NOT_A_PROP_AFTER and prop not in found:
             found.append(prop)
     return tuple(found[:MAX_KINDS])
 
 
 COMPANY = {"with", "beside", "among", "amongst", "surrounded", "next", "near", "and"}
+ALSO_ADJECTIVES = {"orange", "lemon", "lime", "rose", "apple", "ice", "stone"}  # "lemon leaves", "stone grey"
+AUTUMN = {"autumn", "fall", "autumnal", "maple", "orange", "red", "golden", "brown"}

@@ -123,7 +123,7 @@ def scene_from_prompt(base: Scene, prompt: str) -> Scene:
         changes.setdefault("surface", "glossy")
     if FINISH_WORDS & set(said) or changes.get("surface") in ("glass", "water"):
         changes["reflection"] = max(base.reflection, 0.35)
-    changes["props"] = props_in_prompt(prompt)
+    changes["props"] = props_in_prompt(prompt) or base.props  # else those of the preset the words chose
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
