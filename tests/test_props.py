@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import presets
 from adcreative.creatives.services import resolve_prompt
@@ -88,3 +89,17 @@ def test_a_catalog_scene_may_name_props_but_only_ones_the_engine_draws() -> None
     assert presets.parse_catalog(named)["white_background"].scene.props == ("lemon", "leaf")
     with pytest.raises(presets.CatalogError, match="props must list some of lemon"):
         presets.parse_catalog(text[:first_scene] + 'props = ["unicorn"]\n' + text[first_scene:])
+
+
+def test_a_product_the_frame_cut_at_the_bottom_still_gets_its_props_on_the_floor() -> None:
+    rgba = np.asarray(drawn_cutout()).copy()
+    cut_at_bottom = Image.fromarray(rgba[: int(rgba.shape[0] * 0.7)], "RGBA")  # opaque to its bottom row
+    preset = preset_for_prompt("on a marble counter", presets.load_catalog())
+    with_props = scene_from_prompt(preset.scene, "on a marble counter with lemons")
+    lemons = render_creative(cut_at_bottom, with_props, list(preset.scene.palette), False, 5)
+    plain = render_creative(cut_at_bottom, preset.scene, list(preset.scene.palette), False, 5)
+    changed = (
+        np.abs(np.asarray(lemons.image, dtype=int) - np.asarray(plain.image, dtype=int)).sum(axis=2) > 30
+    )
+    placement = lemons.placement
+    assert changed[:, : placement.left].sum() + changed[:, placement.left + placement.width :].sum() > 500

@@ -89,6 +89,15 @@ def _on_stand(
     return canvas, replace(placement, top=placement.top + lift)
 
 
+def _props_box(placement: Placement, cut: FrameCut, scene: Scene, height: int) -> tuple[int, int, int, int]:
+    """The box props are set beside: the product's; for a product the photo's frame cut at the bottom (it
+    runs off the ad), a product-sized box standing on the scene's floor line, so they stand on the floor."""
+    if not cut.bottom:
+        return placement.left, placement.top, placement.width, placement.height
+    floor_y, reference = round(height * min(0.94, scene.floor_line + 0.12)), round(height * 0.45)
+    return placement.left, floor_y - reference, placement.width, reference
+
+
 def compose(
     background: np.ndarray, cutout: Image.Image, scene: Scene, seed: int = 0, palette: list[str] | None = None
 ) -> Creative:
@@ -102,9 +111,10 @@ def compose(
     product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
     product_array = np.asarray(product)
     front = None
-    if scene.props and not cut.bottom and not scene.stand:  # props on the product's floor, behind and beside
-        box = (placement.left, placement.top, placement.width, placement.height)
-        canvas, front, _ = draw_props(canvas, scene.props, box, scene.light_direction, seed)
+    if scene.props and not scene.stand:  # props on the product's floor, behind it and beside it
+        canvas, front, _ = draw_props(
+            canvas, scene.props, _props_box(placement, cut, scene, height), scene.light_direction, seed
+        )
     if not cut.bottom:  # a product that runs off the bottom edge stands on no floor in the ad
         canvas = _shadows(canvas, product_array[..., 3] / 255.0, placement, scene)
         canvas = _reflection(canvas, product_array, placement, scene.reflection)
