@@ -158,24 +158,26 @@ GREENS = [np.array(c, dtype=np.float32) for c in ((0.18, 0.35, 0.15), (0.3, 0.5,
 LIGHTS = [np.array(c, dtype=np.float32) for c in ((1.0, 0.92, 0.7), (1.0, 0.8, 0.55), (1.0, 1.0, 0.95))]
 
 
-def _paper_grain(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+def _paper_grain(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     return np.clip(image * (0.97 + 0.06 * noise(image.shape[:2], 300, rng, 1)[..., None]), 0, 1)
 
 
-def _leaves(image: Array, palette: list[Array], rng: np.random.Generator, strength: float = 0.4) -> Array:
+def _leaves(
+    image: Array, palette: list[Array], rng: np.random.Generator, horizon: float, strength: float = 0.4
+) -> Array:
     return _bokeh_discs(image, GREENS, rng, count=22, radius=(0.08, 0.2), strength=strength)
 
 
-def _light_bokeh(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+def _light_bokeh(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     return _bokeh_discs(image, LIGHTS, rng, count=30, radius=(0.02, 0.06), strength=0.6)
 
 
-def _snow(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+def _snow(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     flakes = (noise(image.shape[:2], 220, rng, 1) > 0.86).astype(np.float32)
     return np.clip(image + blur(flakes, 1.2)[..., None] * 0.7, 0, 1)
 
 
-def _confetti(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+def _confetti(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     height, width = image.shape[:2]
     colours = [*palette[2:], np.array([1.0, 0.84, 0.3]), np.array([0.95, 0.45, 0.6])]
     out = image.copy()
@@ -186,20 +188,13 @@ def _confetti(image: Array, palette: list[Array], rng: np.random.Generator) -> A
     return blur(out, 0.8)
 
 
-def _window_shadows(image: Array, palette: list[Array], rng: np.random.Generator) -> Array:
+def _window_shadows(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     ys, xs = coords(*image.shape[:2])
     bars = (np.sin((xs * 0.8 + ys * 0.5) * 18 * np.pi) > 0.7).astype(np.float32)
     return image * (1 - 0.22 * blur(bars, 6)[..., None])
 
 
-Overlay = Callable[[Array, list[Array], np.random.Generator], Array]
-TEXTURES: dict[str, Overlay] = {
-    "paper_grain": _paper_grain, "leaves_bokeh": _leaves, "foliage": partial(_leaves, strength=0.55),
-    "light_bokeh": _light_bokeh, "snow": _snow, "confetti": _confetti, "window_shadows": _window_shadows,
-}  # fmt: skip
-
-
-def _wall_tiles(image: Array, floor_line: float) -> Array:
+def _wall_tiles(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     """Subway tiles on the wall above the floor line: 2:1 tiles in running bond, thin grout, each tile a
     touch brighter at its top edge where it catches the light."""
     height, width = image.shape[:2]
@@ -212,15 +207,15 @@ def _wall_tiles(image: Array, floor_line: float) -> Array:
     grout = ((y_in < 2) | (x_in < 2)).astype(np.float32)
     glaze = 1.0 + 0.04 * np.clip(1 - y_in / (tile_h * 0.4), 0, 1)
     tiled = image * (glaze * (1 - 0.16 * blur(grout, 0.6)))[..., None]
-    wall = (ys < floor_line * height)[..., None]
+    wall = (ys < horizon * height)[..., None]
     return np.clip(np.where(wall, tiled, image), 0, 1)
 
 
-def _sea_horizon(image: Array, floor_line: float, rng: np.random.Generator) -> Array:
+def _sea_horizon(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     """A band of sea or lake along the horizon, behind the floor: deeper blue towards the shore, glints of
     light on it, and haze where it meets the sky (it is far away: soft)."""
     height, width = image.shape[:2]
-    top, bottom = int(height * (floor_line - 0.1)), int(height * floor_line)
+    top, bottom = int(height * (horizon - 0.1)), int(height * horizon)
     if bottom - top < 4:
         return image
     sky = image[max(0, top - 1)].mean(axis=0)
@@ -234,35 +229,39 @@ def _sea_horizon(image: Array, floor_line: float, rng: np.random.Generator) -> A
     return out
 
 
-def _skyline(image: Array, floor_line: float, rng: np.random.Generator) -> Array:
+def _skyline(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     """A city skyline on the horizon, out of focus: building silhouettes with a few lit windows."""
     height, width = image.shape[:2]
-    horizon = int(height * floor_line)
+    horizon_y = int(height * horizon)
     mask = np.zeros((height, width), np.float32)
     lights = np.zeros((height, width), np.float32)
     x = 0
     while x < width:
         w, h = int(rng.integers(width // 50, width // 16)), int(rng.integers(height // 20, height // 5))
-        w, h = min(w, width - x), min(h, horizon)  # the last building ends at the canvas's edge
-        mask[horizon - h : horizon, x : x + w] = 1.0
-        lights[horizon - h : horizon, x : x + w] = rng.random((h, w)) > 0.996
+        w, h = min(w, width - x), min(h, horizon_y)  # the last building ends at the canvas's edge
+        mask[horizon_y - h : horizon_y, x : x + w] = 1.0
+        lights[horizon_y - h : horizon_y, x : x + w] = rng.random((h, w)) > 0.996
         x += w + int(rng.integers(0, width // 80 + 1))
-    silhouette = image[max(0, horizon - height // 4)].mean(axis=0) * 0.45
+    silhouette = image[max(0, horizon_y - height // 4)].mean(axis=0) * 0.45
     soft = blur(mask, 4.0)[..., None]
     out = image * (1 - soft) + silhouette * soft
     return np.clip(out + blur(lights, 2.5)[..., None] * np.array([1.0, 0.8, 0.45], np.float32) * 3.0, 0, 1)
 
 
+# An overlay: (image, palette, rng, horizon: the floor line as a share of the height) → image.
+Overlay = Callable[[Array, list[Array], np.random.Generator, float], Array]
+TEXTURES: dict[str, Overlay] = {
+    "paper_grain": _paper_grain, "leaves_bokeh": _leaves, "foliage": partial(_leaves, strength=0.55),
+    "light_bokeh": _light_bokeh, "snow": _snow, "confetti": _confetti, "window_shadows": _window_shadows,
+    "wall_tiles": _wall_tiles, "sea_horizon": _sea_horizon, "skyline": _skyline,
+}  # fmt: skip
+
+
 def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
     """The scene's overlay (leaves, lights, snow, confetti, wall tiles…) over backdrop and floor; "none"
     adds nothing."""
-    if scene.texture == "wall_tiles":
-        return _wall_tiles(image, scene.floor_line)
-    if scene.texture in ("sea_horizon", "skyline"):  # both stand on the horizon
-        draw = _sea_horizon if scene.texture == "sea_horizon" else _skyline
-        return draw(image, scene.floor_line, rng)
     overlay = TEXTURES.get(scene.texture)
-    return image if overlay is None else overlay(image, palette, rng)
+    return image if overlay is None else overlay(image, palette, rng, scene.floor_line)
 
 
 # --- light and lens ----------------------------------------------------------------------------------
