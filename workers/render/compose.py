@@ -75,14 +75,13 @@ def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, s
 
 
 def _on_stand(
-    canvas: np.ndarray, cutout: Image.Image, scene: Scene, palette: list[str], seed: int
+    canvas: np.ndarray, placement: Placement, alpha: np.ndarray, scene: Scene, palette: list[str], seed: int
 ) -> tuple[np.ndarray, Placement]:
-    """The product's placement lifted onto the scene's stand, and the canvas with the stand drawn."""
+    """The placement (made `LIFT` above the floor) moved onto the scene's stand, and the canvas with the
+    stand drawn; `alpha` is the placed product's, in [0, 1]."""
     height, width = canvas.shape[:2]
-    placement = place(cutout.size, (width, height), scene.floor_line - LIFT, FrameCut(), seed)
     floor_y = placement.bottom + round(height * LIFT)
     stand = stand_under(placement.left, placement.width, floor_y, (width, height))
-    alpha = np.asarray(cutout.resize((placement.width, placement.height)).getchannel("A")) / 255.0
     lift = stand.surface_y - (placement.top + base_row(alpha))  # the product's base on the stand's top
     colour = rgb(palette[1]) * 0.92
     canvas = draw_stand(canvas, stand, scene.stand, colour, scene.light_direction, seed)
@@ -98,17 +97,27 @@ def _props_box(placement: Placement, cut: FrameCut, scene: Scene, height: int) -
     return placement.left, floor_y - reference, placement.width, reference
 
 
+def _placed(
+    canvas: np.ndarray, cutout: Image.Image, cut: FrameCut, scene: Scene, palette: list[str] | None, seed: int
+) -> tuple[np.ndarray, Placement, Image.Image]:
+    """The product resized to its placement, on the floor or on the scene's stand (drawn on `canvas`)."""
+    height, width = canvas.shape[:2]
+    on_stand = bool(scene.stand) and not (cut.top or cut.bottom)  # a plinth or pedestal: it stands on it
+    floor_line = scene.floor_line - LIFT if on_stand else scene.floor_line
+    placement = place(cutout.size, (width, height), floor_line, cut, seed)
+    product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
+    if on_stand:
+        alpha = np.asarray(product.getchannel("A")) / 255.0
+        canvas, placement = _on_stand(canvas, placement, alpha, scene, palette or list(scene.palette), seed)
+    return canvas, placement, product
+
+
 def compose(
     background: np.ndarray, cutout: Image.Image, scene: Scene, seed: int = 0, palette: list[str] | None = None
 ) -> Creative:
-    height, width = background.shape[:2]
+    height = background.shape[0]
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
-    canvas = background.copy()
-    if scene.stand and not (cut.top or cut.bottom):  # a plinth or pedestal: the product stands on it
-        canvas, placement = _on_stand(canvas, cutout, scene, palette or list(scene.palette), seed)
-    else:
-        placement = place(cutout.size, (width, height), scene.floor_line, cut, seed)
-    product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
+    canvas, placement, product = _placed(background.copy(), cutout, cut, scene, palette, seed)
     product_array = np.asarray(product)
     front = None
     if scene.props and not scene.stand:  # props on the product's floor, behind it and beside it
