@@ -65,9 +65,8 @@ def predict_mask(photo: Image.Image, session: Any) -> Image.Image:
     return mask if isinstance(mask, Image.Image) else Image.fromarray(np.asarray(mask))
 
 
-def _surface(shape: tuple[int, int]) -> np.ndarray:
-    """The terms of a smooth (quadratic) colour field over an image of `shape`, for each pixel."""
-    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]]
+def _surface(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The terms of a smooth (quadratic) colour field at pixels (ys, xs) of an image of `shape`."""
     x, y = xs / shape[1], ys / shape[0]
     return np.stack([np.ones_like(x), x, y, x * y, x * x, y * y], axis=-1)
 
@@ -80,13 +79,15 @@ def backdrop(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     band = max(2, round(0.02 * max(height, width)))
     border = np.zeros((height, width), dtype=bool)
     border[:band], border[-band:], border[:, :band], border[:, -band:] = True, True, True, True
-    terms = _surface((height, width))
+    rows, columns = np.nonzero(border)
+    edge_terms = _surface(rows, columns, (height, width))
     edge_lab = srgb_to_lab(rgb[border])
-    fit, *_ = np.linalg.lstsq(terms[border], edge_lab, rcond=None)
-    if (np.linalg.norm(edge_lab - terms[border] @ fit, axis=1) < PLAIN_DELTA).mean() < PLAIN_BORDER:
+    fit, *_ = np.linalg.lstsq(edge_terms, edge_lab, rcond=None)
+    if (np.linalg.norm(edge_lab - edge_terms @ fit, axis=1) < PLAIN_DELTA).mean() < PLAIN_BORDER:
         return None
     lab = srgb_to_lab(ndimage.uniform_filter(rgb, size=(3, 3, 1)))  # a light blur: JPEG noise draws no edges
-    return lab, terms @ fit
+    grid_y, grid_x = np.mgrid[0:height, 0:width]
+    return lab, _surface(grid_y, grid_x, (height, width)) @ fit
 
 
 def restore_outlined(alpha: np.ndarray, lab: np.ndarray, field: np.ndarray) -> np.ndarray:
