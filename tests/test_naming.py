@@ -3,16 +3,20 @@ a caption), the description's grammar and the prompts' colours."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
+from workers import naming
 from workers.analysis import recommend_prompts
 from workers.captions import name_from_caption
 from workers.colour import Colour, accent_colour
-from workers.naming import choose_noun, describe
+from workers.naming import choose_noun, closer_view, describe, looked_closer
 from workers.vocabulary import CATEGORY_WORDS
 
 WATER_BOTTLE, BEER_BOTTLE, TABLE_LAMP, VASE, TEAPOT, SPOTLIGHT = 898, 440, 846, 883, 849, 818
 CLOCK = ("alarm clock", "home", "metal")
+ANALOG_CLOCK, LETTER_OPENER, SPATULA = 409, 623, 813
 
 
 def test_a_bottle_without_a_neck_is_a_can() -> None:
@@ -91,3 +95,48 @@ def test_four_distinct_prompts_two_of_them_in_a_colour_for_the_product(category:
         assert prompts == recommend_prompts(category, PALETTE, seed)  # the same photo, the same answer
         vivid = recommend_prompts(category, [Colour("#c81e23", "red", 1.0)], seed)  # accent "soft <hue>"
         assert all(p.count("soft") <= 1 for p in prompts + vivid), "no 'soft soft turquoise glow'"
+
+
+def _watch_drawing() -> Image.Image:
+    """A clock face on a long strap: the face is the product's most solid part."""
+    image = Image.new("RGBA", (300, 900), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((120, 0, 180, 900), fill=(150, 120, 60, 255))
+    draw.ellipse((50, 330, 250, 530), fill=(200, 170, 90, 255))
+    return image
+
+
+def test_a_closer_view_is_a_square_around_the_most_solid_part_and_only_a_real_zoom() -> None:
+    view = closer_view(_watch_drawing())
+    assert view is not None and view.width == view.height and view.width < 0.6 * 900
+    alpha = np.asarray(view.getchannel("A")) > 127
+    rows, columns = np.nonzero(alpha)
+    assert abs(rows.mean() - view.height / 2) < 0.05 * view.height  # centred on the face
+    assert abs(columns.mean() - view.width / 2) < 0.05 * view.width
+    disc = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(disc).ellipse((20, 20, 380, 380), fill=(200, 0, 0, 255))
+    assert closer_view(disc) is None  # the whole product anyway
+
+
+def test_an_unsure_guess_looks_closer_and_a_clock_face_on_a_strap_is_a_watch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looks: list[tuple[int, int]] = []
+
+    def classifier_seeing(top: list[tuple[int, float]]) -> None:
+        def seen(view: Image.Image, model: object) -> list[tuple[int, float]]:
+            looks.append(view.size)
+            return top
+
+        monkeypatch.setattr(naming, "classify", seen)
+
+    unsure = [(LETTER_OPENER, 0.14), (SPATULA, 0.1)]
+    classifier_seeing([(ANALOG_CLOCK, 0.72)])
+    watch = looked_closer(_watch_drawing(), unsure, classifier=None)
+    assert watch is not None and (watch.noun, watch.category, watch.material) == ("watch", "jewelry", "")
+    assert len(looks) == 1 and looks[0][0] < 900 * 0.6
+    classifier_seeing([(SPATULA, 0.2)])  # no surer up close: the whole product's guess stands
+    assert looked_closer(_watch_drawing(), unsure, classifier=None) is None
+    looks.clear()
+    assert looked_closer(_watch_drawing(), [(SPATULA, 0.8)], classifier=None) is None  # sure: no second look
+    assert looks == []

@@ -7,6 +7,9 @@ category → settle the classes ImageNet confuses by the silhouette (a can has n
 → describe with what was measured. A caption model, where one is configured, names the product and writes
 the description instead.
 
+A guess that is unsure looks again, closer, at the product's most solid part (a watch on its strap is a
+letter opener to ImageNet as a whole, a clock face up close).
+
 The name is the most specific noun the evidence supports: a class the classifier is sure of ("hair
 dryer"), else the kind its guesses agree on ("shoes" for sandal against slip-on shoe), else the category's
 noun ("toy"): a general right name beats a specific wrong one.
@@ -20,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 from workers import colour as colours
 from workers.captions import BEVERAGE_CAN, TIN, name_from_caption
@@ -50,6 +54,11 @@ NECKLESS = 0.8  # top width ÷ middle width above this: no neck
 MIN_COLOUR_SHARE = 0.12  # a colour covering less of the product is a detail, not the product's colour
 SHADELESS = 0.6  # top width ÷ middle width below this: nothing on top as wide as a lampshade
 VASE = 883
+CLOSER = 0.3  # a whole-product guess whose best kind is less probable than this looks again, closer
+CLOSER_SIDE = 5.0  # the closer view: a square this many times the radius of the product's most solid part
+CLOSER_ZOOM = 0.6  # ... only when that square is at most this share of the product's long side
+CLOSER_GAIN = 2.0  # the closer view wins when its best kind is this many times more probable
+CLOSER_WORK = 256  # the silhouette is measured at this long side
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,49 @@ def classify(cutout: Image.Image, model: Any) -> list[tuple[int, float]]:
             probabilities += torch.softmax(each(batch), dim=1).mean(dim=0) / len(ensemble)
     top = torch.topk(probabilities, TOP_K)
     return [(int(i), float(p)) for p, i in zip(top.values, top.indices, strict=True)]
+
+
+def closer_view(cutout: Image.Image) -> Image.Image | None:
+    """The square around the product's most solid part (the point deepest inside its silhouette), when
+    that square is a real zoom on the product; None when it would show about the whole product anyway."""
+    scale = CLOSER_WORK / max(cutout.size)
+    small = cutout.getchannel("A").resize(
+        (max(1, round(cutout.width * scale)), max(1, round(cutout.height * scale))), Image.Resampling.BILINEAR
+    )
+    depth = ndimage.distance_transform_edt(np.pad(np.asarray(small) > 127, 1))[1:-1, 1:-1]
+    y, x = np.unravel_index(int(np.argmax(depth)), depth.shape)
+    half = CLOSER_SIDE * float(depth[y, x]) / 2
+    if 2 * half > CLOSER_ZOOM * CLOSER_WORK or half < 2:
+        return None
+    left, upper, right, lower = (round(v / scale) for v in (x - half, y - half, x + half, y + half))
+    return cutout.crop((left, upper, right, lower))
+
+
+def _best_kind(top: list[tuple[int, float]]) -> tuple[str, float]:
+    kinds = _tally(top).kinds
+    return max(kinds.items(), key=lambda item: item[1], default=("", 0.0))
+
+
+def looked_closer(cutout: Image.Image, top: list[tuple[int, float]], classifier: Any) -> Guess | None:
+    """The guess of a closer look at the product's most solid part, where the whole product left the
+    classifier unsure and the closer view is much surer; None otherwise.
+
+    A clock face up close on a product that reaches well beyond it is a watch on its strap or bracelet
+    (a clock's face is the clock: its closer view is no zoom). Nothing else is renamed by its detail alone:
+    the closer view names the kind (a handle up close is not the whole pan)."""
+    _, whole = _best_kind(top)
+    if whole >= CLOSER:
+        return None
+    view = closer_view(cutout)
+    if view is None:
+        return None
+    closer = classify(view, classifier)
+    kind, mass = _best_kind(closer)
+    if mass < CLOSER_GAIN * whole or mass < CLOSER:
+        return None
+    if kind == "clock":
+        return Guess("watch", "jewelry", "", mass)
+    return choose_noun(closer, 1.0)
 
 
 def clean_label(index: int) -> str:
@@ -258,12 +310,12 @@ def _head(noun: str) -> str:
 
 
 def _named(
-    top: list[tuple[int, float]], shape: str, neck_ratio: float, printed: LabelWords
+    top: list[tuple[int, float]], shape: str, neck_ratio: float, printed: LabelWords, closer: Guess | None
 ) -> tuple[Guess, str]:
-    """The classifier's guess named by the label where it names the product, and what holds food the label
-    named ("pack" or "bottle", else "")."""
+    """The classifier's guess (or its `closer` look's) named by the label where it names the product, and
+    what holds food the label named ("pack" or "bottle", else "")."""
     container = shape != "wide" and sum(p for i, p in top if i in CONTAINER_CLASSES) >= CONTAINER
-    guess = replace(choose_noun(top, neck_ratio), container=container)
+    guess = replace(closer or choose_noun(top, neck_ratio), container=container)
     labelled = name_with_label(guess, printed)
     if labelled is guess or labelled.category not in FLAVOURED:
         return labelled, ""
@@ -283,7 +335,7 @@ def identify(
     top = classify(cutout, classifier)
     shape, neck_ratio = shape_of(cutout)
     printed = read_words(read_label(cutout, reader)) if reader is not None else LabelWords()
-    named, held_in = _named(top, shape, neck_ratio, printed)
+    named, held_in = _named(top, shape, neck_ratio, printed, looked_closer(cutout, top, classifier))
     noun, category, material = named.noun, named.category, named.material
     palette = colours.dominant_colours(cutout)
     description = describe(noun, material, shape, palette, printed.printed, held_in)
