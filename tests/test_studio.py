@@ -9,8 +9,8 @@ from PIL import Image
 import presets
 from tests.drawing import drawn_cutout, product_fidelity
 from workers.render.compose import Creative, base_row, render_creative
-from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
-from workers.render.studio import render_background
+from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, base_line, frame_cut, place
+from workers.render.studio import depth_of_field, render_background
 
 
 @pytest.mark.parametrize("preset_id", list(presets.load_catalog()))
@@ -179,11 +179,28 @@ def test_a_tiled_wall_shows_its_grout_lines(preset_id: str) -> None:
     image = render_background(scene, list(scene.palette), (1674, 628), seed=1).mean(axis=2)
     wall = image[20 : int(628 * scene.floor_line) - 20, 300:1300].mean(axis=1)
     dips = np.flatnonzero(
-        (wall[1:-1] < wall[:-2]) & (wall[1:-1] < wall[2:]) & (wall[1:-1] < np.median(wall) - 0.03)
+        (wall[1:-1] < wall[:-2]) & (wall[1:-1] < wall[2:]) & (wall[1:-1] < np.median(wall) - 0.015)
     )
     assert len(dips) >= 5, "the rows of tiles"
     spacing = np.diff(dips)
     assert spacing.std() < 3 and 25 < spacing.mean() < 45  # periodic: one tile high apart
+
+
+def _detail(rows: np.ndarray) -> float:
+    """How much fine detail rows of an image hold: the mean size of neighbouring pixels' differences."""
+    return float(np.abs(np.diff(rows, axis=1)).mean() + np.abs(np.diff(rows, axis=0)).mean())
+
+
+def test_a_room_is_softly_out_of_focus_behind_the_product_and_sharp_where_it_stands() -> None:
+    room = presets.load_catalog()["bathroom_tiles"].scene
+    detailed = np.random.default_rng(3).random((628, 1674, 3)).astype(np.float32)
+    focused = depth_of_field(room, detailed)
+    horizon, base = round(628 * room.floor_line), round(628 * base_line(room.floor_line))
+    assert _detail(focused[20 : horizon - 20]) < 0.2 * _detail(detailed[20 : horizon - 20])  # the wall
+    assert _detail(focused[horizon + 2 : horizon + 8]) < 0.6 * _detail(detailed[horizon + 2 : horizon + 8])
+    assert np.allclose(focused[base - 1 : base + 2], detailed[base - 1 : base + 2], atol=0.02)  # in focus
+    sweep = presets.load_catalog()["white_background"].scene
+    assert depth_of_field(sweep, detailed) is detailed  # nothing behind a sweep to soften
 
 
 @pytest.mark.parametrize("texture", [t for t in presets.TEXTURES if t != "none"])
@@ -238,3 +255,24 @@ def test_a_product_on_a_plinth_or_pedestal_stands_on_its_top(preset_id: str) -> 
     below = np.asarray(raised.image, dtype=float)[base(raised) + 30, round(placement.centre_x)]
     plain = np.asarray(floor.image, dtype=float)[base(raised) + 30, round(placement.centre_x)]
     assert np.abs(below - plain).sum() > 15, "the stand is drawn under the product"
+
+
+@pytest.mark.parametrize("preset_id", ["concrete_plinth", "champagne_glass_pedestal"])
+def test_on_a_stand_the_shadows_and_reflection_stay_on_its_top(preset_id: str) -> None:
+    from workers.render.compose import compose
+    from workers.render.stands import TOP_DEPTH
+
+    scene = presets.load_catalog()[preset_id].scene
+    flat = np.full((628, 1674, 3), 0.6, dtype=np.float32)
+    creative = compose(flat, drawn_cutout(), scene, seed=0)
+    image = np.asarray(creative.image, dtype=float)
+    placement, alpha = creative.placement, np.asarray(creative.product.getchannel("A"))
+    base = placement.top + base_row(alpha / 255.0)
+    stand_top = base - round(628 * TOP_DEPTH) // 2
+    # Above the stand's top, beside the product: the wall as it was (no shadow hanging in the air).
+    band = image[stand_top - 40 : stand_top - 2, placement.left : placement.left + placement.width]
+    clear = alpha[stand_top - 40 - placement.top : stand_top - 2 - placement.top] == 0
+    assert np.abs(band[clear] - 0.6 * 255).max() <= 1.5
+    # On the top, beside the product's base: its shadow.
+    darker = image[base - 2, placement.left : placement.left + placement.width].mean()
+    assert darker < image[base - 2, 10].mean() - 10

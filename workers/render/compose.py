@@ -12,10 +12,10 @@ import numpy as np
 from PIL import Image
 
 from presets import Scene
-from workers.render.layout import FrameCut, Placement, canvas_size, frame_cut, place
+from workers.render.layout import FrameCut, Placement, base_line, canvas_size, frame_cut, place
 from workers.render.paint import LIGHT_VECTORS, blur, rgb
 from workers.render.props import draw_props
-from workers.render.stands import LIFT, draw_stand, stand_under
+from workers.render.stands import LIFT, Stand, draw_stand, stand_under
 from workers.render.studio import render_background
 
 
@@ -33,7 +33,11 @@ def base_row(alpha: np.ndarray) -> int:
     return int(rows[-1]) + 1 if len(rows) else alpha.shape[0]
 
 
-def _shadows(canvas: np.ndarray, alpha: np.ndarray, placement: Placement, scene: Scene) -> np.ndarray:
+def _shadows(
+    canvas: np.ndarray, alpha: np.ndarray, placement: Placement, scene: Scene, stand: Stand | None
+) -> np.ndarray:
+    """The contact shadow under the product and its shadow cast away from the light, on the floor or on
+    the top of its `stand` (a shadow does not hang in the air behind a plinth, nor run down its face)."""
     height, width = canvas.shape[:2]
     darkness = np.zeros((height, width), dtype=np.float32)
     base = placement.top + base_row(alpha)
@@ -56,15 +60,23 @@ def _shadows(canvas: np.ndarray, alpha: np.ndarray, placement: Placement, scene:
     layer.paste(sheared, (placement.left - squash, base - squash))
     darkness += np.asarray(layer, dtype=np.float32) / 255.0 * (0.3 - 0.15 * scene.light_softness)
     darkness = blur(np.clip(darkness, 0, 1), 3 + 12 * scene.light_softness)
+    if stand is not None:
+        on_top = np.zeros_like(darkness)
+        on_top[stand.top : stand.top + stand.depth, stand.left : stand.left + stand.width] = 1.0
+        darkness = darkness * on_top
     return canvas * (1 - np.clip(darkness, 0, 0.8))[..., None]
 
 
-def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, strength: float) -> np.ndarray:
-    """The product mirrored about the row it stands on, fading with distance."""
+def _reflection(
+    canvas: np.ndarray, product: np.ndarray, placement: Placement, strength: float, stand: Stand | None
+) -> np.ndarray:
+    """The product mirrored about the row it stands on, fading with distance: on the floor, or on its
+    stand's top only."""
     height = canvas.shape[0]
     standing = base_row(product[..., 3] / 255.0)
     base = placement.top + standing
-    rows = min(standing, height - base)
+    below = height if stand is None else stand.top + stand.depth
+    rows = min(standing, below - base)
     if rows <= 0 or strength <= 0:
         return canvas
     flipped = product[:standing][::-1][:rows].astype(np.float32) / 255.0
@@ -76,16 +88,16 @@ def _reflection(canvas: np.ndarray, product: np.ndarray, placement: Placement, s
 
 def _on_stand(
     canvas: np.ndarray, placement: Placement, alpha: np.ndarray, scene: Scene, palette: list[str], seed: int
-) -> tuple[np.ndarray, Placement]:
-    """The placement (made `LIFT` above the floor) moved onto the scene's stand, and the canvas with the
-    stand drawn; `alpha` is the placed product's, in [0, 1]."""
+) -> tuple[np.ndarray, Placement, Stand]:
+    """The placement (made `LIFT` above the floor) moved onto the scene's stand, the canvas with the
+    stand drawn, and the stand; `alpha` is the placed product's, in [0, 1]."""
     height, width = canvas.shape[:2]
     floor_y = placement.bottom + round(height * LIFT)
     stand = stand_under(placement.left, placement.width, floor_y, (width, height))
     lift = stand.surface_y - (placement.top + base_row(alpha))  # the product's base on the stand's top
     colour = rgb(palette[1]) * 0.92
     canvas = draw_stand(canvas, stand, scene.stand, colour, scene.light_direction, seed)
-    return canvas, replace(placement, top=placement.top + lift)
+    return canvas, replace(placement, top=placement.top + lift), stand
 
 
 def _props_box(placement: Placement, cut: FrameCut, scene: Scene, height: int) -> tuple[int, int, int, int]:
@@ -93,23 +105,27 @@ def _props_box(placement: Placement, cut: FrameCut, scene: Scene, height: int) -
     runs off the ad), a product-sized box standing on the scene's floor line, so they stand on the floor."""
     if not cut.bottom:
         return placement.left, placement.top, placement.width, placement.height
-    floor_y, reference = round(height * min(0.94, scene.floor_line + 0.12)), round(height * 0.45)
+    floor_y, reference = round(height * base_line(scene.floor_line)), round(height * 0.45)
     return placement.left, floor_y - reference, placement.width, reference
 
 
 def _placed(
     canvas: np.ndarray, cutout: Image.Image, cut: FrameCut, scene: Scene, palette: list[str] | None, seed: int
-) -> tuple[np.ndarray, Placement, Image.Image]:
-    """The product resized to its placement, on the floor or on the scene's stand (drawn on `canvas`)."""
+) -> tuple[np.ndarray, Placement, Image.Image, Stand | None]:
+    """The product resized to its placement, on the floor or on the scene's stand (drawn on `canvas`, and
+    returned; None on the floor)."""
     height, width = canvas.shape[:2]
     on_stand = bool(scene.stand) and not (cut.top or cut.bottom)  # a plinth or pedestal: it stands on it
     floor_line = scene.floor_line - LIFT if on_stand else scene.floor_line
     placement = place(cutout.size, (width, height), floor_line, cut, seed)
     product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
-    if on_stand:
-        alpha = np.asarray(product.getchannel("A")) / 255.0
-        canvas, placement = _on_stand(canvas, placement, alpha, scene, palette or list(scene.palette), seed)
-    return canvas, placement, product
+    if not on_stand:
+        return canvas, placement, product, None
+    alpha = np.asarray(product.getchannel("A")) / 255.0
+    canvas, placement, stand = _on_stand(
+        canvas, placement, alpha, scene, palette or list(scene.palette), seed
+    )
+    return canvas, placement, product, stand
 
 
 def compose(
@@ -117,7 +133,7 @@ def compose(
 ) -> Creative:
     height = background.shape[0]
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
-    canvas, placement, product = _placed(background.copy(), cutout, cut, scene, palette, seed)
+    canvas, placement, product, stand = _placed(background.copy(), cutout, cut, scene, palette, seed)
     product_array = np.asarray(product)
     front = None
     if scene.props and not scene.stand:  # props on the product's floor, behind it and beside it
@@ -125,8 +141,8 @@ def compose(
             canvas, scene.props, _props_box(placement, cut, scene, height), scene.light_direction, seed
         )
     if not cut.bottom:  # a product that runs off the bottom edge stands on no floor in the ad
-        canvas = _shadows(canvas, product_array[..., 3] / 255.0, placement, scene)
-        canvas = _reflection(canvas, product_array, placement, scene.reflection)
+        canvas = _shadows(canvas, product_array[..., 3] / 255.0, placement, scene, stand)
+        canvas = _reflection(canvas, product_array, placement, scene.reflection, stand)
     if front is not None:
         canvas = canvas * (1 - front[..., 3:4]) + front[..., :3] * front[..., 3:4]
     image = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")

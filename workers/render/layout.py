@@ -16,6 +16,8 @@ WIDE_SIZE = (1674, 628)
 SIDE_EXTENSION = (WIDE_SIZE[0] - AD_SIZE[0]) // 2  # 237
 TOP_MARGIN = 0.07  # share of the height kept free above the product
 SIDE_MARGIN = 0.12  # share of the ad's width kept free beside the product
+STANDS_BELOW_HORIZON = 0.12  # share of the height below the floor line where a product's base stands
+LOWEST_BASE = 0.94  # ... and never lower than this share of the height
 CUT_SHARE = 0.04  # share of a cut-out's edge row that is opaque when the photo's frame cut the product there
 # Layouts a task's seed picks: (where the product stands in the free width of the safe zone, 0 = its left
 # edge and 1 = its right, and a scale), so six creatives of one product are not six copies of one framing.
@@ -57,6 +59,11 @@ class Placement:
         return self.left + self.width / 2
 
 
+def base_line(floor_line: float) -> float:
+    """Where a product's base stands, as a share of the canvas height, on a scene with this floor line."""
+    return min(LOWEST_BASE, floor_line + STANDS_BELOW_HORIZON)
+
+
 def canvas_size(disable_safe_margin: bool) -> tuple[int, int]:
     return AD_SIZE if disable_safe_margin else WIDE_SIZE
 
@@ -83,7 +90,7 @@ def place(
     max_width = AD_SIZE[0] * (1 - 2 * SIDE_MARGIN) * (0.62 if aspect < 0.8 else 0.5)
     scale = min(scale, max_width / width)
     # Standing on the floor: the product's base sits a little below the horizon line.
-    floor_y = canvas_height * min(0.94, floor_line + 0.12)
+    floor_y = canvas_height * base_line(floor_line)
     if cut.top or cut.bottom:
         # A cut edge lies on the ad's edge: off the bottom (no floor under it), off the top, or both. The
         # product may then use the ad's whole width; a cut edge left floating would look like a mistake.

@@ -58,10 +58,15 @@ def draw_stand(canvas: Array, stand: Stand, kind: str, colour: Array, light: str
         grain = noise((face_rows, stand.width), 60, rng, 2)[..., None]
         region[:] = colour * side_light[..., None] * (0.88 + 0.12 * grain)
     top_face = canvas[top : top + stand.depth, left:right]
-    top_face[:] = top_face * (0.5 if kind == "pedestal" else 0.0) + colour * (
-        1.12 if kind != "pedestal" else 0.6
-    )
-    canvas[top + stand.depth - 1 : top + stand.depth + 1, left:right] *= 0.85  # the front edge
+    front_edge = canvas[top + stand.depth - 1 : top + stand.depth + 1, left:right]
+    if kind == "pedestal":  # a lit glass slab: the scene through a bright top, polished edges catching light
+        top_face[:] = top_face * 0.35 + colour * 0.45 + 0.22
+        front_edge[:] = front_edge * 0.4 + 0.6
+        canvas[top : top + 1, left:right] = canvas[top : top + 1, left:right] * 0.6 + 0.4  # its back edge
+        canvas[bottom - 1 : bottom, left:right] *= 0.75  # where it meets the floor
+    else:
+        top_face[:] = colour * 1.12
+        front_edge *= 0.85
     return np.clip(canvas, 0, 1)
 
 

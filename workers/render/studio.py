@@ -2,7 +2,8 @@
 
 A scene is drawn back to front: backdrop (sweep, gradient, wall and floor, a shadowy room with window
 light, pastel blobs, bokeh) → floor surface (marble, wood, concrete, linen, terrazzo, water, sand…) →
-texture overlay → key light and falloff → (the product, its contact shadow and reflection: compose.py)
+texture overlay → depth of field (the room behind the product softly out of focus) → key light and
+falloff → (the product, its contact shadow and reflection: compose.py)
 → vignette and film grain. Everything random comes from one seed, so a task's creative can be remade.
 """
 
@@ -18,6 +19,7 @@ from scipy import ndimage
 
 from presets import Scene
 from workers.render.floors import surface
+from workers.render.layout import base_line
 from workers.render.paint import LIGHT_VECTORS, Array, blur, coords, mix, noise, rgb, smoothstep
 
 
@@ -204,9 +206,10 @@ def _wall_tiles(image: Array, palette: list[Array], rng: np.random.Generator, ho
     row = ys // tile_h
     x_in = (xs + (row % 2) * (tile_w // 2)) % tile_w
     y_in = ys % tile_h
-    grout = ((y_in < 2) | (x_in < 2)).astype(np.float32)
+    line = max(2, round(tile_h * 0.09))  # wide enough to read through the depth of field's blur
+    grout = ((y_in < line) | (x_in < line)).astype(np.float32)
     glaze = 1.0 + 0.04 * np.clip(1 - y_in / (tile_h * 0.4), 0, 1)
-    tiled = image * (glaze * (1 - 0.16 * blur(grout, 0.6)))[..., None]
+    tiled = image * (glaze * (1 - 0.2 * blur(grout, 0.6)))[..., None]
     wall = (ys < horizon * height)[..., None]
     return np.clip(np.where(wall, tiled, image), 0, 1)
 
@@ -264,7 +267,27 @@ def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Gen
     return image if overlay is None else overlay(image, palette, rng, scene.floor_line)
 
 
-# --- light and lens ----------------------------------------------------------------------------------
+# --- depth, light and lens --------------------------------------------------------------------------
+ROOMS = {"wall_floor", "window_room"}  # backdrops with a room behind the product
+SCENERY = {"wall_tiles", "sea_horizon", "skyline", "window_shadows"}  # overlays that draw a room or a view
+DEPTH_BLUR = 0.003  # the far wall's blur radius, as a share of the canvas width
+FRONT_BLUR = 0.4  # the floor at the canvas's bottom edge, nearer than the product, is this much as soft
+
+
+def depth_of_field(scene: Scene, image: Array) -> Array:
+    """A lens focused where the product stands: the wall and the view behind it softly out of focus, the
+    floor sharp at the product's base and softening as it recedes to the horizon (and a little towards the
+    camera). Sweeps and gradients have no detail to soften and are left as drawn."""
+    if scene.backdrop not in ROOMS and scene.texture not in SCENERY:
+        return image
+    height, width = image.shape[:2]
+    ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
+    focus = base_line(scene.floor_line)  # where the product stands
+    behind = 1.0 - smoothstep(scene.floor_line - 0.01, focus, ys)
+    front = smoothstep(focus + 0.04, 1.0, ys) * FRONT_BLUR
+    return mix(image, blur(image, DEPTH_BLUR * width), np.maximum(behind, front) * np.ones((1, width)))
+
+
 def lighting(scene: Scene, image: Array) -> Array:
     height, width = image.shape[:2]
     ys, xs = coords(height, width)
@@ -298,6 +321,6 @@ def render_background(scene: Scene, palette: list[str], size: tuple[int, int], s
     colours = [rgb(c) for c in palette]
     image = backdrop(scene, colours, size, rng)
     image = surface(scene, colours, image, rng)
-    image = texture(scene, colours, image, rng)
+    image = depth_of_field(scene, texture(scene, colours, image, rng))
     # Vignette and grain belong to the scene: the product is composited afterwards, its pixels untouched.
     return lens(scene, lighting(scene, image), rng)
