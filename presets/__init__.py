@@ -39,6 +39,9 @@ TEXTURES = (
     "wall_tiles",
     "sea_horizon",
     "skyline",
+    "palm_fronds",
+    "ferns",
+    "dunes",
 )
 LIGHT_DIRECTIONS = ("left", "right", "top", "top_left", "top_right", "front", "back")
 CATEGORIES = (

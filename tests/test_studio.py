@@ -140,6 +140,11 @@ def test_it_reads_a_custom_prompt_into_the_scene() -> None:
     assert scene_from_prompt(white, "soft shadows from window blinds").texture == "window_shadows"
     assert scene_from_prompt(white, "over gentle ripples").surface == "water"
     assert scene_from_prompt(white, "with dramatic side light").texture == "none"  # "light" is no texture
+    assert scene_from_prompt(white, "among tropical palm leaves").texture == "palm_fronds"
+    assert scene_from_prompt(white, "beside ferns on a mossy stone").texture == "ferns"
+    assert scene_from_prompt(white, "on desert sand dunes").texture == "dunes"
+    beach = preset_for_prompt("on a beach with palm trees", catalog).id  # "with" is no scene's word
+    assert beach in ("sunny_beach_sand", "tropical_palm_leaves")
     creative = render_creative(drawn_cutout(), scene, palette_for(kitchen, prompt), False, seed=1)
     assert creative.image.size == WIDE_SIZE
 

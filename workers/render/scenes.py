@@ -30,9 +30,13 @@ def _word_form(word: str) -> str:
     return SYNONYMS.get(word, word)
 
 
+# Words of three letters or more that tell no scene from another ("with" matched every preset that had it).
+FUNCTION_WORDS = {"with", "and", "the", "for", "from", "into", "onto", "its", "this", "that", "some"}
+
+
 def _words(text: str) -> set[str]:
     """Words that tell presets apart, synonyms folded (plurals kept: "lights" is not any "light")."""
-    return {SYNONYMS.get(w, w) for w in words(text) if len(w) > 2}
+    return {SYNONYMS.get(w, w) for w in words(text) if len(w) > 2 and w not in FUNCTION_WORDS}
 
 
 def _forms(table: dict[str, str]) -> dict[str, str]:
@@ -92,6 +96,8 @@ TEXTURE_WORDS = _forms({
     "leaves": "leaves_bokeh", "leaf": "leaves_bokeh", "foliage": "foliage", "forest": "leaves_bokeh",
     "fairy": "light_bokeh", "twinkling": "light_bokeh", "bokeh": "light_bokeh", "christmas": "light_bokeh",
     "snow": "snow", "snowy": "snow", "confetti": "confetti", "blinds": "window_shadows", "shadows": "window_shadows",
+    "palm": "palm_fronds", "tropical": "palm_fronds", "fern": "ferns", "moss": "ferns", "mossy": "ferns",
+    "dune": "dunes", "desert": "dunes",
 })  # fmt: skip
 LIGHT_WORDS = _forms({"side": "left", "backlit": "back", "overhead": "top", "above": "top"})
 HARD_LIGHT = _form_set({"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"})

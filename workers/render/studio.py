@@ -18,6 +18,7 @@ from PIL import Image
 from scipy import ndimage
 
 from presets import Scene
+from workers.render import scenery
 from workers.render.floors import surface
 from workers.render.layout import base_line
 from workers.render.paint import LIGHT_VECTORS, Array, blur, coords, mix, noise, rgb, smoothstep
@@ -257,6 +258,7 @@ TEXTURES: dict[str, Overlay] = {
     "paper_grain": _paper_grain, "leaves_bokeh": _leaves, "foliage": partial(_leaves, strength=0.55),
     "light_bokeh": _light_bokeh, "snow": _snow, "confetti": _confetti, "window_shadows": _window_shadows,
     "wall_tiles": _wall_tiles, "sea_horizon": _sea_horizon, "skyline": _skyline,
+    "palm_fronds": scenery.palm_fronds, "ferns": scenery.ferns, "dunes": scenery.dunes,
 }  # fmt: skip
 
 
@@ -269,7 +271,13 @@ def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Gen
 
 # --- depth, light and lens --------------------------------------------------------------------------
 ROOMS = {"wall_floor", "window_room"}  # backdrops with a room behind the product
-SCENERY = {"wall_tiles", "sea_horizon", "skyline", "window_shadows"}  # overlays that draw a room or a view
+SCENERY = {
+    "wall_tiles",
+    "sea_horizon",
+    "skyline",
+    "window_shadows",
+    "dunes",
+}  # overlays that draw a room or a view
 DEPTH_BLUR = 0.003  # the far wall's blur radius, as a share of the canvas width
 FRONT_BLUR = 0.4  # the floor at the canvas's bottom edge, nearer than the product, is this much as soft
 
