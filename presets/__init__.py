@@ -42,6 +42,8 @@ TEXTURES = (
     "palm_fronds",
     "ferns",
     "dunes",
+    "wall_art",
+    "headboard",
 )
 LIGHT_DIRECTIONS = ("left", "right", "top", "top_left", "top_right", "front", "back")
 CATEGORIES = (

@@ -143,6 +143,8 @@ def test_it_reads_a_custom_prompt_into_the_scene() -> None:
     assert scene_from_prompt(white, "among tropical palm leaves").texture == "palm_fronds"
     assert scene_from_prompt(white, "beside ferns on a mossy stone").texture == "ferns"
     assert scene_from_prompt(white, "on desert sand dunes").texture == "dunes"
+    assert scene_from_prompt(white, "on a bed in a sunny bedroom").texture == "headboard"
+    assert scene_from_prompt(white, "on a side table in a cozy living room").texture == "wall_art"
     beach = preset_for_prompt("on a beach with palm trees", catalog).id  # "with" is no scene's word
     assert beach in ("sunny_beach_sand", "tropical_palm_leaves")
     creative = render_creative(drawn_cutout(), scene, palette_for(kitchen, prompt), False, seed=1)

@@ -47,7 +47,19 @@ def _shadows(
     cy = base - ry * 0.3
     contact = np.clip(1 - ((xs - placement.centre_x) / rx) ** 2 - ((ys - cy) / ry) ** 2, 0, 1)
     darkness += contact * (0.55 - 0.2 * scene.light_softness)
-    # Cast shadow: the silhouette laid on the floor away from the light, squashed and blurred.
+    darkness += _cast(alpha, placement, scene, base, (width, height)) * (0.3 - 0.15 * scene.light_softness)
+    darkness = blur(np.clip(darkness, 0, 1), 3 + 12 * scene.light_softness)
+    if stand is not None:
+        on_top = np.zeros_like(darkness)
+        on_top[stand.top : stand.top + stand.depth, stand.left : stand.left + stand.width] = 1.0
+        darkness = darkness * on_top
+    return canvas * (1 - np.clip(darkness, 0, 0.8))[..., None]
+
+
+def _cast(
+    alpha: np.ndarray, placement: Placement, scene: Scene, base: int, size: tuple[int, int]
+) -> np.ndarray:
+    """The cast shadow's shape in [0, 1]: the silhouette laid on the floor away from the light, squashed."""
     dx, _ = LIGHT_VECTORS.get(scene.light_direction, (0.0, -1.0))
     squash = max(1, round(placement.height * 0.22))
     silhouette = Image.fromarray((alpha * 255).astype(np.uint8)).resize((placement.width, squash))
@@ -56,15 +68,9 @@ def _shadows(
         (1, -dx * 1.6, -squash * (1 + dx * 0.6) if dx < 0 else -squash * (1 - dx * 1.0), 0, 1, 0),
         resample=Image.Resampling.BILINEAR,
     )  # fmt: skip
-    layer = Image.new("L", (width, height))
+    layer = Image.new("L", size)
     layer.paste(sheared, (placement.left - squash, base - squash))
-    darkness += np.asarray(layer, dtype=np.float32) / 255.0 * (0.3 - 0.15 * scene.light_softness)
-    darkness = blur(np.clip(darkness, 0, 1), 3 + 12 * scene.light_softness)
-    if stand is not None:
-        on_top = np.zeros_like(darkness)
-        on_top[stand.top : stand.top + stand.depth, stand.left : stand.left + stand.width] = 1.0
-        darkness = darkness * on_top
-    return canvas * (1 - np.clip(darkness, 0, 0.8))[..., None]
+    return np.asarray(layer, dtype=np.float32) / 255.0
 
 
 def _reflection(

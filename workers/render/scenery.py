@@ -133,6 +133,16 @@ def ferns(image: Array, palette: list[Array], rng: np.random.Generator, horizon:
     return np.clip(image * (1 - mask[..., None]) + colour * mask[..., None], 0, 1)
 
 
+def _pale_sky(image: Array, top: Array, horizon_y: int) -> Array:
+    """The image with a clear sky above `horizon_y`: `top`'s colour overhead, paler towards the horizon."""
+    out = image.copy()
+    t = np.linspace(0.0, 1.0, max(1, horizon_y), dtype=np.float32)[:, None, None]
+    out[:horizon_y] = (top * (1 - t) + np.array([0.93, 0.95, 0.98], np.float32) * t) * np.ones(
+        (1, image.shape[1], 1), np.float32
+    )
+    return out
+
+
 def dunes(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     """Desert dunes behind the floor: a pale sky, and three ridges of sand, paler with distance, each with a
     sunlit face and a shadowed lee below a sharp, winding crest."""
@@ -141,11 +151,7 @@ def dunes(image: Array, palette: list[Array], rng: np.random.Generator, horizon:
     rows = np.arange(height, dtype=np.float32)[:, None]
     columns = np.linspace(0.0, 1.0, width, dtype=np.float32)
     sky_top = palette[3] if len(palette) > 3 else np.array([0.97, 0.93, 0.85], np.float32)
-    out = image.copy()
-    sky = np.clip((rows / max(1.0, horizon_y)), 0, 1)[..., None]
-    out[: int(horizon_y)] = (sky_top * (1 - sky) + np.array([0.93, 0.95, 0.98], np.float32) * sky)[
-        : int(horizon_y)
-    ] * np.ones((1, width, 1), np.float32)
+    out = _pale_sky(image, sky_top, int(horizon_y))
     sand = palette[1] if len(palette) > 1 else np.array([0.85, 0.64, 0.42], np.float32)
     for depth, rise in ((0.0, 0.26), (0.5, 0.17), (1.0, 0.09)):  # far to near
         phase, waves = rng.uniform(0, 2 * np.pi, 3), rng.uniform(1.0, 3.5, 3)

@@ -97,7 +97,8 @@ TEXTURE_WORDS = _forms({
     "fairy": "light_bokeh", "twinkling": "light_bokeh", "bokeh": "light_bokeh", "christmas": "light_bokeh",
     "snow": "snow", "snowy": "snow", "confetti": "confetti", "blinds": "window_shadows", "shadows": "window_shadows",
     "palm": "palm_fronds", "tropical": "palm_fronds", "fern": "ferns", "moss": "ferns", "mossy": "ferns",
-    "dune": "dunes", "desert": "dunes",
+    "dune": "dunes", "desert": "dunes", "bedroom": "headboard", "bed": "headboard", "bedding": "headboard",
+    "living": "wall_art", "lounge": "wall_art", "office": "wall_art", "decor": "wall_art",
 })  # fmt: skip
 LIGHT_WORDS = _forms({"side": "left", "backlit": "back", "overhead": "top", "above": "top"})
 HARD_LIGHT = _form_set({"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"})

@@ -57,6 +57,12 @@ def draw_stand(canvas: Array, stand: Stand, kind: str, colour: Array, light: str
     else:  # concrete: pitted and a little uneven
         grain = noise((face_rows, stand.width), 60, rng, 2)[..., None]
         region[:] = colour * side_light[..., None] * (0.88 + 0.12 * grain)
+    return np.clip(_top(canvas, stand, kind, colour), 0, 1)
+
+
+def _top(canvas: Array, stand: Stand, kind: str, colour: Array) -> Array:
+    """The stand's top face and the edges that catch the light."""
+    top, bottom, left, right = stand.top, stand.top + stand.height, stand.left, stand.left + stand.width
     top_face = canvas[top : top + stand.depth, left:right]
     front_edge = canvas[top + stand.depth - 1 : top + stand.depth + 1, left:right]
     if kind == "pedestal":  # a lit glass slab: the scene through a bright top, polished edges catching light
@@ -67,7 +73,7 @@ def draw_stand(canvas: Array, stand: Stand, kind: str, colour: Array, light: str
     else:
         top_face[:] = colour * 1.12
         front_edge *= 0.85
-    return np.clip(canvas, 0, 1)
+    return canvas
 
 
 def _floor_shadow(canvas: Array, stand: Stand) -> Array:

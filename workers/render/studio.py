@@ -18,7 +18,7 @@ from PIL import Image
 from scipy import ndimage
 
 from presets import Scene
-from workers.render import scenery
+from workers.render import interiors, scenery
 from workers.render.floors import surface
 from workers.render.layout import base_line
 from workers.render.paint import LIGHT_VECTORS, Array, blur, coords, mix, noise, rgb, smoothstep
@@ -259,6 +259,7 @@ TEXTURES: dict[str, Overlay] = {
     "light_bokeh": _light_bokeh, "snow": _snow, "confetti": _confetti, "window_shadows": _window_shadows,
     "wall_tiles": _wall_tiles, "sea_horizon": _sea_horizon, "skyline": _skyline,
     "palm_fronds": scenery.palm_fronds, "ferns": scenery.ferns, "dunes": scenery.dunes,
+    "wall_art": interiors.wall_art, "headboard": interiors.headboard,
 }  # fmt: skip
 
 
@@ -277,6 +278,8 @@ SCENERY = {
     "skyline",
     "window_shadows",
     "dunes",
+    "wall_art",
+    "headboard",
 }  # overlays that draw a room or a view
 DEPTH_BLUR = 0.003  # the far wall's blur radius, as a share of the canvas width
 FRONT_BLUR = 0.4  # the floor at the canvas's bottom edge, nearer than the product, is this much as soft
