@@ -210,6 +210,24 @@ def test_a_room_is_softly_out_of_focus_behind_the_product_and_sharp_where_it_sta
     assert depth_of_field(sweep, detailed) is detailed  # nothing behind a sweep to soften
 
 
+def test_a_glossy_floor_mirrors_the_lights_behind_the_product() -> None:
+    from dataclasses import replace
+
+    from workers.render.studio import mirrored
+
+    wet = presets.load_catalog()["neon_city_night_bokeh"].scene
+    image = np.zeros((628, 1674, 3), dtype=np.float32)
+    horizon = round(628 * wet.floor_line)
+    image[horizon - 30 : horizon - 20, 800:820] = 1.0  # a light 20-30 rows above the horizon
+    wet_floor = mirrored(wet, image)
+    assert wet_floor[horizon + 24, 810].mean() > 0.05  # its reflection the same distance below
+    assert wet_floor[horizon + 40, 810].mean() > 0.05  # smeared downwards, away from the horizon
+    assert wet_floor[horizon + 5, 810].mean() == 0.0  # not up towards it
+    assert wet_floor[horizon + 24, 400].mean() == 0.0  # nothing where no light is mirrored
+    assert wet_floor[horizon + 24, 810].mean() < wet_floor[horizon - 25, 810].mean()  # dimmer than the light
+    assert mirrored(replace(wet, surface="wood"), image) is image  # wood mirrors nothing
+
+
 @pytest.mark.parametrize("texture", [t for t in presets.TEXTURES if t != "none"])
 def test_every_texture_the_catalog_may_name_is_drawn(texture: str) -> None:
     from dataclasses import replace

@@ -2,7 +2,7 @@
 
 A scene is drawn back to front: backdrop (sweep, gradient, wall and floor, a shadowy room with window
 light, pastel blobs, bokeh) → floor surface (marble, wood, concrete, linen, terrazzo, water, sand…) →
-texture overlay → depth of field (the room behind the product softly out of focus) → key light and
+texture overlay → its reflection in a glossy floor → depth of field (the room behind the product softly out of focus) → key light and
 falloff → (the product, its contact shadow and reflection: compose.py)
 → vignette and film grain. Everything random comes from one seed, so a task's creative can be remade.
 """
@@ -135,14 +135,16 @@ def _bokeh_discs(
     count: int,
     radius: tuple[float, float],
     strength: float,
+    lowest: float = 0.75,
 ) -> Array:
+    """Out-of-focus discs of light in `colours`, their centres above `lowest` (a share of the height)."""
     height, width = image.shape[:2]
     small_h, small_w = height // 4, width // 4
     layer = np.zeros((small_h, small_w, 3), dtype=np.float32)
     cover = np.zeros((small_h, small_w), dtype=np.float32)
     ys, xs = np.mgrid[0:small_h, 0:small_w].astype(np.float32)
     for _ in range(count):
-        cx, cy = rng.uniform(0, small_w), rng.uniform(0, small_h * 0.75)
+        cx, cy = rng.uniform(0, small_w), rng.uniform(0, small_h * lowest)
         r = rng.uniform(*radius) * small_h
         disc = np.clip((r - np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)) / (0.35 * r), 0, 1) * rng.uniform(
             0.3, 1.0
@@ -172,7 +174,8 @@ def _leaves(
 
 
 def _light_bokeh(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
-    return _bokeh_discs(image, LIGHTS, rng, count=30, radius=(0.02, 0.06), strength=0.6)
+    # Lights hang behind the product, above the floor (a glossy floor mirrors them: `mirrored`).
+    return _bokeh_discs(image, LIGHTS, rng, count=30, radius=(0.02, 0.06), strength=0.6, lowest=horizon)
 
 
 def _snow(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
@@ -285,6 +288,32 @@ DEPTH_BLUR = 0.003  # the far wall's blur radius, as a share of the canvas width
 FRONT_BLUR = 0.4  # the floor at the canvas's bottom edge, nearer than the product, is this much as soft
 
 
+MIRRORS = {"glossy", "glass", "water", "marble"}  # surfaces that mirror the scene behind the product
+STREAKS = 0.035  # a wet or polished floor smears its reflection downwards: this share of the height
+
+
+def mirrored(scene: Scene, image: Array) -> Array:
+    """The scene above the horizon mirrored in a glossy floor, smeared into streaks and fading with the
+    distance from the horizon, as strong as the scene's `reflection` (neon lights on wet pavement)."""
+    if scene.surface not in MIRRORS or scene.reflection <= 0:
+        return image
+    height = image.shape[0]
+    top = int(height * scene.floor_line)
+    rows = min(height - top, top)
+    if rows < 4:
+        return image
+    smear = max(1, round(height * STREAKS))
+    streaks = ndimage.uniform_filter1d(
+        image[top - rows : top][::-1], size=smear, axis=0, origin=(smear - 1) // 2, mode="nearest"
+    )
+    fade = scene.reflection * (1 - np.linspace(0.0, 1.0, rows, dtype=np.float32)) ** 1.3
+    out = image.copy()
+    out[top : top + rows] = mix(
+        image[top : top + rows], streaks, fade[:, None] * np.ones((1, image.shape[1]))
+    )
+    return out
+
+
 def depth_of_field(scene: Scene, image: Array) -> Array:
     """A lens focused where the product stands: the wall and the view behind it softly out of focus, the
     floor sharp at the product's base and softening as it recedes to the horizon (and a little towards the
@@ -332,6 +361,6 @@ def render_background(scene: Scene, palette: list[str], size: tuple[int, int], s
     colours = [rgb(c) for c in palette]
     image = backdrop(scene, colours, size, rng)
     image = surface(scene, colours, image, rng)
-    image = depth_of_field(scene, texture(scene, colours, image, rng))
+    image = depth_of_field(scene, mirrored(scene, texture(scene, colours, image, rng)))
     # Vignette and grain belong to the scene: the product is composited afterwards, its pixels untouched.
     return lens(scene, lighting(scene, image), rng)
