@@ -288,6 +288,8 @@ DEPTH_BLUR = 0.003  # the far wall's blur radius, as a share of the canvas width
 FRONT_BLUR = 0.4  # the floor at the canvas's bottom edge, nearer than the product, is this much as soft
 
 
+PAINT_SCALE = 2  # an ad-sized scene is painted at 1 / PAINT_SCALE of its resolution, then scaled up
+SCALED_FROM_WIDTH = 1000  # ... from this width (previews are painted at their own size)
 MIRRORS = {"glossy", "glass", "water", "marble"}  # surfaces that mirror the scene behind the product
 STREAKS = 0.035  # a wet or polished floor smears its reflection downwards: this share of the height
 
@@ -345,22 +347,46 @@ def lighting(scene: Scene, image: Array) -> Array:
     return np.clip(image * (falloff + pool)[..., None], 0, 1)
 
 
-def lens(scene: Scene, image: Array, rng: np.random.Generator) -> Array:
+def vignette(scene: Scene, image: Array) -> Array:
     height, width = image.shape[:2]
     ys, xs = coords(height, width)
     radius = ((xs - 0.5) / 0.75) ** 2 + ((ys - 0.5) / 0.9) ** 2
-    image = image * (1 - scene.vignette * 0.55 * smoothstep(0.25, 1.2, radius))[..., None]
+    return image * (1 - scene.vignette * 0.55 * smoothstep(0.25, 1.2, radius))[..., None]
+
+
+def grain(scene: Scene, image: Array, rng: np.random.Generator) -> Array:
+    """Film grain, at the ad's own resolution (one grain a pixel)."""
     if scene.grain > 0:
+        height, width = image.shape[:2]
         image = image + (rng.standard_normal((height, width, 1), dtype=np.float32) * scene.grain * 0.35)
     return np.clip(image, 0, 1)
 
 
+def _scaled_up(image: Array, size: tuple[int, int]) -> Array:
+    if image.shape[1] == size[0] and image.shape[0] == size[1]:
+        return image
+    return np.stack(
+        [
+            np.asarray(Image.fromarray(image[..., c], "F").resize(size, Image.Resampling.BICUBIC))
+            for c in range(3)
+        ],
+        axis=-1,
+    )
+
+
 def render_background(scene: Scene, palette: list[str], size: tuple[int, int], seed: int) -> Array:
-    """The scene without the product (float RGB in [0, 1]); the product goes on in compose.py."""
+    """The scene without the product (float RGB in [0, 1]); the product goes on in compose.py.
+
+    An ad-sized scene is painted at half its resolution and scaled up (`PAINT_SCALE`): it lies behind the
+    product, mostly out of focus, and painting it costs a quarter as much; its grain is added at full size.
+    """
     rng = np.random.default_rng(seed)
     colours = [rgb(c) for c in palette]
-    image = backdrop(scene, colours, size, rng)
+    scale = PAINT_SCALE if size[0] >= SCALED_FROM_WIDTH else 1
+    painted = (-(-size[0] // scale), -(-size[1] // scale))
+    image = backdrop(scene, colours, painted, rng)
     image = surface(scene, colours, image, rng)
     image = depth_of_field(scene, mirrored(scene, texture(scene, colours, image, rng)))
     # Vignette and grain belong to the scene: the product is composited afterwards, its pixels untouched.
-    return lens(scene, lighting(scene, image), rng)
+    image = _scaled_up(vignette(scene, lighting(scene, image)).astype(np.float32), size)
+    return grain(scene, image, rng)
