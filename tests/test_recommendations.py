@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import time
 import uuid
@@ -63,6 +64,11 @@ def test_it_recommends_for_an_uploaded_photo(client: Client, celery_worker: subp
     assert cutout.mode == "RGBA" and cutout.getchannel("A").getextrema() == (0, 255)
     record = Recommendation.objects.get(cutout_id=body["backgroundRemovedImageAssetId"])
     assert record.status == "Completed" and record.attempts == 1 and record.timings["total"] > 0
+    # The worker said it was warm (what `runstack` waits for before "Serving").
+    from adcreative.recommendations.tasks import warm_marker
+
+    warm = json.loads(warm_marker().read_text(encoding="utf-8"))
+    assert {"rembg", "classifier", "text_encoder"} <= set(warm["seconds"]) and warm["pid"] > 0
 
 
 @pytest.mark.celery_worker

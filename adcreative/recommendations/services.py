@@ -24,7 +24,7 @@ from workers.imaging import UploadInfo
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.1  # a primary-key read: cheap enough to ask often, so the answer is not held back
+POLL_SECONDS = 0.05  # a primary-key read: cheap enough to ask often, so the answer is not held back
 
 
 def create(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from celery import Task as CeleryTask
@@ -66,9 +69,16 @@ def analyse_photo(recommendation: Recommendation) -> Any:
     return recommend_from_photo(data, presets.load_catalog(), pipeline)
 
 
+def warm_marker() -> Path:
+    """The file a gpu worker process writes once its models are loaded (`manage.py runstack` waits for it
+    before it says "Serving")."""
+    return Path(settings.VAR_DIR) / "worker-gpu.warm"
+
+
 @gpu_task(name="gpu.warm_up")
 def warm_up() -> dict[str, float]:
-    """Load this worker process's models now rather than on its first photo (seconds per model)."""
+    """Load this worker process's models now rather than on its first photo (seconds per model), and say
+    so in `warm_marker()`."""
     from workers import models  # the model runtimes load in the worker only, never in the web process
 
     loaders: list[tuple[str, Callable[[], Any]]] = [
@@ -83,4 +93,7 @@ def warm_up() -> dict[str, float]:
         started = time.perf_counter()
         load()
         loaded[name] = round(time.perf_counter() - started, 3)
+    marker = warm_marker()
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"pid": os.getpid(), "seconds": loaded}), encoding="utf-8")
     return loaded

@@ -2,7 +2,8 @@
 
 This is what `make run` starts on the embedded defaults; in production each process runs on its own
 (docker-compose.yml). Ctrl-C stops them all; one that exits is started again, as compose's
-`restart: unless-stopped` does.
+`restart: unless-stopped` does. "Serving" is said once the web answers and the gpu worker has loaded its
+models, so the first request is not the one that waits for them.
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from adcreative.recommendations.tasks import warm_up
+from adcreative.recommendations.tasks import warm_marker, warm_up
+
+READY_TIMEOUT = 300.0  # seconds to wait for the web and a warm gpu worker before serving regardless
 
 
 def stack(bind: str, web_workers: int) -> dict[str, list[str]]:
@@ -45,9 +50,47 @@ class Command(BaseCommand):
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
-        self.stdout.write(f"Serving http://{options['bind']}/  (API docs at /api/docs/, admin at /admin/)")
+        marker = warm_marker()
+        marker.unlink(missing_ok=True)
+        self.say("Starting the web server, the workers and beat; the gpu worker loads its models first…")
         warm_up.delay()  # the gpu worker loads its models now, not on the first photo
-        supervise(stack(options["bind"], options["web_workers"]), stop, self.stderr.write)
+        bind = options["bind"]
+        announce = threading.Thread(
+            target=announce_when_ready, args=(bind, marker, stop, self.say, READY_TIMEOUT), daemon=True
+        )
+        announce.start()
+        supervise(stack(bind, options["web_workers"]), stop, self.stderr.write)
+
+    def say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own loopback URL)
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def announce_when_ready(
+    bind: str, marker: Path, stop: threading.Event, say: Callable[[str], object], timeout: float
+) -> bool:
+    """Say "Serving" once the web answers /healthz and the gpu worker has written `marker` (its models
+    loaded); after `timeout` seconds, say it anyway with what is still missing. True when all was ready."""
+    deadline = time.monotonic() + timeout
+    web = warm = False
+    while not stop.wait(0.2):
+        web = web or _answers(f"http://{bind}/healthz")
+        warm = warm or marker.exists()
+        late = time.monotonic() > deadline
+        if (web and warm) or late:
+            missing = [what for what, ok in (("the web", web), ("the gpu worker's models", warm)) if not ok]
+            note = f"; still waiting for {' and '.join(missing)}: see the logs above" if missing else ""
+            say(f"Serving http://{bind}/  (API docs at /api/docs/, admin at /admin/){note}")
+            return not missing
+    return False
 
 
 def supervise(commands: dict[str, list[str]], stop: threading.Event, say: Callable[[str], object]) -> None:
