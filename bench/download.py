@@ -86,13 +86,13 @@ def completed_task() -> tuple[Application, str, Task]:
     return application, headers, Task.objects.select_related("process").get(id=task.id)
 
 
-def seconds(action) -> float:  # type: ignore[no-untyped-def]
+def seconds(action) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
 
 
-def turn_about(baseline, candidate, repeats: int = REPEATS) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def turn_about(baseline, candidate, repeats: int = REPEATS) -> tuple[float, float]:
     base, ours = [], []
     for _ in range(repeats):
         base.append(seconds(baseline))

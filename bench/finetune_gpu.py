@@ -45,8 +45,8 @@ def dataset(resolution: int) -> Any:
 
 def measure(tiny: bool) -> dict[str, Any]:
     import torch
-    from diffusion_gpu import build  # beside this script
 
+    from bench.diffusion_gpu import build
     from workers.finetune.train import TrainConfig, load, loss_on, samples_for, tensors, train
 
     cuda = torch.cuda.is_available()

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import presets  # noqa: E402
+from bench.figures import Figure, record  # noqa: E402
 from tests.drawing import drawn_cutout  # noqa: E402
 from workers.imaging import encode_png  # noqa: E402
 from workers.render.compose import render_creative  # noqa: E402
@@ -60,6 +61,8 @@ def main() -> None:
         parallel = time.perf_counter() - started
     print(f"six creatives, one core: {serial:.2f} s; two cores: {parallel:.2f} s (goal ≤ 0.5 s on two)")
     print(f"PNG encoding of the six (baseline): {encode:.2f} s; render ÷ encode = {serial / encode:.2f}")
+    record(Figure("six studio creatives, two cores", parallel, "s", goal=0.5, script="studio.py"))
+    record(Figure("six studio creatives, one core", serial, "s", encode, script="studio.py"))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.figures import Figure, record
+
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 7
 
@@ -53,6 +56,8 @@ def main() -> None:
     print(f"bare Django start-up : {base_s * 1000:7.1f} ms  {base_mb:6.1f} MB peak RSS")
     print(f"web process start-up : {web_s * 1000:7.1f} ms  {web_mb:6.1f} MB peak RSS")
     print(f"ratio (web / bare)   : {web_s / base_s:7.2f}x time, {web_mb / base_mb:.2f}x memory")
+    record(Figure("web process start-up", web_s, "s", base_s, script="web_startup.py"))
+    record(Figure("web process peak memory at start-up", web_mb, "MB", base_mb, script="web_startup.py"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Benchmarks: each script measures the project against a baseline in the same run (bench/README.md)."""
