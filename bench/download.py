@@ -5,18 +5,19 @@
      the Rendition) ÷ bare Pillow decoding the PNG and encoding the same JPEG (quality, progressive,
      subsampling) into memory.
    - PDF: the same for the full-size PDF ÷ bare reportlab drawing the decoded image on one page.
-2. PNG download throughput with wrk through gunicorn: GET /api/v1/Image/ProductGeneration/Download
-   (auth, validation, the task lookup, the credit check, the stored PNG streamed) ÷ a bare Django view that
-   streams the same file with FileResponse, on the same server (`bench/download_urls.py` adds it).
-   Skipped when wrk is not installed (Debian: apt-get install wrk).
+2. Requests per second through gunicorn (as `make web` runs it, one process), with wrk where it is
+   installed, else bench/httpload.py's asyncio client (the table says which):
+   - PNG downloads: GET /api/v1/Image/ProductGeneration/Download (auth, validation, the task lookup, the
+     credit check, the stored PNG streamed) ÷ a bare Django view streaming the same file with
+     FileResponse, on the same server (`bench/download_urls.py` adds it); goal ≥ 0.8x;
+   - CheckUserProgress of the application (one process, one task) ÷ a bare DRF view answering a small
+     JSON document, same server; goal ≥ 0.7x.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import re
-import shutil
 import signal
 import socket
 import statistics
@@ -33,7 +34,7 @@ ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "bench.download_settings", "VAR_DIR": VAR,
     "DATABASE_URL": f"sqlite:///{VAR}/db.sqlite3", "CELERY_BROKER_URL": "memory://",
     "ALLOWED_HOSTS": "testserver,127.0.0.1", "HF_HUB_OFFLINE": "1", "LOG_LEVEL": "WARNING",
-    "THROTTLE_RATE_APPLICATION": "100000000/second",
+    "THROTTLE_RATE_APPLICATION": "100000000/second", "THROTTLE_RATE_POLL": "100000000/second",
 }  # fmt: skip
 os.environ.update(ENVIRONMENT)
 
@@ -54,6 +55,8 @@ from adcreative.downloads import renditions as downloads  # noqa: E402
 from adcreative.downloads.models import Rendition  # noqa: E402
 from adcreative.tenancy import credits  # noqa: E402
 from adcreative.tenancy.models import Application  # noqa: E402
+from bench.figures import Figure, record  # noqa: E402
+from bench.httpload import requests_per_second, tool  # noqa: E402
 from presets import load_catalog  # noqa: E402
 from tests.drawing import drawn_cutout  # noqa: E402
 from workers.imaging import encode_png  # noqa: E402
@@ -63,7 +66,7 @@ from workers.render.job import RenderJob, run_batch  # noqa: E402
 REPEATS = 15
 
 
-def completed_task() -> tuple[Application, str, Task]:
+def completed_task() -> tuple[Application, dict[str, str], Task]:
     """An application with credits and one completed task holding a real studio creative."""
     application = Application(name="bench")
     secret = application.set_credentials()
@@ -82,7 +85,7 @@ def completed_task() -> tuple[Application, str, Task]:
     assert claimed is not None
     state.advance(claimed, Task.State.FINALIZING, 90)
     assert state.complete(claimed, result.png, result.thumbnail_jpeg, {}, engine="studio")
-    headers = f"x-api-key: {secret.api_key}\nx-api-secret: {secret.api_secret}"
+    headers = {"x-api-key": secret.api_key, "x-api-secret": secret.api_secret}
     return application, headers, Task.objects.select_related("process").get(id=task.id)
 
 
@@ -130,6 +133,9 @@ def conversions(task: Task) -> None:
         print(
             f"{label:4} conversion: ours {ours * 1000:6.1f} ms, bare {base * 1000:6.1f} ms -> {ours / base:.2f}x"
         )
+        record(
+            Figure(f"first {label} conversion of a download", ours, "s", base, goal=1.1, script="download.py")
+        )
 
 
 def free_port() -> int:
@@ -139,20 +145,30 @@ def free_port() -> int:
         return port
 
 
-def wrk(url: str, headers: str, duration: int = 8) -> float:
-    command = ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency"]
-    for line in headers.splitlines():
-        command += ["-H", line]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    assert match, output
-    return float(match.group(1))
+def paired(ours_url: str, bare_url: str, headers: dict[str, str]) -> tuple[float, float, float]:
+    """Median requests/s of ours and of the bare URL, measured turn about; and the ratio's spread."""
+    requests_per_second(ours_url, headers, 2), requests_per_second(bare_url, {}, 2)  # warm both up
+    ours, bare = [], []
+    for _ in range(3):
+        bare.append(requests_per_second(bare_url, {}))
+        ours.append(requests_per_second(ours_url, headers))
+    ratios = [o / b for o, b in zip(ours, bare, strict=True)]
+    return statistics.median(ours), statistics.median(bare), max(ratios) - min(ratios)
 
 
-def throughput(task: Task, headers: str) -> None:
-    if shutil.which("wrk") is None:
-        print("throughput: skipped (wrk is not installed)")
-        return
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def throughput(task: Task, headers: dict[str, str]) -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "adcreative.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -160,32 +176,23 @@ def throughput(task: Task, headers: str) -> None:
         cwd=ROOT, env={**os.environ, **ENVIRONMENT}, start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        base = f"http://127.0.0.1:{port}"
-        ours_url = (
-            f"{base}/api/v1/Image/ProductGeneration/Download?applicationId={task.process.application_id}"
-            f"&taskId={task.id}&imageProductGeneratorProcessId={task.process_id}"
-        )
-        bare_url = f"{base}/bench/bare-file/{task.id}"
-        wrk(ours_url, headers, 2), wrk(bare_url, "", 2)  # warm both up (the first download charges)
-        ours, bare = [], []
-        for _ in range(3):
-            bare.append(wrk(bare_url, ""))
-            ours.append(wrk(ours_url, headers))
-        size = task.result.size
-        print(
-            f"PNG throughput ({size / 1024:.0f} KiB): Download {statistics.median(ours):7.0f} req/s, "
-            f"bare FileResponse {statistics.median(bare):7.0f} req/s -> "
-            f"{statistics.median(ours) / statistics.median(bare):.2f}x"
-        )
+        wait_for_port(port)
+        base, api = f"http://127.0.0.1:{port}", "/api/v1/Image/ProductGeneration"
+        application = f"applicationId={task.process.application_id}"
+        download = f"{base}{api}/Download?{application}&taskId={task.id}&imageProductGeneratorProcessId={task.process_id}"
+        for name, ours_url, bare_url, goal in (
+            ("PNG downloads", download, f"{base}/bench/bare-file/{task.id}", 0.8),
+            (
+                "CheckUserProgress",
+                f"{base}{api}/CheckUserProgress?{application}",
+                f"{base}/bench/bare-json",
+                0.7,
+            ),
+        ):
+            ours, bare, spread = paired(ours_url, bare_url, headers)
+            print(f"{name} ({tool()}): {ours:7.0f} req/s, bare {bare:7.0f} req/s -> {ours / bare:.2f}x")
+            record(Figure(f"{name} requests/s ({tool()})", ours, "req/s", bare, goal=goal, at_most=False,
+                          spread=spread, script="download.py"))  # fmt: skip
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
