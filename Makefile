@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format migrate demo-app provision web worker-gpu worker-cpu beat flower clean gpu-check
+.PHONY: run test lint format migrate demo-app provision web worker-gpu worker-cpu beat flower clean gpu-check bench
 
 provision: models/u2netp.onnx
 
@@ -44,6 +44,10 @@ run: $(VENV)/.worker-installed models/u2netp.onnx
 ## test: the whole suite against PostgreSQL and Redis (what .ci/run calls)
 test: $(VENV)/.dev-installed models/u2netp.onnx
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+
+## bench: every benchmark against its baseline in one table, saved as bench/results.json and bench/results.png
+bench: $(VENV)/.dev-installed models/u2netp.onnx
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/run.py
 
 # On a CUDA machine: the RUN_GPU=1 tests and the GPU benchmarks, written to bench/RESULTS.md (≤ 8 minutes).
 gpu-check: $(VENV)/.dev-installed

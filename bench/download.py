@@ -150,8 +150,8 @@ def paired(ours_url: str, bare_url: str, headers: dict[str, str]) -> tuple[float
     requests_per_second(ours_url, headers, 2), requests_per_second(bare_url, {}, 2)  # warm both up
     ours, bare = [], []
     for _ in range(3):
-        bare.append(requests_per_second(bare_url, {}))
-        ours.append(requests_per_second(ours_url, headers))
+        bare.append(requests_per_second(bare_url, {}, 5))
+        ours.append(requests_per_second(ours_url, headers, 5))
     ratios = [o / b for o, b in zip(ours, bare, strict=True)]
     return statistics.median(ours), statistics.median(bare), max(ratios) - min(ratios)
 

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bench.figures import Figure, record  # noqa: E402
 from presets import load_catalog  # noqa: E402
 from workers.provision import EMBEDDED, provision_rembg, provision_u2netp  # noqa: E402
 from workers.recommend import Outcome, PipelineSettings, recommend_from_photo  # noqa: E402
@@ -91,6 +92,11 @@ def main() -> None:
               f"median {statistics.median(seconds[which]):.2f} s a photo")  # fmt: skip
     ratios = [p / b for p, b in zip(seconds["pipeline"], seconds["baseline"], strict=True)]
     print(f"time per photo, pipeline ÷ baseline: median {statistics.median(ratios):.2f}x (goal ≤ 1.5x)")
+    named = 100 * right["pipeline"] / count
+    record(Figure("products named right", named, "%", goal=90.0, at_most=False, script="naming.py"))
+    record(Figure("Recommendations pipeline per photo", statistics.median(seconds["pipeline"]), "s",
+                  statistics.median(seconds["baseline"]), goal=1.5, spread=max(ratios) - min(ratios),
+                  script="naming.py"))  # fmt: skip
 
 
 if __name__ == "__main__":
