@@ -3,7 +3,7 @@ round trip and a whole flow against the worker's own task times, and the stack's
 
 `manage.py runstack` (gunicorn, the gpu and default workers, beat) on the embedded defaults (SQLite and
 the filesystem broker in a fresh folder) or, with --postgres, on PostgreSQL and Redis (a fresh database
-`bench_embedded` on TEST_DATABASE_URL's server, Redis database 14 of TEST_REDIS_URL's); a client that
+`bench_embedded` on TEST_DATABASE_URL's server, Redis database 11 of TEST_REDIS_URL's); a client that
 knows only HTTP:
 1. the seconds from "Serving" to the first Recommendations answer (goal ≤ 3 s: the models are loaded and
    numba's cache is filled before "Serving");
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 VAR = tempfile.mkdtemp(prefix="bench-embedded-")
 POSTGRES = "--postgres" in sys.argv  # read before Django is set up: it chooses the settings
 SERVER = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test").rpartition("/")[0]
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rpartition("/")[0] + "/14"
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rpartition("/")[0] + "/11"
 ENVIRONMENT = {
     "VAR_DIR": VAR, "DATABASE_URL": f"{SERVER}/bench_embedded" if POSTGRES else f"sqlite:///{VAR}/db.sqlite3",
     "CELERY_BROKER_URL": REDIS if POSTGRES else "filesystem://", "HF_HUB_OFFLINE": "1", "LOG_LEVEL": "WARNING",

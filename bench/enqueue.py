@@ -4,7 +4,8 @@ The project's path is what AdCreative does for each task: `send_on_commit(render
 transaction it sends at once, through the project's Celery app with its routes, serializer and the
 traceId it carries). The baseline is a bare Celery app on the same Redis sending a no-op task with
 `apply_async`. Both send in blocks of 200, turn about; the messages go to queues nobody consumes, in a
-Redis database of their own (db 13 of TEST_REDIS_URL's server), flushed before and after.
+Redis database of their own (db 10 of TEST_REDIS_URL's server; the tests use 13 to 15, load.py 12, embedded.py
+11), flushed before and after: never run it beside the tests on a shared database.
 Goal: ≤ 1.2x.
 
     .venv/bin/python bench/enqueue.py [--messages N]
@@ -22,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rpartition("/")[0] + "/13"
+BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rpartition("/")[0] + "/10"
 os.environ.update({"CELERY_BROKER_URL": BROKER, "LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1"})
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adcreative.settings")
 
