@@ -16,7 +16,7 @@ from workers.vocabulary import CATEGORY_WORDS
 
 WATER_BOTTLE, BEER_BOTTLE, TABLE_LAMP, VASE, TEAPOT, SPOTLIGHT = 898, 440, 846, 883, 849, 818
 CLOCK = ("alarm clock", "home", "metal")
-ANALOG_CLOCK, LETTER_OPENER, SPATULA = 409, 623, 813
+ANALOG_CLOCK, LETTER_OPENER, SPATULA, SNEAKER = 409, 623, 813, 770
 
 
 def test_a_bottle_without_a_neck_is_a_can() -> None:
@@ -135,6 +135,10 @@ def test_an_unsure_guess_looks_closer_and_a_clock_face_on_a_strap_is_a_watch(
     watch = looked_closer(_watch_drawing(), unsure, classifier=None)
     assert watch is not None and (watch.noun, watch.category, watch.material) == ("watch", "jewelry", "")
     assert len(looks) == 1 and looks[0][0] < 900 * 0.6
+    looks.clear()
+    classifier_seeing([(SNEAKER, 0.8)])  # anything else up close names only its kind
+    shoes = looked_closer(_watch_drawing(), unsure, classifier=None)
+    assert shoes is not None and (shoes.noun, shoes.category, shoes.material) == ("shoes", "footwear", "")
     classifier_seeing([(SPATULA, 0.2)])  # no surer up close: the whole product's guess stands
     assert looked_closer(_watch_drawing(), unsure, classifier=None) is None
     looks.clear()

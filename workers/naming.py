@@ -154,7 +154,8 @@ def looked_closer(cutout: Image.Image, top: list[tuple[int, float]], classifier:
         return None
     if kind == "clock":
         return Guess("watch", "jewelry", "", mass)
-    return choose_noun(closer, 1.0)
+    guess = choose_noun(closer, 1.0)
+    return replace(guess, noun=KIND_OF.get(guess.noun, guess.noun), material="")
 
 
 def clean_label(index: int) -> str:

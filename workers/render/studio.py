@@ -2,9 +2,10 @@
 
 A scene is drawn back to front: backdrop (sweep, gradient, wall and floor, a shadowy room with window
 light, pastel blobs, bokeh) → floor surface (marble, wood, concrete, linen, terrazzo, water, sand…) →
-texture overlay → its reflection in a glossy floor → depth of field (the room behind the product softly out of focus) → key light and
-falloff → (the product, its contact shadow and reflection: compose.py)
-→ vignette and film grain. Everything random comes from one seed, so a task's creative can be remade.
+overlay (tiles, leaves, palm fronds, dunes, a framed print…) → its reflection in a glossy floor → depth of
+field (the room behind the product softly out of focus) → key light, falloff and vignette → scaled up to
+the ad's size → film grain; the product, its shadows and reflection go on in compose.py. Everything random
+comes from one seed, so a task's creative can be remade.
 """
 
 from __future__ import annotations
@@ -286,8 +287,6 @@ SCENERY = {
 }  # overlays that draw a room or a view
 DEPTH_BLUR = 0.003  # the far wall's blur radius, as a share of the canvas width
 FRONT_BLUR = 0.4  # the floor at the canvas's bottom edge, nearer than the product, is this much as soft
-
-
 PAINT_SCALE = 2  # an ad-sized scene is painted at 1 / PAINT_SCALE of its resolution, then scaled up
 SCALED_FROM_WIDTH = 1000  # ... from this width (previews are painted at their own size)
 MIRRORS = {"glossy", "glass", "water", "marble"}  # surfaces that mirror the scene behind the product
