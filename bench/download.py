@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,7 +55,7 @@ from adcreative.downloads.models import Rendition  # noqa: E402
 from adcreative.tenancy import credits  # noqa: E402
 from adcreative.tenancy.models import Application  # noqa: E402
 from bench.figures import Figure, record  # noqa: E402
-from bench.httpload import requests_per_second, tool  # noqa: E402
+from bench.httpload import free_port, requests_per_second, tool, wait_for_port  # noqa: E402
 from presets import load_catalog  # noqa: E402
 from tests.drawing import drawn_cutout  # noqa: E402
 from workers.imaging import encode_png  # noqa: E402
@@ -138,13 +137,6 @@ def conversions(task: Task) -> None:
         )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def paired(ours_url: str, bare_url: str, headers: dict[str, str]) -> tuple[float, float, float]:
     """Median requests/s of ours and of the bare URL, measured turn about; and the ratio's spread."""
     requests_per_second(ours_url, headers, 2), requests_per_second(bare_url, {}, 2)  # warm both up
@@ -154,18 +146,6 @@ def paired(ours_url: str, bare_url: str, headers: dict[str, str]) -> tuple[float
         ours.append(requests_per_second(ours_url, headers, 5))
     ratios = [o / b for o, b in zip(ours, bare, strict=True)]
     return statistics.median(ours), statistics.median(bare), max(ratios) - min(ratios)
-
-
-def wait_for_port(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), 1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def throughput(task: Task, headers: dict[str, str]) -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -57,15 +56,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from bench.figures import Figure, record  # noqa: E402
+from bench.httpload import free_port  # noqa: E402
 
 API = "/api/v1/Image/ProductGeneration"
 IDLE_SECONDS = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fresh_stores() -> None:

@@ -1,5 +1,6 @@
 """Requests per second against one URL: wrk where it is installed, else a small keep-alive HTTP/1.1 load
-generator on asyncio (the same for the project's URL and its baseline, so their ratio stays fair).
+generator on asyncio; and the loopback helpers the benchmarks that start a server share (a free port, whether
+a port answers, waiting until it does) (the same for the project's URL and its baseline, so their ratio stays fair).
 
 The asyncio client keeps `connections` connections open, each sending the next GET as soon as the last
 response (Content-Length or chunked) has been read, for `seconds` seconds; it counts 2xx and 3xx answers
@@ -11,9 +12,34 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import socket
 import subprocess
 import time
 from urllib.parse import urlsplit
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), 1).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    """Until a server listens on the loopback `port`; TimeoutError after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not reachable("127.0.0.1", port):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds:.0f} s")
+        time.sleep(0.2)
 
 
 def tool() -> str:

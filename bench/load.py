@@ -24,7 +24,6 @@ import argparse
 import io
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.httpload import free_port  # noqa: E402
+
 DATABASE = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/adcreative_load")
 BROKER = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/12")
 VAR = tempfile.mkdtemp(prefix="bench-load-")
@@ -349,9 +351,7 @@ def main() -> int:
 
     fresh_database()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     processes = stack(f"127.0.0.1:{port}", int(os.environ.get("WEB_CONCURRENCY", "2")))
     running = {name: start(name, command) for name, command in processes.items()}
     base = f"http://127.0.0.1:{port}"

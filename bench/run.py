@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import Figure, read  # noqa: E402
+from bench.httpload import reachable  # noqa: E402
 
 SHARED_DEV = ROOT.parent / "shared" / "photos" / "dev"
 
@@ -58,17 +58,9 @@ SCRIPTS = (
 )
 
 
-def _reachable(host: str, port: int) -> bool:
-    try:
-        socket.create_connection((host, port), 1).close()
-        return True
-    except OSError:
-        return False
-
-
 def missing(script: Script) -> str:
     """Why `script` cannot run here ("" when it can)."""
-    if script.needs == "services" and not (_reachable("127.0.0.1", 5432) and _reachable("127.0.0.1", 6379)):
+    if script.needs == "services" and not (reachable("127.0.0.1", 5432) and reachable("127.0.0.1", 6379)):
         return "PostgreSQL on :5432 and Redis on :6379 are not both reachable"
     if script.needs == "photos" and not (SHARED_DEV / "names.tsv").is_file():
         return f"no photos with a names.tsv at {SHARED_DEV}"

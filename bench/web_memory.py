@@ -24,8 +24,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.download import ENVIRONMENT, completed_task, free_port, wait_for_port  # noqa: E402
+from bench.download import ENVIRONMENT, completed_task  # noqa: E402
 from bench.figures import Figure, record  # noqa: E402
+from bench.httpload import free_port, wait_for_port  # noqa: E402
 
 API = "/api/v1/Image/ProductGeneration"
 UNTHROTTLED = {"THROTTLE_RATE_ANONYMOUS": "100000000/second", "THROTTLE_RATE_UPLOAD": "100000000/second"}

@@ -309,9 +309,7 @@ def mirrored(scene: Scene, image: Array) -> Array:
     )
     fade = scene.reflection * (1 - np.linspace(0.0, 1.0, rows, dtype=np.float32)) ** 1.3
     out = image.copy()
-    out[top : top + rows] = mix(
-        image[top : top + rows], streaks, fade[:, None] * np.ones((1, image.shape[1]))
-    )
+    out[top : top + rows] = mix(image[top : top + rows], streaks, fade[:, None])
     return out
 
 
@@ -326,7 +324,7 @@ def depth_of_field(scene: Scene, image: Array) -> Array:
     focus = base_line(scene.floor_line)  # where the product stands
     behind = 1.0 - smoothstep(scene.floor_line - 0.01, focus, ys)
     front = smoothstep(focus + 0.04, 1.0, ys) * FRONT_BLUR
-    return mix(image, blur(image, DEPTH_BLUR * width), np.maximum(behind, front) * np.ones((1, width)))
+    return mix(image, blur(image, DEPTH_BLUR * width), np.maximum(behind, front))
 
 
 def lighting(scene: Scene, image: Array) -> Array:
