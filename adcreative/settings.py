@@ -229,6 +229,9 @@ JWT_REFRESH_TOKEN_LIFETIME = env_seconds("JWT_REFRESH_TOKEN_LIFETIME", 7 * 24 * 
 if JWT_REFRESH_TOKEN_LIFETIME <= JWT_ACCESS_TOKEN_LIFETIME:
     raise ImproperlyConfigured("JWT_REFRESH_TOKEN_LIFETIME must be longer than JWT_ACCESS_TOKEN_LIFETIME.")
 JWT_SIGNING_KEY = env_secret("JWT_SIGNING_KEY", SECRET_KEY)
+# How long a web process trusts an API key + secret or a token's application it checked (0: never):
+# a disabled application or a changed key is refused everywhere within this time.
+API_KEY_CACHE_SECONDS = env_float("API_KEY_CACHE_SECONDS", 10.0, minimum=0.0)
 if PRODUCTION and len(JWT_SIGNING_KEY) < 32:
     raise ImproperlyConfigured(
         "PRODUCTION needs JWT_SIGNING_KEY of 32 or more characters (or none: SECRET_KEY signs)."

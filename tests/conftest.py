@@ -35,8 +35,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
+def _fresh_caches() -> None:
+    """No rate-limit counter, trusted key or remembered download carries over from another test."""
+    from adcreative import memo
+
     cache.clear()
+    memo.clear_all()
 
 
 @pytest.fixture(autouse=True)

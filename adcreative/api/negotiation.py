@@ -22,6 +22,9 @@ class JsonFallbackNegotiation(DefaultContentNegotiation):
         renderers: Iterable[BaseRenderer],
         format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str]:
+        if format_suffix is None and request.META.get("HTTP_ACCEPT", "*/*").strip() in ("", "*/*"):
+            first: Any = next(iter(renderers))  # what DRF picks for */*, without parsing it per request
+            return first, str(first.media_type)
         try:
             chosen: tuple[BaseRenderer, str] = super().select_renderer(request, renderers, format_suffix)
             return chosen

@@ -8,6 +8,9 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
+
+from adcreative.memo import Memo
 
 # An invalid value is echoed in its error this long at most: a 20 MB field is not sent back.
 SHOWN_LENGTH = 64
@@ -55,6 +58,26 @@ class GuidField(serializers.UUIDField):
             return super().to_internal_value(value)
         except serializers.ValidationError:
             raise serializers.ValidationError(not_valid(value), code="invalid") from None
+
+
+_valid_queries: Memo[dict[str, Any]] = Memo(max_entries=1024)
+
+
+def valid_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
+    """The validated query parameters of a request; a refusal raises the serializer's field errors.
+
+    Query serializers read nothing but the query string, so a query string this process has validated
+    before (a client polling, a creative downloaded again) is answered from memory: building and running a
+    DRF serializer costs more than the rest of such a request.
+    """
+    key = (serializer_class, request.META.get("QUERY_STRING", ""))
+    known = _valid_queries.get(key)
+    if known is None:
+        query = serializer_class(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        known = dict(query.validated_data)
+        _valid_queries.put(key, known, 3600)
+    return dict(known)
 
 
 class ContractSerializer(serializers.Serializer):  # type: ignore[type-arg]

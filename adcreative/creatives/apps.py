@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CreativesConfig(AppConfig):
     name = "adcreative.creatives"
     verbose_name = "Creatives: processes and their tasks"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from adcreative.creatives.models import Process
+        from adcreative.creatives.progress import on_process_deleted
+
+        post_delete.connect(on_process_deleted, sender=Process, dispatch_uid="creatives.progress.deleted")

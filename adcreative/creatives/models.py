@@ -113,3 +113,17 @@ class Task(models.Model):
             }
         )
         return f"/api/v1/Image/ProductGeneration/Download?{query}"
+
+
+class ProgressClock(models.Model):
+    """Ticks whenever anything the progress endpoints show of an application's processes changes (a task
+    moves, a process is made or deleted), in the transaction of the change: a web process may answer a
+    poll from memory while the tick it reads is the one its memory was made at."""
+
+    application = models.OneToOneField(
+        Application, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    tick = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"progress of {self.application_id} at tick {self.tick}"

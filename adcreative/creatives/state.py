@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from adcreative.creatives import signals
+from adcreative.creatives import progress, signals
 from adcreative.creatives.models import Process, Task
 from adcreative.leases import lease_end, stuck_among
 
@@ -32,6 +32,7 @@ RENDER_RELATIONS = ("process", "process__cutout", "process__application", "proce
 def _announce(task_ids: Iterable[uuid.UUID | str], state_changed: bool = True) -> None:
     ids = list(task_ids)
     if ids:
+        progress.tick(ids)
         signals.tasks_changed.send(sender=Task, task_ids=ids, state_changed=state_changed)
 
 

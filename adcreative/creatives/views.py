@@ -16,8 +16,8 @@ from adcreative.api.exceptions import NotFound
 from adcreative.api.paging import newest_first_page
 from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES
-from adcreative.api.serializers import zulu
-from adcreative.creatives import services, state
+from adcreative.api.serializers import valid_query, zulu
+from adcreative.creatives import progress, services, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.serializers import (
     AdCreativeSerializer,
@@ -116,42 +116,46 @@ def _processes(application: Application, query: dict[str, Any]) -> QuerySet[Proc
 
 class CheckUserProgressView(APIView):
     throttle_scope = "poll"
+    parser_classes: list[type] = []  # a GET reads no body
 
     @extend_schema(parameters=[ProgressQuerySerializer], responses={200: dict, **ERROR_RESPONSES})
     def get(self, request: Request) -> Response:
-        query = ProgressQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = valid_query(ProgressQuerySerializer, request)
         application = current_application(request)
-        found = _processes(application, query.validated_data)[: query.validated_data["limit"]]
-        user_id = query.validated_data.get("userId")
+
+        def bodies() -> list[dict[str, Any]]:
+            return [process_body(p) for p in _processes(application, query)[: query["limit"]]]
+
+        user_id = query.get("userId")
         return Response(
             {
                 "applicationId": str(application.id),
                 "userId": str(user_id) if user_id else None,
-                "processes": [process_body(p) for p in found],
+                "processes": progress.answer(application.id, ("user", *sorted(query.items())), bodies),
             }
         )
 
 
 class CheckApplicationAllProgressesView(APIView):
     throttle_scope = "poll"
+    parser_classes: list[type] = []  # a GET reads no body
 
     @extend_schema(parameters=[ProgressQuerySerializer], responses={200: dict, **ERROR_RESPONSES})
     def get(self, request: Request) -> Response:
-        query = ProgressQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = valid_query(ProgressQuerySerializer, request)
         application = current_application(request)
-        page, next_cursor = newest_first_page(
-            _processes(application, {**query.validated_data, "userId": None}),
-            query.validated_data.get("cursor"), query.validated_data["limit"],
-            "No process of this application has the id given as cursor.", areas.PROGRESS,
-        )  # fmt: skip
+
+        def page() -> tuple[list[dict[str, Any]], str | None]:
+            found, next_cursor = newest_first_page(
+                _processes(application, {**query, "userId": None}),
+                query.get("cursor"), query["limit"],
+                "No process of this application has the id given as cursor.", areas.PROGRESS,
+            )  # fmt: skip
+            return [process_body(p) for p in found], next_cursor
+
+        bodies, next_cursor = progress.answer(application.id, ("all", *sorted(query.items())), page)
         return Response(
-            {
-                "applicationId": str(application.id),
-                "processes": [process_body(p) for p in page],
-                "nextCursor": next_cursor,
-            }
+            {"applicationId": str(application.id), "processes": bodies, "nextCursor": next_cursor}
         )
 
 

@@ -1,4 +1,9 @@
-"""Download's rules: which task a query may fetch, the file that answers it, and the credit it costs."""
+"""Download's rules: which task a query may fetch, the file that answers it, and the credit it costs.
+
+A finished task's files never change and its first download is charged once, so once a download is
+paid for, the web process remembers what answers that query (`_paid`) and serves later requests for
+it without asking the database again; a remembered file found missing sends the request the long way.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from adcreative.api import areas
 from adcreative.api.exceptions import NotFound, PaymentRequired, ServiceError
 from adcreative.creatives.models import Task
 from adcreative.downloads import renditions
+from adcreative.memo import Memo
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application, CreditEntry
 
@@ -25,27 +31,58 @@ NOT_FOUND = {
 }
 
 
+# How long a process serves a paid download from memory before it looks at the database again (a task
+# deleted meanwhile stops being served within this time even if its file were left behind).
+PAID_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Query:
+    task_id: uuid.UUID
+    process_id: uuid.UUID
+    low_resolution: bool
+    format: int
+
+
 @dataclass(frozen=True)
 class Download:
     task: Task
     served: renditions.Served
     paid: bool  # its first download was charged already: later ones are free
+    query: Query
+    remembered: bool = False  # answered from `_paid`, not from the database
 
 
-def find(
-    application: Application, task_id: uuid.UUID, process_id: uuid.UUID, low_resolution: bool, fmt: int
-) -> Download:
+_paid: Memo[Download] = Memo(max_entries=2048)
+
+
+def find(application: Application, query: Query) -> Download:
     """The application's Completed task and the file for (lowResolution, format), converted if need be."""
-    task = _completed_task(application, task_id, process_id)
+    known = _paid.get((application.id, query))
+    if known is not None:
+        return known
+    return _find(application, query)
+
+
+def _find(application: Application, query: Query) -> Download:
+    task = _completed_task(application, query.task_id, query.process_id)
     paid = bool(getattr(task, "paid", False))
     if not paid:  # a download the credits cannot pay for converts nothing
         charge_task(application, task.id, check_only=True)
     try:
-        served = renditions.served_file(task, low_resolution, renditions.Format(fmt))
+        served = renditions.served_file(task, query.low_resolution, renditions.Format(query.format))
     except renditions.MissingFile:
         log.exception("a completed task has no file to download")
         raise NotFound(errors=NOT_FOUND) from None
-    return Download(task, served, paid)
+    download = Download(task, served, paid, query)
+    if paid:
+        _remember(application, download)
+    return download
+
+
+def _remember(application: Application, download: Download) -> None:
+    paid = Download(download.task, download.served, True, download.query, remembered=True)
+    _paid.put((application.id, download.query), paid, PAID_SECONDS)
 
 
 def _completed_task(application: Application, task_id: uuid.UUID, process_id: uuid.UUID) -> Task:
@@ -62,24 +99,35 @@ def _completed_task(application: Application, task_id: uuid.UUID, process_id: uu
     return task
 
 
-def open_file(download: Download) -> IO[bytes]:
+def open_file(application: Application, download: Download) -> tuple[Download, IO[bytes]]:
+    """The download's file, opened; one remembered but gone from storage (a lost rendition converted
+    again, a deleted task) is looked up afresh."""
     try:
-        return download.served.open()
-    except FileNotFoundError:  # removed from storage since it was found
-        log.exception("a download's file vanished")
+        return download, download.served.open()
+    except FileNotFoundError:
+        if download.remembered:
+            _paid.forget((application.id, download.query))
+            return open_file(application, _find(application, download.query))
+        log.exception("a download's file vanished")  # removed from storage since it was found
         raise NotFound(errors=NOT_FOUND) from None
 
 
-def open_and_charge(application: Application, download: Download, send: bool) -> IO[bytes] | None:
-    """The opened file (None for HEAD), charged for if this is the task's first download; nothing is
-    left open when the charge is refused."""
-    handle = open_file(download) if send else None
+def open_and_charge(
+    application: Application, download: Download, send: bool
+) -> tuple[Download, IO[bytes] | None]:
+    """The download as served and its opened file (None for HEAD), charged for if this is the task's
+    first download; nothing is left open when the charge is refused."""
+    handle = None
+    if send:
+        download, handle = open_file(application, download)
     try:
         charged = charge(application, download, check_only=not send)
     except BaseException:
         if handle is not None:
             handle.close()
         raise
+    if charged:
+        _remember(application, download)
     served = download.served
     log.info(
         "download of task %s as %s (%d bytes, charged: %s)",
@@ -88,7 +136,7 @@ def open_and_charge(application: Application, download: Download, send: bool) ->
         served.size,
         charged,
     )
-    return handle
+    return download, handle
 
 
 def charge(application: Application, download: Download, *, check_only: bool) -> bool:

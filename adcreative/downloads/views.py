@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from adcreative.api.schema import ERROR_RESPONSES
+from adcreative.api.serializers import valid_query
 from adcreative.downloads import services
 from adcreative.downloads.serializers import DownloadQuerySerializer
 from adcreative.tenancy.permissions import current_application
@@ -39,6 +40,7 @@ def etag_matches(header: str, etag: str) -> bool:
 
 class DownloadView(APIView):
     throttle_scope = "poll"
+    parser_classes: list[type] = []  # GET and HEAD read no body
 
     @extend_schema(
         parameters=[DownloadQuerySerializer],
@@ -58,24 +60,23 @@ class DownloadView(APIView):
         return self.answer(request, send=False)
 
     def answer(self, request: Request, send: bool) -> HttpResponseBase:
-        query = DownloadQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data, application = query.validated_data, current_application(request)
+        query, application = valid_query(DownloadQuerySerializer, request), current_application(request)
         download = services.find(
             application,
-            data["taskId"],
-            data["imageProductGeneratorProcessId"],
-            data["lowResolution"],
-            data["format"],
+            services.Query(
+                query["taskId"],
+                query["imageProductGeneratorProcessId"],
+                query["lowResolution"],
+                query["format"],
+            ),
         )
-        headers = {"ETag": download.served.etag, "Cache-Control": "private"}
         if download.paid and etag_matches(request.headers.get("If-None-Match", ""), download.served.etag):
-            return self.with_headers(HttpResponse(status=304), headers)
-        handle = services.open_and_charge(application, download, send)
-        return self.with_headers(file_response(download, handle), headers)
+            return self.with_headers(HttpResponse(status=304), download)
+        download, handle = services.open_and_charge(application, download, send)
+        return self.with_headers(file_response(download, handle), download)
 
     @staticmethod
-    def with_headers(response: HttpResponseBase, headers: dict[str, str]) -> HttpResponseBase:
-        for name, value in headers.items():
-            response[name] = value
+    def with_headers(response: HttpResponseBase, download: services.Download) -> HttpResponseBase:
+        response["ETag"] = download.served.etag
+        response["Cache-Control"] = "private"
         return response

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from adcreative.api import areas
 from adcreative.api.paging import newest_first_page
 from adcreative.api.schema import EITHER_BAD_REQUEST, ERROR_RESPONSES, uuid_path
-from adcreative.api.serializers import guid
+from adcreative.api.serializers import guid, valid_query
 from adcreative.finetunes import services, state
 from adcreative.finetunes.models import FineTune
 from adcreative.finetunes.serializers import (
@@ -44,12 +44,11 @@ class FineTuneListView(APIView):
         responses={200: FineTuneListSchema, **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
-        query = FineTuneListQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = valid_query(FineTuneListQuerySerializer, request)
         application = current_application(request)
         page, next_cursor = newest_first_page(
-            FineTune.objects.filter(application=application), query.validated_data.get("cursor"),
-            query.validated_data["limit"], "No fine-tune of this application has the id given as cursor.",
+            FineTune.objects.filter(application=application), query.get("cursor"),
+            query["limit"], "No fine-tune of this application has the id given as cursor.",
             areas.fine_tune("List"),
         )  # fmt: skip
         return Response(

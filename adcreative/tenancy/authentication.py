@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
+
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from adcreative.api.exceptions import NotAuthenticatedError
-from adcreative.tenancy import tokens
+from adcreative.tenancy import tokens, trust
 from adcreative.tenancy.models import Application
-from adcreative.tenancy.secrets import hash_secret, secret_matches
+from adcreative.tenancy.secrets import hash_secret
 
 UNUSED_HASH = hash_secret("no application has this secret")
 
@@ -28,11 +30,16 @@ class JwtAuthentication(BaseAuthentication):
 
 
 def application_for_api_key(api_key: str, api_secret: str) -> Application:
-    application = Application.objects.filter(api_key=api_key.strip().lower()).first()
+    api_key, secret_hash = api_key.strip().lower(), hash_secret(api_secret.strip())
+    trusted = trust.recall(("api-key", api_key, secret_hash))
+    if trusted is not None:
+        return trusted
+    application = Application.objects.filter(api_key=api_key).first()
     # Compare even when the key is unknown, so timing does not tell which keys exist.
     stored = application.api_secret_hash if application else UNUSED_HASH
-    if not secret_matches(api_secret.strip(), stored) or application is None or not application.is_active:
+    if not hmac.compare_digest(secret_hash, stored) or application is None or not application.is_active:
         raise NotAuthenticatedError()
+    trust.remember(("api-key", api_key, secret_hash), application)
     return application
 
 

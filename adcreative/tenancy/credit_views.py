@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound
 from adcreative.api.schema import ERROR_RESPONSES
-from adcreative.api.serializers import zulu
+from adcreative.api.serializers import valid_query, zulu
 from adcreative.tenancy.models import CreditAccount, CreditEntry
 from adcreative.tenancy.permissions import current_application
 from adcreative.tenancy.serializers import CreditsQuerySerializer
@@ -43,16 +43,15 @@ CreditsSchema = inline_serializer(
 class CreditsView(APIView):
     @extend_schema(parameters=[CreditsQuerySerializer], responses={200: CreditsSchema, **ERROR_RESPONSES})
     def get(self, request: Request) -> Response:
-        query = CreditsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = valid_query(CreditsQuerySerializer, request)
         application = current_application(request)
         account = CreditAccount.objects.filter(application=application).first()
         if account is None:
             raise NotFound(NO_ACCOUNT, area=areas.CREDITS)
         entries = CreditEntry.objects.filter(application=application).order_by("-id")
-        if "cursor" in query.validated_data:
-            entries = entries.filter(id__lt=query.validated_data["cursor"])
-        limit = query.validated_data["limit"]
+        if "cursor" in query:
+            entries = entries.filter(id__lt=query["cursor"])
+        limit = query["limit"]
         page = list(entries[: limit + 1])
         return Response(
             {

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def claimed_application_id(request: Request) -> uuid.UUID | None:
     """The `applicationId` a request names in its query or body; malformed ones are left to the serializer."""
     raw = request.query_params.get("applicationId")
-    if raw is None and hasattr(request.data, "get"):
+    if raw is None and request.method not in ("GET", "HEAD") and hasattr(request.data, "get"):
         raw = request.data.get("applicationId")
     if not isinstance(raw, str) or not raw.strip():
         return None

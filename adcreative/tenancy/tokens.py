@@ -19,6 +19,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 
 from adcreative.api.exceptions import NotAuthenticatedError
+from adcreative.tenancy import trust
 from adcreative.tenancy.models import Application
 
 CLAIM = "applicationId"
@@ -49,14 +50,20 @@ def issue_pair(application: Application) -> dict[str, Any]:
     }
 
 
-def _active_application(token: Token) -> Application:
+def _active_application(token: Token, *, recall: bool = False) -> Application:
+    """The token's application, if it is still active (`recall`: a check this process made within
+    API_KEY_CACHE_SECONDS will do)."""
     try:
         application_id = uuid.UUID(str(token.payload.get(CLAIM)))
     except ValueError:
         raise NotAuthenticatedError() from None
+    trusted = trust.recall(("token", application_id)) if recall else None
+    if trusted is not None:
+        return trusted
     application = Application.objects.filter(pk=application_id, is_active=True).first()
     if application is None:
         raise NotAuthenticatedError()
+    trust.remember(("token", application_id), application)
     return application
 
 
@@ -66,7 +73,7 @@ def application_for_access_token(raw: str) -> Application:
         token = AccessToken(raw)  # type: ignore[arg-type]
     except TokenError:
         raise NotAuthenticatedError() from None
-    return _active_application(token)
+    return _active_application(token, recall=True)
 
 
 def rotate(raw_refresh: str) -> dict[str, Any]:
