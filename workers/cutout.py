@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 from scipy import ndimage
@@ -40,6 +41,19 @@ MARGIN_SHARE = 0.02
 TRANSPARENT_BORDER = 0.1  # share of an upload's border that is see-through when it was already cut out
 
 
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+
+
+def _morph(mask: np.ndarray, operation: int, iterations: int) -> np.ndarray:
+    """scipy.ndimage's binary opening, closing or dilation of `mask` (`iterations` times, its 3x3 cross,
+    nothing outside the image), done by OpenCV: the same pixels in a tenth of the time."""
+    done = cv2.morphologyEx(
+        np.ascontiguousarray(mask, dtype=np.uint8), operation, _CROSS, iterations=iterations,
+        borderType=cv2.BORDER_CONSTANT, borderValue=0,
+    )  # fmt: skip
+    return done.astype(bool)
+
+
 @dataclass(frozen=True)
 class Cutout:
     image: Image.Image  # RGBA, cropped to the product plus a small margin
@@ -50,7 +64,7 @@ class Cutout:
 
 
 def _working_copy(photo: Image.Image) -> Image.Image:
-    rgb = photo.convert("RGB")
+    rgb = photo if photo.mode == "RGB" else photo.convert("RGB")  # convert() would copy even an RGB photo
     scale = WORK_SIDE / max(rgb.size)
     if scale < 1:
         rgb = rgb.resize((round(rgb.width * scale), round(rgb.height * scale)), Image.Resampling.BILINEAR)
@@ -106,9 +120,9 @@ def restore_outlined(alpha: np.ndarray, lab: np.ndarray, field: np.ndarray) -> n
     pieces, _ = ndimage.label(edges | solid, structure=np.ones((3, 3)))
     border = np.unique(np.concatenate([pieces[0], pieces[-1], pieces[:, 0], pieces[:, -1]]))
     joined = np.setdiff1d(np.unique(pieces[solid]), np.append(border, 0))
-    outline = ndimage.binary_closing(np.isin(pieces, joined) | solid, iterations=2)
+    outline = _morph(np.isin(pieces, joined) | solid, cv2.MORPH_CLOSE, 2)
     enclosed = ndimage.binary_fill_holes(outline) & ~ndimage.binary_fill_holes(solid)
-    regions, _ = ndimage.label(ndimage.binary_opening(enclosed, iterations=2))
+    regions, _ = ndimage.label(_morph(enclosed, cv2.MORPH_OPEN, 2))
     return _put_back(alpha, regions, blobs, np.linalg.norm(lab - field, axis=-1))
 
 
@@ -132,16 +146,16 @@ def clean_mask(mask: np.ndarray, plain: bool = False) -> np.ndarray:
     solid = alpha > 0.5
     # Opening first cuts thin bridges (a leaf touching a stand), so blobs are judged on their own.
     bridge = max(2, round(BRIDGE_SHARE * max(alpha.shape)))
-    opened = ndimage.binary_opening(solid, iterations=bridge)
+    opened = _morph(solid, cv2.MORPH_OPEN, bridge)
     labels, count = ndimage.label(opened, structure=np.ones((3, 3)))
     if count == 0:
         return np.zeros_like(alpha)
     areas = np.bincount(labels.ravel())[1:]
     keep_share = GROUP_RELATIVE_AREA if plain else KEEP_RELATIVE_AREA
     keep_ids = np.flatnonzero(areas >= keep_share * areas.max()) + 1
-    kept = solid & ndimage.binary_dilation(np.isin(labels, keep_ids), iterations=bridge + 1)
+    kept = solid & _morph(np.isin(labels, keep_ids), cv2.MORPH_DILATE, bridge + 1)
     # Soft edges belong to the kept blobs only: drop everything further than a few pixels from them.
-    alpha *= ndimage.binary_dilation(kept, iterations=4)
+    alpha *= _morph(kept, cv2.MORPH_DILATE, 4)
     # Holes: pieces of the background that do not reach the border. The small ones are mask errors.
     gaps, gap_count = ndimage.label(~kept)
     if gap_count:
@@ -245,7 +259,8 @@ def cut_out(photo: Image.Image, session: Any) -> Cutout:
         )
     box = _crop_box(product, photo.size, within=own_alpha is None or not _already_cut_out(own_alpha))
     alpha = mask.crop(box)  # past the photo's edge (an upload already cut out), crop() fills in transparency
-    rgb = decontaminate(np.asarray(photo.crop(box).convert("RGB")), np.asarray(alpha))
+    crop = photo.crop(box)
+    rgb = decontaminate(np.asarray(crop if crop.mode == "RGB" else crop.convert("RGB")), np.asarray(alpha))
     image = Image.fromarray(rgb, "RGB")
     image.putalpha(alpha)
     return Cutout(image, box, coverage)
