@@ -5,8 +5,8 @@
      the Rendition) ÷ bare Pillow decoding the PNG and encoding the same JPEG (quality, progressive,
      subsampling) into memory.
    - PDF: the same for the full-size PDF ÷ bare reportlab drawing the decoded image on one page.
-2. Requests per second through gunicorn (as `make web` runs it, one process), with wrk where it is
-   installed, else bench/httpload.py's asyncio client (the table says which):
+2. Requests per second through gunicorn as `make web` runs it (two processes of eight threads), with wrk
+   where it is installed, else bench/httpload.py's asyncio client (the table says which):
    - PNG downloads: GET /api/v1/Image/ProductGeneration/Download (auth, validation, the task lookup, the
      credit check, the stored PNG streamed) ÷ a bare Django view streaming the same file with
      FileResponse, on the same server (`bench/download_urls.py` adds it); goal ≥ 0.8x;
@@ -152,7 +152,7 @@ def throughput(task: Task, headers: dict[str, str]) -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "adcreative.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "gthread", "--workers", "1", "--threads", "8", "--log-level", "warning"],
+         "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, **ENVIRONMENT}, start_new_session=True,
     )  # fmt: skip
     try:
