@@ -5,8 +5,9 @@
      the Rendition) ÷ bare Pillow decoding the PNG and encoding the same JPEG (quality, progressive,
      subsampling) into memory.
    - PDF: the same for the full-size PDF ÷ bare reportlab drawing the decoded image on one page.
-2. Requests per second through gunicorn as `make web` runs it (two processes of eight threads), with wrk
-   where it is installed, else bench/httpload.py's asyncio client (the table says which):
+2. Requests per second through one gunicorn process of eight threads as `make web` runs each of its
+   processes (with two, which process a client's connections land on moved each round's ratio between 0.5x
+   and 1.9x), with wrk where it is installed, else bench/httpload.py's asyncio client (the table says which):
    - PNG downloads: GET /api/v1/Image/ProductGeneration/Download (auth, validation, the task lookup, the
      credit check, the stored PNG streamed) ÷ a bare Django view streaming the same file with
      FileResponse, on the same server (`bench/download_urls.py` adds it); goal ≥ 0.8x;
@@ -63,6 +64,7 @@ from workers.render.engines import StudioEngine  # noqa: E402
 from workers.render.job import RenderJob, run_batch  # noqa: E402
 
 REPEATS = 15
+ROUNDS = 5
 
 
 def completed_task() -> tuple[Application, dict[str, str], Task]:
@@ -141,10 +143,11 @@ def paired(ours_url: str, bare_url: str, headers: dict[str, str]) -> tuple[float
     """Median requests/s of ours and of the bare URL, measured turn about; and the ratio's spread."""
     requests_per_second(ours_url, headers, 2), requests_per_second(bare_url, {}, 2)  # warm both up
     ours, bare = [], []
-    for _ in range(3):
-        bare.append(requests_per_second(bare_url, {}, 5))
-        ours.append(requests_per_second(ours_url, headers, 5))
+    for _ in range(ROUNDS):  # five: one round disturbed by a neighbour moves the medians little
+        bare.append(requests_per_second(bare_url, {}, 4))
+        ours.append(requests_per_second(ours_url, headers, 4))
     ratios = [o / b for o, b in zip(ours, bare, strict=True)]
+    print("  rounds, ours ÷ bare:", " ".join(f"{r:.2f}" for r in ratios))
     return statistics.median(ours), statistics.median(bare), max(ratios) - min(ratios)
 
 
@@ -152,7 +155,7 @@ def throughput(task: Task, headers: dict[str, str]) -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "adcreative.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--log-level", "warning"],
+         "--worker-class", "gthread", "--workers", "1", "--threads", "8", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, **ENVIRONMENT}, start_new_session=True,
     )  # fmt: skip
     try:
