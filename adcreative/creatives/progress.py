@@ -57,8 +57,8 @@ class DatabaseClock:
         clock, _ = ProgressClock.objects.get_or_create(application_id=application_id)
         return clock.tick
 
-    def tick(self, application_ids: Any) -> None:
-        """Inside the change's transaction: `application_ids`, a list or a subquery of ids."""
+    def tick(self, application_ids: Iterable[uuid.UUID]) -> None:
+        """Inside the change's transaction: `application_ids`, a list, or a query run here as a subquery."""
         ProgressClock.objects.filter(application_id__in=application_ids).update(tick=F("tick") + 1)
 
 
@@ -85,9 +85,10 @@ class SharedMemoryClock:
         value: int = self._SLOT.unpack_from(self._memory, self._offset(application_id))[0]
         return value
 
-    def tick(self, application_ids: Any) -> None:
-        """Once the change has committed (the caller's transaction, if any, ends first)."""
-        ids = [uuid.UUID(str(i)) for i in application_ids]
+    def tick(self, application_ids: Iterable[uuid.UUID]) -> None:
+        """Once the change has committed (the caller's transaction, if any, ends first); a query of ids is
+        read now, inside it."""
+        ids = list(application_ids)
         transaction.on_commit(lambda: self._tick_now(ids))
 
     def _tick_now(self, application_ids: list[uuid.UUID]) -> None:
@@ -111,12 +112,9 @@ def clock() -> DatabaseClock | SharedMemoryClock:
 def tick(task_ids: Iterable[uuid.UUID | str]) -> None:
     """Tick the clocks of the applications these tasks belong to (call inside the transaction of their
     change)."""
-    of_tasks = Process.objects.filter(tasks__id__in=list(task_ids))
-    the_clock = clock()
-    if isinstance(the_clock, SharedMemoryClock):
-        the_clock.tick(set(of_tasks.values_list("application_id", flat=True)))
-    else:
-        the_clock.tick(of_tasks.values("application_id"))
+    clock().tick(
+        Process.objects.filter(tasks__id__in=list(task_ids)).values_list("application_id", flat=True)
+    )
 
 
 def on_process_deleted(sender: object, instance: Process, **kwargs: Any) -> None:
