@@ -11,7 +11,7 @@ from tests.conftest import photo_bytes
 from tests.drawing import bottle_photo, encode
 from workers import models
 from workers.analysis import analyse
-from workers.cutout import clean_mask, cut_out, decontaminate
+from workers.cutout import _border, _upscaled, clean_mask, cut_out, decontaminate
 from workers.imaging import ImageRejected, open_product_image
 from workers.recommend import Outcome, PipelineSettings, recommend_from_photo
 from workers.render.layout import FrameCut, frame_cut
@@ -154,6 +154,42 @@ def test_it_leaves_no_halo_of_the_old_background_on_the_edge() -> None:
     assert (cleaned[opaque] == rgb[opaque]).all()  # the product's own pixels untouched
     assert rgb[edge][:, 1].mean() > 80  # the photo's edge pixels carry the green backdrop ...
     assert cleaned[edge][:, 1].max() < 45 and cleaned[edge][:, 0].min() > 170  # ... the cut-out's do not
+
+
+@pytest.mark.parametrize("size", [(1, 1), (1, 5), (3, 4), (7, 3), (64, 41)])
+def test_edges_of_any_size_are_cleaned_and_the_opaque_pixels_kept(size: tuple[int, int]) -> None:
+    rng = np.random.default_rng(size[0] * 100 + size[1])
+    rgb = rng.integers(0, 256, (*size, 3), dtype=np.uint8)
+    alpha = rng.choice(np.array([0, 120, 255], dtype=np.uint8), size)
+    cleaned = decontaminate(rgb, alpha)
+    assert cleaned.shape == rgb.shape and cleaned.dtype == np.uint8
+    assert (cleaned[alpha != 120] == rgb[alpha != 120]).all()  # only see-through pixels change
+
+
+def test_the_mask_is_brought_to_full_size_only_around_the_product() -> None:
+    small = np.zeros((200, 160), dtype=np.uint8)
+    small[60:120, 30:90] = 255
+    small[70:75, 40:45] = 90  # a soft patch
+    mask = Image.fromarray(small, "L")
+    full = mask.resize((641, 802), Image.Resampling.BILINEAR)
+    region, (left, top) = _upscaled(mask, full.size)
+    same = np.asarray(full.crop((left, top, left + region.width, top + region.height))).astype(int)
+    assert np.abs(same - np.asarray(region)).max() <= 1  # the same pixels, to rounding
+    outside = np.asarray(full).copy()
+    outside[top : top + region.height, left : left + region.width] = 0
+    assert outside.max() == 0  # nothing of the product outside the region
+    assert region.width < full.width / 2
+
+
+@pytest.mark.parametrize(
+    ("height", "width", "band"), [(512, 384, 10), (5, 7, 2), (4, 9, 3), (1, 1, 2), (3, 3, 2)]
+)
+def test_the_backdrop_is_fitted_to_every_border_pixel_once(height: int, width: int, band: int) -> None:
+    expected = np.zeros((height, width), dtype=bool)
+    expected[:band], expected[-band:], expected[:, :band], expected[:, -band:] = True, True, True, True
+    counted = np.zeros((height, width), dtype=int)
+    np.add.at(counted, _border(height, width, band), 1)
+    assert (counted == expected).all()
 
 
 def test_it_reuses_one_session_per_process(u2net_home: str) -> None:

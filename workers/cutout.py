@@ -13,12 +13,13 @@ missed that the product's own outline encloses are put back (not the backdrop se
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import cv2
 import numpy as np
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image, ImageChops
 from scipy import ndimage
 
 from workers.colour import srgb_to_lab
@@ -66,8 +67,9 @@ class Cutout:
 def _working_copy(photo: Image.Image) -> Image.Image:
     rgb = photo if photo.mode == "RGB" else photo.convert("RGB")  # convert() would copy even an RGB photo
     scale = WORK_SIDE / max(rgb.size)
-    if scale < 1:
-        rgb = rgb.resize((round(rgb.width * scale), round(rgb.height * scale)), Image.Resampling.BILINEAR)
+    if scale < 1:  # reducing_gap: a box reduction by a whole factor first, then the filter (half the time)
+        size = (round(rgb.width * scale), round(rgb.height * scale))
+        rgb = rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0)
     return rgb
 
 
@@ -85,18 +87,28 @@ def _surface(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int]) -> np.ndarr
     return np.stack([np.ones_like(x), x, y, x * y, x * x, y * y], axis=-1)
 
 
+def _border(height: int, width: int, band: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of every pixel within `band` of an image's edge, each once."""
+    if 2 * band >= min(height, width):  # the bands meet: every pixel is on the border
+        every = np.indices((height, width)).reshape(2, -1)
+        return every[0], every[1]
+    across = np.r_[0:band, height - band : height]  # rows of the top and bottom bands
+    rows = np.concatenate([np.repeat(across, width), np.repeat(np.arange(band, height - band), 2 * band)])
+    sides = np.r_[0:band, width - band : width]
+    columns = np.concatenate([np.tile(np.arange(width), len(across)), np.tile(sides, height - 2 * band)])
+    return rows, columns
+
+
 def backdrop(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(the photo in Lab, the backdrop's Lab colour at every pixel) where the photo's border fits one smooth
     colour field (a studio sweep, lit unevenly or not); None for any other background. Only the border is
     converted until the fit says the backdrop is plain."""
     height, width = rgb.shape[:2]
-    band = max(2, round(0.02 * max(height, width)))
-    border = np.zeros((height, width), dtype=bool)
-    border[:band], border[-band:], border[:, :band], border[:, -band:] = True, True, True, True
-    rows, columns = np.nonzero(border)
+    rows, columns = _border(height, width, max(2, round(0.02 * max(height, width))))
     edge_terms = _surface(rows, columns, (height, width))
-    edge_lab = srgb_to_lab(rgb[border])
-    fit, *_ = np.linalg.lstsq(edge_terms, edge_lab, rcond=None)
+    edge_lab = srgb_to_lab(rgb[rows, columns])
+    # Least squares by the normal equations: six terms, well scaled (x and y in [0, 1]).
+    fit = np.linalg.solve(edge_terms.T @ edge_terms, edge_terms.T @ edge_lab)
     if (np.linalg.norm(edge_lab - edge_terms @ fit, axis=1) < PLAIN_DELTA).mean() < PLAIN_BORDER:
         return None
     lab = srgb_to_lab(ndimage.uniform_filter(rgb, size=(3, 3, 1)))  # a light blur: JPEG noise draws no edges
@@ -170,6 +182,15 @@ def clean_mask(mask: np.ndarray, plain: bool = False) -> np.ndarray:
     return cleaned
 
 
+def _half_blur(image: np.ndarray, radius: int) -> np.ndarray:
+    """A box blur (2 * radius + 1 wide) of a uint8 `image` at half its size."""
+    height, width = image.shape[:2]
+    half = (max(1, width // 2), max(1, height // 2))
+    even = image[: max(2, 2 * half[1]), : max(2, 2 * half[0])]  # OpenCV halves even sides 20x faster
+    small = cv2.resize(even, half, interpolation=cv2.INTER_AREA)
+    return cv2.blur(small, (2 * radius + 1, 2 * radius + 1), borderType=cv2.BORDER_CONSTANT)
+
+
 def decontaminate(rgb: np.ndarray, alpha: np.ndarray, radius: int = 3) -> np.ndarray:
     """Replace the colour of see-through edge pixels by the colour bled in from the opaque product.
 
@@ -178,21 +199,20 @@ def decontaminate(rgb: np.ndarray, alpha: np.ndarray, radius: int = 3) -> np.nda
     bleed is a box blur of the premultiplied colours at half resolution (colours change slowly, and
     this runs at the photo's full size, where a full-size blur would cost a tenth of the model's run).
     """
-    solid_mask = alpha >= 242  # 0.95
-    edge_y, edge_x = np.nonzero((alpha > 0) & ~solid_mask)
+    rgb, alpha = np.ascontiguousarray(rgb), np.ascontiguousarray(alpha)
     out: np.ndarray = rgb.copy()
-    if len(edge_y) == 0:
+    edge = cv2.inRange(alpha, 1, 241)  # see-through: 0 < alpha < 0.95
+    if not edge.any():
         return out
-    solid = Image.fromarray(solid_mask.view(np.uint8) * 255, "L")
-    premultiplied = Image.composite(Image.fromarray(rgb, "RGB"), Image.new("RGB", solid.size), solid)
-    bled = np.asarray(premultiplied.reduce(2).filter(ImageFilter.BoxBlur(radius)))
-    weights = np.asarray(solid.reduce(2).filter(ImageFilter.BoxBlur(radius)))
-    y = np.minimum(edge_y // 2, weights.shape[0] - 1)
-    x = np.minimum(edge_x // 2, weights.shape[1] - 1)
-    weight = weights[y, x]
-    near = weight > 2  # an opaque pixel within reach: bleed its colour; farther out, keep the pixel's own
-    colour = bled[y[near], x[near]].astype(np.float32) * (255.0 / weight[near][:, None])
-    out[edge_y[near], edge_x[near]] = np.clip(colour + 0.5, 0, 255).astype(np.uint8)
+    solid = cv2.inRange(alpha, 242, 255)
+    height, width = alpha.shape
+    weights = _half_blur(solid, radius)
+    premultiplied = _half_blur(cv2.bitwise_and(rgb, rgb, mask=solid), radius)
+    colour = cv2.divide(premultiplied, cv2.merge([weights] * 3), scale=255.0)
+    # An opaque pixel within reach: bleed its colour (un-premultiplied); farther out, keep the pixel's own.
+    near = cv2.resize(cv2.inRange(weights, 3, 255), (width, height), interpolation=cv2.INTER_NEAREST)
+    full = cv2.resize(colour, (width, height), interpolation=cv2.INTER_NEAREST)
+    cv2.copyTo(full, cv2.bitwise_and(edge, near), out)
     return out
 
 
@@ -236,34 +256,59 @@ def product_alpha(photo: Image.Image, session: Any) -> np.ndarray:
     return alpha if plain is None else restore_outlined(alpha, *plain)
 
 
+def _no_product() -> ImageRejected:
+    return ImageRejected(
+        "no_object",
+        "No product could be found in the photo. Use a photo where the product is clearly visible.",
+    )
+
+
+def _upscaled(mask: Image.Image, size: tuple[int, int]) -> tuple[Image.Image, tuple[int, int]]:
+    """The working copy's mask brought to the photo's `size`, only around what it holds (the rest stays 0,
+    and a full-size upscale of a large photo costs more than the whole clean-up): that region's mask and
+    where its top-left corner sits in the photo."""
+    found = mask.getbbox()
+    if mask.size == size or found is None:
+        return (mask if mask.size == size else Image.new("L", size)), (0, 0)
+    scale_x, scale_y = size[0] / mask.width, size[1] / mask.height
+    reach = math.ceil(max(scale_x, scale_y)) + 1  # how far a bilinear upscale spreads one pixel
+    left, top = max(0, math.floor(found[0] * scale_x) - reach), max(0, math.floor(found[1] * scale_y) - reach)
+    right = min(size[0], math.ceil(found[2] * scale_x) + reach)
+    bottom = min(size[1], math.ceil(found[3] * scale_y) + reach)
+    source = (left / scale_x, top / scale_y, right / scale_x, bottom / scale_y)
+    return mask.resize((right - left, bottom - top), Image.Resampling.BILINEAR, box=source), (left, top)
+
+
 def cut_out(photo: Image.Image, session: Any) -> Cutout:
     """The product of `photo` as a tightly cropped RGBA image with clean edges."""
     alpha_small = product_alpha(photo, session)
     coverage = float(alpha_small.mean())
     if (alpha_small > 0.5).mean() < MIN_OBJECT_SHARE:
-        raise ImageRejected(
-            "no_object",
-            "No product could be found in the photo. Use a photo where the product is clearly visible.",
-        )
-    mask = Image.fromarray((alpha_small * 255 + 0.5).astype(np.uint8), "L")
-    if mask.size != photo.size:
-        mask = mask.resize(photo.size, Image.Resampling.BILINEAR)
-    own_alpha = photo.getchannel("A") if photo.mode == "RGBA" else None
-    if own_alpha is not None:  # a photo that already had transparency keeps it
-        mask = ImageChops.darker(mask, own_alpha)
-    product = mask.getbbox()
-    if product is None:  # the photo's own transparency hid everything the model found
-        raise ImageRejected(
-            "no_object",
-            "No product could be found in the photo. Use a photo where the product is clearly visible.",
-        )
-    box = _crop_box(product, photo.size, within=own_alpha is None or not _already_cut_out(own_alpha))
-    alpha = mask.crop(box)  # past the photo's edge (an upload already cut out), crop() fills in transparency
+        raise _no_product()
+    alpha, box = _product_crop(alpha_small, photo)
     crop = photo.crop(box)
     rgb = decontaminate(np.asarray(crop if crop.mode == "RGB" else crop.convert("RGB")), np.asarray(alpha))
     image = Image.fromarray(rgb, "RGB")
     image.putalpha(alpha)
     return Cutout(image, box, coverage)
+
+
+def _product_crop(
+    alpha_small: np.ndarray, photo: Image.Image
+) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """The product's alpha at the photo's size, cropped to the product plus a margin, and that crop's box."""
+    small = Image.fromarray((alpha_small * 255 + 0.5).astype(np.uint8), "L")
+    mask, (left, top) = _upscaled(small, photo.size)
+    own_alpha = photo.getchannel("A") if photo.mode == "RGBA" else None
+    if own_alpha is not None:  # a photo that already had transparency keeps it
+        mask = ImageChops.darker(mask, own_alpha.crop((left, top, left + mask.width, top + mask.height)))
+    found = mask.getbbox()
+    if found is None:  # the photo's own transparency hid everything the model found
+        raise _no_product()
+    product = (found[0] + left, found[1] + top, found[2] + left, found[3] + top)
+    box = _crop_box(product, photo.size, within=own_alpha is None or not _already_cut_out(own_alpha))
+    # Past the region (and the photo's edge, for an upload already cut out), crop() fills in transparency.
+    return mask.crop((box[0] - left, box[1] - top, box[2] - left, box[3] - top)), box
 
 
 def on_background(cutout: Image.Image, colour: tuple[int, int, int]) -> Image.Image:
