@@ -262,8 +262,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "adcreative.api.negotiation.JsonFallbackNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
-        "adcreative.api.throttling.ApplicationRateThrottle",
-        "adcreative.api.throttling.AnonymousRateThrottle",
+        "adcreative.api.throttling.RateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "application": env_str("THROTTLE_RATE_APPLICATION", "600/minute"),

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client, override_settings
 
-from adcreative.api.throttling import AnonymousRateThrottle, ApplicationRateThrottle
+from adcreative.api.throttling import RateThrottle
 from tests.conftest import Tenant, post_json
 
 TRACE = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-00$")
@@ -110,7 +110,7 @@ def test_it_answers_json_even_when_the_client_accepts_only_text(client: Client, 
 def test_it_limits_the_rate_of_anonymous_requests_with_429(
     client: Client, db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(AnonymousRateThrottle.THROTTLE_RATES, "anonymous", "3/minute")
+    monkeypatch.setitem(RateThrottle.THROTTLE_RATES, "anonymous", "3/minute")
     statuses = [client.get("/api/v1/Image/ProductGeneration/PresetKeys").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = client.get("/api/v1/Image/ProductGeneration/PresetKeys")
@@ -121,7 +121,7 @@ def test_it_limits_the_rate_of_anonymous_requests_with_429(
 def test_it_limits_each_application_separately(
     client: Client, tenant: Tenant, other_tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(ApplicationRateThrottle.THROTTLE_RATES, "application", "2/minute")
+    monkeypatch.setitem(RateThrottle.THROTTLE_RATES, "application", "2/minute")
 
     def credits(who: Tenant):
         return client.get("/api/v1/Credits", {"applicationId": who.id}, headers=who.key_headers())

@@ -20,14 +20,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from adcreative import memo
-from adcreative.api.throttling import ApplicationRateThrottle, BucketThrottle
+from adcreative.api.throttling import BucketThrottle, RateThrottle
 from adcreative.creatives import progress, state
 from adcreative.creatives.models import Process, Task
 from adcreative.downloads import services as download_services
 from adcreative.tenancy.models import Application
 from tests.conftest import Tenant, token_pair
 from tests.helpers import queued_process
-from tests.test_download import download, finished_process
+from tests.test_download import download, finished_process, stored
 
 ROOT = Path(__file__).resolve().parent.parent
 CREDITS = "/api/v1/Credits"
@@ -321,7 +321,7 @@ def test_a_rate_is_a_burst_then_one_request_per_share_of_the_period(
 ) -> None:
     now = [5000.0]
     monkeypatch.setattr(BucketThrottle, "timer", lambda self: now[0])
-    monkeypatch.setitem(ApplicationRateThrottle.THROTTLE_RATES, "application", "3/minute")
+    monkeypatch.setitem(RateThrottle.THROTTLE_RATES, "application", "3/minute")
     assert [credits(client, tenant) for _ in range(4)] == [200, 200, 200, 429]
     refused = client.get(CREDITS, {"applicationId": tenant.id}, headers=tenant.key_headers())
     assert refused.status_code == 429 and refused["Retry-After"] == "20"  # 60 s / 3
@@ -331,3 +331,62 @@ def test_a_rate_is_a_burst_then_one_request_per_share_of_the_period(
     assert [credits(client, tenant) for _ in range(2)] == [200, 429]
     now[0] += 60
     assert [credits(client, tenant) for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_an_application_spends_only_its_own_budget_never_the_anonymous_one(
+    client: Client, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(RateThrottle.THROTTLE_RATES, "anonymous", "1/minute")
+    assert [credits(client, tenant) for _ in range(3)] == [200, 200, 200]
+    presets = "/api/v1/Image/ProductGeneration/PresetKeys"
+    assert [client.get(presets).status_code for _ in range(2)] == [200, 429]
+    assert credits(client, tenant) == 200  # the address's anonymous budget is spent; the application's is not
+
+
+def test_the_buckets_live_in_redis_wherever_the_cache_is_redis(
+    client: Client, tenant: Tenant, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    import redis
+
+    url = os.environ["TEST_REDIS_URL"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setitem(RateThrottle.THROTTLE_RATES, "application", "2/minute")
+    assert [credits(client, tenant) for _ in range(3)] == [200, 200, 429]
+    keys = redis.Redis.from_url(url).keys(f"*throttle-bucket_application_{tenant.id}")
+    assert len(keys) == 1  # one number per application and endpoint class, shared by every web process
+    cache.clear()
+
+
+def test_a_remembered_application_id_refuses_every_other_application(
+    client: Client, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    query = {"applicationId": tenant.id}
+    for _ in range(2):  # the query string's applicationId is remembered; whose it is, checked every time
+        assert client.get(CREDITS, query, headers=tenant.key_headers()).status_code == 200
+        assert client.get(CREDITS, query, headers=other_tenant.key_headers()).status_code == 401
+
+
+@pytest.mark.parametrize("local", [True, False])
+def test_a_download_opens_through_the_storage_where_it_has_no_local_paths(
+    client: Client, tenant: Tenant, monkeypatch: pytest.MonkeyPatch, local: bool
+) -> None:
+    from django.core.files.storage import default_storage
+
+    from adcreative.downloads import renditions
+
+    class WithoutPaths:  # the storage as an object store shows it: files open by name, no paths on disk
+        def open(self, name: str, mode: str) -> Any:
+            return default_storage.open(name, mode)
+
+        def path(self, name: str) -> str:
+            raise NotImplementedError("This backend doesn't support absolute paths.")
+
+    if not local:
+        monkeypatch.setattr(renditions, "default_storage", WithoutPaths())
+    _, (task,) = finished_process(tenant)
+    for _ in range(2):
+        served = download(client, tenant, task)
+        assert served.status_code == 200 and served.body == stored(task.result)

@@ -234,10 +234,10 @@ def test_rate_limit_counters_live_in_the_brokers_redis_by_default() -> None:
 def test_uploads_have_a_stricter_budget_than_polling(
     client: Client, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from adcreative.api.throttling import ApplicationRateThrottle
+    from adcreative.api.throttling import RateThrottle
 
-    monkeypatch.setitem(ApplicationRateThrottle.THROTTLE_RATES, "upload", "2/minute")
-    monkeypatch.setitem(ApplicationRateThrottle.THROTTLE_RATES, "poll", "5/minute")
+    monkeypatch.setitem(RateThrottle.THROTTLE_RATES, "upload", "2/minute")
+    monkeypatch.setitem(RateThrottle.THROTTLE_RATES, "poll", "5/minute")
     headers = tenant.key_headers()
     uploads = [
         client.post("/api/v1/Image/ProductGeneration/AdCreative", {}, headers=headers).status_code

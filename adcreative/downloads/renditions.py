@@ -14,7 +14,7 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import cache
+from functools import cache, cached_property
 from typing import IO, Any
 
 from django.core.files import File
@@ -75,8 +75,19 @@ class Served:
     etag: str
 
     def open(self) -> IO[bytes]:
+        if self.local_path is not None:  # opened directly: the storage API costs more than a small read
+            return open(self.local_path, "rb")
         handle: IO[bytes] = default_storage.open(self.name, "rb")
         return handle
+
+    @cached_property
+    def local_path(self) -> str | None:
+        """Where the file lies on this machine's disk; None in a storage without local paths."""
+        try:
+            path: str = default_storage.path(self.name)
+        except NotImplementedError:
+            return None
+        return path
 
 
 def served_file(task: Task, low_resolution: bool, fmt: Format) -> Served:

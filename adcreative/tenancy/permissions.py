@@ -9,17 +9,30 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from adcreative.api.exceptions import NotAuthenticatedError
+from adcreative.memo import Memo
 from adcreative.tenancy.models import Application
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 
+_NONE = uuid.UUID(int=0)  # remembered for a query string that names no applicationId
+_claimed_in_query: Memo[uuid.UUID] = Memo(max_entries=1024)
+
+
 def claimed_application_id(request: Request) -> uuid.UUID | None:
     """The `applicationId` a request names in its query or body; malformed ones are left to the serializer."""
-    raw = request.query_params.get("applicationId")
-    if raw is None and request.method not in ("GET", "HEAD") and hasattr(request.data, "get"):
-        raw = request.data.get("applicationId")
+    query_string = request.META.get("QUERY_STRING", "")
+    claimed = _claimed_in_query.get(query_string)  # a client polling sends the same query again and again
+    if claimed is None:
+        claimed = _parsed_id(request.query_params.get("applicationId")) or _NONE
+        _claimed_in_query.put(query_string, claimed, 3600)
+    if claimed is _NONE and request.method not in ("GET", "HEAD") and hasattr(request.data, "get"):
+        return _parsed_id(request.data.get("applicationId"))
+    return None if claimed is _NONE else claimed
+
+
+def _parsed_id(raw: object) -> uuid.UUID | None:
     if not isinstance(raw, str) or not raw.strip():
         return None
     try:
