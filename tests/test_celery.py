@@ -25,6 +25,20 @@ def test_it_acknowledges_gpu_tasks_late_with_limits_under_the_visibility_timeout
     assert app.conf.broker_transport_options["visibility_timeout"] == settings.BROKER_VISIBILITY_TIMEOUT
 
 
+def test_the_app_holds_every_celery_setting_as_django_has_it_and_the_defaults_for_the_rest() -> None:
+    # The app keeps its settings in its own table (a read there skips Django's settings): nothing may be
+    # lost or censored on the way, secrets and URLs with passwords included.
+    ours = {
+        name.removeprefix("CELERY_").lower(): getattr(settings, name)
+        for name in dir(settings)
+        if name.startswith("CELERY_")
+    }
+    assert {"broker_url", "result_backend", "task_routes", "beat_schedule"} <= set(ours)
+    for key, value in ours.items():
+        assert app.conf[key] == value, key
+    assert "task_protocol" in app.conf.changes and app.conf.task_protocol == 2  # a default, in the table
+
+
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_it_round_trips_tasks_through_a_real_worker(celery_worker: subprocess.Popen[bytes]) -> None:
