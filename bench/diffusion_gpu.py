@@ -165,6 +165,26 @@ def measure(arch: str, tiny: bool, steps: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def record_figures(figures: dict[str, Any]) -> None:
+    """The figures as rows of `make bench`'s table."""
+    from bench.figures import Figure, record
+
+    model, device, six = figures["model"], figures["device"], figures["six_seconds"]
+    record(Figure(f"{model}: six creatives in one call, {figures['steps']} steps ({device})", six, "s",
+                  goal=GOAL_SD15_SECONDS if figures["goal"] else None, script="diffusion_gpu.py"))  # fmt: skip
+    record(Figure(f"{model}: six in one call vs six single calls", six, "s", baseline=round(6 * figures["one_seconds"], 3),
+                  script="diffusion_gpu.py"))  # fmt: skip
+    if figures["peak_gib"] is not None:
+        record(
+            Figure(
+                f"{model}: peak GPU memory, six creatives",
+                figures["peak_gib"],
+                "GiB",
+                script="diffusion_gpu.py",
+            )
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--arch", choices=("sd15", "sdxl", "both"), default="both")
@@ -185,6 +205,8 @@ def main() -> None:
               f"6 in one call {figures['six_seconds']:.2f} s ({figures['images_per_second']} images/s, "
               f"peak {figures['peak_gib']} GiB); batched ÷ 6 single {figures['batched_over_six_single']}"
               + (f"; goal {figures['goal']}: {'met' if figures['met'] else 'missed'}" if figures["met"] is not None else ""))  # fmt: skip
+        if not options.tiny:  # the tiny pipelines check the script; their figures mean nothing
+            record_figures(figures)
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
     if options.json:

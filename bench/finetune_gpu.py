@@ -94,6 +94,17 @@ def measure(tiny: bool) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def record_figures(figures: dict[str, Any]) -> None:
+    """The figures as rows of `make bench`'s table: a step against the bare optimiser step, and memory."""
+    from bench.figures import Figure, record
+
+    name = f"fine-tune step, {figures['resolution']}² batch {figures['batch']} {figures['precision']} ({figures['device']})"
+    record(Figure(name, round(1 / figures["steps_per_second"], 4), "s", baseline=round(1 / figures["bare_steps_per_second"], 4),
+                  script="finetune_gpu.py"))  # fmt: skip
+    if figures["peak_gib"] is not None:
+        record(Figure("fine-tune peak GPU memory", figures["peak_gib"], "GiB", script="finetune_gpu.py"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tiny", action="store_true", help="the tiny test pipeline, on any CPU")
@@ -109,6 +120,8 @@ def main() -> None:
     print(f"{figures['device']}, fine-tune of {figures['model']} at {figures['resolution']}², batch {figures['batch']}, "
           f"{figures['precision']}: {figures['steps_per_second']} steps/s ({figures['images_per_second']} images/s), "
           f"peak {figures['peak_gib']} GiB; a step ÷ the bare optimiser step {figures['step_over_bare_step']}")  # fmt: skip
+    if not options.tiny:  # the tiny pipeline checks the script; its figures mean nothing
+        record_figures(figures)
     if options.json:
         options.json.write_text(json.dumps([figures], indent=2))
 

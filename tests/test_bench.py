@@ -39,3 +39,42 @@ def test_scripts_record_into_bench_results_and_the_table_lists_every_figure(
     chart(figures, about, tmp_path / "results.png")
     with Image.open(tmp_path / "results.png") as image:
         assert image.format == "PNG" and image.width > 600
+
+
+def test_the_gpu_scripts_figures_are_rows_of_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import diffusion_gpu, finetune_gpu
+
+    results = tmp_path / "figures.jsonl"
+    monkeypatch.setenv("BENCH_RESULTS", str(results))
+    diffusion_gpu.record_figures(
+        {
+            "model": "SD 1.5 inpainting",
+            "device": "NVIDIA H200",
+            "steps": 30,
+            "one_seconds": 1.5,
+            "six_seconds": 4.5,
+            "peak_gib": 9.1,
+            "goal": "≤ 6 s",
+        }
+    )
+    finetune_gpu.record_figures(
+        {
+            "resolution": 512,
+            "batch": 4,
+            "precision": "fp16",
+            "device": "NVIDIA H200",
+            "steps_per_second": 4.0,
+            "bare_steps_per_second": 5.0,
+            "peak_gib": 12.0,
+        }
+    )
+    rows = {f.name: f for f in read(results)}
+    six = rows["SD 1.5 inpainting: six creatives in one call, 30 steps (NVIDIA H200)"]
+    assert six.value == 4.5 and six.goal == 6.0 and six.met is True
+    assert rows["SD 1.5 inpainting: six in one call vs six single calls"].ratio == pytest.approx(0.5)
+    step = rows["fine-tune step, 512² batch 4 fp16 (NVIDIA H200)"]
+    assert step.ratio == pytest.approx(1.25)  # 0.25 s a step against the bare 0.2 s
+    assert rows["fine-tune peak GPU memory"].value == 12.0
+    assert len(table(list(rows.values()))) == 1 + 5
