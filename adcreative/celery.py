@@ -36,11 +36,15 @@ def _make_broker_folders() -> None:
 
 
 _make_broker_folders()
-# Celery looks a setting up in Django's settings before its own defaults, and a setting Django's settings
-# lack (most of them) costs a raised exception there: task_protocol took 32 µs against 9 µs in a plain
-# app, several such reads per message sent. The settings never change once loaded, so the app keeps them
-# all in its own table, where each read is one dictionary hit.
-app.conf.update(app.conf.table(with_defaults=True, censored=False))
+
+
+def keep_settings() -> None:
+    """Celery looks a setting up in Django's settings before its own defaults, and a setting Django's
+    settings lack (most of them) costs a raised exception there: task_protocol took 32 µs against 9 µs in a
+    plain app, several such reads per message sent. The settings never change once loaded, so the app keeps
+    them all in its own table, where each read is one dictionary hit. Called once Django is set up (the ops
+    app's ready()), never while a settings module that imports this package is still being imported."""
+    app.conf.update(app.conf.table(with_defaults=True, censored=False))
 
 
 class GpuTask(Task):  # type: ignore[type-arg]
