@@ -67,9 +67,8 @@ class Cutout:
 def _working_copy(photo: Image.Image) -> Image.Image:
     rgb = photo if photo.mode == "RGB" else photo.convert("RGB")  # convert() would copy even an RGB photo
     scale = WORK_SIDE / max(rgb.size)
-    if scale < 1:  # reducing_gap: a box reduction by a whole factor first, then the filter (half the time)
-        size = (round(rgb.width * scale), round(rgb.height * scale))
-        rgb = rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0)
+    if scale < 1:  # (a box reduction first, reducing_gap=1.0, halves this but flips 3 of 29 names)
+        rgb = rgb.resize((round(rgb.width * scale), round(rgb.height * scale)), Image.Resampling.BILINEAR)
     return rgb
 
 
