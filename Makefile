@@ -19,12 +19,14 @@ $(VENV)/.base-installed: requirements/base.txt
 	$(PY) -m pip install --quiet -r requirements/base.txt
 	touch $@
 
-# The worker's model runtimes, and the embedded default weights (u2netp.onnx, md5-checked) in models/.
+# The worker's model runtimes, the Python client and its `photoshoot` CLI (client/, editable), and the
+# embedded default weights (u2netp.onnx, md5-checked) in models/.
 # numba compiles pymatting's kernels (rembg imports them) into its on-disk cache on the first import in a
 # new virtualenv, about a minute on 2 cores: that happens here, once, not in the first request after `make run`.
-$(VENV)/.worker-installed: $(VENV)/.base-installed requirements/worker.txt requirements/worker-nodeps.txt
+$(VENV)/.worker-installed: $(VENV)/.base-installed requirements/worker.txt requirements/worker-nodeps.txt client/pyproject.toml
 	$(PY) -m pip install --quiet -r requirements/worker.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements/worker-nodeps.txt
+	$(PY) -m pip install --quiet -e ./client
 	$(PY) -c "import rembg"
 	touch $@
 

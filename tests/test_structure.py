@@ -142,6 +142,21 @@ def test_the_pipeline_knows_nothing_of_django_or_celery() -> None:
     assert offenders == []
 
 
+def test_the_client_speaks_to_the_service_over_http_only() -> None:
+    imported = set()
+    for path in sorted((ROOT / "client").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add((node.module or "").split(".")[0])
+    assert "photoshoot" in imported and "requests" in imported
+    assert (
+        imported & {"django", "rest_framework", "celery", "adcreative", "workers", "presets", "tests"}
+        == set()
+    )
+
+
 def function_lengths() -> list[tuple[int, str]]:
     lengths = []
     for package in ("adcreative", "workers"):

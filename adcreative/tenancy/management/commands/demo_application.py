@@ -6,6 +6,7 @@ credentials are rotated on every run and printed once, ready to paste into a cli
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -21,6 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", default="Demo")
         parser.add_argument("--credits", type=int, default=100, help="Top the balance up to this many.")
+        parser.add_argument(
+            "--url",
+            default=f"http://{os.environ.get('WEB_BIND', '127.0.0.1:8000')}",
+            help="Where the service answers (for the photoshoot CLI's lines).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
@@ -39,3 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  apiKey:        {secrets.api_key}")
         self.stdout.write(f"  apiSecret:     {secrets.api_secret}")
         self.stdout.write(f"  jwtPrivateKey: {secrets.jwt_private_key}")
+        self.stdout.write("For the photoshoot CLI (.venv/bin/photoshoot), in another terminal:")
+        self.stdout.write(
+            f"  export PHOTOSHOOT_URL={options['url']} PHOTOSHOOT_APPLICATION_ID={application.id} "
+            f"PHOTOSHOOT_API_KEY={secrets.api_key} PHOTOSHOOT_API_SECRET={secrets.api_secret}"
+        )

@@ -1,0 +1,231 @@
+"""`photoshoot`: the Product Photoshoot API from a terminal.
+
+    photoshoot presets [--category C]
+    photoshoot recommend photo.jpg
+    photoshoot run photo.jpg [--preset ID …] [--prompt TEXT …] [--no-safe-margin] [--format png|jpeg|pdf]
+                   [--low-resolution] [--seed N] --out DIR
+
+Credentials come from the flags or from PHOTOSHOOT_URL, PHOTOSHOOT_APPLICATION_ID, PHOTOSHOOT_API_KEY and
+PHOTOSHOOT_API_SECRET (or PHOTOSHOOT_JWT_PRIVATE_KEY). Any failure exits non-zero with the service's message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from photoshoot.client import Photoshoot, custom, preset
+from photoshoot.errors import PhotoshootError, RenderFailed
+from photoshoot.sheet import contact_sheet
+from photoshoot.types import COMPLETED, Process, PromptObject, Recommendation
+
+MAX_PROMPTS = 6
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def _common() -> argparse.ArgumentParser:
+    env = os.environ.get
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group(
+        "service and credentials (default: the PHOTOSHOOT_* environment variables)"
+    )
+    group.add_argument(
+        "--url", default=env("PHOTOSHOOT_URL", DEFAULT_URL), help=f"the service (default {DEFAULT_URL})"
+    )
+    group.add_argument("--application-id", default=env("PHOTOSHOOT_APPLICATION_ID"))
+    group.add_argument("--api-key", default=env("PHOTOSHOOT_API_KEY"))
+    group.add_argument("--api-secret", default=env("PHOTOSHOOT_API_SECRET"))
+    group.add_argument(
+        "--jwt-private-key", default=env("PHOTOSHOOT_JWT_PRIVATE_KEY"), help="instead of key + secret"
+    )
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    common = _common()
+    top = argparse.ArgumentParser(
+        prog="photoshoot", description="Product Photoshoot API: ad creatives from a product photo."
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    listing = commands.add_parser("presets", parents=[common], help="the style presets")
+    listing.add_argument("--category", help="only this category (e.g. studio, monochrome)")
+    listing.set_defaults(handler=presets_command)
+    recommend = commands.add_parser(
+        "recommend", parents=[common], help="name, description, prompts and presets for a photo"
+    )
+    recommend.add_argument("photo", type=Path)
+    recommend.set_defaults(handler=recommend_command)
+    run = commands.add_parser(
+        "run", parents=[common], help="a photo to creatives on disk, with a contact sheet"
+    )
+    run.add_argument("photo", type=Path)
+    run.add_argument(
+        "--preset", action="append", default=[], metavar="ID", help="a preset id (repeat for more)"
+    )
+    run.add_argument(
+        "--prompt", action="append", default=[], metavar="TEXT", help="your own scene (repeat for more)"
+    )
+    run.add_argument(
+        "--no-safe-margin", action="store_true", help="1200x628 without safe margins (else 1674x628)"
+    )
+    run.add_argument("--format", choices=("png", "jpeg", "pdf"), default="png")
+    run.add_argument(
+        "--low-resolution", action="store_true", help="the 600 px thumbnails instead of full size"
+    )
+    run.add_argument("--seed", type=int, help="the same seed renders the same creatives")
+    run.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the creatives are saved")
+    run.add_argument("--interval", type=float, default=1.0, help=argparse.SUPPRESS)  # seconds between polls
+    run.set_defaults(handler=run_command)
+    return top
+
+
+def client_from(options: argparse.Namespace) -> Photoshoot:
+    return Photoshoot(options.url, options.application_id, api_key=options.api_key, api_secret=options.api_secret,
+                      jwt_private_key=options.jwt_private_key)  # fmt: skip
+
+
+def presets_command(options: argparse.Namespace, console: Console, api: Photoshoot) -> int:
+    found = api.presets(options.category)
+    table = Table("id", "name", "categories", "prompt text", title=f"{len(found)} presets")
+    for item in found:
+        table.add_row(
+            item["id"],
+            item["previewName"],
+            ", ".join(c["name"] for c in item["categories"]),
+            item["promptText"],
+        )
+    console.print(table)
+    return 0
+
+
+def show_recommendation(found: Recommendation, console: Console) -> None:
+    info = found["productInfo"]
+    console.print(f"[bold]{info['productName']}[/bold]: {info['productDescription']}")
+    console.print(f"cut-out asset: {found['backgroundRemovedImageAssetId']}")
+    console.print("prompts:")
+    for number, text in enumerate(found["recommendedPrompts"], start=1):
+        console.print(f"  {number}. {text}")
+    console.print("presets: " + ", ".join(found["recommendedPresetIds"]))
+
+
+def recommend_command(options: argparse.Namespace, console: Console, api: Photoshoot) -> int:
+    with console.status("removing the background and looking at the product…"):
+        found = api.recommend(options.photo)
+    show_recommendation(found, console)
+    return 0
+
+
+def chosen_prompts(options: argparse.Namespace, found: Recommendation) -> list[PromptObject]:
+    """The prompts asked for; with none, the recommended presets and prompts in turn, six in all."""
+    if options.preset or options.prompt:
+        return [preset(p) for p in options.preset] + [custom(text) for text in options.prompt]
+    presets, prompts = found["recommendedPresetIds"], found["recommendedPrompts"]
+    mixed: list[PromptObject] = []
+    for index in range(max(len(presets), len(prompts))):
+        mixed += [preset(p) for p in presets[index : index + 1]] + [
+            custom(t) for t in prompts[index : index + 1]
+        ]
+    return mixed[:MAX_PROMPTS]
+
+
+def label(prompt: dict[str, Any]) -> str:
+    return str(prompt.get("preset") or prompt.get("prompt") or prompt.get("promptText") or "creative")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "creative"
+
+
+def follow(api: Photoshoot, process: Process, console: Console, interval: float) -> Process:
+    """Wait for the process with a live progress bar per task."""
+    columns = (TextColumn("{task.description:<44}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+               TextColumn("{task.fields[state]}"))  # fmt: skip
+    with Progress(*columns, console=console, transient=False) as bars:
+        rows = {t["taskId"]: bars.add_task(f"{t['order'] + 1}. {label(t['prompt'])}"[:44], total=100, state="Queued")
+                for t in process["tasks"]}  # fmt: skip
+
+        def update(current: Process) -> None:
+            for task in current["tasks"]:
+                bars.update(
+                    rows[task["taskId"]],
+                    completed=task.get("progress", 0),
+                    state=task.get("renderStateName", ""),
+                )
+
+        return api.wait(process, on_update=update, interval=interval)
+
+
+def save_all(api: Photoshoot, done: Process, options: argparse.Namespace) -> list[tuple[str, Path, bytes]]:
+    """Every completed task's creative saved under --out: (label, path, an image for the sheet) each."""
+    saved = []
+    for task in sorted(done["tasks"], key=lambda t: t["order"]):
+        if task["renderState"] != COMPLETED:
+            continue
+        download = api.download(
+            task, process=done, format=options.format, low_resolution=options.low_resolution
+        )
+        name = (
+            f"{task['order'] + 1:02d}-{_slug(label(task['prompt']))}.{download.filename.rpartition('.')[2]}"
+        )
+        path = download.save(options.out, name)
+        picture = download.content
+        if options.format == "pdf":  # a later download of the same task is free: its thumbnail for the sheet
+            picture = api.download(task, process=done, format="jpeg", low_resolution=True).content
+        saved.append((f"{task['order'] + 1}. {label(task['prompt'])}", path, picture))
+    return saved
+
+
+def run_command(options: argparse.Namespace, console: Console, api: Photoshoot) -> int:
+    if len(options.preset) + len(options.prompt) > MAX_PROMPTS:
+        raise PhotoshootError(
+            f"at most {MAX_PROMPTS} prompts in one run (presets and custom prompts together)"
+        )
+    api = client_from(options)
+    with console.status("removing the background and looking at the product…"):
+        found = api.recommend(options.photo)
+    show_recommendation(found, console)
+    process = api.ad_creative(found, chosen_prompts(options, found), disable_safe_margin=options.no_safe_margin,
+                              seed=options.seed)  # fmt: skip
+    console.print(f"process {process['imageProductGeneratorProcessId']}: {len(process['tasks'])} creatives")
+    done = follow(api, process, console, options.interval)
+    saved = save_all(api, done, options)
+    for _, path, _ in saved:
+        console.print(f"saved {path}")
+    if saved:
+        name = found["productInfo"]["productName"]
+        sheet = contact_sheet([(text, picture) for text, _, picture in saved], options.out / "contact-sheet.jpg",
+                              title=f"{name}: {len(saved)} creatives")  # fmt: skip
+        console.print(f"contact sheet: {sheet}")
+    console.print(f"credits left: {api.credits(limit=1)['balance']}")
+    failed = [task for task in done["tasks"] if task["renderState"] != COMPLETED]
+    if failed:
+        raise RenderFailed(done["imageProductGeneratorProcessId"], [dict(task) for task in failed])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parser().parse_args(argv)
+    console, errors = Console(), Console(stderr=True)
+    try:
+        with client_from(options) as api:
+            code: int = options.handler(options, console, api)
+        return code
+    except PhotoshootError as error:  # the service's messages, as it wrote them (no markup read into them)
+        errors.print(Text.assemble(("error: ", "bold red"), str(error)))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The JSON bodies of the Product Photoshoot API, as typed dictionaries (field names as on the wire)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+class Category(TypedDict):
+    name: str
+
+
+class Preset(TypedDict):
+    id: str
+    previewImageUrl: str
+    previewName: str
+    promptText: str
+    categories: list[Category]
+
+
+class ProductInfo(TypedDict):
+    productName: str
+    productDescription: str
+
+
+class Recommendation(TypedDict):
+    productInfo: ProductInfo
+    backgroundRemovedImageAssetId: str
+    recommendedPrompts: list[str]
+    recommendedPresetIds: list[str]
+
+
+class PromptObject(TypedDict):
+    tag: Literal["preset", "custom"]
+    preset: NotRequired[str]
+    prompt: NotRequired[str]
+    nativeLanguagePrompt: NotRequired[str | None]
+
+
+class Task(TypedDict):
+    taskId: str
+    order: int
+    renderState: int
+    renderStateName: NotRequired[str]
+    progress: NotRequired[int]
+    prompt: dict[str, Any]
+    seed: NotRequired[int | None]
+    width: NotRequired[int | None]
+    height: NotRequired[int | None]
+    error: NotRequired[str | None]
+    downloadUrl: NotRequired[str | None]
+
+
+class Process(TypedDict):
+    imageProductGeneratorProcessId: str
+    applicationId: NotRequired[str]
+    userId: NotRequired[str | None]
+    createdAt: NotRequired[str]
+    progress: int
+    status: NotRequired[str]
+    tasks: list[Task]
+
+
+class Progress(TypedDict):
+    applicationId: str
+    userId: NotRequired[str | None]
+    processes: list[Process]
+    nextCursor: NotRequired[str | None]
+
+
+class LedgerEntry(TypedDict):
+    at: str
+    change: int
+    reason: str
+    taskId: str | None
+
+
+class Credits(TypedDict):
+    applicationId: str
+    balance: int
+    ledger: list[LedgerEntry]
+    nextCursor: NotRequired[str | None]
+
+
+class Tokens(TypedDict):
+    applicationId: str
+    accessToken: str
+    accessTokenExpiration: str
+    refreshToken: str
+    refreshTokenExpiration: str
+
+
+class NotificationChannel(TypedDict, total=False):
+    id: str
+    applicationId: str
+    type: Literal["Webhook", "RabbitMQ"]
+    url: str | None
+    connectionString: str | None  # its password masked
+    queueName: str | None
+    isActive: bool
+    includeImageData: bool
+    deactivatedReason: str | None
+    createdAt: str
+    updatedAt: str
+    signingSecret: str  # in the answer to create only
+
+
+class FineTune(TypedDict, total=False):
+    fineTuneId: str
+    applicationId: str
+    userId: str | None
+    name: str
+    status: Literal["Queued", "Running", "Completed", "Failed", "Cancelled"]
+    isDefault: bool
+    progress: int
+    step: int
+    steps: int
+    loss: float | None
+    log: list[dict[str, float]]
+    photos: int
+    skipped: list[dict[str, str]]
+    validationImageUrls: list[str]
+    errorCode: str | None
+    error: str | None
+    createdAt: str
+    startedAt: str | None
+    finishedAt: str | None
+
+
+# renderState: 0 Created, 1 Queued, 2 Preparing, 3 Rendering, 4 Finalizing, 5 Completed, 6 Failed, 7 Cancelled
+COMPLETED, FAILED, CANCELLED = 5, 6, 7
+FINISHED = frozenset({COMPLETED, FAILED, CANCELLED})
