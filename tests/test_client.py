@@ -257,10 +257,12 @@ def test_the_cli_exits_non_zero_with_the_services_message(
             *credentials(live_server, tenant),
         ]
     )
+    assert code == 1 and "no preset no_such_preset in the catalog" in capsys.readouterr().err
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    assert main(["run", str(text), "--out", str(out), *credentials(live_server, tenant)]) == 1
     error = capsys.readouterr().err
-    assert (
-        code == 1 and "error: 400" in error and "PromptObjectsString" in error and "no_such_preset" in error
-    )
+    assert "error: 400 productImage: The file is not an image." in error and "traceId 00-" in error
     assert not out.exists()  # nothing rendered, nothing saved
     assert main(["run", str(photo), *["--preset", "white_background"] * 7, "--out", str(out)]) == 1
     assert "at most 6 prompts" in capsys.readouterr().err

@@ -190,7 +190,11 @@ def run_command(options: argparse.Namespace, console: Console, api: Photoshoot) 
         raise PhotoshootError(
             f"at most {MAX_PROMPTS} prompts in one run (presets and custom prompts together)"
         )
-    api = client_from(options)
+    unknown = sorted(set(options.preset) - {p["id"] for p in api.presets()}) if options.preset else []
+    if unknown:  # found before the photo is uploaded and analysed
+        raise PhotoshootError(
+            f"no preset {', '.join(unknown)} in the catalog (`photoshoot presets` lists them)"
+        )
     with console.status("removing the background and looking at the product…"):
         found = api.recommend(options.photo)
     show_recommendation(found, console)
@@ -215,7 +219,7 @@ def run_command(options: argparse.Namespace, console: Console, api: Photoshoot) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parser().parse_args(argv)
-    console, errors = Console(), Console(stderr=True)
+    console, errors = Console(), Console(stderr=True, soft_wrap=True)  # a message stays one line
     try:
         with client_from(options) as api:
             code: int = options.handler(options, console, api)

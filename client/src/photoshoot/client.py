@@ -151,6 +151,10 @@ class Photoshoot:
                 response = self.session.request(
                     method, self.url + path, headers=headers, timeout=self.timeout, **options
                 )
+            except requests.ConnectionError:
+                raise PhotoshootError(f"cannot reach the service at {self.url} (is it running?)") from None
+            except requests.Timeout:
+                raise PhotoshootError(f"{method} {path}: no answer within {self.timeout:.0f} s") from None
             except requests.RequestException as error:
                 raise PhotoshootError(f"{method} {self.url}{path}: {error}") from None
             options["headers"] = {k: v for k, v in headers.items() if k != "Authorization"}
