@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 from django.conf import settings
 from django.db import transaction
+
+from adcreative.api import tracing
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adcreative.settings")
 
@@ -36,6 +39,56 @@ def _make_broker_folders() -> None:
 
 
 _make_broker_folders()
+
+
+@setup_logging.connect
+def _django_logging(**_: Any) -> None:
+    """Workers log as the web does (LOGGING: plain or JSON lines, with the trace and the ids): with a
+    receiver here, Celery leaves the root logger alone instead of putting its own format on it."""
+    from logging.config import dictConfig
+
+    dictConfig(settings.LOGGING)
+
+
+@before_task_publish.connect
+def _carry_trace(headers: dict[str, Any] | None = None, **_: Any) -> None:
+    """A message sent while serving a request carries its traceparent: the worker's lines join up."""
+    current = tracing.current_or_empty()
+    if headers is not None and current:
+        headers.setdefault("traceparent", current)
+
+
+_task_contexts: dict[str, Any] = {}  # Celery's task id -> the log context tokens of the running task
+
+
+@task_prerun.connect
+def _enter_task(
+    task_id: str = "", task: Task[Any, Any] | None = None, args: Any = (), kwargs: Any = None, **_: Any
+) -> None:
+    """Each task's lines: the sender's trace id (a new span) and the ids the task was given, named by
+    its own parameters (render(task_id) names taskId; recommend(recommendation_id) recommendationId)."""
+    tokens = tracing.fresh_context()
+    incoming = getattr(task.request, "traceparent", None) if task is not None else None
+    tracing.set_current(tracing.new_traceparent(incoming))
+    if task is not None:
+        tracing.bind(**ids_of(task, tuple(args or ()), dict(kwargs or {})))
+    _task_contexts[task_id] = tokens
+
+
+@task_postrun.connect
+def _leave_task(task_id: str = "", **_: Any) -> None:
+    tokens = _task_contexts.pop(task_id, None)
+    if tokens is not None:
+        tracing.reset_context(tokens)
+
+
+def ids_of(task: Task[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of a task call whose parameter names are ids a log line names."""
+    import inspect
+
+    names = [p for p in inspect.signature(task.run).parameters if p != "self"]
+    given = dict(zip(names, args, strict=False)) | kwargs
+    return {name: value for name, value in given.items() if name in tracing.LOGGED_IDS}
 
 
 def keep_settings() -> None:

@@ -379,18 +379,26 @@ USE_I18N = False
 USE_TZ = True
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+# plain: readable lines (development); json: one JSON object per line (production: log collectors).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain").lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"trace": {"()": "adcreative.api.tracing.TraceIdFilter"}},
+    "filters": {"context": {"()": "adcreative.api.tracing.LogContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [trace=%(trace_id)s] %(message)s"},
+        "plain": {
+            "()": "adcreative.api.tracing.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s",
+        },
+        "json": {"()": "adcreative.api.tracing.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["trace"],
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

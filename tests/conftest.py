@@ -44,6 +44,16 @@ def _fresh_caches() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_log_context() -> Iterator[None]:
+    """Ids a test bound outside any request (services called directly) stay out of the next test's lines."""
+    from adcreative.api import tracing
+
+    tokens = tracing.fresh_context()
+    yield
+    tracing.reset_context(tokens)
+
+
+@pytest.fixture(autouse=True)
 def _broker_not_refusing() -> Iterator[None]:
     """A test that has the broker refuse a message leaves no pause on later tests."""
     import adcreative.celery
@@ -130,7 +140,8 @@ def celery_worker(
     """
     broker = os.environ["CELERY_BROKER_URL"]
     redis.Redis.from_url(broker).flushdb()  # no leftovers from an earlier run
-    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "PYTHONUNBUFFERED": "1",
+           "LOG_FORMAT": "json"}  # fmt: skip  # test_logs reads the workers' lines
     log = open(Path(settings.VAR_DIR) / "celery-worker.log", "wb")  # noqa: SIM115
     workers = [
         start_worker(queue, concurrency, env, log) for queue, concurrency in (("gpu", "1"), ("default", "2"))

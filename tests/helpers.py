@@ -58,8 +58,9 @@ def ad_creative(client: Client, tenant: Tenant, asset_id: str, prompts: list[dic
         "productDescription": "A red glass bottle.", "DisableSafeMargin": "false", "UseSameStyleReferenceImage": "",
         **extra,
     }  # fmt: skip
-    headers = {k: v for k, v in extra.items() if k == "Idempotency-Key"}
+    headers = {k: v for k, v in extra.items() if k in ("Idempotency-Key", "traceparent")}
     form.pop("Idempotency-Key", None)
+    form.pop("traceparent", None)
     return client.post(f"{BASE}/AdCreative", form, headers={**tenant.key_headers(), **headers})
 
 

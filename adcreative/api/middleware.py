@@ -16,18 +16,20 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class TraceMiddleware:
-    """Binds a W3C traceparent to the request (logs and error bodies read it) and echoes it back."""
+    """Binds a W3C traceparent to the request (logs and error bodies read it) and echoes it back; the
+    request's log lines start with no ids bound (a thread serves one request after another)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         traceparent = tracing.new_traceparent(request.headers.get("traceparent"))
-        token = tracing.set_current(traceparent)
+        tokens = tracing.fresh_context()
+        tracing.set_current(traceparent)
         try:
             response = self.get_response(request)
         finally:
-            tracing.reset_current(token)
+            tracing.reset_context(tokens)
         response["traceparent"] = traceparent
         return response
 

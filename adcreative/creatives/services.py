@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 import presets
-from adcreative.api import areas
+from adcreative.api import areas, tracing
 from adcreative.api.exceptions import Conflict, InvalidField, NotFound, Unavailable
 from adcreative.assets.models import Asset
 from adcreative.celery import NEVER_SENT, QUEUE_DOWN, broker_refusing, send_on_commit
@@ -113,6 +113,7 @@ def start(application: Application, request: ProcessRequest) -> tuple[Process, l
     try:
         with transaction.atomic():
             process = _open(application, request)
+            tracing.bind(process_id=process.id)  # the request's later lines name the process
             tasks = state.queue_new(_tasks_of(process, request))
             _enqueue(process, tasks)
     except IntegrityError:  # a concurrent request with the same Idempotency-Key won

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from celery import Task as CeleryTask
 
+from adcreative.api import tracing
 from adcreative.celery import gpu_task
 from adcreative.creatives import engines, state
 from adcreative.creatives.models import Task
 from adcreative.failures import MAX_RETRIES, Failure, Outcome, Wording, classify, settle
 from adcreative.leases import retry_while_held
 
+log = logging.getLogger(__name__)
 WORDING = Wording(
     unreadable=("unreadable_asset", "The product image asset could not be read."),
     time_limit=("timeout", "Rendering took too long. Please try again."),
@@ -43,12 +47,16 @@ def render_claimed(
     # The pipeline (numpy, the engines) is imported by the worker that runs it, never by the web.
     from adcreative.creatives.rendering import render_tasks
 
+    tracing.bind(process_id=tasks[0].process_id, **({"task_id": tasks[0].id} if len(tasks) == 1 else {}))
+    started = time.monotonic()
     try:
         render_tasks(tasks, engines.chosen())
     except Exception as exc:
         smaller = shrinks and classify(exc) is Failure.OUT_OF_MEMORY
         retry_kwargs = {"batch_size": max(1, len(tasks) // 2)} if smaller else None
         settle(celery_task, exc, outcome_of(tasks, held), retry_kwargs)
+    else:
+        log.info("rendered %d creative(s) in %.2f s", len(tasks), time.monotonic() - started)
 
 
 @gpu_task(name="gpu.render", bind=True, max_retries=MAX_RETRIES)

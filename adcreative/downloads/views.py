@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from adcreative.api import tracing
 from adcreative.api.schema import ERROR_RESPONSES
 from adcreative.api.serializers import valid_query
 from adcreative.downloads import services
@@ -61,6 +62,7 @@ class DownloadView(APIView):
 
     def answer(self, request: Request, send: bool) -> HttpResponseBase:
         query, application = valid_query(DownloadQuerySerializer, request), current_application(request)
+        tracing.bind(task_id=query["taskId"], process_id=query["imageProductGeneratorProcessId"])
         download = services.find(
             application,
             services.Query(

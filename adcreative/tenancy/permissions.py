@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from adcreative.api import tracing
 from adcreative.api.exceptions import NotAuthenticatedError
 from adcreative.memo import Memo
 from adcreative.tenancy.models import Application
@@ -49,6 +50,7 @@ class IsApplication(BasePermission):
         claimed = claimed_application_id(request)
         if claimed is not None and claimed != application.id:
             raise NotAuthenticatedError()
+        tracing.bind(application_id=application.id)  # the request's log lines name it from here on
         return True
 
 
