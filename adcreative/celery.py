@@ -67,8 +67,9 @@ def _enter_task(
 ) -> None:
     """Each task's lines: the sender's trace id (a new span) and the ids the task was given, named by
     its own parameters (render(task_id) names taskId; recommend(recommendation_id) recommendationId)."""
+    running = tracing.current_or_empty()  # a task run eagerly inside a request keeps the request's trace
     tokens = tracing.fresh_context()
-    incoming = getattr(task.request, "traceparent", None) if task is not None else None
+    incoming = (getattr(task.request, "traceparent", None) if task is not None else None) or running
     tracing.set_current(tracing.new_traceparent(incoming))
     if task is not None:
         tracing.bind(**ids_of(task, tuple(args or ()), dict(kwargs or {})))
