@@ -39,10 +39,6 @@ def set_current(traceparent: str) -> contextvars.Token[str]:
     return _current.set(traceparent)
 
 
-def reset_current(token: contextvars.Token[str]) -> None:
-    _current.reset(token)
-
-
 def current_or_empty() -> str:
     """The traceparent of the request being served; "" outside one."""
     return _current.get()
@@ -93,6 +89,11 @@ class LogContextFilter(logging.Filter):
         return True
 
 
+def _known_ids(record: logging.LogRecord) -> list[tuple[str, str]]:
+    """The ids LogContextFilter put on a record that are known ("-" is unknown), in LOGGED_IDS' order."""
+    return [(name, value) for name in LOGGED_IDS if (value := getattr(record, name, "-")) != "-"]
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
@@ -113,10 +114,7 @@ class JsonFormatter(logging.Formatter):
         trace = getattr(record, "trace_id", "-")
         if trace != "-":
             line["traceId"] = trace
-        for name in LOGGED_IDS:
-            value = getattr(record, name, "-")
-            if value != "-":
-                line[_camel(name)] = value
+        line.update((_camel(name), value) for name, value in _known_ids(record))
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
@@ -126,7 +124,6 @@ class PlainFormatter(logging.Formatter):
     """A readable line: time, level, logger, [trace=… and the known ids], message."""
 
     def format(self, record: logging.LogRecord) -> str:
-        known = [f"{name.removesuffix('_id')}={getattr(record, name)}" for name in LOGGED_IDS
-                 if getattr(record, name, "-") != "-"]  # fmt: skip
+        known = [f"{name.removesuffix('_id')}={value}" for name, value in _known_ids(record)]
         record.context = " ".join([f"trace={getattr(record, 'trace_id', '-')}", *known])
         return super().format(record)
