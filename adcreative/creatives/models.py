@@ -33,6 +33,10 @@ class Process(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Set once, when ImageGenerationProcessCompleted was written to the outbox.
     completion_notified_at = models.DateTimeField(null=True, blank=True)
+    # An operator's re-run of this earlier process's failed tasks (same prompts and seeds, not charged).
+    rerun_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reruns", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -25,6 +25,7 @@ from adcreative.creatives import engines, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.tasks import render, render_process
 from adcreative.finetunes.models import FineTune
+from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application
 from workers.render.prompt_props import props_in_prompt
 
@@ -123,6 +124,42 @@ def start(application: Application, request: ProcessRequest) -> tuple[Process, l
         return earlier, list(earlier.tasks.all())
     # The tasks as committed: a fast worker may already have claimed one by the time the answer is built.
     return process, tasks
+
+
+def rerun(tasks: list[Task]) -> list[Process]:
+    """Render failed tasks again: the failed tasks of each process are copied, with the same prompt, seed
+    and size, into a new process of the same application and cut-out (`rerun_of` the old one; a finished
+    task never changes), and their downloads are waived. Returns the new processes; tasks that are not
+    Failed are left alone."""
+    failed: dict[uuid.UUID, list[Task]] = {}
+    for task in sorted(tasks, key=lambda t: (t.process_id, t.order)):
+        if task.render_state == Task.State.FAILED:
+            failed.setdefault(task.process_id, []).append(task)
+    if failed and broker_refusing():
+        raise Unavailable(QUEUE_DOWN, area=areas.AD_CREATIVE)
+    with transaction.atomic():
+        return [_rerun_process(group) for group in failed.values()]
+
+
+RERUN_FIELDS = ("prompt", "preset_id", "prompt_text", "negative_prompt", "seed", "width", "height")
+PROCESS_FIELDS = ("application", "user_id", "cutout", "fine_tune", "product_name", "product_description",
+                  "disable_safe_margin", "use_same_style")  # fmt: skip
+
+
+def _rerun_process(failed: list[Task]) -> Process:
+    old = failed[0].process
+    process = Process.objects.create(rerun_of=old, **{name: getattr(old, name) for name in PROCESS_FIELDS})
+    copies = [
+        Task(process=process, order=order, **{name: getattr(task, name) for name in RERUN_FIELDS})
+        for order, task in enumerate(failed)
+    ]
+    created = state.queue_new(copies)
+    for copy, task in zip(created, failed, strict=True):
+        credits.waive(
+            old.application, copy.id, f"Re-run of failed task {task.id} by an operator: not charged"
+        )
+    _enqueue(process, created)
+    return process
 
 
 def _earlier(application: Application, request: ProcessRequest) -> Process | None:

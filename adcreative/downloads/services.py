@@ -20,7 +20,7 @@ from adcreative.creatives.models import Task
 from adcreative.downloads import renditions
 from adcreative.memo import Memo
 from adcreative.tenancy import credits
-from adcreative.tenancy.models import Application, CreditEntry
+from adcreative.tenancy.models import Application
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def _completed_task(application: Application, task_id: uuid.UUID, process_id: uu
     """The task, annotated with `paid` (its first download was charged), or the contract's 404."""
     task = (
         Task.objects.select_related("process")
-        .annotate(paid=Exists(CreditEntry.objects.filter(task_id=OuterRef("id"), change__lt=0)))
+        .annotate(paid=Exists(credits.settled().filter(task_id=OuterRef("id"))))
         .filter(id=task_id, process_id=process_id, process__application=application)
         .filter(render_state=Task.State.COMPLETED)
         .first()

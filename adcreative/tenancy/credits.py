@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from adcreative.tenancy.models import Application, CreditAccount, CreditEntry
 
@@ -35,6 +36,21 @@ def open_account(application: Application, credits: int, reason: str) -> None:
         grant(application, credits, reason)
 
 
+def settled() -> QuerySet[CreditEntry]:
+    """The ledger rows that settle a task's downloads: its charge, or an operator's waiver."""
+    return CreditEntry.objects.filter(task_id__isnull=False, change__lte=0)
+
+
+def waive(application: Application, task_id: uuid.UUID, reason: str) -> CreditEntry:
+    """Make a task's downloads free: a ledger row of 0 credits, so the ledger says why the creative was
+    never charged."""
+    account = CreditAccount.objects.filter(application=application).first()
+    balance = account.balance if account else 0
+    return CreditEntry.objects.create(
+        application=application, change=0, balance_after=balance, reason=reason, task_id=task_id
+    )
+
+
 class ChargeRefused(Exception):
     """A download cannot be charged; `message` is the public API's ErrorMessage text."""
 
@@ -56,7 +72,8 @@ DOWNLOAD_REASON = "Download"
 
 
 def is_charged(task_id: uuid.UUID) -> bool:
-    return CreditEntry.objects.filter(task_id=task_id, change__lt=0).exists()
+    """Charged already, or waived: its downloads cost nothing more."""
+    return settled().filter(task_id=task_id).exists()
 
 
 def charge_download(application: Application, task_id: uuid.UUID, *, check_only: bool = False) -> bool:
