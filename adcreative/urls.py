@@ -19,6 +19,7 @@ from adcreative.creatives.views import (
 from adcreative.downloads.views import DownloadView
 from adcreative.finetunes.views import FineTuneCancelView, FineTuneDetailView, FineTuneListView
 from adcreative.notifications.views import ChannelDetailView, ChannelListView, ChannelTestView
+from adcreative.ops.previews import admin_preview
 from adcreative.ops.views import healthz, metrics_view, readyz
 from adcreative.recommendations.views import RecommendationDetailView, RecommendationsView
 from adcreative.tenancy.credit_views import CreditsView
@@ -81,6 +82,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="schema"),
         name="swagger-ui",
     ),
+    path("admin/preview/<str:token>", admin_preview, name="admin-preview"),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from adcreative.api.exceptions import ServiceError
 from adcreative.finetunes import services, state
 from adcreative.finetunes.models import FineTune
-from adcreative.readonly_admin import ReadOnlyAdmin
+from adcreative.readonly_admin import ReadOnlyAdmin, preview
 
 
 class NewFineTuneForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -62,13 +64,20 @@ class NewFineTuneForm(forms.ModelForm):  # type: ignore[type-arg]
 class FineTuneAdmin(ReadOnlyAdmin):
     list_display = ["id", "name", "application", "status", "progress", "step", "steps", "loss", "is_default",
                     "created_at"]  # fmt: skip
-    list_filter = ["status", "is_default"]
-    search_fields = ["=id", "=application__id", "name"]
+    list_filter = ["status", "is_default", "application", "created_at"]
+    search_fields = ["=id", "=application__id", "=user_id", "name"]
+    readonly_fields = ["validation_renders"]
     actions = ["cancel", "make_default"]
     add_form = NewFineTuneForm
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm("finetunes.add_finetune"))
+
+    @admin.display(description="Validation renders")
+    def validation_renders(self, fine_tune: FineTune) -> SafeString | str:
+        # Through the reverse relation of the assets the application owns: no import of the assets app.
+        assets = fine_tune.application.assets.filter(id__in=fine_tune.validation_asset_ids or [])
+        return format_html_join(" ", "{}", ((preview(asset.file, 320),) for asset in assets)) or "-"
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:

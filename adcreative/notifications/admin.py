@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel, new_signing_secret
 from adcreative.readonly_admin import ReadOnlyInline
@@ -17,13 +20,23 @@ class NotificationChannelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["=id", "=application__id", "application__name", "url", "queue_name"]
     fields = [
         "id", "application", "type", "url", "target", "queue_name", "is_active", "include_image_data",
-        "failing_since", "deactivated_reason", "leased_until", "created_at", "updated_at",
+        "failing_since", "deactivated_reason", "leased_until", "created_at", "updated_at", "deliveries",
     ]  # fmt: skip
     # Targets change through the API, where the SSRF guard checks them; here an operator (de)activates.
     readonly_fields = [
         "id", "application", "type", "url", "target", "queue_name", "failing_since", "deactivated_reason",
-        "leased_until", "created_at", "updated_at",
+        "leased_until", "created_at", "updated_at", "deliveries",
     ]  # fmt: skip
+
+    @admin.display(description="Delivery log")
+    def deliveries(self, channel: NotificationChannel) -> SafeString:
+        counts = channel.deliveries.values_list("status").annotate(n=Count("id")).order_by("status")
+        url = reverse("admin:notifications_delivery_changelist") + f"?channel__id__exact={channel.id}"
+        return format_html(
+            '{} <a href="{}">every delivery and its attempts</a>',
+            format_html_join(", ", "{} {}", ((n, Delivery.Status(status).label) for status, n in counts)),
+            url,
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -60,7 +73,7 @@ class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "next_attempt_at",
         "sent_at",
     ]
-    list_filter = ["status", "message_type"]
+    list_filter = ["status", "message_type", "channel__type", "channel", "created_at"]
     search_fields = ["=message_id", "=task_id", "=channel__id"]
     readonly_fields = [
         "channel", "message_id", "message_type", "task_id", "payload", "status", "attempts", "next_attempt_at",

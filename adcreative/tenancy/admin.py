@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application, CreditEntry
@@ -45,13 +49,34 @@ class CreditEntryInline(admin.TabularInline):  # type: ignore[type-arg]
     ordering = ["-at", "-id"]
 
 
+USAGE_DAYS = 30
+
+
+def usage(application: Application, days: int = USAGE_DAYS) -> dict[str, int]:
+    """What the application used since `days` ago. Through the reverse relations the apps above declare:
+    the tenancy app imports none of them."""
+    since = timezone.now() - timedelta(days=days)
+    tasks = application.processes.filter(created_at__gte=since).aggregate(
+        requested=Count("tasks"), rendered=Count("tasks", filter=~Q(tasks__result=""))
+    )
+    ledger = application.credit_entries.filter(at__gte=since, task_id__isnull=False)
+    charged = ledger.aggregate(downloads=Count("id", filter=Q(change__lt=0)), spent=Sum("change"))
+    return {
+        "recommendations": application.recommendations.filter(created_at__gte=since).count(),
+        "creatives requested": tasks["requested"],
+        "creatives rendered": tasks["rendered"],
+        "downloads charged": charged["downloads"],
+        "credits charged": -(charged["spent"] or 0),
+    }
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = ApplicationForm
     list_display = ["name", "id", "api_key", "is_active", "balance", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "=id", "=api_key"]
-    readonly_fields = ["id", "api_key", "created_at", "balance"]
+    readonly_fields = ["id", "api_key", "created_at", "balance", "usage"]
     inlines = [CreditEntryInline]
     actions = ["rotate_credentials"]
 
@@ -59,6 +84,12 @@ class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def balance(self, application: Application) -> int | str:
         account = getattr(application, "credit_account", None)
         return account.balance if account else "no credit record"
+
+    @admin.display(description=f"Usage, last {USAGE_DAYS} days")
+    def usage(self, application: Application) -> SafeString:
+        return format_html_join(
+            "", "<div><b>{}</b> {}</div>", ((count, what) for what, count in usage(application).items())
+        )
 
     def save_model(self, request: HttpRequest, obj: Application, form: Any, change: bool) -> None:
         if not change:
