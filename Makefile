@@ -85,7 +85,7 @@ beat: $(VENV)/.base-installed
 	$(VENV)/bin/celery -A adcreative beat -l INFO -s $${VAR_DIR:-var}/celerybeat-schedule
 
 flower: $(VENV)/.base-installed
-	$(VENV)/bin/celery -A adcreative flower --port=$${FLOWER_PORT:-5555}
+	$(VENV)/bin/python manage.py flower --port=$${FLOWER_PORT:-5555}
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
