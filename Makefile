@@ -75,11 +75,15 @@ web: $(VENV)/.base-installed
 	$(VENV)/bin/gunicorn adcreative.wsgi --bind $${WEB_BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} \
 		--worker-class gthread --threads 8
 
+# Each worker kind serves its Prometheus metrics on its own address (empty: none).
+GPU_METRICS_BIND ?= 127.0.0.1:9102
+CPU_METRICS_BIND ?= 127.0.0.1:9101
+
 worker-gpu: $(VENV)/.worker-installed models/u2netp.onnx
-	$(VENV)/bin/celery -A adcreative worker -Q gpu -c 1 -n gpu@%h -l INFO
+	WORKER_METRICS_BIND=$(GPU_METRICS_BIND) $(VENV)/bin/celery -A adcreative worker -Q gpu -c 1 -n gpu@%h -l INFO
 
 worker-cpu: $(VENV)/.base-installed
-	$(VENV)/bin/celery -A adcreative worker -Q default -c 2 -n cpu@%h -l INFO
+	WORKER_METRICS_BIND=$(CPU_METRICS_BIND) $(VENV)/bin/celery -A adcreative worker -Q default -c 2 -n cpu@%h -l INFO
 
 beat: $(VENV)/.base-installed
 	$(VENV)/bin/celery -A adcreative beat -l INFO -s $${VAR_DIR:-var}/celerybeat-schedule

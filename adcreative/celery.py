@@ -15,10 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+from celery.signals import (
+    before_task_publish,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_shutdown,
+    worker_shutdown,
+)
 from django.conf import settings
 from django.db import transaction
 
+from adcreative import telemetry
 from adcreative.api import tracing
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adcreative.settings")
@@ -59,6 +68,7 @@ def _carry_trace(headers: dict[str, Any] | None = None, **_: Any) -> None:
 
 
 _task_contexts: dict[str, Any] = {}  # Celery's task id -> the log context tokens of the running task
+_task_started: dict[str, float] = {}  # Celery's task id -> when it started (perf_counter)
 
 
 @task_prerun.connect
@@ -74,13 +84,44 @@ def _enter_task(
     if task is not None:
         tracing.bind(**ids_of(task, tuple(args or ()), dict(kwargs or {})))
     _task_contexts[task_id] = tokens
+    _task_started[task_id] = time.perf_counter()
 
 
 @task_postrun.connect
-def _leave_task(task_id: str = "", **_: Any) -> None:
+def _leave_task(
+    task_id: str = "", task: Task[Any, Any] | None = None, state: str | None = None, **_: Any
+) -> None:
     tokens = _task_contexts.pop(task_id, None)
     if tokens is not None:
         tracing.reset_context(tokens)
+    started = _task_started.pop(task_id, None)
+    if task is not None and started is not None:
+        queue = (getattr(task.request, "delivery_info", None) or {}).get("routing_key") or "eager"
+        telemetry.TASKS.labels(queue, task.name, (state or "unknown").lower()).inc()
+        telemetry.TASK_SECONDS.labels(queue, task.name).observe(time.perf_counter() - started)
+        telemetry.record_gpu_memory()
+
+
+@worker_init.connect
+def _serve_metrics(**_: Any) -> None:
+    """The worker's scrape target (WORKER_METRICS_BIND, host:port), served by its main process."""
+    if settings.WORKER_METRICS_BIND:
+        telemetry.serve(settings.WORKER_METRICS_BIND)
+        log.info("metrics on http://%s/metrics", settings.WORKER_METRICS_BIND)
+
+
+@worker_process_shutdown.connect
+def _pool_process_gone(pid: int | None = None, **_: Any) -> None:
+    telemetry.process_gone(pid or os.getpid())
+
+
+@worker_shutdown.connect
+def _remove_metrics_folder(**_: Any) -> None:
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if settings.WORKER_METRICS_BIND and Path(folder).name.startswith("photoshoot-worker-metrics-"):
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def ids_of(task: Task[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:

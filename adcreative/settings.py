@@ -371,6 +371,8 @@ QUEUED_TASK_RESEND_SECONDS = env_int("QUEUED_TASK_RESEND_SECONDS", 600, minimum=
 # --- operations -------------------------------------------------------------------------------------
 # When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; else expose it only internally.
 METRICS_TOKEN = env_secret("METRICS_TOKEN", "")
+# A Celery worker's Prometheus scrape target, host:port (empty: none); one per worker process kind.
+WORKER_METRICS_BIND = env_str("WORKER_METRICS_BIND", "")
 # Flower's logins, user:password[,user:password]; `manage.py flower` refuses to start without in PRODUCTION.
 FLOWER_BASIC_AUTH = env_secret("FLOWER_BASIC_AUTH", "")
 

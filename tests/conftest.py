@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -130,6 +131,17 @@ def database_url_of_test_database() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+WORKER_METRICS: dict[str, str] = {}  # queue -> host:port of the session worker's metrics
+
+
 @pytest.fixture(scope="session")
 def celery_worker(
     django_db_setup: None, django_db_blocker: object, u2net_home: str
@@ -143,9 +155,12 @@ def celery_worker(
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "PYTHONUNBUFFERED": "1",
            "LOG_FORMAT": "json"}  # fmt: skip  # test_logs reads the workers' lines
     log = open(Path(settings.VAR_DIR) / "celery-worker.log", "wb")  # noqa: SIM115
-    workers = [
-        start_worker(queue, concurrency, env, log) for queue, concurrency in (("gpu", "1"), ("default", "2"))
-    ]
+    workers = []
+    for queue, concurrency in (("gpu", "1"), ("default", "2")):
+        WORKER_METRICS[queue] = f"127.0.0.1:{free_port()}"  # each serves its metrics, as deployed
+        workers.append(
+            start_worker(queue, concurrency, {**env, "WORKER_METRICS_BIND": WORKER_METRICS[queue]}, log)
+        )
     try:
         for worker, queue in zip(workers, ("gpu", "default"), strict=True):
             _wait_for_worker(worker, queue)

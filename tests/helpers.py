@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 from typing import Any
 from unittest import mock
@@ -34,14 +33,6 @@ PROMPTS: list[dict[str, Any]] = [
     },
     {"tag": "custom", "prompt": "on wet black stone with dramatic light", "nativeLanguagePrompt": None},
 ]
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def cutout_asset(tenant: Tenant) -> Asset:

@@ -12,7 +12,7 @@ import yaml
 
 from tests.conftest import ROOT
 
-SERVICES = {"db", "redis", "web", "worker-gpu", "worker-cpu", "beat", "flower"}
+SERVICES = {"db", "redis", "web", "worker-gpu", "worker-cpu", "beat", "flower", "prometheus"}
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,32 @@ def test_it_runs_each_process_with_its_queue(compose: dict[str, Any]) -> None:
     assert " flower " in command_of(services["flower"])
     assert "gunicorn adcreative.wsgi" in command_of(services["web"])
     assert "migrate" in command_of(services["web"])
+
+
+def test_prometheus_scrapes_the_web_and_each_worker_where_they_serve_metrics(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    config = yaml.safe_load((ROOT / "docker" / "prometheus.yml").read_text())
+    targets = {}
+    for job in config["scrape_configs"]:
+        for static in job.get("static_configs", []):
+            targets.update(dict(target.split(":") for target in static["targets"]))
+        for found in job.get("dns_sd_configs", []):
+            targets.update({name: str(found["port"]) for name in found["names"]})
+    assert set(targets) == {"web", "worker-gpu", "worker-cpu"}
+    assert targets["web"] == "8000" and "--bind 0.0.0.0:8000" in command_of(services["web"])
+    for worker in ("worker-gpu", "worker-cpu"):
+        assert services[worker]["environment"]["WORKER_METRICS_BIND"] == f"0.0.0.0:{targets[worker]}"
+    assert services["web"]["environment"]["PROMETHEUS_MULTIPROC_DIR"] in command_of(services["web"])
+    mounted = services["prometheus"]["volumes"][0]
+    assert mounted.startswith("./docker/prometheus.yml:") and services["prometheus"]["profiles"] == [
+        "monitoring"
+    ]
+
+
+def test_flower_starts_behind_its_login(compose: dict[str, Any]) -> None:
+    flower = compose["services"]["flower"]
+    assert command_of(flower).startswith("python manage.py flower")
+    assert "FLOWER_BASIC_AUTH" in flower["environment"]
 
 
 def test_it_reserves_a_gpu_for_the_gpu_worker_only(compose: dict[str, Any]) -> None:

@@ -19,8 +19,8 @@ from kombu import Connection
 
 from adcreative.creatives.models import Task
 from adcreative.creatives.tasks import render, render_process
-from tests.conftest import ROOT, Tenant, database_url_of_test_database
-from tests.helpers import free_port, queued_process
+from tests.conftest import ROOT, Tenant, database_url_of_test_database, free_port
+from tests.helpers import queued_process
 
 
 def children_of(pid: int) -> list[int]:

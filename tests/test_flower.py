@@ -15,8 +15,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.conftest import ROOT
-from tests.helpers import free_port
+from tests.conftest import ROOT, free_port
 
 
 def test_production_refuses_to_start_flower_without_a_login(settings: Any) -> None:

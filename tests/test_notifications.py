@@ -25,8 +25,8 @@ from adcreative.creatives.tasks import render
 from adcreative.notifications import delivery, outbox, tasks
 from adcreative.notifications import messages as message
 from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel
-from tests.conftest import Tenant, make_tenant, post_json
-from tests.helpers import PROMPTS, ad_creative, cutout_asset, free_port, poll_until_done, queued_process
+from tests.conftest import Tenant, free_port, make_tenant, post_json
+from tests.helpers import PROMPTS, ad_creative, cutout_asset, poll_until_done, queued_process
 from tests.support.receiver import Receiver, running
 
 URL = "/api/v1/NotificationChannel"

@@ -21,8 +21,7 @@ import pytest
 
 from adcreative.ops.management.commands.runstack import stack
 from adcreative.tenancy import tokens
-from tests.conftest import database_url_of_test_database, make_tenant
-from tests.helpers import free_port
+from tests.conftest import database_url_of_test_database, free_port, make_tenant
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMATHESIS = Path(sys.executable).with_name("st")

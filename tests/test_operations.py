@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
 from adcreative.tenancy.models import Application
-from tests.conftest import post_json
+from tests.conftest import Tenant, post_json
 
 
 def test_it_creates_an_application_from_the_command_line(client: Client, db: None) -> None:
@@ -46,6 +48,56 @@ def test_it_exports_request_metrics(client: Client, db: None) -> None:
     metrics = client.get("/metrics")
     assert metrics.status_code == 200 and metrics["Content-Type"].startswith("text/plain")
     assert b'http_requests_total{method="GET",route="preset-keys",status="200"}' in metrics.content
+
+
+def test_it_exports_the_tasks_in_each_render_state_and_the_queue_depths(
+    client: Client, tenant: Tenant
+) -> None:
+    import redis
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from tests.helpers import queued_process
+
+    queued_process(tenant, prompts=3)
+    broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    broker.rpush("gpu", b"{}", b"{}")  # two messages waiting; no worker of this test consumes them
+    try:
+        text = client.get("/metrics").content.decode()
+    finally:
+        broker.delete("gpu")
+    samples = {
+        (s.name, tuple(s.labels.values())): s.value
+        for f in text_string_to_metric_families(text)
+        for s in f.samples
+    }
+    assert samples[("photoshoot_tasks", ("Queued",))] == 3 and samples[("photoshoot_tasks", ("Failed",))] == 0
+    assert samples[("photoshoot_queue_depth", ("gpu",))] == 2
+
+
+def test_gpu_memory_is_recorded_where_torch_has_a_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from prometheus_client import REGISTRY
+
+    from adcreative import telemetry
+
+    cuda = SimpleNamespace(
+        is_available=lambda: True, is_initialized=lambda: True, device_count=lambda: 1,
+        memory_allocated=lambda device: 3 * 2**30, memory_reserved=lambda device: 4 * 2**30,
+    )  # fmt: skip
+    monkeypatch.setitem(sys.modules, "torch", SimpleNamespace(cuda=cuda))
+    telemetry.record_gpu_memory()
+    read = REGISTRY.get_sample_value
+    assert read("photoshoot_gpu_memory_bytes", {"device": "0", "kind": "allocated"}) == 3 * 2**30
+    assert read("photoshoot_gpu_memory_bytes", {"device": "0", "kind": "reserved"}) == 4 * 2**30
+
+
+def test_gpu_memory_never_imports_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adcreative import telemetry
+
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    telemetry.record_gpu_memory()
+    assert "torch" not in sys.modules
 
 
 @override_settings(METRICS_TOKEN="m3trics")

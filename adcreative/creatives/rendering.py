@@ -14,6 +14,7 @@ from django.conf import settings
 from PIL import Image
 
 import presets
+from adcreative import telemetry
 from adcreative.creatives import state
 from adcreative.creatives.engines import EngineChoice
 from adcreative.creatives.models import Task
@@ -87,5 +88,6 @@ def render_held(tasks: list[Task], choice: EngineChoice) -> None:
         settings.PRESET_PREVIEW_DIR,
     )  # fmt: skip
     for task, result in zip(tasks, results, strict=True):
+        telemetry.stage("render", result.timings.get("render", 0.0) + result.timings.get("encode", 0.0))
         if state.advance(task, State.FINALIZING, 90):
             state.complete(task, result.png, result.thumbnail_jpeg, result.timings, engine=engine.name)

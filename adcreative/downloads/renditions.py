@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+import time
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache, cached_property
@@ -23,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from PIL import Image
 
+from adcreative import telemetry
 from adcreative.creatives.models import Task
 from adcreative.downloads.models import Rendition
 
@@ -114,8 +116,10 @@ def _rendition(task: Task, variant: Rendition.Variant, source: FieldFile, fmt: F
         log.warning("rendition %s of task %s was lost from storage; converting again", variant, task.id)
         existing.delete()
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+        started = time.perf_counter()
         with source.open("rb") as handle:
             convert(handle, out, fmt, title=pdf_title(task), subject=task.prompt_text)
+        telemetry.stage("download_conversion", time.perf_counter() - started)
         size = out.tell()
         out.seek(0)
         rendition = Rendition(task=task, variant=variant, size=size)

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from adcreative import telemetry
 from adcreative.creatives.models import Task
 from adcreative.notifications import messages, ssrf
 from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel
@@ -214,6 +215,10 @@ def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -
     )
     if not stored:
         return
+    counted = (
+        "sent" if outcome.succeeded else "retry" if delivery.status == Delivery.Status.PENDING else "gave_up"
+    )
+    telemetry.DELIVERIES.labels(channel.type, counted).inc()
     if outcome.succeeded:
         NotificationChannel.objects.filter(id=channel.id, failing_since__isnull=False).update(
             failing_since=None

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 import presets
+from adcreative import telemetry
 from adcreative.celery import gpu_task
 from adcreative.failures import MAX_RETRIES, Outcome, Wording, backoff, settle
 from adcreative.leases import heartbeat, retry_while_held
@@ -41,6 +42,8 @@ def recommend(self: CeleryTask, recommendation_id: str) -> None:  # type: ignore
         with heartbeat(lambda: state.renew(recommendation)):
             analysed = analyse_photo(recommendation)
         state.complete(recommendation, analysed)
+        for stage, step in (("recommendation", "total"), ("cutout", "cutout")):
+            telemetry.stage(stage, analysed.timings.get(step, 0.0))
     except Exception as exc:
         outcome = Outcome(
             fail=lambda code, message: state.fail(recommendation_id, code, message),

@@ -7,6 +7,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
+from adcreative import telemetry
 from adcreative.tenancy.models import Application, CreditAccount, CreditEntry
 
 
@@ -114,4 +115,5 @@ def _charge_locked(application: Application, task_id: uuid.UUID, check_only: boo
         reason=DOWNLOAD_REASON,
         task_id=task_id,
     )
+    transaction.on_commit(telemetry.CREDITS_CHARGED.inc)  # counted once the charge is stored
     return True
