@@ -89,10 +89,16 @@ def rerun_action(request: HttpRequest, tasks: list[Task]) -> None:
 
 @admin.register(Process)
 class ProcessAdmin(ReadOnlyAdmin):
-    list_display = ["id", "application", "product_name", "status", "progress", "creatives", "created_at"]
+    list_display = ["id", "creatives", "status", "progress", "product_name", "application_name", "created_at"]
     list_filter = [ProcessStatusFilter, "application", "tasks__render_state", "tasks__engine", "created_at"]
     search_fields = ["=id", "=application__id", "=user_id", "=cutout__id", "=tasks__id", "product_name"]
-    readonly_fields = ["cutout_preview", "rerun_of"]
+    # What an operator looks at first, then the request as it came.
+    fields = [
+        "application", "status", "progress", "cutout_preview", "product_name", "product_description", "rerun_of",
+        "fine_tune", "user_id", "disable_safe_margin", "use_same_style", "idempotency_key", "created_at",
+        "completion_notified_at", "cutout", "request_hash",
+    ]  # fmt: skip
+    readonly_fields = ["status", "progress", "cutout_preview", "rerun_of"]
     inlines = [TaskInline]
     actions = ["rerun_failed", "cancel"]
 
@@ -104,13 +110,17 @@ class ProcessAdmin(ReadOnlyAdmin):
     def progress(self, process: Process) -> int:
         return state.process_progress(list(process.tasks.all()))
 
+    @admin.display(description="Application", ordering="application__name")
+    def application_name(self, process: Process) -> str:
+        return process.application.name
+
     @admin.display(description="Creatives")
     def creatives(self, process: Process) -> SafeString:
         return format_html_join(" ", "{}", ((creative(task, 48),) for task in process.tasks.all()))
 
     @admin.display(description="Cut-out")
     def cutout_preview(self, process: Process) -> SafeString | str:
-        return preview(process.cutout.file, 320, alt="cut-out")
+        return preview(process.cutout.file, 200, alt="cut-out")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Process]:
         return super().get_queryset(request).select_related("application", "cutout").prefetch_related("tasks")

@@ -40,6 +40,7 @@ class Process(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "processes"
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "idempotency_key"],
