@@ -192,3 +192,15 @@ def test_runstack_says_serving_only_once_the_web_answers_and_the_gpu_worker_is_w
     finally:
         stop.set()
         server.shutdown()
+
+
+def test_runstack_gives_each_worker_its_own_metrics_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adcreative.ops.management.commands.runstack import environments
+
+    monkeypatch.setenv("WORKER_METRICS_BIND", "127.0.0.1:9101")
+    envs = environments("127.0.0.1:9101")
+    assert envs["worker-gpu"]["WORKER_METRICS_BIND"] == "127.0.0.1:9101"
+    assert envs["worker-cpu"]["WORKER_METRICS_BIND"] == "127.0.0.1:9102"
+    assert "WORKER_METRICS_BIND" not in envs["web"] and "WORKER_METRICS_BIND" not in envs["beat"]
+    assert envs["web"]["PATH"] == os.environ["PATH"]
+    assert environments("") == {}  # every process inherits this one's environment

@@ -39,6 +39,20 @@ def stack(bind: str, web_workers: int) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+def environments(metrics_bind: str) -> dict[str, dict[str, str]]:
+    """Each process's environment: with WORKER_METRICS_BIND (host:port) the gpu worker serves its metrics
+    there and the default worker on the next port (two exporters cannot share one); the others serve none."""
+    base = {name: value for name, value in os.environ.items() if name != "WORKER_METRICS_BIND"}
+    if not metrics_bind:
+        return {}
+    host, _, port = metrics_bind.rpartition(":")
+    return {
+        "web": base, "beat": base,
+        "worker-gpu": {**base, "WORKER_METRICS_BIND": f"{host}:{port}"},
+        "worker-cpu": {**base, "WORKER_METRICS_BIND": f"{host}:{int(port) + 1}"},
+    }  # fmt: skip
+
+
 class Command(BaseCommand):
     help = "Run the web server, the gpu and default workers and beat together until Ctrl-C."
 
@@ -59,7 +73,8 @@ class Command(BaseCommand):
             target=announce_when_ready, args=(bind, marker, stop, self.say, READY_TIMEOUT), daemon=True
         )
         announce.start()
-        supervise(stack(bind, options["web_workers"]), stop, self.stderr.write)
+        envs = environments(os.environ.get("WORKER_METRICS_BIND", ""))
+        supervise(stack(bind, options["web_workers"]), stop, self.stderr.write, envs)
 
     def say(self, line: str) -> None:
         self.stdout.write(line)
@@ -93,11 +108,21 @@ def announce_when_ready(
     return False
 
 
-def supervise(commands: dict[str, list[str]], stop: threading.Event, say: Callable[[str], object]) -> None:
-    """Run every command until `stop` is set, starting again whichever exits (a worker that a broker
+def supervise(
+    commands: dict[str, list[str]],
+    stop: threading.Event,
+    say: Callable[[str], object],
+    envs: dict[str, dict[str, str]] | None = None,
+) -> None:
+    """Run every command (in its environment from `envs`, else this one's) until `stop` is set, starting again whichever exits (a worker that a broker
     outage or the kernel's OOM killer ended comes back), waiting 1 s, then longer, up to 30 s, between
     the restarts of one that keeps failing."""
-    processes = {name: subprocess.Popen(command, cwd=settings.BASE_DIR) for name, command in commands.items()}
+    envs = envs or {}
+
+    def start(name: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(commands[name], cwd=settings.BASE_DIR, env=envs.get(name))
+
+    processes = {name: start(name) for name in commands}
     backoff = dict.fromkeys(commands, 1.0)
     restart_at: dict[str, float] = {}
     try:
@@ -110,7 +135,7 @@ def supervise(commands: dict[str, list[str]], stop: threading.Event, say: Callab
                     restart_at[name] = time.monotonic() + backoff[name]
                     backoff[name] = min(30.0, backoff[name] * 2)
             for name in [n for n, at in restart_at.items() if at <= time.monotonic()]:
-                processes[name] = subprocess.Popen(commands[name], cwd=settings.BASE_DIR)
+                processes[name] = start(name)
                 del restart_at[name]
     finally:
         stop_all(processes)
