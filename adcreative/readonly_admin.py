@@ -37,6 +37,12 @@ def preview(file: FieldFile | None, size: int = 160, alt: str = "") -> SafeStrin
     )  # fmt: skip
 
 
+@admin.display(description="Application", ordering="application__name")
+def application_name(record: Any) -> str:
+    """A list column: the application's name (its id is on the record's page and in the search box)."""
+    return str(record.application.name)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.utils.safestring import SafeString
 
 from adcreative.assets.models import Asset
-from adcreative.readonly_admin import ReadOnlyAdmin, preview
+from adcreative.readonly_admin import ReadOnlyAdmin, application_name, preview
 
 
 @admin.register(Asset)
 class AssetAdmin(ReadOnlyAdmin):
-    list_display = ["id", "thumbnail", "application", "kind", "width", "height", "size", "created_at"]
+    list_display = ["id", "thumbnail", application_name, "kind", "width", "height", "size", "created_at"]
+    list_select_related = ["application"]
     list_filter = ["kind", "application", "created_at"]
     search_fields = ["=id", "=application__id", "=user_id"]
     readonly_fields = ["image"]

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from adcreative.api.exceptions import ServiceError
 from adcreative.creatives import services, state
 from adcreative.creatives.models import Process, Task
-from adcreative.readonly_admin import ReadOnlyAdmin, ReadOnlyInline, preview
+from adcreative.readonly_admin import ReadOnlyAdmin, ReadOnlyInline, application_name, preview
 
 State = Task.State
 TASK_COLUMNS = (
@@ -89,7 +89,7 @@ def rerun_action(request: HttpRequest, tasks: list[Task]) -> None:
 
 @admin.register(Process)
 class ProcessAdmin(ReadOnlyAdmin):
-    list_display = ["id", "creatives", "status", "progress", "product_name", "application_name", "created_at"]
+    list_display = ["id", "creatives", "status", "progress", "product_name", application_name, "created_at"]
     list_filter = [ProcessStatusFilter, "application", "tasks__render_state", "tasks__engine", "created_at"]
     search_fields = ["=id", "=application__id", "=user_id", "=cutout__id", "=tasks__id", "product_name"]
     # What an operator looks at first, then the request as it came.
@@ -109,10 +109,6 @@ class ProcessAdmin(ReadOnlyAdmin):
     @admin.display(description="Progress")
     def progress(self, process: Process) -> int:
         return state.process_progress(list(process.tasks.all()))
-
-    @admin.display(description="Application", ordering="application__name")
-    def application_name(self, process: Process) -> str:
-        return process.application.name
 
     @admin.display(description="Creatives")
     def creatives(self, process: Process) -> SafeString:

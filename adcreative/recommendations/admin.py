@@ -9,13 +9,13 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from adcreative.readonly_admin import ReadOnlyAdmin, preview
+from adcreative.readonly_admin import ReadOnlyAdmin, application_name, preview
 from adcreative.recommendations.models import Recommendation
 
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "cutout_thumbnail", "application", "status", "product_name", "error_code", "attempts",
+    list_display = ["id", "cutout_thumbnail", "status", "product_name", application_name, "error_code", "attempts",
                     "created_at"]  # fmt: skip
     list_filter = ["status", "error_code", "application", "created_at"]
     search_fields = ["=id", "=application__id", "=user_id", "=image__id", "=cutout__id", "product_name"]
