@@ -114,31 +114,38 @@ def supervise(
     say: Callable[[str], object],
     envs: dict[str, dict[str, str]] | None = None,
 ) -> None:
-    """Run every command (in its environment from `envs`, else this one's) until `stop` is set, starting again whichever exits (a worker that a broker
-    outage or the kernel's OOM killer ended comes back), waiting 1 s, then longer, up to 30 s, between
-    the restarts of one that keeps failing."""
+    """Run every command (in its environment from `envs`, else this one's) until `stop` is set, starting
+    again whichever exits (a worker that a broker outage or the kernel's OOM killer ended comes back),
+    waiting 1 s, then longer, up to 30 s, between the restarts of one that keeps failing."""
     envs = envs or {}
 
     def start(name: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(commands[name], cwd=settings.BASE_DIR, env=envs.get(name))
 
     processes = {name: start(name) for name in commands}
-    backoff = dict.fromkeys(commands, 1.0)
-    restart_at: dict[str, float] = {}
     try:
-        while not stop.wait(0.5):
-            for name, process in processes.items():
-                if process.poll() is not None and name not in restart_at:
-                    say(
-                        f"{name} exited with {process.returncode}; starting it again in {backoff[name]:.0f} s."
-                    )
-                    restart_at[name] = time.monotonic() + backoff[name]
-                    backoff[name] = min(30.0, backoff[name] * 2)
-            for name in [n for n, at in restart_at.items() if at <= time.monotonic()]:
-                processes[name] = start(name)
-                del restart_at[name]
+        _restart_until(stop, processes, start, say)
     finally:
         stop_all(processes)
+
+
+def _restart_until(
+    stop: threading.Event,
+    processes: dict[str, subprocess.Popen[bytes]],
+    start: Callable[[str], subprocess.Popen[bytes]],
+    say: Callable[[str], object],
+) -> None:
+    backoff = dict.fromkeys(processes, 1.0)
+    restart_at: dict[str, float] = {}
+    while not stop.wait(0.5):
+        for name, process in processes.items():
+            if process.poll() is not None and name not in restart_at:
+                say(f"{name} exited with {process.returncode}; starting it again in {backoff[name]:.0f} s.")
+                restart_at[name] = time.monotonic() + backoff[name]
+                backoff[name] = min(30.0, backoff[name] * 2)
+        for name in [n for n, at in restart_at.items() if at <= time.monotonic()]:
+            processes[name] = start(name)
+            del restart_at[name]
 
 
 def stop_all(processes: dict[str, subprocess.Popen[bytes]]) -> None:
