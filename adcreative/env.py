@@ -8,6 +8,7 @@ A secret `X` may instead be given as `X_FILE`, a path whose contents are the val
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -135,3 +136,45 @@ def parse_database_url(name: str, url: str) -> dict[str, object]:
             "OPTIONS": dict(parse_qsl(parts.query)),
         }
     raise ImproperlyConfigured(f"{name}={url!r}: only postgres:// and sqlite:// URLs are supported.")
+
+
+@dataclass(frozen=True)
+class ObjectStore:
+    """Where an S3-compatible store keeps the files, and how to reach it (STORAGE_* settings)."""
+
+    endpoint_url: str  # empty: AWS S3
+    region: str
+    access_key: str  # empty (with secret_key): boto3's own chain (AWS_* variables, an instance role)
+    secret_key: str
+    addressing_style: str  # path (MinIO, Ceph) or virtual
+    link_seconds: int  # how long a presigned download link lives
+
+
+def parse_storage_url(name: str, url: str, store: ObjectStore) -> dict[str, object]:
+    """A STORAGES["default"] entry: `s3://bucket[/prefix]` on `store`; empty or `file://`: local disk."""
+    parts = urlsplit(url)
+    if not url or parts.scheme == "file":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"{name}={url!r}: use s3://bucket[/prefix] or leave it empty (local disk)."
+        )
+    if bool(store.access_key) != bool(store.secret_key):
+        raise ImproperlyConfigured(
+            "Set both STORAGE_ACCESS_KEY_ID and STORAGE_SECRET_ACCESS_KEY, or neither."
+        )
+    options: dict[str, object] = {
+        "bucket_name": parts.netloc,
+        "location": unquote(parts.path.strip("/")),
+        "endpoint_url": store.endpoint_url or None,
+        "region_name": store.region or None,
+        "access_key": store.access_key or None,
+        "secret_key": store.secret_key or None,
+        "addressing_style": store.addressing_style,
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # a name is never reused: a second write of one gets a name of its own
+        "default_acl": None,  # private objects: served through the web or by a presigned link
+        "querystring_auth": True,
+        "querystring_expire": store.link_seconds,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

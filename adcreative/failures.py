@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import logging
 import random
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,13 @@ def is_out_of_memory(exc: BaseException) -> bool:
     )
 
 
+def store_failed(exc: BaseException) -> bool:
+    """Whether the object store (S3, MinIO) refused a request or could not be reached: boto3's errors,
+    looked for only where boto3 is loaded (a process on local disk never imports it)."""
+    botocore = sys.modules.get("botocore.exceptions")
+    return botocore is not None and isinstance(exc, (botocore.BotoCoreError, botocore.ClientError))
+
+
 def classify(exc: BaseException) -> Failure:
     if isinstance(exc, SoftTimeLimitExceeded):
         return Failure.TIME_LIMIT
@@ -54,7 +62,7 @@ def classify(exc: BaseException) -> Failure:
         return Failure.OUT_OF_MEMORY
     if isinstance(exc, WorkerLostError):
         return Failure.WORKER_LOST
-    if isinstance(exc, (OSError, DatabaseError, MemoryError)):
+    if isinstance(exc, (OSError, DatabaseError, MemoryError)) or store_failed(exc):
         return Failure.TRANSIENT
     return Failure.PERMANENT
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from adcreative.env import (
+    ObjectStore,
     env_bool,
     env_choice,
     env_choices,
@@ -22,6 +23,7 @@ from adcreative.env import (
     env_secret,
     env_str,
     parse_database_url,
+    parse_storage_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -149,8 +151,30 @@ MEDIA_ROOT = str(STORAGE_ROOT)
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = str(VAR_DIR / "static")
+# Every stored file (uploads, cut-outs, creatives, thumbnails, renditions, fine-tune uploads and weights):
+# on local disk under STORAGE_ROOT (empty STORAGE_URL, the embedded default), or in an S3-compatible store
+# (`s3://bucket[/prefix]`: AWS S3, MinIO, Ceph, R2), which the web and workers on other machines share.
+STORAGE_URL = env_str("STORAGE_URL", "")
+_STORE = ObjectStore(
+    endpoint_url=env_str("STORAGE_ENDPOINT_URL", ""),  # MinIO, Ceph, R2; empty: AWS
+    region=env_str("STORAGE_REGION", ""),
+    access_key=env_secret("STORAGE_ACCESS_KEY_ID", ""),
+    secret_key=env_secret("STORAGE_SECRET_ACCESS_KEY", ""),
+    addressing_style=env_choice(
+        "STORAGE_ADDRESSING_STYLE",
+        "path" if env_str("STORAGE_ENDPOINT_URL", "") else "virtual",
+        ("path", "virtual"),
+    ),
+    link_seconds=env_int("DOWNLOAD_LINK_SECONDS", 300, minimum=10),
+)
+# stream: Download sends the file through the web (the default); presigned: Download charges as ever, then
+# redirects (302) to a link to the one object in the store that expires in DOWNLOAD_LINK_SECONDS.
+DOWNLOAD_REDIRECT = env_choice("DOWNLOAD_REDIRECT", "stream", ("stream", "presigned"))
+DOWNLOAD_LINK_SECONDS = _STORE.link_seconds
+if DOWNLOAD_REDIRECT == "presigned" and not STORAGE_URL.startswith("s3://"):
+    raise ImproperlyConfigured("DOWNLOAD_REDIRECT=presigned needs an object store (STORAGE_URL=s3://…).")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": parse_storage_url("STORAGE_URL", STORAGE_URL, _STORE),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # admin and Swagger assets work without a collectstatic step

@@ -34,6 +34,7 @@ from adcreative.api.exceptions import (
     ServiceUnavailableError,
     Unavailable,
 )
+from adcreative.failures import store_failed
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,8 @@ def service_response(exc: ServiceError) -> HttpResponse:
 
 def as_api_exception(exc: Exception) -> Exception:
     """Django's and DRF's own exceptions, as the API exception that answers them."""
-    if isinstance(exc, (OperationalError, InterfaceError, KombuOperationalError)):
-        # The database or the broker is restarting or unreachable: a moment's outage, not a bug.
+    if isinstance(exc, (OperationalError, InterfaceError, KombuOperationalError)) or store_failed(exc):
+        # The database, the broker or the file store is restarting or unreachable: an outage, not a bug.
         log.warning("answering 503: %s: %s", type(exc).__name__, exc)
         return ServiceUnavailableError()
     if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):

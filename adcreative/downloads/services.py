@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
 
 from adcreative.api import areas
@@ -137,6 +139,22 @@ def open_and_charge(
         charged,
     )
     return download, handle
+
+
+def charge_and_link(application: Application, download: Download) -> str:
+    """DOWNLOAD_REDIRECT=presigned: charge the task's first download as a streamed one is, then a link to
+    the one object that expires in DOWNLOAD_LINK_SECONDS (the store serves the bytes)."""
+    if charge(application, download, check_only=False):
+        _remember(application, download)
+    served = download.served
+    log.info("download of task %s as %s: a link to the store", download.task.id, served.format.name)
+    filename = f"{download.task.id}.{served.format.extension}"
+    parameters = {
+        "ResponseContentDisposition": f'attachment; filename="{filename}"',
+        "ResponseContentType": served.format.content_type,
+    }
+    store: Any = default_storage  # django-storages' S3Storage: url() signs with parameters and an expiry
+    return str(store.url(served.name, parameters=parameters, expire=settings.DOWNLOAD_LINK_SECONDS))
 
 
 def charge(application: Application, download: Download, *, check_only: bool) -> bool:

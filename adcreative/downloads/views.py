@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import IO
 
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -74,6 +75,10 @@ class DownloadView(APIView):
         )
         if download.paid and etag_matches(request.headers.get("If-None-Match", ""), download.served.etag):
             return self.with_headers(HttpResponse(status=304), download)
+        if send and settings.DOWNLOAD_REDIRECT == "presigned":
+            link = HttpResponseRedirect(services.charge_and_link(application, download))
+            link["Cache-Control"] = "no-store"  # the link expires: nothing may keep it
+            return link
         download, handle = services.open_and_charge(application, download, send)
         return self.with_headers(file_response(download, handle), download)
 
