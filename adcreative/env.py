@@ -163,9 +163,17 @@ def parse_storage_url(name: str, url: str, store: ObjectStore) -> dict[str, obje
         raise ImproperlyConfigured(
             "Set both STORAGE_ACCESS_KEY_ID and STORAGE_SECRET_ACCESS_KEY, or neither."
         )
-    options: dict[str, object] = {
-        "bucket_name": parts.netloc,
-        "location": unquote(parts.path.strip("/")),
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3_options(parts.netloc, parts.path, store),
+    }
+
+
+def _s3_options(bucket: str, prefix: str, store: ObjectStore) -> dict[str, object]:
+    """django-storages' S3Storage options for the bucket, under the prefix."""
+    return {
+        "bucket_name": bucket,
+        "location": unquote(prefix.strip("/")),
         "endpoint_url": store.endpoint_url or None,
         "region_name": store.region or None,
         "access_key": store.access_key or None,
@@ -177,4 +185,3 @@ def parse_storage_url(name: str, url: str, store: ObjectStore) -> dict[str, obje
         "querystring_auth": True,
         "querystring_expire": store.link_seconds,
     }
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

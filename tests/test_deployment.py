@@ -147,3 +147,40 @@ def test_the_gpu_worker_keeps_its_model_weights_and_fine_tune_checkpoints_in_vol
         "VAR_DIR=/var/lib/photoshoot" in dockerfile and "finetunes:/var/lib/photoshoot/finetunes" in volumes
     )
     assert {"models", "finetunes"} <= set(compose["volumes"])
+
+
+def test_the_s3_override_puts_every_app_service_on_minio(compose: dict[str, Any]) -> None:
+    override: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.s3.yml").read_text())
+    services = override["services"]
+    minio = services["minio"]
+    assert minio["healthcheck"]["test"] and minio["restart"] == "unless-stopped"
+    assert "objects:/data" in minio["volumes"] and "objects" in override["volumes"]
+    for name in ("web", "worker-gpu", "worker-cpu", "beat", "flower"):
+        environment = services[name]["environment"]
+        assert (
+            environment["STORAGE_URL"].startswith("s3://")
+            and environment["STORAGE_ENDPOINT_URL"] == "http://minio:9000"
+        )
+        assert services[name]["depends_on"]["minio"]["condition"] == "service_healthy", name
+    assert "check_storage --create" in command_of(
+        compose["services"]["web"]
+    )  # makes the bucket at first start
+    for name in ("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "MINIO_BUCKET", "MINIO_PORT"):
+        assert documented(name), name
+
+
+def test_a_remote_gpu_worker_shares_no_disk_with_the_main_host() -> None:
+    remote: dict[str, Any] = yaml.safe_load((ROOT / "docker" / "worker-remote.yml").read_text())
+    worker = remote["services"]["worker-gpu"]
+    assert "-Q gpu -c 1" in command_of(worker)
+    assert worker["env_file"][0]["path"] == ".env"
+    assert not any(volume.startswith("media") for volume in worker["volumes"])  # only its own weights
+    assert worker["deploy"]["resources"]["reservations"]["devices"][0]["capabilities"] == ["gpu"]
+    assert worker["environment"]["WORKER_METRICS_BIND"] == "0.0.0.0:9100"
+    text = (ROOT / "docker" / "worker-remote.yml").read_text()
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "STORAGE_URL", "STORAGE_ENDPOINT_URL"):
+        assert name in text, name
+
+
+def test_redis_keeps_the_queue_across_restarts(compose: dict[str, Any]) -> None:
+    assert "--appendonly yes" in command_of(compose["services"]["redis"])

@@ -288,3 +288,30 @@ def test_a_presigned_download_without_credits_is_refused_without_a_link(
     _, (task,) = finished_process(broke)
     refused = download(client, broke, task)
     assert refused.status_code == 402 and "Location" not in refused
+
+
+def test_check_storage_makes_the_bucket_and_proves_the_store(settings: Any, s3_endpoint: str) -> None:
+    from django.core.management import CommandError, call_command
+
+    fresh = f"photoshoot-{uuid.uuid4().hex[:12]}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": parse_storage_url("STORAGE_URL", f"s3://{fresh}/media", store_of(s3_endpoint)),
+    }
+    with pytest.raises(CommandError, match=f"s3://{fresh}/media cannot be used"):
+        call_command("check_storage", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("check_storage", "--create", stdout=out)
+    assert f"made the bucket {fresh}" in out.getvalue() and "file store ok" in out.getvalue()
+    assert keys_in(s3_endpoint, fresh) == []  # the probe is deleted again
+    call_command("check_storage", "--create", stdout=(again := io.StringIO()))
+    assert "made the bucket" not in again.getvalue()
+
+
+def test_check_storage_on_local_disk(settings: Any, tmp_path: Path) -> None:
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    out = io.StringIO()
+    call_command("check_storage", "--create", stdout=out)
+    assert "file store ok" in out.getvalue() and files_under(settings.MEDIA_ROOT) == []

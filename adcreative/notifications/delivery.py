@@ -215,10 +215,7 @@ def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -
     )
     if not stored:
         return
-    counted = (
-        "sent" if outcome.succeeded else "retry" if delivery.status == Delivery.Status.PENDING else "gave_up"
-    )
-    telemetry.DELIVERIES.labels(channel.type, counted).inc()
+    telemetry.DELIVERIES.labels(channel.type, counted_as(delivery, outcome)).inc()
     if outcome.succeeded:
         NotificationChannel.objects.filter(id=channel.id, failing_since__isnull=False).update(
             failing_since=None
@@ -227,6 +224,13 @@ def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -
     if delivery.status == Delivery.Status.FAILED:
         log.warning("gave up message %s to channel %s: %s", delivery.message_id, channel.id, outcome.error)
     _count_failure(channel, outcome, now)
+
+
+def counted_as(delivery: Delivery, outcome: Outcome) -> str:
+    """An attempt's outcome as the deliveries metric counts it: sent, retry (due again) or gave_up."""
+    if outcome.succeeded:
+        return "sent"
+    return "retry" if delivery.status == Delivery.Status.PENDING else "gave_up"
 
 
 def after_attempt(delivery: Delivery, outcome: Outcome, now: Any) -> None:

@@ -19,14 +19,16 @@ def create_bucket(store: Any) -> bool:
     bucket = getattr(store, "bucket", None)
     if bucket is None:
         return False
-    from botocore.exceptions import ClientError
-
     client = store.connection.meta.client
     try:
         client.head_bucket(Bucket=bucket.name)
         return False
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
+    except Exception as exc:  # botocore's ClientError: a missing bucket is answered 404
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") not in (
+            "404",
+            "NoSuchBucket",
+            "NotFound",
+        ):
             raise
     region = client.meta.region_name
     where = (
