@@ -50,6 +50,10 @@ class DownloadView(APIView):
             (200, "image/png"): OpenApiResponse(bytes, description="format=0"),
             (200, "image/jpeg"): OpenApiResponse(bytes, description="format=1"),
             (200, "application/pdf"): OpenApiResponse(bytes, description="format=2, PDF 1.6"),
+            302: OpenApiResponse(
+                description="DOWNLOAD_REDIRECT=presigned: charged as a 200 is, then Location is a link to the "
+                "one file in the object store, valid DOWNLOAD_LINK_SECONDS"
+            ),
             304: OpenApiResponse(description="If-None-Match names the file's ETag"),
             **ERROR_RESPONSES,
         },
