@@ -204,3 +204,14 @@ def test_runstack_gives_each_worker_its_own_metrics_address(monkeypatch: pytest.
     assert "WORKER_METRICS_BIND" not in envs["web"] and "WORKER_METRICS_BIND" not in envs["beat"]
     assert envs["web"]["PATH"] == os.environ["PATH"]
     assert environments("") == {}  # every process inherits this one's environment
+
+
+def test_metrics_still_answer_when_the_database_is_down(client: Client, db: None) -> None:
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch("adcreative.ops.metrics.Task.objects.order_by", side_effect=OperationalError("down")):
+        metrics = client.get("/metrics")
+    assert metrics.status_code == 200 and b"http_requests_total" in metrics.content
+    assert b"photoshoot_tasks{" not in metrics.content and b"photoshoot_queue_depth" in metrics.content

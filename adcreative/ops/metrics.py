@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -60,10 +61,14 @@ class Backlog(Collector):
         tasks = GaugeMetricFamily(
             "photoshoot_tasks", "AdCreative tasks in each renderState.", labels=["render_state"]
         )
-        counts = dict(Task.objects.order_by().values_list("render_state").annotate(n=Count("id")))
-        for value, label in Task.State.choices:
-            tasks.add_metric([label], counts.get(value, 0))
-        yield tasks
+        try:
+            counts = dict(Task.objects.order_by().values_list("render_state").annotate(n=Count("id")))
+        except DatabaseError:  # the rest of the scrape still answers; the missing series says it
+            log.warning("tasks per renderState: the database cannot be reached", exc_info=True)
+        else:
+            for value, label in Task.State.choices:
+                tasks.add_metric([label], counts.get(value, 0))
+            yield tasks
         depth = GaugeMetricFamily(
             "photoshoot_queue_depth", "Messages waiting in each Celery queue.", labels=["queue"]
         )
