@@ -67,8 +67,8 @@ def _carry_trace(headers: dict[str, Any] | None = None, **_: Any) -> None:
         headers.setdefault("traceparent", current)
 
 
-_task_contexts: dict[str, Any] = {}  # Celery's task id -> the log context tokens of the running task
-_task_started: dict[str, float] = {}  # Celery's task id -> when it started (perf_counter)
+# Celery's task id -> the running task's log context tokens and when it started (perf_counter)
+_running: dict[str, tuple[Any, float]] = {}
 
 
 @task_prerun.connect
@@ -83,19 +83,19 @@ def _enter_task(
     tracing.set_current(tracing.new_traceparent(incoming))
     if task is not None:
         tracing.bind(**ids_of(task, tuple(args or ()), dict(kwargs or {})))
-    _task_contexts[task_id] = tokens
-    _task_started[task_id] = time.perf_counter()
+    _running[task_id] = (tokens, time.perf_counter())
 
 
 @task_postrun.connect
 def _leave_task(
     task_id: str = "", task: Task[Any, Any] | None = None, state: str | None = None, **_: Any
 ) -> None:
-    tokens = _task_contexts.pop(task_id, None)
-    if tokens is not None:
-        tracing.reset_context(tokens)
-    started = _task_started.pop(task_id, None)
-    if task is not None and started is not None:
+    running = _running.pop(task_id, None)
+    if running is None:
+        return
+    tokens, started = running
+    tracing.reset_context(tokens)
+    if task is not None:
         queue = (getattr(task.request, "delivery_info", None) or {}).get("routing_key") or "eager"
         telemetry.TASKS.labels(queue, task.name, (state or "unknown").lower()).inc()
         telemetry.TASK_SECONDS.labels(queue, task.name).observe(time.perf_counter() - started)
