@@ -139,6 +139,23 @@ def free_port() -> int:
         return port
 
 
+def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
+    """Wait until `url` answers 2xx, while `process` (what serves it) is still running."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(f"the process serving {url} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{url} did not answer within {seconds:g} s") from None
+            time.sleep(0.25)
+
+
 WORKER_METRICS: dict[str, str] = {}  # queue -> host:port of the session worker's metrics
 
 

@@ -7,7 +7,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from django.test import Client
 from PIL import Image
 
 from adcreative.env import ObjectStore, parse_storage_url
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_up
 
 pytest.importorskip("moto.server", reason="moto[server] is in requirements/dev.txt")
 boto3 = pytest.importorskip("boto3", reason="boto3 is in requirements/base.txt")
@@ -37,14 +36,7 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2).close()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "moto's server did not start"
-                time.sleep(0.2)
+        wait_until_up(f"{endpoint}/moto-api/", server)
         yield endpoint
     finally:
         server.terminate()
@@ -173,17 +165,6 @@ def recorded_files() -> list[str]:
     return sorted(name for name in names if name)
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, f"{url} did not answer"
-            time.sleep(0.3)
-
-
 @pytest.fixture
 def stack_on_s3(
     on_s3: dict[str, str], own_broker: str, tmp_path: Path, transactional_db: None
@@ -208,7 +189,7 @@ def stack_on_s3(
         logs.append(log := (tmp_path / f"{name}.log").open("wb"))
         processes[name] = subprocess.Popen(commands[name], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", processes["web"])
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", processes["web"], seconds=90)
         yield {"url": f"http://127.0.0.1:{port}", "disks": [tmp_path / n for n in processes], **on_s3}
     finally:
         for process in processes.values():

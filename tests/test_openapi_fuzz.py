@@ -13,33 +13,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from adcreative.ops.management.commands.runstack import stack
 from adcreative.tenancy import tokens
-from tests.conftest import database_url_of_test_database, free_port, make_tenant
+from tests.conftest import database_url_of_test_database, free_port, make_tenant, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "10")
 SECONDS = os.environ.get("FUZZ_SECONDS", "120")
 UNLIMITED = "1000000/minute"
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    for _ in range(120):
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.25)
-    raise AssertionError(f"{url} did not answer within 30 s")
 
 
 def inpainting_base(folder: Path) -> Path:
