@@ -370,6 +370,7 @@ CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {"task": "ops.flush_expired_tokens", "schedule": 24 * 3600},
     "reap-stuck-work": {"task": "ops.reap_stuck_work", "schedule": REAPER_INTERVAL_SECONDS},
     "prune-notification-log": {"task": "notifications.prune_log", "schedule": 24 * 3600},
+    "clean-storage": {"task": "ops.clean_storage", "schedule": 600},
     "send-due-notifications": {
         "task": "notifications.send_due",
         "schedule": env_float("NOTIFICATION_SWEEP_SECONDS", 15.0, minimum=1.0),
@@ -388,6 +389,11 @@ NOTIFICATION_ALLOW_PRIVATE_ADDRESSES = env_bool("NOTIFICATION_ALLOW_PRIVATE_ADDR
 NOTIFICATION_LOG_RETENTION_DAYS = env_int("NOTIFICATION_LOG_RETENTION_DAYS", 30, minimum=1)
 # When on, AdCreative needs an active channel (as the public API does) and answers 404 without one.
 REQUIRE_NOTIFICATION_CHANNEL = env_bool("REQUIRE_NOTIFICATION_CHANNEL", False)
+
+# Uploads and results (photos, cut-outs, processes with their creatives, fine-tune zips) older than this
+# many days are deleted with their files by the `clean-storage` beat job, never while work still needs them;
+# 0 keeps everything. Files of records deleted any other way (the admin) are removed whatever this says.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 0, minimum=0)
 
 # A task still Queued this long (its message lost with a broker restart, say) is sent again.
 QUEUED_TASK_RESEND_SECONDS = env_int("QUEUED_TASK_RESEND_SECONDS", 600, minimum=30)

@@ -153,6 +153,39 @@ def test_an_upload_that_cannot_be_stored_leaves_nothing_behind(
     assert not Recommendation.objects.exists()
 
 
+def test_the_files_of_a_deleted_process_leave_the_bucket(tenant: Any, on_s3: dict[str, str]) -> None:
+    from adcreative.assets.storage import purge_discarded
+    from tests.test_download import finished_process
+
+    process, (task,) = finished_process(tenant)
+    before = set(keys_in(on_s3["endpoint"], on_s3["bucket"]))
+    process.delete()
+    assert purge_discarded(0) == (2, 0)
+    after = set(keys_in(on_s3["endpoint"], on_s3["bucket"]))
+    assert before - after == {f"media/{task.result.name}", f"media/{task.thumbnail.name}"}
+
+
+def test_a_store_out_of_reach_keeps_the_discarded_names_for_later(
+    tenant: Any, on_s3: dict[str, str], settings: Any
+) -> None:
+    from adcreative.assets.models import DiscardedFile
+    from adcreative.assets.storage import purge_discarded
+    from tests.test_download import finished_process
+
+    process, _ = finished_process(tenant)
+    process.delete()
+    reachable = settings.STORAGES
+    nowhere = store_of(f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    settings.STORAGES = {
+        **reachable,
+        "default": parse_storage_url("STORAGE_URL", f"s3://{on_s3['bucket']}", nowhere),
+    }
+    assert purge_discarded(0) == (0, 2)
+    assert DiscardedFile.objects.count() == 2
+    settings.STORAGES = reachable
+    assert purge_discarded(0) == (2, 0)
+
+
 def recorded_files() -> list[str]:
     """The storage name of every file the database records."""
     from adcreative.assets.models import Asset

@@ -41,3 +41,17 @@ class Asset(models.Model):
     @property
     def extension(self) -> str:
         return {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}.get(self.content_type, "bin")
+
+
+class DiscardedFile(models.Model):
+    """A stored file whose record was deleted (the record's own transaction wrote this row): the store
+    still holds it until `storage.purge_discarded` removes it, once any link handed out for it has expired."""
+
+    name = models.CharField(max_length=200)
+    discarded_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["discarded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (discarded {self.discarded_at:%Y-%m-%d %H:%M})"

@@ -13,6 +13,7 @@ import io
 import logging
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache, cached_property
@@ -114,7 +115,7 @@ def _rendition(task: Task, variant: Rendition.Variant, source: FieldFile, fmt: F
         if existing.file.storage.exists(existing.file.name or ""):
             return existing
         log.warning("rendition %s of task %s was lost from storage; converting again", variant, task.id)
-        existing.delete()
+        existing.delete()  # its name is discarded, to be purged: the new file must not take it again
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
         started = time.perf_counter()
         with source.open("rb") as handle:
@@ -123,7 +124,8 @@ def _rendition(task: Task, variant: Rendition.Variant, source: FieldFile, fmt: F
         size = out.tell()
         out.seek(0)
         rendition = Rendition(task=task, variant=variant, size=size)
-        rendition.file.save(variant.value, File(out), save=False)
+        name = variant.value if existing is None else f"{uuid.uuid4().hex[:8]}-{variant.value}"
+        rendition.file.save(name, File(out), save=False)
     try:
         with transaction.atomic():
             rendition.save()

@@ -9,3 +9,7 @@ class OpsConfig(AppConfig):
         from adcreative.celery import keep_settings
 
         keep_settings()  # Django's settings are loaded: Celery may copy them into its own table
+
+        from adcreative.ops import retention
+
+        retention.connect()

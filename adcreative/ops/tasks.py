@@ -17,6 +17,7 @@ from adcreative.creatives import state as creatives_state
 from adcreative.creatives.tasks import render
 from adcreative.finetunes import state as finetunes_state
 from adcreative.finetunes.tasks import finetune
+from adcreative.ops import retention
 from adcreative.recommendations import state as recommendations_state
 from adcreative.recommendations.tasks import recommend
 
@@ -46,6 +47,13 @@ def flush_expired_tokens() -> int:
     """Housekeeping (beat, daily): drop refresh-token records past their expiry; the blacklist needs none."""
     deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
+
+
+@shared_task(name="ops.clean_storage")
+def clean_storage() -> dict[str, int]:
+    """Beat, every 10 minutes: expire old uploads and results (RETENTION_DAYS) and remove the files of
+    deleted records from the store (see `adcreative.ops.retention`)."""
+    return retention.clean_storage()
 
 
 @shared_task(name="ops.reap_stuck_work")
