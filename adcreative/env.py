@@ -164,13 +164,13 @@ def parse_storage_url(name: str, url: str, store: ObjectStore) -> dict[str, obje
             "Set both STORAGE_ACCESS_KEY_ID and STORAGE_SECRET_ACCESS_KEY, or neither."
         )
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "adcreative.objectstore.ObjectStorage",
         "OPTIONS": _s3_options(parts.netloc, parts.path, store),
     }
 
 
 def _s3_options(bucket: str, prefix: str, store: ObjectStore) -> dict[str, object]:
-    """django-storages' S3Storage options for the bucket, under the prefix."""
+    """django-storages' S3Storage options (ObjectStorage is one) for the bucket, under the prefix."""
     return {
         "bucket_name": bucket,
         "location": unquote(prefix.strip("/")),

@@ -90,7 +90,7 @@ def test_the_storage_url_chooses_local_disk_or_an_s3_bucket() -> None:
     assert parse_storage_url("STORAGE_URL", "file://", store_of("")) == local
     s3 = parse_storage_url("STORAGE_URL", "s3://shop-media/photoshoot/prod", store_of("http://minio:9000"))
     options: Any = s3["OPTIONS"]
-    assert s3["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert s3["BACKEND"] == "adcreative.objectstore.ObjectStorage"
     assert (options["bucket_name"], options["location"], options["endpoint_url"]) == (
         "shop-media",
         "photoshoot/prod",
@@ -133,6 +133,56 @@ def test_a_completed_creative_is_stored_and_downloaded_from_the_bucket(
     assert small.status_code == 200 and max(Image.open(io.BytesIO(small.body)).size) == 600
     assert len(keys_in(on_s3["endpoint"], on_s3["bucket"])) == len(keys) + 3  # the renditions made
     assert files_under(settings.MEDIA_ROOT) == []  # nothing on this machine's disk
+
+
+@pytest.fixture
+def s3_requests(on_s3: dict[str, str]) -> Iterator[list[str]]:
+    """The operations this thread's store client sends to S3, as they are sent."""
+    from django.core.files.storage import default_storage
+
+    sent: list[str] = []
+    events = default_storage.connection.meta.client.meta.events  # type: ignore[attr-defined]
+
+    def note(model: Any, **_: Any) -> None:
+        sent.append(model.name)
+
+    events.register("before-call.s3", note, unique_id="test-count")
+    yield sent
+    events.unregister("before-call.s3", unique_id="test-count")
+
+
+def test_a_read_is_one_request_and_a_missing_object_is_file_not_found(
+    tenant: Any, s3_requests: list[str]
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("probe/one.bin", ContentFile(b"x" * 3000))
+    s3_requests.clear()
+    with default_storage.open(name) as handle:
+        assert handle.read(10) == b"x" * 10
+        handle.seek(0)  # Pillow seeks
+        assert len(handle.read()) == 3000
+    assert default_storage.size(name) == 3000
+    assert s3_requests == ["GetObject", "HeadObject"]
+    with pytest.raises(FileNotFoundError):
+        default_storage.open("probe/none.bin")
+    with pytest.raises(FileNotFoundError):
+        default_storage.size("probe/none.bin")
+
+
+def test_a_download_asks_the_store_for_the_size_and_the_bytes_only(
+    client: Client, tenant: Any, s3_requests: list[str]
+) -> None:
+    from tests.test_download import download, finished_process
+
+    _, (task,) = finished_process(tenant)
+    s3_requests.clear()
+    assert download(client, tenant, task).status_code == 200
+    assert s3_requests == ["HeadObject", "GetObject"]
+    s3_requests.clear()
+    assert download(client, tenant, task, format="1").status_code == 200  # converted and stored, then sent
+    assert s3_requests == ["GetObject", "HeadObject", "PutObject", "GetObject"]
 
 
 def test_an_upload_that_cannot_be_stored_leaves_nothing_behind(

@@ -97,14 +97,17 @@ def served_file(task: Task, low_resolution: bool, fmt: Format) -> Served:
     """The file answering (lowResolution, format) for a Completed task, converting it the first time."""
     source = task.thumbnail if low_resolution else task.result
     stored = Format.JPEG if low_resolution else Format.PNG
-    if not source.name or not source.storage.exists(source.name):
-        raise MissingFile(f"task {task.id}: {source.name or 'no file'} is not in storage")
     variant = f"{'thumbnail' if low_resolution else 'full'}.{fmt.extension}"
-    if fmt == stored:
-        name, size = source.name, source.size
-    else:
-        rendition = _rendition(task, Rendition.Variant(variant), source, fmt)
-        name, size = rendition.file.name or "", rendition.size
+    try:  # (no look before: the size, or the read to convert, is the one request that finds it missing)
+        if not source.name:
+            raise FileNotFoundError("no file recorded")
+        if fmt == stored:
+            name, size = source.name, source.size
+        else:
+            rendition = _rendition(task, Rendition.Variant(variant), source, fmt)
+            name, size = rendition.file.name or "", rendition.size
+    except FileNotFoundError:
+        raise MissingFile(f"task {task.id}: {source.name or 'no file'} is not in storage") from None
     # Files never change once written: the task, the variant and the size name the bytes.
     return Served(name=name, size=size, format=fmt, etag=f'"{task.id.hex}-{variant}-{size}"')
 
