@@ -52,6 +52,7 @@ SCRIPTS = (
     Script("download.py", limit=300),
     Script("web_memory.py", limit=180),
     Script("enqueue.py", limit=120, needs="services"),
+    Script("object_store.py", limit=300, needs="services"),
     Script("naming.py", limit=300, needs="photos"),
     Script("diffusion_gpu.py", limit=600, needs="cuda"),
     Script("finetune_gpu.py", limit=600, needs="cuda"),
