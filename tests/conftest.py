@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -233,6 +234,20 @@ def photo_bytes(name: str) -> bytes:
     if not path.is_file():
         pytest.skip(f"{path} is not here: the sample photos live beside the project, in ../shared/photos")
     return path.read_bytes()
+
+
+@pytest.fixture
+def can_train(settings: Any, tmp_path: Path) -> Path:
+    """The web side of a service that fine-tunes: the diffusion engine and an SD 1.5 inpainting base."""
+    base = tmp_path / "sd-inpaint"
+    base.mkdir()
+    (base / "model_index.json").write_text(json.dumps({"_class_name": "StableDiffusionInpaintPipeline"}))
+    settings.GENERATION_ENGINE, settings.SD_INPAINT_MODEL, settings.FINETUNE_BASE_MODEL = (
+        "diffusion",
+        str(base),
+        str(base),
+    )
+    return base
 
 
 @pytest.fixture(scope="session")

@@ -31,20 +31,6 @@ URL = "/api/v1/FineTune"
 PRESET = [{"tag": "preset", "preset": "white_background"}]
 
 
-@pytest.fixture
-def can_train(settings: Any, tmp_path: Path) -> Path:
-    """The web side of a service that fine-tunes: the diffusion engine and an SD 1.5 inpainting base."""
-    base = tmp_path / "sd-inpaint"
-    base.mkdir()
-    (base / "model_index.json").write_text(json.dumps({"_class_name": "StableDiffusionInpaintPipeline"}))
-    settings.GENERATION_ENGINE, settings.SD_INPAINT_MODEL, settings.FINETUNE_BASE_MODEL = (
-        "diffusion",
-        str(base),
-        str(base),
-    )
-    return base
-
-
 def archive(files: dict[str, bytes]) -> io.BytesIO:
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as out:

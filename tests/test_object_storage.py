@@ -185,6 +185,37 @@ def test_a_download_asks_the_store_for_the_size_and_the_bytes_only(
     assert s3_requests == ["GetObject", "HeadObject", "PutObject", "GetObject"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_fine_tunes_zip_and_weights_go_through_the_bucket(
+    client: Client, tenant: Any, on_s3: dict[str, str], settings: Any, tmp_path: Path, can_train: Path
+) -> None:
+    """The zip a client uploads is read back from the store by the worker, and a LoRA is copied once from
+    it to the worker's own disk (diffusers wants a path): nothing assumes a shared disk."""
+    from django.core.files.base import ContentFile
+
+    from adcreative.creatives.rendering import lora_of
+    from adcreative.finetunes.models import FineTune
+    from adcreative.finetunes.training import photos_of
+    from tests.test_finetunes import photos_zip, start
+
+    answer = start(client, tenant, photos=photos_zip(3), name="on s3", steps="12")
+    assert answer.status_code == 201, answer.content
+    fine_tune = FineTune.objects.get(id=answer.json()["fineTuneId"])
+    assert f"media/{fine_tune.upload.name}" in keys_in(on_s3["endpoint"], on_s3["bucket"])
+    photos = list(photos_of(fine_tune))
+    assert [(source, data[:2], note) for source, data, note in photos] == [
+        ("shoot/0.jpg", b"\xff\xd8", "on a marble counter"), ("shoot/1.jpg", b"\xff\xd8", ""),
+        ("shoot/2.jpg", b"\xff\xd8", ""),
+    ]  # fmt: skip
+
+    fine_tune.weights.save("lora.safetensors", ContentFile(b"lora weights"))
+    settings.FINETUNE_WORK_DIR = str(tmp_path / "worker")
+    lora = lora_of(fine_tune)
+    assert Path(lora.path).read_bytes() == b"lora weights"
+    assert Path(lora.path).is_relative_to(tmp_path / "worker")
+    assert files_under(settings.MEDIA_ROOT) == []
+
+
 def test_an_upload_that_cannot_be_stored_leaves_nothing_behind(
     client: Client, tenant: Any, on_s3: dict[str, str]
 ) -> None:
