@@ -4,12 +4,14 @@ RETENTION_DAYS expires old uploads and results, never those that work still need
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -196,6 +198,20 @@ def test_expiry_removes_a_finished_fine_tunes_upload_and_keeps_its_weights(tenan
     assert fine_tune.upload.name == "" and fine_tune.weights.name == weights
     assert purge_discarded(0) == (1, 0)
     assert stored(upload, weights) == [False, True]
+
+
+def test_operators_run_it_now_with_the_days_they_choose(tenant: Tenant, settings: Any) -> None:
+    settings.RETENTION_DAYS, settings.DOWNLOAD_LINK_SECONDS = 0, 0
+    finished_process(tenant)
+    backdate(Process, 8)
+    out = StringIO()
+    call_command("clean_storage", stdout=out)  # RETENTION_DAYS=0: nothing expires
+    assert out.getvalue().strip() == "files removed: 0, files left: 0" and Process.objects.exists()
+    call_command("clean_storage", "--days", "7", stdout=out)
+    assert "processes: 1" in out.getvalue() and "files removed: 2" in out.getvalue()
+    assert not Process.objects.exists()
+    with pytest.raises(CommandError, match="--days"):
+        call_command("clean_storage", "--days", "-1")
 
 
 def test_the_beat_job_runs_every_ten_minutes_and_expires_when_asked(tenant: Tenant, settings: Any) -> None:

@@ -112,9 +112,11 @@ def _expire_uploads(cutoff: Any) -> int:
     return len(expired)
 
 
-def clean_storage() -> dict[str, int]:
-    """The beat job: expire (when RETENTION_DAYS is set), then purge the discarded files from the store."""
-    counts = expire(settings.RETENTION_DAYS) if settings.RETENTION_DAYS else {}
+def clean_storage(days: int | None = None) -> dict[str, int]:
+    """The beat job: expire what is older than `days` (default RETENTION_DAYS; 0: nothing), then purge the
+    discarded files from the store."""
+    days = settings.RETENTION_DAYS if days is None else days
+    counts = expire(days) if days else {}
     counts["files_removed"], counts["files_left"] = purge_discarded(settings.DOWNLOAD_LINK_SECONDS)
     if any(counts.values()):
         log.info("storage clean-up: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
