@@ -165,9 +165,11 @@ def test_expiry_keeps_what_work_still_needs(tenant: Tenant) -> None:
     Process.objects.filter(id=today.id).update(cutout=in_use.cutout)
     analysing = recommendation(tenant, Recommendation.Status.PROCESSING)
     training_photo = cutout_asset(tenant)
+    standing_for_its_photo = recommendation(tenant)  # a fine-tune names its cut-out, trains on its photo
     training = FineTune.objects.create(
-        application=tenant.application, steps=10, asset_ids=[str(training_photo.id)]
-    )
+        application=tenant.application, steps=10,
+        asset_ids=[str(training_photo.id), str(standing_for_its_photo.cutout_id)],
+    )  # fmt: skip
     for model in (Process, Recommendation, Asset):
         backdate(model, 40)
     Process.objects.filter(id=today.id).update(created_at=timezone.now())
@@ -175,14 +177,17 @@ def test_expiry_keeps_what_work_still_needs(tenant: Tenant) -> None:
     counts = retention.expire(30)
     assert counts["processes"] == 0 and counts["recommendations"] == 0
     assert Process.objects.count() == 2
-    assert set(Recommendation.objects.values_list("id", flat=True)) == {in_use.id, analysing.id}
+    assert set(Recommendation.objects.values_list("id", flat=True)) == {
+        in_use.id, analysing.id, standing_for_its_photo.id
+    }  # fmt: skip
     kept = set(Asset.objects.values_list("id", flat=True))
     assert {unfinished.cutout_id, in_use.cutout_id, in_use.image_id, analysing.image_id} <= kept
-    assert training_photo.id in kept
+    assert {training_photo.id, standing_for_its_photo.image_id, standing_for_its_photo.cutout_id} <= kept
     assert counts["assets"] == 1 and own_cutout not in kept  # today's process no longer uses it
 
     FineTune.objects.filter(id=training.id).update(status=FineTune.Status.FAILED)
-    assert retention.expire(30)["assets"] == 1  # a fine-tune that ended needs its photos no more
+    after = retention.expire(30)  # a fine-tune that ended needs its photos no more
+    assert (after["recommendations"], after["assets"]) == (1, 3)
 
 
 def test_expiry_removes_a_finished_fine_tunes_upload_and_keeps_its_weights(tenant: Tenant) -> None:

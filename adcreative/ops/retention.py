@@ -58,18 +58,21 @@ def expire(days: int, now: Any = None) -> dict[str, int]:
     """Delete the records older than `days` that nothing needs any more (see the module's docstring)."""
     cutoff = (now or timezone.now()) - timedelta(days=days)
     unfinished = Task.objects.exclude(render_state__in=Task.FINISHED)
+    training = _fine_tune_assets()
     steps = {
         "processes": Process.objects.filter(created_at__lt=cutoff).exclude(
             models.Exists(unfinished.filter(process=models.OuterRef("pk")))
         ),
         "recommendations": Recommendation.objects.filter(created_at__lt=cutoff)
         .exclude(status=Recommendation.Status.PROCESSING)
-        .exclude(cutout__in=Process.objects.values("cutout")),
+        .exclude(cutout__in=Process.objects.values("cutout"))
+        .exclude(cutout__in=training)  # a cut-out in a fine-tune stands for its photo: both stay
+        .exclude(image__in=training),
         "assets": Asset.objects.filter(created_at__lt=cutoff)
         .exclude(id__in=Process.objects.values("cutout"))
         .exclude(id__in=Recommendation.objects.values("image"))
         .exclude(id__in=Recommendation.objects.filter(cutout__isnull=False).values("cutout"))
-        .exclude(id__in=_fine_tune_assets()),
+        .exclude(id__in=training),
     }
     counts = {name: _delete_in_batches(records) for name, records in steps.items()}
     counts["fine_tune_uploads"] = _expire_uploads(cutoff)
