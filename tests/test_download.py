@@ -316,6 +316,7 @@ def test_a_completed_task_whose_file_is_gone_is_not_found_and_not_charged(
     _, (task,) = finished_process(tenant)
     task.result.storage.delete(task.result.name)
     assert_not_found(client.get(URL, query(task), headers=tenant.key_headers()))
+    assert client.head(URL, query(task), headers=tenant.key_headers()).status_code == 404
     assert balance(tenant) == 10
 
 

@@ -171,14 +171,20 @@ def test_a_read_is_one_request_and_a_missing_object_is_file_not_found(
         default_storage.size("probe/none.bin")
 
 
-def test_a_download_asks_the_store_for_the_size_and_the_bytes_only(
+def test_a_download_asks_the_store_for_the_bytes_only(
     client: Client, tenant: Any, s3_requests: list[str]
 ) -> None:
+    from adcreative.creatives.models import Task
     from tests.test_download import download, finished_process
 
-    _, (task,) = finished_process(tenant)
+    _, (task, older) = finished_process(tenant, tasks=2)
     s3_requests.clear()
-    assert download(client, tenant, task).status_code == 200
+    png = download(client, tenant, task)
+    assert png.status_code == 200 and png["Content-Length"] == str(task.result_size)
+    assert s3_requests == ["GetObject"]  # the size was recorded with the file
+    Task.objects.filter(id=older.id).update(result_size=None)  # completed before sizes were recorded
+    s3_requests.clear()
+    assert download(client, tenant, older).status_code == 200
     assert s3_requests == ["HeadObject", "GetObject"]
     s3_requests.clear()
     assert download(client, tenant, task, format="1").status_code == 200  # converted and stored, then sent
@@ -383,6 +389,19 @@ def test_a_presigned_download_without_credits_is_refused_without_a_link(
     _, (task,) = finished_process(broke)
     refused = download(client, broke, task)
     assert refused.status_code == 402 and "Location" not in refused
+
+
+def test_no_presigned_link_and_no_charge_for_a_file_gone_from_the_store(
+    client: Client, tenant: Any, on_s3: dict[str, str], settings: Any
+) -> None:
+    from tests.test_download import balance, download, finished_process
+
+    settings.DOWNLOAD_REDIRECT = "presigned"
+    _, (task,) = finished_process(tenant)
+    task.result.storage.delete(task.result.name)
+    before = balance(tenant)
+    gone = download(client, tenant, task)
+    assert gone.status_code == 404 and "Location" not in gone and balance(tenant) == before
 
 
 def test_check_storage_makes_the_bucket_and_proves_the_store(settings: Any, s3_endpoint: str) -> None:

@@ -89,6 +89,10 @@ class Task(models.Model):
     error_message = models.TextField(blank=True)
     result = models.FileField(upload_to=result_path, max_length=200, blank=True)
     thumbnail = models.FileField(upload_to=result_path, max_length=200, blank=True)
+    # Their sizes in bytes, recorded with them: Download's Content-Length without asking the store (null on
+    # tasks completed before they were recorded: the store is asked).
+    result_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    thumbnail_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     timings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -156,6 +156,7 @@ def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, f
             for field, (name, data) in files.items():
                 getattr(locked, field).save(name, ContentFile(data), save=False)
                 written.append(getattr(locked, field).name or "")
+                setattr(locked, f"{field}_size", len(data))
             locked.render_state, locked.progress, locked.engine = State.COMPLETED, 100, engine
             locked.timings, locked.finished_at = timings, timezone.now()
             locked.save(update_fields=[*COMPLETED_FIELDS])
@@ -167,7 +168,17 @@ def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, f
     return True
 
 
-COMPLETED_FIELDS = ("result", "thumbnail", "render_state", "progress", "engine", "timings", "finished_at")
+COMPLETED_FIELDS = (
+    "result",
+    "thumbnail",
+    "result_size",
+    "thumbnail_size",
+    "render_state",
+    "progress",
+    "engine",
+    "timings",
+    "finished_at",
+)
 
 
 def fail(task_id: str, code: str, message: str) -> bool:

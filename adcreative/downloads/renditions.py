@@ -96,13 +96,14 @@ class Served:
 def served_file(task: Task, low_resolution: bool, fmt: Format) -> Served:
     """The file answering (lowResolution, format) for a Completed task, converting it the first time."""
     source = task.thumbnail if low_resolution else task.result
+    recorded = task.thumbnail_size if low_resolution else task.result_size
     stored = Format.JPEG if low_resolution else Format.PNG
     variant = f"{'thumbnail' if low_resolution else 'full'}.{fmt.extension}"
-    try:  # (no look before: the size, or the read to convert, is the one request that finds it missing)
+    try:  # no look before: the read (to convert or to send) is the request that finds a file missing
         if not source.name:
             raise FileNotFoundError("no file recorded")
         if fmt == stored:
-            name, size = source.name, source.size
+            name, size = source.name, recorded if recorded is not None else source.size
         else:
             rendition = _rendition(task, Rendition.Variant(variant), source, fmt)
             name, size = rendition.file.name or "", rendition.size

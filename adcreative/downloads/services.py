@@ -119,9 +119,7 @@ def open_and_charge(
 ) -> tuple[Download, IO[bytes] | None]:
     """The download as served and its opened file (None for HEAD), charged for if this is the task's
     first download; nothing is left open when the charge is refused."""
-    handle = None
-    if send:
-        download, handle = open_file(application, download)
+    download, handle = open_file(application, download) if send else (require_stored(download), None)
     try:
         charged = charge(application, download, check_only=not send)
     except BaseException:
@@ -131,19 +129,24 @@ def open_and_charge(
     if charged:
         _remember(application, download)
     served = download.served
-    log.info(
-        "download of task %s as %s (%d bytes, charged: %s)",
-        download.task.id,
-        served.format.name,
-        served.size,
-        charged,
-    )
+    log.info("download of task %s as %s (%d bytes, charged: %s)", download.task.id, served.format.name,
+             served.size, charged)  # fmt: skip
     return download, handle
+
+
+def require_stored(download: Download) -> Download:
+    """The contract's 404 unless the download's file is in storage: for the answers that read no bytes (HEAD,
+    a presigned link), since the size is recorded and nothing else would find it missing."""
+    if not default_storage.exists(download.served.name):
+        log.error("a download's file is not in storage: %s", download.served.name)
+        raise NotFound(errors=NOT_FOUND)
+    return download
 
 
 def charge_and_link(application: Application, download: Download) -> str:
     """DOWNLOAD_REDIRECT=presigned: charge the task's first download as a streamed one is, then a link to
     the one object that expires in DOWNLOAD_LINK_SECONDS (the store serves the bytes)."""
+    require_stored(download)  # never a charge for a link to nothing
     if charge(application, download, check_only=False):
         _remember(application, download)
     served = download.served
