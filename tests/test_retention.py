@@ -3,22 +3,28 @@ RETENTION_DAYS expires old uploads and results, never those that work still need
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from adcreative.api.exceptions import NotFound
 from adcreative.assets.models import Asset, DiscardedFile
 from adcreative.assets.storage import atomic_with_files, purge_discarded
+from adcreative.creatives import services
 from adcreative.creatives.models import Process, Task
+from adcreative.creatives.tasks import render, render_process
 from adcreative.downloads.models import Rendition
 from adcreative.finetunes.models import FineTune
 from adcreative.ops import retention
@@ -229,3 +235,92 @@ def test_the_beat_job_runs_every_ten_minutes_and_expires_when_asked(tenant: Tena
     assert counts["processes"] == 1 and counts["assets"] == 1 and counts["files_removed"] == 3
     assert not any(stored(*files_of(task), process.cutout.file.name or ""))
     assert not list(Path(settings.MEDIA_ROOT).rglob("*.png"))
+
+
+def start_in_thread(tenant: Tenant, cutout: Asset, results: dict[str, Any]) -> threading.Thread:
+    """AdCreative's service, as a request runs it, in a thread (a connection) of its own."""
+    specs = [
+        services.PromptSpec({"tag": "preset", "preset": "white_background"}, "white_background", "x", "")
+    ]
+    request = services.ProcessRequest(None, cutout, "bottle", "", specs, False, True, 1, "")
+
+    def run() -> None:
+        try:
+            results["process"], _ = services.start(tenant.application, request)
+        except Exception as exc:
+            results["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_ad_creative_that_races_the_expiry_of_its_cut_out_is_told_it_is_gone(
+    tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cutout, results = cutout_asset(tenant), dict[str, Any]()
+    deleted, commit, waiting = threading.Event(), threading.Event(), threading.Event()
+    hold = services._hold
+
+    def noted_hold(asset: Asset) -> None:
+        waiting.set()
+        hold(asset)
+
+    monkeypatch.setattr(services, "_hold", noted_hold)
+
+    def expire() -> None:
+        with transaction.atomic():
+            Asset.objects.filter(pk=cutout.pk).delete()  # as the expiry does, not committed yet
+            deleted.set()
+            commit.wait(10)
+        connection.close()
+
+    expiry = threading.Thread(target=expire)
+    expiry.start()
+    assert deleted.wait(10)
+    with mock.patch.object(render, "delay"), mock.patch.object(render_process, "delay"):
+        request = start_in_thread(tenant, cutout, results)
+        assert waiting.wait(10)
+        time.sleep(0.3)  # the request now waits for the cut-out's row
+        commit.set()
+        request.join(10)
+    expiry.join(10)
+    assert isinstance(results.get("error"), NotFound), results  # the contract's 404, not a database error
+    assert not Process.objects.exists() and not Asset.objects.filter(pk=cutout.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_expiry_that_races_an_ad_creative_keeps_the_cut_out(
+    tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cutout, results = cutout_asset(tenant), dict[str, Any]()
+    backdate(Asset, 40)
+    holding, release = threading.Event(), threading.Event()
+    open_process = services._open
+
+    def slow_open(*arguments: Any) -> Any:
+        holding.set()  # the cut-out's row is held; the process is not made yet
+        release.wait(10)
+        return open_process(*arguments)
+
+    monkeypatch.setattr(services, "_open", slow_open)
+    counts: dict[str, int] = {}
+
+    def expire() -> None:
+        counts.update(retention.expire(30))
+        connection.close()
+
+    with mock.patch.object(render, "delay"), mock.patch.object(render_process, "delay"):
+        request = start_in_thread(tenant, cutout, results)
+        assert holding.wait(10)
+        expiry = threading.Thread(target=expire)
+        expiry.start()
+        time.sleep(0.5)  # the expiry now waits to delete the row
+        release.set()
+        request.join(10)
+        expiry.join(10)
+    assert "error" not in results and counts["assets"] == 0
+    assert Process.objects.filter(cutout=cutout).exists() and Asset.objects.filter(pk=cutout.pk).exists()

@@ -113,6 +113,7 @@ def start(application: Application, request: ProcessRequest) -> tuple[Process, l
         raise Unavailable(QUEUE_DOWN, area=areas.AD_CREATIVE)
     try:
         with transaction.atomic():
+            _hold(request.cutout)
             process = _open(application, request)
             tracing.bind(process_id=process.id)  # the request's later lines name the process
             tasks = state.queue_new(_tasks_of(process, request))
@@ -124,6 +125,14 @@ def start(application: Application, request: ProcessRequest) -> tuple[Process, l
         return earlier, list(earlier.tasks.all())
     # The tasks as committed: a fast worker may already have claimed one by the time the answer is built.
     return process, tasks
+
+
+def _hold(cutout: Asset) -> None:
+    """Lock the cut-out's row until the process that uses it is committed: a clean-up deleting it meanwhile
+    (RETENTION_DAYS) either finishes first, and the request is answered as for an unknown asset, or waits
+    and then finds the process and keeps it."""
+    if not Asset.objects.select_for_update(no_key=True).filter(pk=cutout.pk).values_list("pk", flat=True):
+        raise NotFound(f"Product image asset {cutout.pk} was not found.", area=areas.AD_CREATIVE)
 
 
 def rerun(tasks: list[Task]) -> list[Process]:

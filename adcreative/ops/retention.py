@@ -20,7 +20,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
 from django.db.models.signals import post_delete
 from django.utils import timezone
 
@@ -94,12 +95,17 @@ def _fine_tune_assets() -> set[str]:
 def _delete_in_batches(records: models.QuerySet[Any]) -> int:
     deleted = 0
     for _ in range(BATCHES_PER_RUN):
-        with transaction.atomic():
-            ids = list(records.order_by("created_at").values_list("pk", flat=True)[:BATCH])
-            if not ids:
-                break
-            # Asked again inside the delete, so a record that became needed meanwhile is kept.
-            records.filter(pk__in=ids).delete()
+        try:
+            with transaction.atomic():
+                ids = list(records.order_by("created_at").values_list("pk", flat=True)[:BATCH])
+                if not ids:
+                    break
+                # Asked again inside the delete, so a record that became needed meanwhile is kept.
+                records.filter(pk__in=ids).delete()
+        except (ProtectedError, IntegrityError):  # a request began using one as it went: the next run sees it
+            log.info("storage clean-up: a %s became needed while it was deleted; left for the next run",
+                     records.model.__name__)  # fmt: skip
+            break
         deleted += len(ids)
     return deleted
 
