@@ -37,8 +37,6 @@ from tests.helpers import cutout_asset, queued_process
 from tests.test_download import ENGINE, download, finished_process
 from workers.imaging import encode_png
 
-LATER = timedelta(days=31)  # "now", as the expiry sees it, once records made today are past 30 days
-
 
 def stored(*names: str) -> list[bool]:
     return [default_storage.exists(name) for name in names]
