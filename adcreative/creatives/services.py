@@ -88,13 +88,17 @@ def usable_cutout(application: Application, asset_id: uuid.UUID) -> Asset:
         )
     cutout = Asset.objects.filter(id=asset_id, application=application).first()
     if cutout is None:
-        raise NotFound(f"Product image asset {asset_id} was not found.", area=areas.AD_CREATIVE)
+        raise unknown_asset(asset_id)
     if cutout.kind != Asset.Kind.CUTOUT:
         raise InvalidField(
             "productImageAssetId",
             "The asset is not a background-removed image; use backgroundRemovedImageAssetId.",
         )
     return cutout
+
+
+def unknown_asset(asset_id: uuid.UUID) -> NotFound:
+    return NotFound(f"Product image asset {asset_id} was not found.", area=areas.AD_CREATIVE)
 
 
 def has_active_channel(application: Application) -> bool:
@@ -132,7 +136,7 @@ def _hold(cutout: Asset) -> None:
     (RETENTION_DAYS) either finishes first, and the request is answered as for an unknown asset, or waits
     and then finds the process and keeps it."""
     if not Asset.objects.select_for_update(no_key=True).filter(pk=cutout.pk).values_list("pk", flat=True):
-        raise NotFound(f"Product image asset {cutout.pk} was not found.", area=areas.AD_CREATIVE)
+        raise unknown_asset(cutout.pk)
 
 
 def rerun(tasks: list[Task]) -> list[Process]:
