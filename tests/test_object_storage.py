@@ -275,13 +275,14 @@ def test_a_store_out_of_reach_keeps_the_discarded_names_for_later(
 
 def recorded_files() -> list[str]:
     """The storage name of every file the database records."""
-    from adcreative.assets.models import Asset
-    from adcreative.creatives.models import Task
-    from adcreative.downloads.models import Rendition
+    from adcreative.ops.retention import FILE_FIELDS
 
-    names = [*Asset.objects.values_list("file", flat=True), *Rendition.objects.values_list("file", flat=True)]
-    for result, thumbnail in Task.objects.values_list("result", "thumbnail"):
-        names += [result, thumbnail]
+    names = [
+        name
+        for model, fields in FILE_FIELDS.items()
+        for row in model._default_manager.values_list(*fields)
+        for name in row
+    ]
     return sorted(name for name in names if name)
 
 
