@@ -5,8 +5,8 @@ renders, notification deliveries, GPU memory).
 Only prometheus-client is imported here, so any layer may count. A process with several pool processes
 (gunicorn's workers, a prefork Celery worker) counts through prometheus-client's multiprocess mode,
 which PROMETHEUS_MULTIPROC_DIR turns on before this module is first imported (`adcreative/__init__.py`
-sets it for a worker that serves metrics, `gunicorn.conf.py` for the web). Each process kind has one scrape target: the web's GET /metrics, a
-worker's exporter on WORKER_METRICS_BIND (`serve`).
+sets it for a worker that serves metrics, `gunicorn.conf.py` for the web). Each process kind has one scrape
+target: the web's GET /metrics, a worker's exporter on WORKER_METRICS_BIND (`serve`).
 """
 
 from __future__ import annotations
