@@ -55,6 +55,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from bench import stack  # noqa: E402
 from bench.figures import Figure, record  # noqa: E402
 from bench.httpload import free_port  # noqa: E402
 
@@ -66,24 +67,15 @@ def fresh_stores() -> None:
     """On PostgreSQL + Redis: an empty database and broker for this run."""
     if not POSTGRES:
         return
-    import psycopg
     import redis
 
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute('DROP DATABASE IF EXISTS "bench_embedded" WITH (FORCE)')
-        connection.execute('CREATE DATABASE "bench_embedded"')
+    stack.fresh_database(ENVIRONMENT["DATABASE_URL"])
     redis.Redis.from_url(REDIS).flushdb()
 
 
 def application() -> tuple[str, dict[str, str]]:
-    from adcreative.tenancy import credits
-    from adcreative.tenancy.models import Application
-
-    made = Application(name="bench-embedded")
-    secrets = made.set_credentials()
-    made.save()
-    credits.open_account(made, 1000, "bench")
-    return str(made.id), {"x-api-key": secrets.api_key, "x-api-secret": secrets.api_secret}
+    made, secrets = stack.funded_application("bench-embedded", 1000)
+    return made, {"x-api-key": secrets.api_key, "x-api-secret": secrets.api_secret}
 
 
 def photo() -> bytes:
@@ -145,15 +137,8 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def serve(port: int) -> tuple[subprocess.Popen[str], float]:
     """The stack, and the moment it said "Serving"."""
-    stack = subprocess.Popen(
-        [sys.executable, "manage.py", "runstack", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"],
-        cwd=ROOT, env={**os.environ, **ENVIRONMENT}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert stack.stdout is not None
-    for line in stack.stdout:
-        if line.startswith("Serving"):
-            return stack, time.monotonic()
-    raise SystemExit(f"runstack ended without serving; its folder: {VAR}")
+    running = stack.serve(port, {**os.environ, **ENVIRONMENT}, subprocess.DEVNULL, f"its folder {VAR}")
+    return running, time.monotonic()
 
 
 def flow(base: str, application_id: str, headers: dict[str, str], data: bytes) -> tuple[float, float]:
@@ -194,7 +179,7 @@ def measure(rounds: int) -> list[Figure]:
     call_command("migrate", "--noinput", verbosity=0)
     port, (application_id, headers), data = free_port(), application(), photo()
     base = f"http://127.0.0.1:{port}"
-    stack, serving = serve(port)
+    running, serving = serve(port)
     try:
         recommend(base, headers, data)
         first = time.monotonic() - serving
@@ -207,13 +192,13 @@ def measure(rounds: int) -> list[Figure]:
             ratios.append(trips[-1] / tasks[-1])
         flows = [flow(base, application_id, headers, data) for _ in range(2)]
         time.sleep(2.0)  # let the last task's bookkeeping settle
-        pids = tree(stack.pid)
+        pids = tree(running.pid)
         before = cpu_seconds(pids)
         time.sleep(IDLE_SECONDS)
         idle = (cpu_seconds(pids) - before) / IDLE_SECONDS
     finally:
-        stack.terminate()
-        stack.wait(timeout=60)
+        running.terminate()
+        running.wait(timeout=60)
     flow_ratios = [took / worker for took, worker in flows]
     figures = [
         Figure(f"Recommendations HTTP round trip, {WHERE}", statistics.median(trips), "s",

@@ -37,13 +37,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import redis
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import stack  # noqa: E402
 from bench.httpload import free_port  # noqa: E402
 
 DATABASE = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/adcreative_load")
@@ -84,10 +84,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def fresh_database() -> None:
-    server, _, name = DATABASE.rpartition("/")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    stack.fresh_database(DATABASE)
     redis.Redis.from_url(BROKER).flushdb()
 
 
@@ -118,17 +115,12 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
 
 def applications(count: int) -> list[dict[str, str]]:
     """`count` applications with credits."""
-    from adcreative.tenancy import credits
-    from adcreative.tenancy.models import Application
-
     made = []
     for index in range(count):
-        application = Application(name=f"load-{index}")
-        secrets = application.set_credentials()
-        application.save()
-        credits.open_account(application, 100_000, "load")
-        made.append({"applicationId": str(application.id), "apiKey": secrets.api_key,
-                     "apiSecret": secrets.api_secret})  # fmt: skip
+        application_id, secrets = stack.funded_application(f"load-{index}", 100_000, "load")
+        made.append(
+            {"applicationId": application_id, "apiKey": secrets.api_key, "apiSecret": secrets.api_secret}
+        )
     return made
 
 
@@ -347,12 +339,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from adcreative.ops.management.commands.runstack import stack
+    from adcreative.ops.management.commands.runstack import stack as commands
 
     fresh_database()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
     port = free_port()
-    processes = stack(f"127.0.0.1:{port}", int(os.environ.get("WEB_CONCURRENCY", "2")))
+    processes = commands(f"127.0.0.1:{port}", int(os.environ.get("WEB_CONCURRENCY", "2")))
     running = {name: start(name, command) for name, command in processes.items()}
     base = f"http://127.0.0.1:{port}"
     failed = False

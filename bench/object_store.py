@@ -48,11 +48,11 @@ import django  # noqa: E402
 django.setup()
 
 import photoshoot  # noqa: E402
-import psycopg  # noqa: E402
 import redis  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from photoshoot.client import Format  # noqa: E402
 
+from bench import stack  # noqa: E402
 from bench.figures import Figure, record  # noqa: E402
 from bench.httpload import free_port, wait_for_port  # noqa: E402
 
@@ -63,25 +63,6 @@ STACKS = {  # name → (Redis db, settings on top of the shared ones)
                                              "DOWNLOAD_REDIRECT": "presigned"}),
 }  # fmt: skip
 FORMATS: tuple[Format, ...] = ("png", "jpeg", "pdf")
-
-
-def fresh_database() -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute('DROP DATABASE IF EXISTS "bench_object_store" WITH (FORCE)')
-        connection.execute('CREATE DATABASE "bench_object_store"')
-    call_command("migrate", "--noinput", verbosity=0)
-
-
-def application() -> tuple[str, str, str]:
-    """An application with credits: its id, API key and secret."""
-    from adcreative.tenancy import credits
-    from adcreative.tenancy.models import Application
-
-    made = Application(name="bench-object-store")
-    secrets = made.set_credentials()
-    made.save()
-    credits.open_account(made, 10_000, "bench")
-    return str(made.id), secrets.api_key, secrets.api_secret
 
 
 @contextmanager
@@ -106,7 +87,7 @@ def moto(folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def stack(folder: Path, db: int, extra: dict[str, str], endpoint: str) -> Iterator[str]:
+def running_stack(folder: Path, db: int, extra: dict[str, str], endpoint: str) -> Iterator[str]:
     """A runstack of its own folder and broker; its base URL once it says "Serving"."""
     port = free_port()
     folder.mkdir()
@@ -118,17 +99,8 @@ def stack(folder: Path, db: int, extra: dict[str, str], endpoint: str) -> Iterat
     }  # fmt: skip
     redis.Redis.from_url(f"{REDIS}/{db}").flushdb()
     with (folder / "runstack.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "runstack", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True,
-        )  # fmt: skip
+        process = stack.serve(port, env, log, str(folder / "runstack.log"))
         try:
-            assert process.stdout is not None
-            for line in process.stdout:
-                if line.startswith("Serving"):
-                    break
-            else:
-                raise SystemExit(f"runstack ended without serving; its log: {folder / 'runstack.log'}")
             yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()
@@ -159,8 +131,10 @@ def measure(rounds: int) -> tuple[list[Figure], dict[str, list[float]]]:
     """The figures, and each stack's median seconds per phase."""
     from tests.drawing import bottle_photo, encode
 
-    fresh_database()
-    application_id, api_key, api_secret = application()
+    stack.fresh_database(DATABASE_URL)
+    call_command("migrate", "--noinput", verbosity=0)
+    application_id, secrets = stack.funded_application("bench-object-store", 10_000)
+    api_key, api_secret = secrets.api_key, secrets.api_secret
     folder = Path(tempfile.mkdtemp(prefix="bench-object-store-"))
     photo = folder / "bottle.jpg"
     photo.write_bytes(encode(bottle_photo(), "JPEG", quality=90))
@@ -168,7 +142,7 @@ def measure(rounds: int) -> tuple[list[Figure], dict[str, list[float]]]:
         endpoint = running.enter_context(moto(folder))
         clients = {}
         for name, (db, extra) in STACKS.items():
-            base = running.enter_context(stack(folder / uuid.uuid4().hex[:8], db, extra, endpoint))
+            base = running.enter_context(running_stack(folder / uuid.uuid4().hex[:8], db, extra, endpoint))
             clients[name] = photoshoot.Photoshoot(
                 base, application_id, api_key=api_key, api_secret=api_secret
             )
