@@ -249,8 +249,8 @@ def test_it_resends_lost_tasks_and_fails_hopeless_ones(
     )
     with mock.patch("adcreative.creatives.tasks.render.delay") as send:
         assert reap_stuck_work() == {
-            "resent": 2,
-            "failed": 1,
+            "renders_resent": 2,
+            "renders_failed": 1,
             "recommendations_resent": 0,
             "recommendations_failed": 0,
             "fine_tunes_resent": 0,
@@ -260,7 +260,7 @@ def test_it_resends_lost_tasks_and_fails_hopeless_ones(
     states = dict(Task.objects.values_list("id", "render_state"))
     # The dead one waits for a worker in the state it had reached: renderState never steps back.
     assert [states[uuid.UUID(t)] for t in (lost, dead, hopeless)] == [1, 3, 6]
-    assert reap_stuck_work()["resent"] == 0  # re-sent at most once per interval
+    assert reap_stuck_work()["renders_resent"] == 0  # re-sent at most once per interval
 
 
 def test_it_keeps_progress_when_a_task_is_handed_back_for_a_retry(tenant: Tenant, client: Client) -> None:

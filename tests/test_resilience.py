@@ -54,7 +54,7 @@ def test_a_broker_that_refuses_the_render_still_answers_the_process_it_created(
     assert Process.objects.count() == 1
     # The reaper's next tick (every REAPER_INTERVAL_SECONDS) sends the refused ones: no 10-minute wait.
     with mock.patch.object(render, "delay") as resend:
-        assert reap_stuck_work()["resent"] == 2
+        assert reap_stuck_work()["renders_resent"] == 2
     assert sorted(call.args[0] for call in resend.call_args_list) == sorted(str(t.id) for t in tasks)
 
 
@@ -112,12 +112,20 @@ def test_a_task_handed_back_keeps_its_render_state_for_clients_and_channels(
     channel = NotificationChannel.objects.create(
         application=tenant.application, type=NotificationChannel.Type.WEBHOOK, url="http://127.0.0.1:9/"
     )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from adcreative.ops.tasks import reap_stuck_work
+
     process, (task,) = queued_process(tenant, prompts=1)
     claimed = state.claim(str(task.id))
     assert claimed is not None and state.advance(claimed, Task.State.RENDERING, 60)
     state.release(str(task.id))  # a retry after a database error, say
     assert state.held_until(id=task.id) is None  # handed back: no worker's lease holds it any more
-    state.requeue(str(task.id))  # or the reaper re-sending it
+    Task.objects.filter(id=task.id).update(queued_at=timezone.now() - timedelta(hours=1))
+    with mock.patch.object(render, "delay") as send:  # or the reaper re-sending it: its message was lost
+        assert reap_stuck_work()["renders_resent"] == 1 and send.call_count == 1
     seen = client.get(
         "/api/v1/Image/ProductGeneration/CheckUserProgress",
         {"applicationId": tenant.id, "imageProductGeneratorProcessId": str(process.id)},
@@ -267,7 +275,7 @@ def test_the_reaper_takes_a_task_whose_lease_ran_out_and_leaves_a_live_one(tenan
         assert claimed is not None and state.advance(claimed, Task.State.RENDERING, 40)
     Task.objects.filter(id=dead.id).update(lease_until=timezone.now() - timedelta(seconds=1))
     with mock.patch.object(render, "delay") as send:
-        assert reap_stuck_work()["resent"] == 1
+        assert reap_stuck_work()["renders_resent"] == 1
     assert [call.args for call in send.call_args_list] == [(str(dead.id),)]
     again = state.claim(str(dead.id))
     assert again is not None and (again.render_state, again.progress, again.attempts) == (3, 40, 2)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from adcreative.assets.models import Asset
 from adcreative.finetunes.models import FineTune
+from adcreative.leases import Leased
 from adcreative.tenancy.models import Application
 
 
@@ -57,7 +58,7 @@ def result_path(task: Task, filename: str) -> str:
     return f"results/{task.process.application_id}/{task.id}/{filename}"
 
 
-class Task(models.Model):
+class Task(Leased):  # attempts, queued_at, started_at, lease_until: adcreative.leases
     class State(models.IntegerChoices):
         CREATED = 0, "Created"
         QUEUED = 1, "Queued"
@@ -93,13 +94,8 @@ class Task(models.Model):
     # tasks completed before they were recorded: the store is asked).
     result_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     thumbnail_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(default=0)
     timings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    queued_at = models.DateTimeField(default=timezone.now)  # last (re-)sent to the gpu queue
-    started_at = models.DateTimeField(null=True, blank=True)  # when the worker holding it claimed it
-    # The holding worker renews this while it renders; once it passes, that worker is gone.
-    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from adcreative.creatives import progress, signals
 from adcreative.creatives.models import Process, Task
-from adcreative.leases import lease_end, stuck_among
+from adcreative.leases import Lease
 
 State = Task.State
 RUNNING = (State.PREPARING, State.RENDERING, State.FINALIZING)
@@ -45,18 +43,7 @@ def queue_new(tasks: list[Task]) -> list[Task]:
     return created
 
 
-def waiting() -> Q:
-    """Tasks no worker holds: queued, or handed back (a retry, a re-send) in the state they had reached."""
-    return Q(render_state=State.QUEUED) | Q(render_state__in=RUNNING, started_at__isnull=True)
-
-
-def abandoned(now: Any) -> Q:
-    """Running tasks whose worker is gone: its lease ran out (or, for a row claimed before leases, the
-    hard time limit passed)."""
-    stale = now - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT)
-    return Q(render_state__in=RUNNING) & (
-        Q(lease_until__lt=now) | Q(lease_until__isnull=True, started_at__lt=stale)
-    )
+LEASE = Lease(Task, ~Q(render_state__in=Task.FINISHED), message_keys=("id", "process_id"))
 
 
 def claim(task_id: str) -> Task | None:
@@ -65,40 +52,28 @@ def claim(task_id: str) -> Task | None:
     A task handed back keeps the renderState and progress it had reached: clients never see one go back.
     """
     with transaction.atomic():
-        before = (
-            Task.objects.select_for_update()
-            .filter(waiting() | abandoned(timezone.now()), id=task_id)
-            .values_list("render_state", flat=True)
-            .first()
+        before = LEASE.claim(
+            task_id,
+            render_state=Greatest(F("render_state"), State.PREPARING),
+            progress=Greatest(F("progress"), 5),
         )
         if before is None:
             return None
-        Task.objects.filter(id=task_id).update(
-            render_state=Greatest(F("render_state"), State.PREPARING),
-            progress=Greatest(F("progress"), 5),
-            started_at=timezone.now(),
-            lease_until=lease_end(),
-            attempts=F("attempts") + 1,
-        )
-        if before == State.QUEUED:
+        if before.render_state == State.QUEUED:
             _announce([task_id])
     return Task.objects.select_related(*RENDER_RELATIONS).get(id=task_id)
 
 
 def renew(tasks: list[Task]) -> None:
-    """Extend the lease of tasks this worker still holds (its own claims: a task taken over by another
-    worker meanwhile has another `started_at`)."""
+    """Extend the lease of tasks this worker still holds."""
     for task in tasks:
-        Task.objects.filter(id=task.id, started_at=task.started_at, render_state__in=RUNNING).update(
-            lease_until=lease_end()
-        )
+        LEASE.renew(task)
 
 
 def held_until(**tasks: Any) -> Any:
     """When the latest live lease on the tasks (`id=…` or `process_id=…`) runs out; None if no live
     worker holds any of them."""
-    leases = Task.objects.filter(render_state__in=RUNNING, lease_until__gte=timezone.now(), **tasks)
-    return leases.aggregate(until=models.Max("lease_until"))["until"]
+    return LEASE.held_until(**tasks)
 
 
 def claim_process(process_id: str) -> list[Task]:
@@ -109,17 +84,7 @@ def claim_process(process_id: str) -> list[Task]:
 
 def release(task_id: str) -> None:
     """Hand a running task back (before a retry): no worker holds it now; what clients see stays."""
-    Task.objects.filter(id=task_id, render_state__in=RUNNING).update(
-        started_at=None, lease_until=None, queued_at=timezone.now()
-    )
-
-
-def requeue(task_id: str) -> None:
-    """Mark an unfinished task as sent to the queue again now (the reaper re-sends at most once per
-    interval); a running one's worker is gone, so it is handed back as `release` does."""
-    Task.objects.filter(id=task_id).exclude(render_state__in=Task.FINISHED).update(
-        started_at=None, lease_until=None, queued_at=timezone.now()
-    )
+    LEASE.release(task_id)
 
 
 def advance(task: Task, state: int, progress: int) -> bool:
@@ -230,16 +195,3 @@ def process_status(tasks: list[Task]) -> str:
     if State.COMPLETED in states:
         return "CompletedWithErrors"
     return "Failed" if State.FAILED in states else "Cancelled"
-
-
-MAX_ATTEMPTS = 3
-
-
-def stuck_tasks(now: Any = None) -> tuple[list[str], list[str]]:
-    """(to re-send, to fail): tasks waiting too long, and running tasks whose worker is gone.
-
-    A running task whose lease ran out has lost its worker (a live one renews it); it is handed back to
-    the queue, or failed once it has had MAX_ATTEMPTS tries.
-    """
-    now = now or timezone.now()
-    return stuck_among(Task.objects, waiting(), abandoned(now), now, MAX_ATTEMPTS)

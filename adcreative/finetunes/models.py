@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from adcreative.leases import Leased
 from adcreative.tenancy.models import Application
 
 
@@ -15,7 +16,7 @@ def fine_tune_path(fine_tune: FineTune, filename: str) -> str:
     return f"finetunes/{fine_tune.application_id}/{fine_tune.id}/{filename}"
 
 
-class FineTune(models.Model):
+class FineTune(Leased):  # attempts, queued_at, started_at, lease_until: adcreative.leases
     class Status(models.TextChoices):
         QUEUED = "Queued"
         RUNNING = "Running"
@@ -50,11 +51,7 @@ class FineTune(models.Model):
     validation_asset_ids = models.JSONField(default=list, blank=True)  # renders with fixed seeds, as assets
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    queued_at = models.DateTimeField(default=timezone.now)  # last (re-)sent to the gpu queue
-    started_at = models.DateTimeField(null=True, blank=True)  # when the worker holding it claimed it
-    lease_until = models.DateTimeField(null=True, blank=True)  # renewed while the holding worker lives
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

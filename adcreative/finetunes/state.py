@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from PIL import Image
@@ -22,51 +22,34 @@ from adcreative.assets.models import Asset
 from adcreative.assets.storage import atomic_with_files
 from adcreative.finetunes import signals
 from adcreative.finetunes.models import FineTune
-from adcreative.leases import lease_end, stuck_among
+from adcreative.leases import Lease
 
 Status = FineTune.Status
 LOG_TAIL = 20  # records of {step, loss, lr} a fine-tune keeps for the client to see
-MAX_ATTEMPTS = 3
 
 
-def waiting() -> Q:
-    """Fine-tunes no worker holds: queued, or handed back (a retry, a re-send) while running."""
-    return Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__isnull=True)
-
-
-def abandoned(now: Any) -> Q:
-    """Running fine-tunes whose worker is gone: its lease ran out."""
-    return Q(status=Status.RUNNING, lease_until__lt=now)
+LEASE = Lease(FineTune, ~Q(status__in=FineTune.FINISHED))
 
 
 def claim(fine_tune_id: str) -> FineTune | None:
     """Take a waiting fine-tune, or one whose worker is gone; None if there is nothing to do."""
-    with transaction.atomic():
-        found = FineTune.objects.select_for_update().filter(
-            waiting() | abandoned(timezone.now()), id=fine_tune_id
-        )
-        if not found.exists():
-            return None
-        found.update(
-            status=Status.RUNNING, started_at=timezone.now(), lease_until=lease_end(),
-            attempts=models.F("attempts") + 1,
-        )  # fmt: skip
+    if LEASE.claim(fine_tune_id, status=Status.RUNNING) is None:
+        return None
     return FineTune.objects.select_related("application").get(id=fine_tune_id)
 
 
 def held(fine_tune: FineTune) -> Any:
-    """This worker's claim: running, and claimed at the moment it claimed it (not taken over since)."""
-    return FineTune.objects.filter(id=fine_tune.id, status=Status.RUNNING, started_at=fine_tune.started_at)
+    """This worker's claim: unfinished, and claimed at the moment it claimed it (not taken over since)."""
+    return LEASE.mine(fine_tune)
 
 
 def renew(fine_tune: FineTune) -> None:
-    held(fine_tune).update(lease_until=lease_end())
+    LEASE.renew(fine_tune)
 
 
 def held_until(fine_tune_id: str) -> Any:
     """When the live lease on the fine-tune runs out; None if no live worker holds it."""
-    leases = FineTune.objects.filter(id=fine_tune_id, status=Status.RUNNING, lease_until__gte=timezone.now())
-    return leases.values_list("lease_until", flat=True).first()
+    return LEASE.held_until(pk=fine_tune_id)
 
 
 def dataset_built(fine_tune: FineTune, examples: int, skipped: list[dict[str, str]]) -> bool:
@@ -146,19 +129,4 @@ def cancel(fine_tune: FineTune) -> bool:
 
 def release(fine_tune_id: str | uuid.UUID) -> None:
     """Hand a running fine-tune back (before a retry): no worker holds it now."""
-    FineTune.objects.filter(id=fine_tune_id, status=Status.RUNNING).update(
-        started_at=None, lease_until=None, queued_at=timezone.now()
-    )
-
-
-def requeue(fine_tune_id: str) -> None:
-    """Mark an unfinished fine-tune as sent to the queue again now (the reaper's re-send)."""
-    FineTune.objects.filter(id=fine_tune_id).exclude(status__in=FineTune.FINISHED).update(
-        started_at=None, lease_until=None, queued_at=timezone.now()
-    )
-
-
-def stuck(now: Any = None) -> tuple[list[str], list[str]]:
-    """(to re-send, to fail): fine-tunes waiting too long, and running ones whose worker is gone."""
-    now = now or timezone.now()
-    return stuck_among(FineTune.objects, waiting(), abandoned(now), now, MAX_ATTEMPTS)
+    LEASE.release(fine_tune_id)

@@ -4,7 +4,6 @@ its queue and reaches the database."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
@@ -12,11 +11,13 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from adcreative.celery import gpu_task
+from adcreative import broker
+from adcreative.celery import app, gpu_task
 from adcreative.creatives import state as creatives_state
 from adcreative.creatives.tasks import render
 from adcreative.finetunes import state as finetunes_state
 from adcreative.finetunes.tasks import finetune
+from adcreative.leases import LeasedWork
 from adcreative.ops import retention
 from adcreative.recommendations import state as recommendations_state
 from adcreative.recommendations.tasks import recommend
@@ -58,42 +59,41 @@ def clean_storage() -> dict[str, int]:
 
 @shared_task(name="ops.reap_stuck_work")
 def reap_stuck_work() -> dict[str, int]:
-    """Beat, every REAPER_INTERVAL_SECONDS: re-send renders, recommendations and fine-tunes whose message
-    was lost or whose worker died; fail those that ran out of tries.
+    """Beat, every REAPER_INTERVAL_SECONDS, and each worker when it (re)connects to the broker: re-send
+    the work whose message the broker lost or whose worker died; fail what ran out of tries.
 
     Re-sending is safe: work is claimed by a conditional update, so a duplicate message does nothing.
     """
+    now = timezone.now()
+    in_broker = broker.ids_in_messages(
+        {app.amqp.router.route({}, work.task.name)["queue"].name for work in REAPED}
+    )
     counts: dict[str, int] = {}
-    for prefix, (stuck, fail, requeue, task, message) in REAPED.items():
-        counts[f"{prefix}resent"], counts[f"{prefix}failed"] = _reap(
-            stuck(), fail, requeue, task.delay, message
-        )
+    for work in REAPED:
+        counts.update(work.reap(now, in_broker))
     return counts
 
 
-# What the reaper looks after: the prefix of its counts → (stuck, fail, requeue, the task that does the work,
-# the failure's message).
-REAPED: dict[str, tuple[Callable[[], Any], Callable[..., Any], Callable[..., Any], Any, str]] = {
-    "": (creatives_state.stuck_tasks, creatives_state.fail, creatives_state.requeue, render,
-         "Rendering did not finish after several tries. Please try again."),
-    "recommendations_": (recommendations_state.stuck, recommendations_state.fail, recommendations_state.requeue,
-                         recommend, "Analysing the photo did not finish after several tries."),
-    "fine_tunes_": (finetunes_state.stuck, finetunes_state.fail, finetunes_state.requeue, finetune,
-                    "The fine-tune did not finish after several tries."),
-}  # fmt: skip
-
-
-def _reap(
-    stuck: tuple[list[str], list[str]],
-    fail: Callable[[str, str, str], object],
-    requeue: Callable[[str], object],
-    send: Callable[[str], object],
-    message: str,
-) -> tuple[int, int]:
-    resend, hopeless = stuck
-    for record_id in hopeless:
-        fail(record_id, "stuck", message)
-    for record_id in resend:
-        requeue(record_id)
-        send(record_id)
-    return len(resend), len(hopeless)
+REAPED = (
+    LeasedWork(
+        "renders",
+        creatives_state.LEASE,
+        render,
+        creatives_state.fail,
+        "Rendering did not finish after several tries. Please try again.",
+    ),
+    LeasedWork(
+        "recommendations",
+        recommendations_state.LEASE,
+        recommend,
+        recommendations_state.fail,
+        "Analysing the photo did not finish after several tries.",
+    ),
+    LeasedWork(
+        "fine_tunes",
+        finetunes_state.LEASE,
+        finetune,
+        finetunes_state.fail,
+        "The fine-tune did not finish after several tries.",
+    ),
+)

@@ -9,10 +9,11 @@ from django.db import models
 from django.utils import timezone
 
 from adcreative.assets.models import Asset
+from adcreative.leases import Leased
 from adcreative.tenancy.models import Application
 
 
-class Recommendation(models.Model):
+class Recommendation(Leased):  # attempts, queued_at, started_at, lease_until: adcreative.leases
     class Status(models.TextChoices):
         PROCESSING = "Processing"
         COMPLETED = "Completed"
@@ -32,12 +33,7 @@ class Recommendation(models.Model):
     preset_ids = models.JSONField(default=list, blank=True)
     analysis = models.JSONField(default=dict, blank=True)  # category, material, colours, classifier labels
     timings = models.JSONField(default=dict, blank=True)  # seconds per pipeline step
-    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    queued_at = models.DateTimeField(default=timezone.now)  # last (re-)sent to the gpu queue
-    started_at = models.DateTimeField(null=True, blank=True)
-    # The worker analysing it renews this while it works; once it passes, that worker is gone.
-    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,4 +1,4 @@
-"""The one writer of Recommendation state: claim, complete, fail, and the reaper's stuck and requeue.
+"""The one writer of Recommendation state: claim, complete, fail; its lease is `LEASE` (adcreative.leases).
 
 Every change is a conditional update on `status`, so a redelivered task cannot overwrite a result,
 and a finished recommendation is never processed again.
@@ -7,16 +7,15 @@ and a finished recommendation is never processed again.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from adcreative.assets.models import Asset
 from adcreative.assets.storage import atomic_with_files
-from adcreative.leases import lease_end
+from adcreative.leases import Lease
 from adcreative.recommendations.models import Recommendation
 from workers.imaging import encode_png
 
@@ -24,39 +23,31 @@ if TYPE_CHECKING:
     from workers.recommend import Outcome
 
 Status = Recommendation.Status
-MAX_ATTEMPTS = 3
+
+
+LEASE = Lease(Recommendation, Q(status=Status.PROCESSING))
 
 
 def claim(recommendation_id: str) -> Recommendation | None:
-    """Start work on a Processing record, unless a live worker holds it; None if there is nothing to do.
-
-    A record is free when it never started, was (re-)queued after it last started (a retry, the reaper),
-    or its worker's lease ran out (the worker was killed). A duplicate message for a record in progress
-    finds it taken.
-    """
-    now = timezone.now()
-    free = Q(started_at__isnull=True) | Q(started_at__lt=F("queued_at")) | Q(lease_until__lt=now)
-    claimed = Recommendation.objects.filter(free, id=recommendation_id, status=Status.PROCESSING).update(
-        started_at=now, lease_until=lease_end(), attempts=F("attempts") + 1
-    )
-    if not claimed:
+    """Start work on a Processing record, unless a live worker holds it; None if there is nothing to do
+    (finished, or a duplicate message for a record in progress)."""
+    if LEASE.claim(recommendation_id) is None:
         return None
     return Recommendation.objects.select_related("image", "application").get(id=recommendation_id)
 
 
 def renew(recommendation: Recommendation) -> None:
-    """Extend this worker's lease (its own claim: one taken over meanwhile has another `started_at`)."""
-    Recommendation.objects.filter(
-        id=recommendation.id, started_at=recommendation.started_at, status=Status.PROCESSING
-    ).update(lease_until=lease_end())
+    LEASE.renew(recommendation)
 
 
 def held_until(recommendation_id: str) -> datetime | None:
     """When a live worker's lease on the record runs out; None if no live worker holds it."""
-    held = Recommendation.objects.filter(
-        id=recommendation_id, status=Status.PROCESSING, lease_until__gte=timezone.now()
-    ).exclude(started_at__lt=F("queued_at"))
-    return held.values_list("lease_until", flat=True).first()
+    return LEASE.held_until(pk=recommendation_id)
+
+
+def release(recommendation_id: str) -> None:
+    """Hand the record back (before a retry): no worker holds it now."""
+    LEASE.release(recommendation_id)
 
 
 def complete(recommendation: Recommendation, outcome: Outcome) -> bool:
@@ -101,33 +92,4 @@ def fail(recommendation_id: str, code: str, message: str) -> bool:
         Recommendation.objects.filter(id=recommendation_id, status=Status.PROCESSING).update(
             status=Status.FAILED, error_code=code, error_message=message, finished_at=timezone.now()
         )
-    )
-
-
-def stuck(now: datetime | None = None) -> tuple[list[str], list[str]]:
-    """(to re-send, to fail): Processing records whose message was lost or whose worker died.
-
-    Not started (or re-queued) and queued longer than QUEUED_TASK_RESEND_SECONDS: re-send. Started and
-    its lease run out (or, claimed before leases, past the hard time limit): the worker is gone; re-send,
-    or fail after MAX_ATTEMPTS tries.
-    """
-    now = now or timezone.now()
-    waiting = now - timedelta(seconds=settings.QUEUED_TASK_RESEND_SECONDS)
-    dead = now - timedelta(seconds=settings.GPU_TASK_TIME_LIMIT + 60)
-    resend: list[str] = []
-    failed: list[str] = []
-    for record_id, started_at, attempts, queued_at, lease_until in Recommendation.objects.filter(
-        status=Status.PROCESSING
-    ).values_list("id", "started_at", "attempts", "queued_at", "lease_until"):
-        if started_at is None or started_at < queued_at:
-            if queued_at < waiting:
-                resend.append(str(record_id))
-        elif (lease_until < now) if lease_until else (started_at < dead):
-            (failed if attempts >= MAX_ATTEMPTS else resend).append(str(record_id))
-    return resend, failed
-
-
-def requeue(recommendation_id: str) -> None:
-    Recommendation.objects.filter(id=recommendation_id, status=Status.PROCESSING).update(
-        queued_at=timezone.now()
     )

@@ -47,7 +47,7 @@ def recommend(self: CeleryTask, recommendation_id: str) -> None:  # type: ignore
     except Exception as exc:
         outcome = Outcome(
             fail=lambda code, message: state.fail(recommendation_id, code, message),
-            release=lambda: state.requeue(recommendation_id),  # free again, so the retry can claim it
+            release=lambda: state.release(recommendation_id),  # free again, so the retry can claim it
             wording=WORDING,
             what=f"recommendation {recommendation_id}",
         )
