@@ -80,10 +80,10 @@ GPU_METRICS_BIND ?= 127.0.0.1:9102
 CPU_METRICS_BIND ?= 127.0.0.1:9101
 
 worker-gpu: $(VENV)/.worker-installed models/u2netp.onnx
-	WORKER_METRICS_BIND=$(GPU_METRICS_BIND) $(VENV)/bin/celery -A adcreative worker -Q gpu -c 1 -n gpu@%h -l INFO
+	WORKER_METRICS_BIND=$(GPU_METRICS_BIND) $(VENV)/bin/celery -A adcreative worker -Q gpu -c 1 -n gpu@%h --without-gossip --without-mingle -l INFO
 
 worker-cpu: $(VENV)/.base-installed
-	WORKER_METRICS_BIND=$(CPU_METRICS_BIND) $(VENV)/bin/celery -A adcreative worker -Q default -c 2 -n cpu@%h -l INFO
+	WORKER_METRICS_BIND=$(CPU_METRICS_BIND) $(VENV)/bin/celery -A adcreative worker -Q default -c 2 -n cpu@%h --without-gossip --without-mingle -l INFO
 
 beat: $(VENV)/.base-installed
 	$(VENV)/bin/celery -A adcreative beat -l INFO -s $${VAR_DIR:-var}/celerybeat-schedule

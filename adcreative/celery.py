@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from celery import Celery, Task, bootsteps
+from celery import Celery, Task
 from celery.signals import (
     before_task_publish,
     setup_logging,
@@ -48,24 +48,6 @@ def _make_broker_folders() -> None:
 
 
 _make_broker_folders()
-
-
-class ReapOnConnect(bootsteps.StartStopStep):
-    """Each time a worker's consumer (re)connects to the broker, it asks for a reaper run at once: after a
-    broker restart that lost its queue, work whose message is gone is sent again now, not at beat's next
-    tick. The reaper finds lost messages by looking for them (adcreative.broker), so a run that finds
-    nothing missing sends nothing."""
-
-    requires = ("celery.worker.consumer.tasks:Tasks",)
-
-    def start(self, parent: Any) -> None:
-        try:
-            app.send_task("ops.reap_stuck_work")
-        except Exception:  # the broker went away again: beat's next tick, or the next reconnect, does it
-            log.warning("could not ask for a reaper run after connecting to the broker", exc_info=True)
-
-
-app.steps["consumer"].add(ReapOnConnect)
 
 
 @setup_logging.connect

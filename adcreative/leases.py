@@ -32,7 +32,7 @@ from django.utils import timezone
 MAX_ATTEMPTS = 3  # claims of one piece of work whose worker died before it is failed as stuck
 # A waiting row is looked for in the broker only once it has waited this long: its message is sent when
 # the transaction that made the row commits, so a younger row's message may still be on its way.
-MESSAGE_GRACE_SECONDS = 10.0
+MESSAGE_GRACE_SECONDS = 5.0
 
 
 class Leased(models.Model):

@@ -134,10 +134,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _BROKER = env_str("CELERY_BROKER_URL", "filesystem://")
 CACHE_URL = env_str("CACHE_URL", _BROKER if _BROKER.startswith(("redis://", "rediss://")) else "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
+    CACHES: dict[str, dict[str, object]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
+            # A Redis that hangs (a network partition) costs a request at most this, not the OS's TCP timeout;
+            # the rate limits then use the process's memory for a while (adcreative.api.throttling).
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
         }
     }
 elif CACHE_URL == "locmem://":
@@ -321,6 +324,10 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -----------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+# No task's return value is read but the probes' (ops.ping, gpu.ping, gpu.warm_up: ignore_result=False):
+# a task whose result is kept makes the sender subscribe to the result backend first, and with Redis down
+# that retried for 20 s and then left the web process's result backend broken for good.
+CELERY_TASK_IGNORE_RESULT = True
 GPU_TASK_SOFT_TIME_LIMIT = env_int("GPU_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
 GPU_TASK_TIME_LIMIT = env_int("GPU_TASK_TIME_LIMIT", 660, minimum=1)
 BROKER_VISIBILITY_TIMEOUT = env_int("BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1)
@@ -355,6 +362,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONSUMER = "adcreative.consumer:Consumer"  # Celery's, surviving a broker restart
 # A "task-sent" event per message lets Flower list a task before a worker receives it, at the price of
 # a second Redis round trip on every send (bench/enqueue.py: 1.93x a bare apply_async with it on); off by
 # default, Flower still shows each task from the moment a worker takes it, and the queues' depth.

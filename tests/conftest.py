@@ -140,6 +140,41 @@ def free_port() -> int:
         return port
 
 
+class RedisServer:
+    """A Redis of a test's own on a free loopback port (never the machine's), that the test stops and starts
+    again. `persistent`: with an append-only file, as the compose file runs it (a restart keeps the queue);
+    without, it comes back empty, as a restarted container without a volume or a promoted replica can."""
+
+    def __init__(self, folder: Path, persistent: bool) -> None:
+        import shutil
+
+        if shutil.which("redis-server") is None:
+            pytest.skip("redis-server is not installed: this test starts a Redis of its own to stop")
+        self.port = free_port()
+        self.command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(folder),
+                        "--save", "", "--appendonly", "yes" if persistent else "no"]  # fmt: skip
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis(port=self.port)
+        for _ in range(200):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise AssertionError(f"redis-server on port {self.port} did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: Redis writes its append-only file (if any) and exits
+            self.process.wait(timeout=20)
+
+
 def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
     """Wait until `url` answers 2xx, while `process` (what serves it) is still running."""
     import urllib.request

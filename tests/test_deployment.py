@@ -47,6 +47,23 @@ def test_it_runs_each_process_with_its_queue(compose: dict[str, Any]) -> None:
     assert "migrate" in command_of(services["web"])
 
 
+def test_every_way_of_starting_a_worker_starts_it_without_gossip_and_mingle(compose: dict[str, Any]) -> None:
+    """Gossip's consumer took a worker down when Redis restarted (kombu asks a connection already gone for
+    its host): the compose files, the Makefile and runstack (`make run`) all start workers without it."""
+    from adcreative.ops.management.commands.runstack import stack
+
+    remote = yaml.safe_load((ROOT / "docker" / "worker-remote.yml").read_text())["services"]
+    makefile = [line for line in (ROOT / "Makefile").read_text().splitlines() if " worker -Q " in line]
+    commands = [
+        command_of(compose["services"]["worker-gpu"]), command_of(compose["services"]["worker-cpu"]),
+        command_of(remote["worker-gpu"]), *makefile,
+        *(" ".join(command) for name, command in stack("127.0.0.1:8000", 1).items() if name.startswith("worker")),
+    ]  # fmt: skip
+    assert len(commands) == 7
+    for command in commands:
+        assert "--without-gossip" in command and "--without-mingle" in command, command
+
+
 def test_prometheus_scrapes_the_web_and_each_worker_where_they_serve_metrics(compose: dict[str, Any]) -> None:
     services = compose["services"]
     config = yaml.safe_load((ROOT / "docker" / "prometheus.yml").read_text())

@@ -13,13 +13,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from kombu import Connection
 
 from adcreative.creatives.models import Task
 from adcreative.creatives.tasks import render, render_process
-from tests.conftest import ROOT, Tenant, database_url_of_test_database, free_port
+from tests.conftest import ROOT, RedisServer, Tenant, database_url_of_test_database
 from tests.helpers import queued_process
 
 
@@ -167,36 +166,11 @@ def test_a_render_whose_database_connection_is_terminated_mid_render_completes(
 
 @pytest.fixture
 def own_redis(tmp_path: Path) -> Iterator[tuple[str, Callable[[], None], Callable[[], None]]]:
-    """A Redis of this test's own on a free port, persistent like the compose file's, that the test can
-    stop and start again (never the machine's Redis)."""
-    import shutil
-
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed: this test starts a Redis of its own to stop")
-
-    port = free_port()
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--appendonly", "yes",
-               "--dir", str(tmp_path), "--save", ""]  # fmt: skip
-    server: list[subprocess.Popen[bytes]] = []
-
-    def start() -> None:
-        server.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        client = redis.Redis(port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-
-    def stop() -> None:
-        server[-1].terminate()  # SIGTERM: Redis writes its append-only file and exits
-        server[-1].wait(timeout=20)
-
-    start()
-    yield f"redis://127.0.0.1:{port}/0", stop, start
-    if server[-1].poll() is None:
-        stop()
+    """A Redis of this test's own, persistent like the compose file's, that the test stops and starts."""
+    server = RedisServer(tmp_path, persistent=True)
+    server.start()
+    yield server.url(), server.stop, server.start
+    server.stop()
 
 
 @pytest.mark.celery_worker

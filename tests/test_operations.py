@@ -158,6 +158,38 @@ def test_runstack_starts_a_process_again_when_it_dies_and_stops_all_on_ctrl_c(tm
     assert not proc.exists() or proc.read_text().rsplit(")", 1)[1].split()[0] == "Z"
 
 
+@pytest.mark.parametrize("exit_code", [0, 1, -9])
+def test_runstack_starts_a_process_again_however_it_exits(tmp_path, exit_code: int) -> None:
+    """A clean exit (a warm shutdown), an error (Celery's "Unrecoverable error" exits 1) and a kill: each
+    is started again, and one that had run for STABLE_SECONDS comes back after 1 s, not its old backoff."""
+    import sys
+    import threading
+    import time
+    from unittest import mock
+
+    from adcreative.ops.management.commands import runstack
+
+    pids = tmp_path / "pids"
+    ending = "os.kill(os.getpid(), 9)" if exit_code == -9 else f"sys.exit({exit_code})"
+    quitter = f"import os, sys, time; open(sys.argv[1], 'a').write('x'); time.sleep(0.3); {ending}"
+    stop, said = threading.Event(), list[str]()
+    with mock.patch.object(runstack, "STABLE_SECONDS", 0.2):  # each run counts as a stable one
+        thread = threading.Thread(
+            target=runstack.supervise,
+            args=({"worker": [sys.executable, "-c", quitter, str(pids)]}, stop, said.append),
+        )
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while (not pids.exists() or len(pids.read_text()) < 4) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+    assert len(pids.read_text()) >= 4, said  # started, then started again three times
+    assert said[:3] == [f"worker exited with {exit_code}; starting it again in 1 s."] * 3
+
+
 def test_runstack_says_serving_only_once_the_web_answers_and_the_gpu_worker_is_warm(tmp_path) -> None:
     import http.server
     import threading

@@ -6,11 +6,17 @@ DRF's throttles keep a list of every request's time in the cache and read and wr
 request: up to 1,200 entries per poll at the default rate. Ours keep one number per client and endpoint
 class (a token bucket, `BucketThrottle`), and one throttle class (`RateThrottle`) decides which budget a
 request spends from: the application's or, before authentication, the client address's.
+
+A shared cache that cannot be reached (Redis restarting, failing over) never fails a request: for
+SHARED_CACHE_PAUSE_SECONDS the buckets live in this process's memory, as on the embedded defaults (a
+client then gets each web process's budget instead of one shared one), and the cache is tried again after.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -24,14 +30,31 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 
+log = logging.getLogger(__name__)
+
 # Where the cache is the process's own memory anyway (the embedded defaults), the buckets live in a memo:
 # the same place, without the cache's key checks and pickling on every request.
 _local_buckets: Memo[float] = Memo(max_entries=100_000)
+SHARED_CACHE_PAUSE_SECONDS = 5.0
+_shared_cache_failed_at = -1e9  # monotonic time of this process's last failed call to the shared cache
 
 
 def _in_process() -> bool:
-    backend: str = settings.CACHES["default"]["BACKEND"]
-    return backend.endswith(".LocMemCache")
+    backend = str(settings.CACHES["default"]["BACKEND"])
+    return (
+        backend.endswith(".LocMemCache")
+        or time.monotonic() - _shared_cache_failed_at < SHARED_CACHE_PAUSE_SECONDS
+    )
+
+
+def _shared_cache_failed() -> None:
+    global _shared_cache_failed_at
+    _shared_cache_failed_at = time.monotonic()
+    log.warning(
+        "the rate-limit cache cannot be reached: limits are kept in this process for %.0f s",
+        SHARED_CACHE_PAUSE_SECONDS,
+        exc_info=True,
+    )
 
 
 class BucketThrottle(SimpleRateThrottle):
@@ -51,18 +74,25 @@ class BucketThrottle(SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        interval = self.duration / self.num_requests  # one request's share of the period
         self.now = self.timer()
-        local = _in_process()
+        try:
+            return self._spend(self.duration, local=_in_process())
+        except Exception:  # the shared cache: its client's errors (redis-py's) and any other
+            _shared_cache_failed()
+            return self._spend(self.duration, local=True)
+
+    def _spend(self, duration: int, local: bool) -> bool:
+        """Take one request from the bucket in the shared cache or (`local`) this process's memory."""
+        interval = duration / (self.num_requests or 1)  # one request's share of the period
         stored = _local_buckets.get(self.key) if local else self.cache.get(self.key)
         full_at = max(float(stored or 0.0), self.now)
-        self.retry_in = full_at + interval - self.now - self.duration  # > 0: the bucket is empty
+        self.retry_in = full_at + interval - self.now - duration  # > 0: the bucket is empty
         if self.retry_in > 0:
             return False
         if local:
-            _local_buckets.put(self.key, full_at + interval, self.duration + 1)
+            _local_buckets.put(self.key, full_at + interval, duration + 1)
         else:
-            self.cache.set(self.key, full_at + interval, timeout=self.duration + 1)
+            self.cache.set(self.key, full_at + interval, timeout=duration + 1)
         return True
 
     def wait(self) -> float | None:

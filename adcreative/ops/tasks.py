@@ -33,12 +33,12 @@ def _probe(nonce: str) -> dict[str, Any]:
     }
 
 
-@shared_task(name="ops.ping")
+@shared_task(name="ops.ping", ignore_result=False)
 def ping(nonce: str) -> dict[str, Any]:
     return _probe(nonce)
 
 
-@gpu_task(name="gpu.ping")
+@gpu_task(name="gpu.ping", ignore_result=False)
 def gpu_ping(nonce: str) -> dict[str, Any]:
     return _probe(nonce)
 

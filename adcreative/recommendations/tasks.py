@@ -78,7 +78,7 @@ def warm_marker() -> Path:
     return Path(settings.VAR_DIR) / "worker-gpu.warm"
 
 
-@gpu_task(name="gpu.warm_up")
+@gpu_task(name="gpu.warm_up", ignore_result=False)
 def warm_up() -> dict[str, float]:
     """Load this worker process's models now rather than on its first photo (seconds per model), and say
     so in `warm_marker()`."""

@@ -17,7 +17,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -27,14 +27,20 @@ from adcreative.recommendations.tasks import warm_marker, warm_up
 READY_TIMEOUT = 300.0  # seconds to wait for the web and a warm gpu worker before serving regardless
 
 
+# Every worker runs without gossip and mingle (the Makefile and the compose files say the same): they serve
+# nothing here (no worker asks another for its state), and gossip's consumer is the one that took a worker
+# down when Redis restarted: kombu asks the connection already gone for its host while the consumer closes.
+WORKER_OPTIONS = ("--without-gossip", "--without-mingle", "-l", "INFO")
+
+
 def stack(bind: str, web_workers: int) -> dict[str, list[str]]:
     celery = [sys.executable, "-m", "celery", "-A", "adcreative"]
     return {
         "web": [sys.executable, "-m", "gunicorn", "adcreative.wsgi", "--bind", bind,
                 "--workers", str(web_workers), "--worker-class", "gthread", "--threads", "8",
                 "--access-logfile", "-"],
-        "worker-gpu": [*celery, "worker", "-Q", "gpu", "-c", "1", "-n", "gpu@%h", "-l", "INFO"],
-        "worker-cpu": [*celery, "worker", "-Q", "default", "-c", "2", "-n", "cpu@%h", "-l", "INFO"],
+        "worker-gpu": [*celery, "worker", "-Q", "gpu", "-c", "1", "-n", "gpu@%h", *WORKER_OPTIONS],
+        "worker-cpu": [*celery, "worker", "-Q", "default", "-c", "2", "-n", "cpu@%h", *WORKER_OPTIONS],
         "beat": [*celery, "beat", "-l", "INFO", "-s", str(settings.VAR_DIR / "celerybeat-schedule")],
     }  # fmt: skip
 
@@ -113,20 +119,27 @@ def supervise(
     stop: threading.Event,
     say: Callable[[str], object],
     envs: dict[str, dict[str, str]] | None = None,
+    output: IO[bytes] | None = None,
 ) -> None:
-    """Run every command (in its environment from `envs`, else this one's) until `stop` is set, starting
-    again whichever exits (a worker that a broker outage or the kernel's OOM killer ended comes back),
-    waiting 1 s, then longer, up to 30 s, between the restarts of one that keeps failing."""
+    """Run every command (in its environment from `envs`, else this one's; its output to `output`, else
+    this terminal) until `stop` is set, starting again whichever exits, however it exits (a worker that a
+    broker outage or the kernel's OOM killer ended comes back): 1 s after, then longer, up to 30 s, for one
+    that keeps failing; one that had run for STABLE_SECONDS is back in 1 s again."""
     envs = envs or {}
 
     def start(name: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(commands[name], cwd=settings.BASE_DIR, env=envs.get(name))
+        return subprocess.Popen(
+            commands[name], cwd=settings.BASE_DIR, env=envs.get(name), stdout=output, stderr=output
+        )
 
     processes = {name: start(name) for name in commands}
     try:
         _restart_until(stop, processes, start, say)
     finally:
         stop_all(processes)
+
+
+STABLE_SECONDS = 60.0  # a process that ran this long before it exited is restarted without a backoff
 
 
 def _restart_until(
@@ -136,15 +149,19 @@ def _restart_until(
     say: Callable[[str], object],
 ) -> None:
     backoff = dict.fromkeys(processes, 1.0)
+    started_at = dict.fromkeys(processes, time.monotonic())
     restart_at: dict[str, float] = {}
     while not stop.wait(0.5):
         for name, process in processes.items():
             if process.poll() is not None and name not in restart_at:
+                if time.monotonic() - started_at[name] >= STABLE_SECONDS:
+                    backoff[name] = 1.0
                 say(f"{name} exited with {process.returncode}; starting it again in {backoff[name]:.0f} s.")
                 restart_at[name] = time.monotonic() + backoff[name]
                 backoff[name] = min(30.0, backoff[name] * 2)
         for name in [n for n, at in restart_at.items() if at <= time.monotonic()]:
             processes[name] = start(name)
+            started_at[name] = time.monotonic()
             del restart_at[name]
 
 
