@@ -12,12 +12,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from PIL import UnidentifiedImageError
 
-from adcreative.creatives import engines
+from adcreative import engines
 from adcreative.creatives.models import Task
 from adcreative.creatives.tasks import render_process
 from adcreative.failures import MAX_RETRIES, Failure, classify
 from tests.conftest import Tenant
 from tests.helpers import queued_process
+from workers import capabilities
 from workers.imaging import ImageRejected
 from workers.render.compose import Creative
 from workers.render.engines import SceneJob, StudioEngine
@@ -51,9 +52,13 @@ class RunsOutOfMemory:
     """An engine on a GPU too small for more than one creative per call."""
 
     name = "diffusion"
+    capabilities = capabilities.diffusion(style_reference=False)
 
     def __init__(self) -> None:
         self.calls: list[int] = []
+
+    def use_lora(self, lora: Any) -> None:
+        assert lora is None  # the processes here name no fine-tune
 
     def render(self, jobs: Sequence[SceneJob], progress: Any = lambda _: None) -> list[Creative]:
         self.calls.append(len(jobs))
@@ -67,7 +72,9 @@ def small_gpu(settings: Any, monkeypatch: pytest.MonkeyPatch) -> RunsOutOfMemory
     engine = RunsOutOfMemory()
     settings.GENERATION_ENGINE = "diffusion"
     monkeypatch.setitem(
-        engines.REGISTRY, "diffusion", engines.EngineChoice("diffusion", True, lambda: engine)
+        engines.REGISTRY,
+        "diffusion",
+        engines.EngineChoice("diffusion", lambda: capabilities.diffusion(False), lambda: engine),
     )
     return engine
 
@@ -99,7 +106,9 @@ def test_a_gpu_that_never_has_the_memory_fails_the_tasks_as_unavailable(
     engine = NeverHasTheMemory()
     settings.GENERATION_ENGINE = "diffusion"
     monkeypatch.setitem(
-        engines.REGISTRY, "diffusion", engines.EngineChoice("diffusion", True, lambda: engine)
+        engines.REGISTRY,
+        "diffusion",
+        engines.EngineChoice("diffusion", lambda: capabilities.diffusion(False), lambda: engine),
     )
     process, _ = queued_process(tenant, prompts=2)
     render_process.apply(args=[str(process.id)])

@@ -149,7 +149,8 @@ def test_the_engine_switches_fine_tunes_per_batch_keeps_the_last_few_and_returns
     tiny_model: Path, tmp_path: Path
 ) -> None:
     """What a rendering worker does between processes: no restart, one pipeline, LoRAs loaded on demand."""
-    from workers.render.diffusion import DiffusionEngine, Lora
+    from workers.render.diffusion import DiffusionEngine
+    from workers.render.engines import Lora
 
     train(config(tiny_model, tmp_path / "a", steps=3), one_photo())
     train(config(tiny_model, tmp_path / "b", steps=3, seed=1, lr=1e-2), one_photo())

@@ -292,3 +292,36 @@ def test_all_progresses_page_newest_first_by_cursor(client: Client, tenant: Tena
     second = client.get(url, {**query, "cursor": first["nextCursor"]}, headers=tenant.key_headers()).json()
     assert [p["imageProductGeneratorProcessId"] for p in second["processes"]] == ids[2:]
     assert second["nextCursor"] is None
+
+
+def test_a_process_records_its_engine_and_a_worker_configured_otherwise_renders_with_it(
+    tenant: Tenant, settings: Any
+) -> None:
+    """Created under the studio engine, rendered by a worker configured for diffusion: the studio paints it."""
+    from adcreative.creatives.tasks import render
+    from tests.helpers import queued_process
+
+    process, (task,) = queued_process(tenant, prompts=1)
+    assert Process.objects.get(id=process.id).engine == "studio"
+    settings.GENERATION_ENGINE, settings.SD_INPAINT_MODEL = "diffusion", ""  # a worker set up otherwise
+    render.apply(args=[str(task.id)])
+    done = Task.objects.get(id=task.id)
+    assert (done.render_state, done.engine) == (Task.State.COMPLETED, "studio")
+
+
+def test_a_process_for_an_engine_this_worker_cannot_run_fails_with_the_reason(
+    tenant: Tenant, settings: Any
+) -> None:
+    from adcreative.creatives.tasks import render
+    from tests.helpers import queued_process
+
+    process, (task,) = queued_process(tenant, prompts=1)
+    Process.objects.filter(id=process.id).update(engine="diffusion")  # made where diffusion was configured
+    settings.SD_INPAINT_MODEL = ""  # this worker has no inpainting model
+    render.apply(args=[str(task.id)])
+    failed = Task.objects.get(id=task.id)
+    assert (failed.render_state, failed.error_code) == (Task.State.FAILED, "engine_unavailable")
+    assert failed.error_message == (
+        "This process is rendered by the diffusion engine, which this worker cannot run: this worker has no "
+        "inpainting model (SD_INPAINT_MODEL)."
+    )

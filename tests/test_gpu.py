@@ -41,7 +41,8 @@ def test_a_fine_tune_in_fp16_learns_and_its_lora_drives_the_gpu_engine(tmp_path:
     from PIL import Image
 
     from workers.finetune.train import LORA_FILE, load, loss_on, samples_for, tensors, train
-    from workers.render.diffusion import DiffusionEngine, Lora
+    from workers.render.diffusion import DiffusionEngine
+    from workers.render.engines import Lora
 
     model = tiny_inpainting_pipeline(tmp_path / "model")
     fp16 = config(model, tmp_path / "lora", steps=4, lr=1e-2, rank=8, mixed_precision="fp16",

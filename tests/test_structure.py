@@ -223,7 +223,22 @@ def test_the_readme_names_the_module_and_queue_of_every_task() -> None:
 
 @pytest.mark.parametrize("name", ["studio", "diffusion"])
 def test_one_registry_chooses_the_engine(name: str, settings: object) -> None:
-    from adcreative.creatives import engines
+    from adcreative import engines
 
     setattr(settings, "GENERATION_ENGINE", name)  # noqa: B010
     assert engines.chosen().name == name and engines.chosen() is engines.REGISTRY[name]
+
+
+def test_every_question_about_an_engine_asks_its_declared_capabilities() -> None:
+    """Only the registry reads GENERATION_ENGINE, and no code feels an engine out with hasattr/getattr: what
+    an engine can do is its `Capabilities` (workers/capabilities.py)."""
+    readers, probes = [], []
+    for path in [*(ROOT / "adcreative").rglob("*.py"), *(ROOT / "workers").rglob("*.py")]:
+        if "migrations" in path.parts:
+            continue
+        code = path.read_text()
+        if re.search(r"settings\.GENERATION_ENGINE", code) and path.name not in ("engines.py", "settings.py"):
+            readers.append(str(path.relative_to(ROOT)))
+        if re.search(r"(hasattr|getattr)\(\s*engine\b", code):
+            probes.append(str(path.relative_to(ROOT)))
+    assert (readers, probes) == ([], [])

@@ -25,6 +25,9 @@ class Process(models.Model):
     fine_tune = models.ForeignKey(
         FineTune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The engine it was created for (GENERATION_ENGINE then): its tasks are rendered by that one or fail.
+    # Empty on processes made before it was recorded: today's engine renders them.
+    engine = models.CharField(max_length=20, blank=True)
     product_name = models.CharField(max_length=200, blank=True)
     product_description = models.TextField(blank=True)
     disable_safe_margin = models.BooleanField(default=False)

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from PIL import Image
 
 import presets
-from adcreative import telemetry
+from adcreative import engines, telemetry
 from adcreative.creatives import state
-from adcreative.creatives.engines import EngineChoice
 from adcreative.creatives.models import Task
+from adcreative.engines import EngineChoice
 from adcreative.finetunes.models import FineTune
 from adcreative.leases import heartbeat
+from workers.render.engines import Lora
 from workers.render.job import RenderJob, run_batch
 
 State = Task.State
@@ -45,11 +45,9 @@ def open_cutout(task: Task) -> Image.Image:
     return cutout.convert("RGBA")
 
 
-def lora_of(fine_tune: FineTune | None) -> Any:
+def lora_of(fine_tune: FineTune | None) -> Lora | None:
     """The fine-tune's LoRA as the engine loads it: a local file (copied once from a storage that has no
     local paths)."""
-    from workers.render.diffusion import Lora
-
     if fine_tune is None or not fine_tune.weights:
         return None
     try:
@@ -65,8 +63,16 @@ def lora_of(fine_tune: FineTune | None) -> Any:
     return Lora(str(fine_tune.id), str(path))
 
 
-def render_tasks(tasks: list[Task], choice: EngineChoice) -> None:
-    """Render claimed tasks of one process in one batch and store each result (raises on failure)."""
+def render_tasks(tasks: list[Task]) -> None:
+    """Render claimed tasks of one process in one batch with the engine the process was created for, and
+    store each result (raises on failure); fail them at once where this worker cannot run that engine."""
+    choice = engines.named(tasks[0].process.engine)
+    missing = choice.missing()
+    if missing:
+        for task in tasks:
+            state.fail(str(task.id), "engine_unavailable", f"This process is rendered by the {choice.name} "
+                       f"engine, which this worker cannot run: {missing}.")  # fmt: skip
+        return
     with heartbeat(lambda: state.renew(tasks)):
         render_held(tasks, choice)
 
@@ -81,7 +87,7 @@ def render_held(tasks: list[Task], choice: EngineChoice) -> None:
             state.advance(task, State.RENDERING, percent)
 
     engine = choice.load()
-    if hasattr(engine, "use_lora"):  # the diffusion engine: the process's fine-tune, or the base alone
+    if engine.capabilities.fine_tunes:  # the process's fine-tune, or the base alone
         engine.use_lora(lora_of(tasks[0].process.fine_tune))
     results = run_batch(
         [job_of(task) for task in tasks], cutout, presets.load_catalog(), report, engine,

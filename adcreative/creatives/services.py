@@ -17,11 +17,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 import presets
+from adcreative import engines
 from adcreative.api import areas, tracing
 from adcreative.api.exceptions import Conflict, InvalidField, NotFound, Unavailable
 from adcreative.assets.models import Asset
 from adcreative.celery import NEVER_SENT, QUEUE_DOWN, broker_refusing, send_on_commit
-from adcreative.creatives import engines, state
+from adcreative.creatives import state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.tasks import render, render_process
 from adcreative.finetunes.models import FineTune
@@ -74,7 +75,7 @@ def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> Pr
         )
     text = item["prompt"].strip()
     prompt = {"tag": "custom", "prompt": text, "nativeLanguagePrompt": item.get("nativeLanguagePrompt")}
-    props = props_in_prompt(text) if engines.chosen().draws_props else ()
+    props = props_in_prompt(text) if engines.chosen().capabilities().draws_props else ()
     drawn = f" (props drawn: {', '.join(props)})" if props else ""  # what the studio engine puts beside it
     return PromptSpec(prompt, "", f"{name}, {text}{drawn}", negative.strip())
 
@@ -155,8 +156,8 @@ def rerun(tasks: list[Task]) -> list[Process]:
 
 
 RERUN_FIELDS = ("prompt", "preset_id", "prompt_text", "negative_prompt", "seed", "width", "height")
-PROCESS_FIELDS = ("application", "user_id", "cutout", "fine_tune", "product_name", "product_description",
-                  "disable_safe_margin", "use_same_style")  # fmt: skip
+PROCESS_FIELDS = ("application", "user_id", "cutout", "fine_tune", "engine", "product_name",
+                  "product_description", "disable_safe_margin", "use_same_style")  # fmt: skip
 
 
 def _rerun_process(failed: list[Task]) -> Process:
@@ -190,7 +191,7 @@ def _open(application: Application, request: ProcessRequest) -> Process:
         product_name=request.product_name, product_description=request.product_description,
         disable_safe_margin=request.disable_safe_margin, use_same_style=request.use_same_style,
         idempotency_key=request.idempotency_key, request_hash=request.fingerprint(),
-        fine_tune=request.fine_tune,
+        fine_tune=request.fine_tune, engine=engines.chosen().name,
     )  # fmt: skip
 
 
@@ -219,7 +220,7 @@ def _enqueue(process: Process, tasks: list[Task]) -> None:
     def unsent() -> None:  # the reaper's next tick sends them
         Task.objects.filter(id__in=ids).update(queued_at=NEVER_SENT)
 
-    if engines.chosen().batched:  # one batched call renders the whole process
+    if engines.named(process.engine).capabilities().batched:  # one batched call renders the whole process
         send_on_commit(render_process, str(process.id), unsent=unsent)
         return
     for task in tasks:

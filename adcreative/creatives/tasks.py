@@ -10,7 +10,7 @@ from celery import Task as CeleryTask
 
 from adcreative.api import tracing
 from adcreative.celery import gpu_task
-from adcreative.creatives import engines, state
+from adcreative.creatives import state
 from adcreative.creatives.models import Task
 from adcreative.failures import MAX_RETRIES, Failure, Outcome, Wording, classify, settle
 from adcreative.leases import retry_while_held
@@ -50,7 +50,7 @@ def render_claimed(
     tracing.bind(process_id=tasks[0].process_id, **({"task_id": tasks[0].id} if len(tasks) == 1 else {}))
     started = time.monotonic()
     try:
-        render_tasks(tasks, engines.chosen())
+        render_tasks(tasks)
     except Exception as exc:
         smaller = shrinks and classify(exc) is Failure.OUT_OF_MEMORY
         retry_kwargs = {"batch_size": max(1, len(tasks) // 2)} if smaller else None

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
+from adcreative import engines
 from adcreative.api import areas
 from adcreative.api.exceptions import InvalidField, NotFound, Refused, Unavailable
 from adcreative.assets.models import Asset
@@ -47,7 +48,7 @@ class FineTuneRequest:
 
 def check_trainable(area: str = CREATE) -> None:
     """Refuse (400) where this service cannot train: no diffusion engine, or a base it cannot train."""
-    if settings.GENERATION_ENGINE != "diffusion" or not settings.FINETUNE_BASE_MODEL:
+    if not engines.chosen().capabilities().fine_tunes or not settings.FINETUNE_BASE_MODEL:
         raise Refused(NO_DIFFUSION, area=area)
     index = Path(settings.FINETUNE_BASE_MODEL) / "model_index.json"
     try:
@@ -141,7 +142,7 @@ def own(application: Application, fine_tune_id: uuid.UUID, area: str) -> FineTun
 def for_process(application: Application, fine_tune_id: uuid.UUID | None, area: str) -> FineTune | None:
     """The fine-tune an AdCreative process renders with: the one it names (a completed fine-tune of this
     application), else the application's default; none with the studio engine, which cannot use one."""
-    if settings.GENERATION_ENGINE != "diffusion":
+    if not engines.chosen().capabilities().fine_tunes:
         if fine_tune_id is not None:
             raise InvalidField("fineTuneId", NO_DIFFUSION)
         return None

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFilter
 
+from workers import capabilities
 from workers.render.compose import Creative, render_creative
-from workers.render.engines import Progress, SceneJob
+from workers.render.engines import Lora, Progress, SceneJob
 
 MULTIPLE = 8  # the UNet works on latents of 1/8 size: both sides a multiple of 8
 
@@ -34,14 +35,6 @@ class IpAdapter:
     subfolder: str = "models"
     weight_name: str = "ip-adapter_sd15.safetensors"
     scale: float = 0.5
-
-
-@dataclass(frozen=True)
-class Lora:
-    """A fine-tune's LoRA: the adapter name it is loaded under (the fine-tune's id) and its safetensors file."""
-
-    name: str
-    path: str
 
 
 def working_size(size: tuple[int, int], native_side: int) -> tuple[int, int]:
@@ -116,6 +109,7 @@ class DiffusionEngine:
         self.ip_adapter = ip_adapter
         if ip_adapter is not None:
             self.load_ip_adapter(ip_adapter)
+        self.capabilities = capabilities.diffusion(style_reference=ip_adapter is not None)
         self.steps, self.guidance, self.strength = steps, guidance, strength
 
     def load_ip_adapter(self, ip_adapter: IpAdapter) -> None:

@@ -14,6 +14,8 @@ from typing import Protocol
 from PIL import Image
 
 from presets import Scene
+from workers import capabilities
+from workers.capabilities import Capabilities
 from workers.render.compose import Creative, render_creative
 
 Progress = Callable[[int], object]  # percent of the whole render, 10 to 90
@@ -31,8 +33,20 @@ class SceneJob:
     style_image: Image.Image | None = None  # the IP-Adapter's style reference (a preset preview)
 
 
+@dataclass(frozen=True)
+class Lora:
+    """A fine-tune's LoRA: the adapter name it is loaded under (the fine-tune's id) and its safetensors file."""
+
+    name: str
+    path: str
+
+
 class Engine(Protocol):
     name: str
+    capabilities: Capabilities  # what it can do: every question about an engine asks this
+
+    def use_lora(self, lora: Lora | None) -> None:
+        """Render the next jobs with a fine-tune's LoRA (None: without); only with `capabilities.fine_tunes`."""
 
     def render(self, jobs: Sequence[SceneJob], progress: Progress = ...) -> list[Creative]: ...
 
@@ -41,6 +55,11 @@ class StudioEngine:
     """Procedural studio scenes, one job after another."""
 
     name = "studio"
+    capabilities = capabilities.STUDIO
+
+    def use_lora(self, lora: Lora | None) -> None:
+        if lora is not None:
+            raise ValueError("The studio engine renders no fine-tune.")
 
     def render(self, jobs: Sequence[SceneJob], progress: Progress = lambda _: None) -> list[Creative]:
         creatives = []

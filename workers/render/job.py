@@ -108,8 +108,7 @@ def run_batch(
 ) -> list[RenderResult]:
     """Render jobs of one product with `engine` (the studio one by one, diffusion in batched calls)."""
     started = time.perf_counter()
-    # Style references only where the engine can use them (an IP-Adapter is loaded).
-    styles = preview_dir if getattr(engine, "ip_adapter", None) is not None else None
+    styles = preview_dir if engine.capabilities.style_reference else None  # an IP-Adapter is loaded
     prepared = scene_jobs(jobs, cutout, catalog, styles)
     report(10)
     creatives = engine.render(prepared, report)
