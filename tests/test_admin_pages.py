@@ -52,6 +52,16 @@ def test_a_process_page_shows_each_creative_and_the_cutout(admin_client: Client,
     assert image_of(admin_client.get(full.group(1).decode())).size == (1674, 628)
 
 
+def test_a_task_page_lists_the_conversions_download_made_of_it(
+    admin_client: Client, client: Client, tenant: Tenant
+) -> None:
+    """The downloads app adds its part to the creatives' Task page through that app's admin hook."""
+    _, (task,) = finished_process(tenant)
+    assert download(client, tenant, task, format="1").status_code == 200  # a JPEG conversion, kept
+    page = admin_client.get(f"/admin/creatives/task/{task.id}/change/")
+    assert page.status_code == 200 and b"Renditions" in page.content and b"jpeg" in page.content.lower()
+
+
 def test_previews_are_for_staff_only_and_only_of_what_the_admin_signed(
     admin_client: Client, client: Client, tenant: Tenant
 ) -> None:

@@ -242,3 +242,77 @@ def test_every_question_about_an_engine_asks_its_declared_capabilities() -> None
         if re.search(r"(hasattr|getattr)\(\s*engine\b", code):
             probes.append(str(path.relative_to(ROOT)))
     assert (readers, probes) == ([], [])
+
+
+def app_files() -> Iterator[tuple[str, Path, ast.AST]]:
+    for path in sources():
+        parts = path.relative_to(ROOT).parts
+        if parts[0] == "adcreative" and len(parts) > 2 and parts[1] in APPS:
+            yield parts[1], path, ast.parse(path.read_text())
+
+
+def upward_relations() -> dict[str, str]:
+    """Reverse relations an app declares on a lower app's model (name in code and in lookups → declaring app)."""
+    from django.apps import apps
+
+    found: dict[str, str] = {}
+    for model in apps.get_models():
+        owner = model._meta.app_label
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.concrete and field.related_model) or owner not in APPS:
+                continue
+            target = field.related_model._meta.app_label
+            accessor = field.remote_field.get_accessor_name()
+            if target in APPS and target != owner and accessor and not accessor.endswith("+"):
+                found[accessor] = found[field.related_query_name()] = owner
+    return found
+
+
+def test_no_app_follows_a_reverse_relation_that_an_app_above_it_declares() -> None:
+    """A reverse relation is an import in disguise: `application.processes` in the tenancy app reaches up
+    into creatives. Names in code and every step of a lookup (`a__processes__b`) count."""
+    upward, reaching = upward_relations(), []
+    for app, path, tree in app_files():
+        for node in ast.walk(tree):
+            names = [node.attr] if isinstance(node, ast.Attribute) else []
+            if isinstance(node, ast.keyword) and node.arg and "__" in node.arg:
+                names = node.arg.split("__")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "__" in node.value:
+                names = node.value.split("__")
+            for name in names:
+                if name in upward and APPS.index(app) < APPS.index(upward[name]):
+                    reaching.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)} {name}")
+    assert reaching == []
+
+
+WRITES = {"update", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create", "save"}
+
+
+def test_each_app_writes_only_its_own_tables_and_registers_only_its_own_admin() -> None:
+    """Another app's rows change through that app's services (or a signal it listens to). Deletes are the
+    operators' retention's (ops) as well: a record's files go with it whoever deletes it."""
+    found = []
+    for app, path, tree in app_files():
+        foreign = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and re.fullmatch(r"adcreative\.(\w+)\.models", node.module or "")
+            and (node.module or "").split(".")[1] != app
+            for alias in node.names
+        }  # fmt: skip
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                root: ast.AST = node.func.value
+                while isinstance(root, ast.Attribute | ast.Call | ast.Subscript):
+                    root = root.func if isinstance(root, ast.Call) else root.value
+                written = isinstance(root, ast.Name) and root.id in foreign
+                if written and (node.func.attr in WRITES or (node.func.attr == "delete" and app != "ops")):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node.func)}")
+                on_site = node.func.attr in ("register", "unregister") and "site" in ast.unparse(
+                    node.func.value
+                )
+                if on_site and (
+                    node.func.attr == "unregister" or any(ast.unparse(a) in foreign for a in node.args)
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} admin.site.{node.func.attr}")
+    assert found == []

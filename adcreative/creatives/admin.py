@@ -154,3 +154,10 @@ class TaskAdmin(ReadOnlyAdmin):
     @admin.action(description="Re-run (Failed tasks: same prompt and seed, not charged)")
     def rerun(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
         rerun_action(request, list(queryset))
+
+
+def show_on_task_page(inline: type[admin.options.InlineModelAdmin[Any, Any]]) -> None:
+    """An app above this one adds its part to a task's admin page (the downloads app: the conversions made
+    of it); the Task admin stays this app's own."""
+    if inline not in TaskAdmin.inlines:
+        TaskAdmin.inlines = [*TaskAdmin.inlines, inline]

@@ -12,3 +12,8 @@ class CreativesConfig(AppConfig):
         from adcreative.creatives.progress import on_process_deleted
 
         post_delete.connect(on_process_deleted, sender=Process, dispatch_uid="creatives.progress.deleted")
+
+        from adcreative.creatives.services import usage_since
+        from adcreative.tenancy.usage import counts_usage
+
+        counts_usage(usage_since)

@@ -11,10 +11,11 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 
 import presets
 from adcreative import engines
@@ -22,9 +23,10 @@ from adcreative.api import areas, tracing
 from adcreative.api.exceptions import Conflict, InvalidField, NotFound, Unavailable
 from adcreative.assets.models import Asset
 from adcreative.celery import NEVER_SENT, QUEUE_DOWN, broker_refusing, send_on_commit
-from adcreative.creatives import state
+from adcreative.creatives import signals, state
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.tasks import render, render_process
+from adcreative.finetunes import services as finetunes
 from adcreative.finetunes.models import FineTune
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application
@@ -80,13 +82,26 @@ def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> Pr
     return PromptSpec(prompt, "", f"{name}, {text}{drawn}", negative.strip())
 
 
+def fine_tune_for(application: Application, fine_tune_id: uuid.UUID | None) -> FineTune | None:
+    """The fine-tune a process renders with: the one it names (a completed fine-tune of this application),
+    else the application's default; none with an engine that cannot use one (the studio's)."""
+    if not engines.chosen().capabilities().fine_tunes:
+        if fine_tune_id is not None:
+            raise InvalidField("fineTuneId", finetunes.NO_DIFFUSION)
+        return None
+    if fine_tune_id is None:
+        return finetunes.default_of(application)
+    fine_tune = finetunes.own(application, fine_tune_id, areas.AD_CREATIVE)
+    if fine_tune.status != FineTune.Status.COMPLETED:
+        raise InvalidField(
+            "fineTuneId", f"The fine-tune is {fine_tune.status}; only a Completed one renders."
+        )
+    return fine_tune
+
+
 def usable_cutout(application: Application, asset_id: uuid.UUID) -> Asset:
     """The application's background-removed asset that the creatives are made of."""
-    if settings.REQUIRE_NOTIFICATION_CHANNEL and not has_active_channel(application):
-        raise NotFound(
-            f"No active notification channel configurations found for Application {application.id}",
-            area=areas.AD_CREATIVE,
-        )
+    signals.process_requested.send(sender=Process, application=application)
     cutout = Asset.objects.filter(id=asset_id, application=application).first()
     if cutout is None:
         raise unknown_asset(asset_id)
@@ -100,11 +115,6 @@ def usable_cutout(application: Application, asset_id: uuid.UUID) -> Asset:
 
 def unknown_asset(asset_id: uuid.UUID) -> NotFound:
     return NotFound(f"Product image asset {asset_id} was not found.", area=areas.AD_CREATIVE)
-
-
-def has_active_channel(application: Application) -> bool:
-    # Through the reverse relation the notifications app declares: no import of the layer above.
-    return bool(application.notification_channels.filter(is_active=True).exists())
 
 
 def start(application: Application, request: ProcessRequest) -> tuple[Process, list[Task]]:
@@ -225,3 +235,10 @@ def _enqueue(process: Process, tasks: list[Task]) -> None:
         return
     for task in tasks:
         send_on_commit(render, str(task.id), unsent=unsent)
+
+
+def usage_since(application: Application, since: datetime) -> dict[str, int]:
+    """The creatives the application asked for and got since then, for its admin page (tenancy.usage)."""
+    tasks = Task.objects.filter(process__application=application, process__created_at__gte=since)
+    counts = tasks.aggregate(requested=Count("id"), rendered=Count("id", filter=~Q(result="")))
+    return {"creatives requested": counts["requested"], "creatives rendered": counts["rendered"]}

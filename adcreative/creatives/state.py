@@ -176,6 +176,11 @@ def cancel(process: Process) -> int:
     return cancelled
 
 
+def note_completion_notified(process_id: uuid.UUID | str) -> None:
+    """Record that ImageGenerationProcessCompleted was written for the process (its notifier holds the row)."""
+    Process.objects.filter(id=process_id).update(completion_notified_at=timezone.now())
+
+
 def process_progress(tasks: list[Task]) -> int:
     """Mean task progress, a Failed or Cancelled task counting as 100."""
     if not tasks:

@@ -24,7 +24,6 @@ from adcreative.creatives.serializers import (
     CancelSerializer,
     ProgressQuerySerializer,
 )
-from adcreative.finetunes.services import for_process
 from adcreative.tenancy.models import Application
 from adcreative.tenancy.permissions import current_application
 
@@ -99,7 +98,7 @@ def process_request(
         use_same_style=data["UseSameStyleReferenceImage"],
         seed=data.get("seed"),
         idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
-        fine_tune=for_process(application, data.get("fineTuneId"), areas.AD_CREATIVE),
+        fine_tune=services.fine_tune_for(application, data.get("fineTuneId")),
     )
 
 

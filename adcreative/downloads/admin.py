@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-
-from adcreative.creatives.admin import TaskAdmin
-from adcreative.creatives.models import Task
+from adcreative.creatives.admin import show_on_task_page
 from adcreative.downloads.models import Rendition
 from adcreative.readonly_admin import ReadOnlyInline
 
@@ -18,10 +15,5 @@ class RenditionInline(ReadOnlyInline):
     readonly_fields = RENDITION_COLUMNS
 
 
-class TaskWithRenditionsAdmin(TaskAdmin):
-    inlines = [*TaskAdmin.inlines, RenditionInline]
-
-
-# The creatives app registers Task without knowing of downloads (the layer above); this app adds its part.
-admin.site.unregister(Task)
-admin.site.register(Task, TaskWithRenditionsAdmin)
+# The creatives app's Task page takes parts from the apps above it, without knowing them.
+show_on_task_page(RenditionInline)

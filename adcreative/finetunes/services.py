@@ -139,23 +139,11 @@ def own(application: Application, fine_tune_id: uuid.UUID, area: str) -> FineTun
     return found
 
 
-def for_process(application: Application, fine_tune_id: uuid.UUID | None, area: str) -> FineTune | None:
-    """The fine-tune an AdCreative process renders with: the one it names (a completed fine-tune of this
-    application), else the application's default; none with the studio engine, which cannot use one."""
-    if not engines.chosen().capabilities().fine_tunes:
-        if fine_tune_id is not None:
-            raise InvalidField("fineTuneId", NO_DIFFUSION)
-        return None
-    if fine_tune_id is None:
-        return FineTune.objects.filter(
-            application=application, is_default=True, status=FineTune.Status.COMPLETED
-        ).first()
-    fine_tune = own(application, fine_tune_id, area)
-    if fine_tune.status != FineTune.Status.COMPLETED:
-        raise InvalidField(
-            "fineTuneId", f"The fine-tune is {fine_tune.status}; only a Completed one renders."
-        )
-    return fine_tune
+def default_of(application: Application) -> FineTune | None:
+    """The application's default fine-tune (Completed; an operator or the client chose it)."""
+    return FineTune.objects.filter(
+        application=application, is_default=True, status=FineTune.Status.COMPLETED
+    ).first()
 
 
 def options_of(data: dict[str, Any]) -> dict[str, Any]:

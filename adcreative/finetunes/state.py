@@ -118,6 +118,11 @@ def fail(fine_tune_id: str | uuid.UUID, code: str, message: str) -> bool:
     return bool(failed)
 
 
+def forget_uploads(fine_tune_ids: list[Any]) -> None:
+    """The uploaded zips are gone (expired): the fine-tunes keep their LoRA and no longer name them."""
+    FineTune.objects.filter(pk__in=fine_tune_ids).update(upload="")
+
+
 def cancel(fine_tune: FineTune) -> bool:
     """Cancel a fine-tune not yet finished (its worker stops at its next step); False if it had finished."""
     return bool(

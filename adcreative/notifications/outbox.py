@@ -15,14 +15,18 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
 
+from adcreative.api import areas
+from adcreative.api.exceptions import NotFound
 from adcreative.celery import send_on_commit
+from adcreative.creatives import state
 from adcreative.creatives.models import Process, Task
 from adcreative.finetunes.models import FineTune
 from adcreative.notifications.messages import fine_tune_message, process_message, task_message
 from adcreative.notifications.models import Delivery, NotificationChannel
 from adcreative.notifications.tasks import flush_channel
+from adcreative.tenancy.models import Application
 
 PROGRESS_INTERVAL_SECONDS = 1.0
 _last_progress_event: dict[uuid.UUID, float] = {}  # task id → monotonic time, in this worker process
@@ -95,8 +99,19 @@ def process_completed(process: Process, targets: list[NotificationChannel]) -> l
         task.process = locked
     if any(t.render_state not in Task.FINISHED for t in tasks):
         return []
-    Process.objects.filter(id=process.id).update(completion_notified_at=timezone.now())
+    state.note_completion_notified(process.id)
     return deliveries(process_message(locked, tasks), targets, None)
+
+
+def require_channel(sender: object, application: Application, **kwargs: Any) -> None:
+    """The receiver of `process_requested`: with REQUIRE_NOTIFICATION_CHANNEL, AdCreative needs an active
+    channel of the application, as the public API does (404 without one)."""
+    active = NotificationChannel.objects.filter(application=application, is_active=True)
+    if settings.REQUIRE_NOTIFICATION_CHANNEL and not active.exists():
+        raise NotFound(
+            f"No active notification channel configurations found for Application {application.id}",
+            area=areas.AD_CREATIVE,
+        )
 
 
 def active_channels(task_ids: list[uuid.UUID | str]) -> dict[uuid.UUID, list[NotificationChannel]]:

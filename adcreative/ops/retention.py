@@ -29,6 +29,7 @@ from adcreative.assets.models import Asset
 from adcreative.assets.storage import discard, purge_discarded
 from adcreative.creatives.models import Process, Task
 from adcreative.downloads.models import Rendition
+from adcreative.finetunes import state as finetunes_state
 from adcreative.finetunes.models import FineTune
 from adcreative.recommendations.models import Recommendation
 
@@ -117,7 +118,7 @@ def _expire_uploads(cutoff: Any) -> int:
     with transaction.atomic():
         expired = dict(finished.values_list("pk", "upload")[: BATCH * BATCHES_PER_RUN])
         discard(expired.values())
-        FineTune.objects.filter(pk__in=expired).update(upload="")
+        finetunes_state.forget_uploads(list(expired))
     return len(expired)
 
 

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 import uuid
+from datetime import datetime
 from functools import cache, partial
 
 from django.conf import settings
@@ -84,3 +85,12 @@ def _wait(recommendation: Recommendation, seconds: float) -> None:
         log.warning(
             "stopped waiting for recommendation %s: the database connection dropped", recommendation.id
         )
+
+
+def usage_since(application: Application, since: datetime) -> dict[str, int]:
+    """The application's photos analysed since then, for its admin page (adcreative.tenancy.usage)."""
+    return {
+        "recommendations": Recommendation.objects.filter(
+            application=application, created_at__gte=since
+        ).count()
+    }

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application, CreditEntry
 from adcreative.tenancy.secrets import Credentials
+from adcreative.tenancy.usage import usage
 
 
 def show_once(request: HttpRequest, application: Application, credentials: Credentials) -> None:
@@ -52,24 +51,6 @@ class CreditEntryInline(admin.TabularInline):  # type: ignore[type-arg]
 USAGE_DAYS = 30
 
 
-def usage(application: Application, days: int = USAGE_DAYS) -> dict[str, int]:
-    """What the application used since `days` ago. Through the reverse relations the apps above declare:
-    the tenancy app imports none of them."""
-    since = timezone.now() - timedelta(days=days)
-    tasks = application.processes.filter(created_at__gte=since).aggregate(
-        requested=Count("tasks"), rendered=Count("tasks", filter=~Q(tasks__result=""))
-    )
-    ledger = application.credit_entries.filter(at__gte=since, task_id__isnull=False)
-    charged = ledger.aggregate(downloads=Count("id", filter=Q(change__lt=0)), spent=Sum("change"))
-    return {
-        "recommendations": application.recommendations.filter(created_at__gte=since).count(),
-        "creatives requested": tasks["requested"],
-        "creatives rendered": tasks["rendered"],
-        "downloads charged": charged["downloads"],
-        "credits charged": -(charged["spent"] or 0),
-    }
-
-
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = ApplicationForm
@@ -88,7 +69,9 @@ class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=f"Usage, last {USAGE_DAYS} days")
     def usage(self, application: Application) -> SafeString:
         return format_html_join(
-            "", "<div><b>{}</b> {}</div>", ((count, what) for what, count in usage(application).items())
+            "",
+            "<div><b>{}</b> {}</div>",
+            ((count, what) for what, count in usage(application, USAGE_DAYS).items()),
         )
 
     def save_model(self, request: HttpRequest, obj: Application, form: Any, change: bool) -> None:
