@@ -27,7 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from bench.figures import Figure, record  # noqa: E402
 from presets import load_catalog  # noqa: E402
 from workers.provision import EMBEDDED, provision_rembg, provision_u2netp  # noqa: E402
-from workers.recommend import Outcome, PipelineSettings, recommend_from_photo  # noqa: E402
+from workers.recommend import PhotoAnalysis, PipelineSettings, recommend_from_photo  # noqa: E402
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "photos" / "dev"
 U2NET_HOME = ROOT / "models"
@@ -44,7 +44,7 @@ def expected_names(folder: Path) -> dict[str, re.Pattern[str]]:
     return table
 
 
-def timed(data: bytes, settings: PipelineSettings) -> tuple[Outcome, float]:
+def timed(data: bytes, settings: PipelineSettings) -> tuple[PhotoAnalysis, float]:
     catalog = load_catalog()
     started = time.perf_counter()
     outcome = recommend_from_photo(data, catalog, settings)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -25,6 +27,29 @@ def job(preset_id: str, seed: int, wide: bool = False) -> SceneJob:
     return SceneJob(
         drawn_cutout(), scene, list(scene.palette), not wide, seed, f"red bottle{preset_id}", "blurry"
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        ({"cutout": "empty"}, "The cut-out holds no product"),
+        ({"prompt": "  "}, "needs its resolved prompt"),
+        ({"seed": -1}, "outside what a torch generator takes"),
+    ],
+)
+def test_it_refuses_a_job_it_cannot_paint_before_any_gpu_work(
+    engine: DiffusionEngine, change: dict[str, Any], refused: str
+) -> None:
+    import dataclasses
+
+    from PIL import Image
+
+    if change.get("cutout") == "empty":
+        change = {"cutout": Image.new("RGBA", (64, 64), (0, 0, 0, 0))}
+    bad = dataclasses.replace(job("white_background", 1), **change)
+    with mock.patch.object(engine, "inpaint") as inpaint, pytest.raises(ValueError, match=refused):
+        engine.render([job("white_background", 2), bad])
+    assert not inpaint.called  # nothing of the batch reached the pipeline
 
 
 def test_it_renders_at_the_models_native_pixel_budget_in_the_canvass_aspect() -> None:

@@ -512,8 +512,8 @@ def test_a_record_from_a_worker_that_lost_the_lease_is_dropped(tenant: Tenant) -
     channel = webhook(tenant, "http://127.0.0.1:9/")
     message = Delivery.objects.create(channel=channel, message_type="X", payload={"MessageId": "1"})
     stale = Delivery.objects.get(id=message.id)
-    delivery.record(channel, message, delivery.Outcome(True, 200, 5, ""))
-    delivery.record(channel, stale, delivery.Outcome(False, 500, 5, "late"))
+    delivery.record(channel, message, delivery.SendResult(True, 200, 5, ""))
+    delivery.record(channel, stale, delivery.SendResult(False, 500, 5, "late"))
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == (Delivery.Status.SENT, 1, "")
 

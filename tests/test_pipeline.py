@@ -13,7 +13,7 @@ from workers import models
 from workers.analysis import analyse
 from workers.cutout import _border, _upscaled, clean_mask, cut_out, decontaminate
 from workers.imaging import ImageRejected, open_product_image
-from workers.recommend import Outcome, PipelineSettings, recommend_from_photo
+from workers.recommend import PhotoAnalysis, PipelineSettings, recommend_from_photo
 from workers.render.layout import FrameCut, frame_cut
 
 EXPECTED_NAMES = {
@@ -31,7 +31,7 @@ def settings_for_pipeline(u2net_home: str) -> PipelineSettings:
     return PipelineSettings(max_pixels=40_000_000, rembg_model="u2netp", u2net_home=u2net_home)
 
 
-def run(data: bytes, settings: PipelineSettings) -> Outcome:
+def run(data: bytes, settings: PipelineSettings) -> PhotoAnalysis:
     return recommend_from_photo(data, presets.load_catalog(), settings)
 
 
@@ -44,7 +44,7 @@ def assert_clean_cutout(cutout: Image.Image) -> None:
     assert (alpha > 127).mean() > 0.15, "the crop is tight around the product"
 
 
-def assert_recommendation_shape(outcome: Outcome) -> None:
+def assert_recommendation_shape(outcome: PhotoAnalysis) -> None:
     catalog = presets.load_catalog()
     recommendation = outcome.recommendation
     assert len(recommendation.prompts) == 4 and len(set(recommendation.prompts)) == 4

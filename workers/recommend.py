@@ -24,13 +24,17 @@ class PipelineSettings:
 
 
 @dataclass
-class Outcome:
+class PhotoAnalysis:
+    """What the photo pipeline found in one photo: its cut-out, what it recommends, and its timings."""
+
     cutout: Cutout
     recommendation: Recommendation
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def recommend_from_photo(data: bytes, catalog: Mapping[str, Preset], settings: PipelineSettings) -> Outcome:
+def recommend_from_photo(
+    data: bytes, catalog: Mapping[str, Preset], settings: PipelineSettings
+) -> PhotoAnalysis:
     """Decode → remove the background → analyse. Raises ImageRejected for photos it cannot use."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -48,4 +52,4 @@ def recommend_from_photo(data: bytes, catalog: Mapping[str, Preset], settings: P
     recommendation = analyse(cutout.image, catalog, classifier, models.text_encoder(), captioner, reader)
     timings["analysis"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
-    return Outcome(cutout, recommendation, {k: round(v, 4) for k, v in timings.items()})
+    return PhotoAnalysis(cutout, recommendation, {k: round(v, 4) for k, v in timings.items()})

@@ -39,24 +39,6 @@ class NotAuthenticatedError(BusinessError):
     default_code = "not_authenticated"
 
 
-class NotFoundError(BusinessError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_detail = "The requested resource was not found."
-    default_code = "not_found"
-
-
-class PaymentRequiredError(BusinessError):
-    status_code = status.HTTP_402_PAYMENT_REQUIRED
-    default_detail = "Insufficient API Key Credits."
-    default_code = "payment_required"
-
-
-class ConflictError(BusinessError):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
-    default_code = "conflict"
-
-
 class PayloadTooLargeError(BusinessError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."

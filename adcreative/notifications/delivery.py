@@ -39,7 +39,9 @@ FLUSH_BUDGET_SECONDS = 120  # nor does it start a message after this long (notif
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SendResult:
+    """What one attempt to send a message gave: as the Test endpoint answers it and the log records it."""
+
     succeeded: bool
     status_code: int | None
     latency_ms: int
@@ -92,7 +94,7 @@ class NotDelivered(Exception):
         self.status_code = status_code
 
 
-def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
+def send(channel: NotificationChannel, delivery: Delivery) -> SendResult:
     """One attempt, recorded; never raises for a receiver's failure."""
     started = time.monotonic()
     status_code: int | None = None
@@ -109,7 +111,7 @@ def send(channel: NotificationChannel, delivery: Delivery) -> Outcome:
         error = f"{type(exc).__name__}: {exc}"
     # What a receiver sent may hold anything; the database takes no NUL and the admin needs no novel.
     error = error.replace("\x00", "")[:1000]
-    outcome = Outcome(not error, status_code, round((time.monotonic() - started) * 1000), error)
+    outcome = SendResult(not error, status_code, round((time.monotonic() - started) * 1000), error)
     try:
         with transaction.atomic():
             DeliveryAttempt.objects.create(
@@ -199,7 +201,7 @@ def _send_due(channel_id: str, token: uuid.UUID) -> float | None:
     return 0.0
 
 
-def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -> None:
+def record(channel: NotificationChannel, delivery: Delivery, outcome: SendResult) -> None:
     """Store an attempt's outcome, unless another worker recorded this attempt first (a lost lease):
     then neither the message nor the channel's failure clock changes."""
     now, previous = timezone.now(), delivery.attempts
@@ -226,14 +228,14 @@ def record(channel: NotificationChannel, delivery: Delivery, outcome: Outcome) -
     _count_failure(channel, outcome, now)
 
 
-def counted_as(delivery: Delivery, outcome: Outcome) -> str:
+def counted_as(delivery: Delivery, outcome: SendResult) -> str:
     """An attempt's outcome as the deliveries metric counts it: sent, retry (due again) or gave_up."""
     if outcome.succeeded:
         return "sent"
     return "retry" if delivery.status == Delivery.Status.PENDING else "gave_up"
 
 
-def after_attempt(delivery: Delivery, outcome: Outcome, now: Any) -> None:
+def after_attempt(delivery: Delivery, outcome: SendResult, now: Any) -> None:
     """The message as the attempt leaves it: sent, due again after a backoff, or given up."""
     delivery.attempts += 1
     if outcome.succeeded:
@@ -246,7 +248,7 @@ def after_attempt(delivery: Delivery, outcome: Outcome, now: Any) -> None:
         delivery.next_attempt_at = now + timedelta(seconds=retry_delay(delivery.attempts))
 
 
-def _count_failure(channel: NotificationChannel, outcome: Outcome, now: Any) -> None:
+def _count_failure(channel: NotificationChannel, outcome: SendResult, now: Any) -> None:
     if channel.failing_since is None:
         NotificationChannel.objects.filter(id=channel.id, failing_since__isnull=True).update(
             failing_since=now

@@ -20,7 +20,7 @@ from adcreative.recommendations.models import Recommendation
 from workers.imaging import encode_png
 
 if TYPE_CHECKING:
-    from workers.recommend import Outcome
+    from workers.recommend import PhotoAnalysis
 
 Status = Recommendation.Status
 
@@ -50,7 +50,7 @@ def release(recommendation_id: str) -> None:
     LEASE.release(recommendation_id)
 
 
-def complete(recommendation: Recommendation, outcome: Outcome) -> bool:
+def complete(recommendation: Recommendation, outcome: PhotoAnalysis) -> bool:
     """Store the cut-out and the answer; False (and nothing stored) if the record was already finished."""
     product, cutout = outcome.recommendation.product, outcome.cutout.image
     with atomic_with_files() as files:
@@ -72,7 +72,7 @@ def complete(recommendation: Recommendation, outcome: Outcome) -> bool:
     return True
 
 
-def analysis_of(outcome: Outcome) -> dict[str, Any]:
+def analysis_of(outcome: PhotoAnalysis) -> dict[str, Any]:
     """What the analysis found, kept on the record for operators (the admin) and later tuning."""
     product = outcome.recommendation.product
     return {

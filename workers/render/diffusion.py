@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from workers import capabilities
+from workers.imaging import ImageRejected
 from workers.render.compose import Creative, render_creative
 from workers.render.engines import Lora, Progress, SceneJob
 
@@ -35,6 +36,19 @@ class IpAdapter:
     subfolder: str = "models"
     weight_name: str = "ip-adapter_sd15.safetensors"
     scale: float = 0.5
+
+
+def check_jobs(jobs: Sequence[SceneJob]) -> None:
+    """What the pipeline needs of each job, refused before any work on the GPU: a cut-out with a product in
+    it (the mask is everything else: an empty one would repaint the whole canvas), a prompt to paint from,
+    and a seed a torch generator takes."""
+    for job in jobs:
+        if job.cutout.mode != "RGBA" or job.cutout.getchannel("A").getbbox() is None:
+            raise ImageRejected("no_product", "The cut-out holds no product: its alpha channel is empty.")
+        if not job.prompt.strip():
+            raise ValueError("a diffusion job needs its resolved prompt")
+        if not 0 <= job.seed < 2**63:
+            raise ValueError(f"seed {job.seed} is outside what a torch generator takes")
 
 
 def working_size(size: tuple[int, int], native_side: int) -> tuple[int, int]:
@@ -161,6 +175,7 @@ class DiffusionEngine:
 
     def render(self, jobs: Sequence[SceneJob], progress: Progress = lambda _: None) -> list[Creative]:
         """Creatives in the order of `jobs`; jobs of one canvas size share one batched call."""
+        check_jobs(jobs)
         if not jobs:
             return []
         layouts = [render_creative(j.cutout, j.scene, j.palette, j.disable_safe_margin, j.seed) for j in jobs]

@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from PIL import Image
 
 import presets
-from workers.render.compose import render_creative
-from workers.render.sample import sample_product
 
 PREVIEW_SIZE = (600, 314)  # the 1200x628 ad at half size
 
@@ -33,6 +31,12 @@ class Command(BaseCommand):
         if unknown:
             self.stderr.write(f"Unknown preset ids: {', '.join(unknown)}")
             return
+        try:  # the render code (numpy, scipy) is the worker's: the web's image has none of it
+            from workers.render.compose import render_creative
+            from workers.render.sample import sample_product
+        except ImportError as exc:
+            needs = "Rendering previews needs the worker's packages (requirements/worker.txt)"
+            raise CommandError(f"{needs}: {exc}") from exc
         product = sample_product()
         for preset_id in chosen:
             scene = catalog[preset_id].scene
