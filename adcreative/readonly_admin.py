@@ -33,8 +33,13 @@ def preview(file: FieldFile | None, size: int = 160, alt: str = "") -> SafeStrin
     return format_html(
         '<a href="{}" target="_blank"><img src="{}" alt="{}" loading="lazy" class="photoshoot-preview" '
         'style="max-width:{}px;max-height:{}px;vertical-align:middle;{}"></a>',
-        preview_url(file.name, 0), preview_url(file.name, size), alt or file.name, size, size, CHECKERBOARD,
-    )  # fmt: skip
+        preview_url(file.name, 0),
+        preview_url(file.name, size),
+        alt or file.name,
+        size,
+        size,
+        CHECKERBOARD,
+    )
 
 
 @admin.display(description="Application", ordering="application__name")

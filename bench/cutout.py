@@ -75,8 +75,17 @@ def main() -> None:
         ourses.append(ours)
         print(f"{name:24} {bare:17.3f}s {ours:14.3f}s {ours / bare:6.2f}")
     print(f"median ratio worker ÷ bare: {statistics.median(ratios):.2f} (goal ≤ 1.05)")
-    record(Figure("worker cut-out (median photo)", statistics.median(ourses), "s", statistics.median(bares),
-                  goal=1.05, spread=max(ratios) - min(ratios), script="cutout.py"))  # fmt: skip
+    record(
+        Figure(
+            "worker cut-out (median photo)",
+            statistics.median(ourses),
+            "s",
+            statistics.median(bares),
+            goal=1.05,
+            spread=max(ratios) - min(ratios),
+            script="cutout.py",
+        )
+    )
 
 
 if __name__ == "__main__":

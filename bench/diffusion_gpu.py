@@ -58,18 +58,30 @@ def build_sd15_inpainting(folder: Path) -> Path:
     torch.manual_seed(0)
     with torch.device("cuda" if torch.cuda.is_available() else "cpu"):
         unet = UNet2DConditionModel(
-            in_channels=9, out_channels=4, cross_attention_dim=768, sample_size=64,
-            block_out_channels=(320, 640, 1280, 1280), down_block_types=("CrossAttnDownBlock2D",) * 3 + ("DownBlock2D",),
-            up_block_types=("UpBlock2D",) + ("CrossAttnUpBlock2D",) * 3, layers_per_block=2, attention_head_dim=8,
-        )  # fmt: skip
+            in_channels=9,
+            out_channels=4,
+            cross_attention_dim=768,
+            sample_size=64,
+            block_out_channels=(320, 640, 1280, 1280),
+            down_block_types=("CrossAttnDownBlock2D",) * 3 + ("DownBlock2D",),
+            up_block_types=("UpBlock2D",) + ("CrossAttnUpBlock2D",) * 3,
+            layers_per_block=2,
+            attention_head_dim=8,
+        )
         vae, text_encoder = AutoencoderKL(**SD_VAE), CLIPTextModel(text_config(tokenizer, **CLIP_L))
     scheduler = DDIMScheduler(
         beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012, steps_offset=1
     )
     pipe = StableDiffusionInpaintPipeline(
-        unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler,
-        safety_checker=None, feature_extractor=None, requires_safety_checker=False,
-    )  # fmt: skip
+        unet=unet,
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
     pipe.to(torch.float16).save_pretrained(folder / "sd15")
     return folder / "sd15"
 
@@ -90,23 +102,42 @@ def build_sdxl_inpainting(folder: Path) -> Path:
     torch.manual_seed(0)
     with torch.device("cuda" if torch.cuda.is_available() else "cpu"):
         unet = UNet2DConditionModel(
-            in_channels=9, out_channels=4, sample_size=128, block_out_channels=(320, 640, 1280), layers_per_block=2,
+            in_channels=9,
+            out_channels=4,
+            sample_size=128,
+            block_out_channels=(320, 640, 1280),
+            layers_per_block=2,
             down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
             up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
-            transformer_layers_per_block=(1, 2, 10), attention_head_dim=(5, 10, 20), cross_attention_dim=2048,
-            use_linear_projection=True, addition_embed_type="text_time", addition_time_embed_dim=256,
+            transformer_layers_per_block=(1, 2, 10),
+            attention_head_dim=(5, 10, 20),
+            cross_attention_dim=2048,
+            use_linear_projection=True,
+            addition_embed_type="text_time",
+            addition_time_embed_dim=256,
             projection_class_embeddings_input_dim=2816,
-        )  # fmt: skip
+        )
         vae = AutoencoderKL(**SD_VAE, scaling_factor=0.13025)
         text_encoder = CLIPTextModel(text_config(tokenizer, **CLIP_L))
         text_encoder_2 = CLIPTextModelWithProjection(text_config(tokenizer, **CLIP_BIG_G))
-    scheduler = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-                                       timestep_spacing="leading", steps_offset=1)  # fmt: skip
+    scheduler = EulerDiscreteScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        timestep_spacing="leading",
+        steps_offset=1,
+    )
     pipe = StableDiffusionXLInpaintPipeline(
-        vae=vae, text_encoder=text_encoder, text_encoder_2=text_encoder_2, tokenizer=tokenizer,
-        tokenizer_2=tokenizer, unet=unet, scheduler=scheduler, requires_aesthetics_score=False,
+        vae=vae,
+        text_encoder=text_encoder,
+        text_encoder_2=text_encoder_2,
+        tokenizer=tokenizer,
+        tokenizer_2=tokenizer,
+        unet=unet,
+        scheduler=scheduler,
+        requires_aesthetics_score=False,
         force_zeros_for_empty_prompt=True,
-    )  # fmt: skip
+    )
     pipe.to(torch.float16).save_pretrained(folder / "sdxl")
     return folder / "sdxl"
 
@@ -128,8 +159,9 @@ def measure(arch: str, tiny: bool, steps: int) -> dict[str, Any]:
     from workers.render.engines import SceneJob
 
     cuda = torch.cuda.is_available()
-    engine = DiffusionEngine(str(build(arch, Path(tempfile.mkdtemp(prefix=f"{arch}-random-")), tiny)), steps=steps,
-                             strength=1.0)  # fmt: skip
+    engine = DiffusionEngine(
+        str(build(arch, Path(tempfile.mkdtemp(prefix=f"{arch}-random-")), tiny)), steps=steps, strength=1.0
+    )
     scene = presets.load_catalog()["white_background"].scene
     jobs = [
         SceneJob(drawn_cutout(), scene, list(scene.palette), False, i, "product photo", "") for i in range(6)
@@ -170,10 +202,24 @@ def record_figures(figures: dict[str, Any]) -> None:
     from bench.figures import Figure, record
 
     model, device, six = figures["model"], figures["device"], figures["six_seconds"]
-    record(Figure(f"{model}: six creatives in one call, {figures['steps']} steps ({device})", six, "s",
-                  goal=GOAL_SD15_SECONDS if figures["goal"] else None, script="diffusion_gpu.py"))  # fmt: skip
-    record(Figure(f"{model}: six in one call vs six single calls", six, "s", baseline=round(6 * figures["one_seconds"], 3),
-                  script="diffusion_gpu.py"))  # fmt: skip
+    record(
+        Figure(
+            f"{model}: six creatives in one call, {figures['steps']} steps ({device})",
+            six,
+            "s",
+            goal=GOAL_SD15_SECONDS if figures["goal"] else None,
+            script="diffusion_gpu.py",
+        )
+    )
+    record(
+        Figure(
+            f"{model}: six in one call vs six single calls",
+            six,
+            "s",
+            baseline=round(6 * figures["one_seconds"], 3),
+            script="diffusion_gpu.py",
+        )
+    )
     if figures["peak_gib"] is not None:
         record(
             Figure(
@@ -201,10 +247,16 @@ def main() -> None:
     for arch in ("sd15", "sdxl") if options.arch == "both" else (options.arch,):
         figures = measure(arch, options.tiny, 2 if options.tiny else 30)
         results.append(figures)
-        print(f"{figures['device']}, {figures['model']} at {figures['painted_at']}: 1 creative {figures['one_seconds']:.2f} s; "
-              f"6 in one call {figures['six_seconds']:.2f} s ({figures['images_per_second']} images/s, "
-              f"peak {figures['peak_gib']} GiB); batched ÷ 6 single {figures['batched_over_six_single']}"
-              + (f"; goal {figures['goal']}: {'met' if figures['met'] else 'missed'}" if figures["met"] is not None else ""))  # fmt: skip
+        print(
+            f"{figures['device']}, {figures['model']} at {figures['painted_at']}: 1 creative {figures['one_seconds']:.2f} s; "
+            f"6 in one call {figures['six_seconds']:.2f} s ({figures['images_per_second']} images/s, "
+            f"peak {figures['peak_gib']} GiB); batched ÷ 6 single {figures['batched_over_six_single']}"
+            + (
+                f"; goal {figures['goal']}: {'met' if figures['met'] else 'missed'}"
+                if figures["met"] is not None
+                else ""
+            )
+        )
         if not options.tiny:  # the tiny pipelines check the script; their figures mean nothing
             record_figures(figures)
         if torch.cuda.is_available():

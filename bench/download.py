@@ -157,10 +157,26 @@ def paired(ours_url: str, bare_url: str, headers: dict[str, str]) -> tuple[float
 def throughput(task: Task, headers: dict[str, str]) -> None:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "adcreative.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "gthread", "--workers", "1", "--threads", "8", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **ENVIRONMENT}, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "adcreative.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **ENVIRONMENT},
+        start_new_session=True,
+    )
     try:
         wait_for_port(port)
         base, api = f"http://127.0.0.1:{port}", "/api/v1/Image/ProductGeneration"
@@ -177,8 +193,18 @@ def throughput(task: Task, headers: dict[str, str]) -> None:
         ):
             ours, bare, spread = paired(ours_url, bare_url, headers)
             print(f"{name} ({tool()}): {ours:7.0f} req/s, bare {bare:7.0f} req/s -> {ours / bare:.2f}x")
-            record(Figure(f"{name} requests/s ({tool()})", ours, "req/s", bare, goal=goal, at_most=False,
-                          spread=spread, script="download.py"))  # fmt: skip
+            record(
+                Figure(
+                    f"{name} requests/s ({tool()})",
+                    ours,
+                    "req/s",
+                    bare,
+                    goal=goal,
+                    at_most=False,
+                    spread=spread,
+                    script="download.py",
+                )
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)

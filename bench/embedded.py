@@ -201,12 +201,24 @@ def measure(rounds: int) -> list[Figure]:
         running.wait(timeout=60)
     flow_ratios = [took / worker for took, worker in flows]
     figures = [
-        Figure(f"Recommendations HTTP round trip, {WHERE}", statistics.median(trips), "s",
-               statistics.median(tasks), goal=1.1 if POSTGRES else 1.2, spread=max(ratios) - min(ratios)),
-        Figure(f"upload to six downloaded creatives, {WHERE}", statistics.median(f[0] for f in flows), "s",
-               statistics.median(f[1] for f in flows), goal=1.3, spread=max(flow_ratios) - min(flow_ratios)),
+        Figure(
+            f"Recommendations HTTP round trip, {WHERE}",
+            statistics.median(trips),
+            "s",
+            statistics.median(tasks),
+            goal=1.1 if POSTGRES else 1.2,
+            spread=max(ratios) - min(ratios),
+        ),
+        Figure(
+            f"upload to six downloaded creatives, {WHERE}",
+            statistics.median(f[0] for f in flows),
+            "s",
+            statistics.median(f[1] for f in flows),
+            goal=1.3,
+            spread=max(flow_ratios) - min(flow_ratios),
+        ),
         Figure(f"idle stack CPU, {WHERE}", 100 * idle, "% of a core"),
-    ]  # fmt: skip
+    ]
     if not POSTGRES:
         figures.insert(0, Figure("first Recommendations after 'Serving'", first, "s", goal=3.0))
     return [record(replace(figure, script="embedded.py")) for figure in figures]

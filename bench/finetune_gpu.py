@@ -53,9 +53,15 @@ def measure(tiny: bool) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="finetune-bench-"))
     resolution, batch = (64, 2) if tiny else (512, 4)
     config = TrainConfig(
-        base=str(build("sd15", folder / "model", tiny)), out=str(folder / "out"), steps=WARM_UP + MEASURED,
-        batch=batch, resolution=resolution, mixed_precision="fp16", checkpoint_every=10**6, validate_every=0,
-    )  # fmt: skip
+        base=str(build("sd15", folder / "model", tiny)),
+        out=str(folder / "out"),
+        steps=WARM_UP + MEASURED,
+        batch=batch,
+        resolution=resolution,
+        mixed_precision="fp16",
+        checkpoint_every=10**6,
+        validate_every=0,
+    )
     data = dataset(resolution)
     stamps: list[float] = []
 
@@ -99,8 +105,15 @@ def record_figures(figures: dict[str, Any]) -> None:
     from bench.figures import Figure, record
 
     name = f"fine-tune step, {figures['resolution']}² batch {figures['batch']} {figures['precision']} ({figures['device']})"
-    record(Figure(name, round(1 / figures["steps_per_second"], 4), "s", baseline=round(1 / figures["bare_steps_per_second"], 4),
-                  script="finetune_gpu.py"))  # fmt: skip
+    record(
+        Figure(
+            name,
+            round(1 / figures["steps_per_second"], 4),
+            "s",
+            baseline=round(1 / figures["bare_steps_per_second"], 4),
+            script="finetune_gpu.py",
+        )
+    )
     if figures["peak_gib"] is not None:
         record(Figure("fine-tune peak GPU memory", figures["peak_gib"], "GiB", script="finetune_gpu.py"))
 
@@ -117,9 +130,11 @@ def main() -> None:
             "No CUDA device: this benchmark measures the fine-tune on a GPU (--tiny checks it on a CPU)."
         )
     figures = measure(options.tiny)
-    print(f"{figures['device']}, fine-tune of {figures['model']} at {figures['resolution']}², batch {figures['batch']}, "
-          f"{figures['precision']}: {figures['steps_per_second']} steps/s ({figures['images_per_second']} images/s), "
-          f"peak {figures['peak_gib']} GiB; a step ÷ the bare optimiser step {figures['step_over_bare_step']}")  # fmt: skip
+    print(
+        f"{figures['device']}, fine-tune of {figures['model']} at {figures['resolution']}², batch {figures['batch']}, "
+        f"{figures['precision']}: {figures['steps_per_second']} steps/s ({figures['images_per_second']} images/s), "
+        f"peak {figures['peak_gib']} GiB; a step ÷ the bare optimiser step {figures['step_over_bare_step']}"
+    )
     if not options.tiny:  # the tiny pipeline checks the script; its figures mean nothing
         record_figures(figures)
     if options.json:

@@ -181,8 +181,12 @@ def photo_bytes(index: int) -> bytes:
 
 def recommendation(base: str, session: requests.Session, index: int, tally: Tally) -> dict[str, Any] | None:
     files = {"productImage": (f"photo-{index}.jpg", photo_bytes(index), "image/jpeg")}
-    answer = call(tally, "Recommendations", lambda: session.post(f"{base}{API}/Recommendations", files=files,
-                                                                  timeout=120), ok=(200, 202))  # fmt: skip
+    answer = call(
+        tally,
+        "Recommendations",
+        lambda: session.post(f"{base}{API}/Recommendations", files=files, timeout=120),
+        ok=(200, 202),
+    )
     while answer is not None and answer.status_code == 202:
         time.sleep(float(answer.headers.get("Retry-After", 2)))
         location = answer.headers["Location"]
@@ -209,8 +213,11 @@ def flow(base: str, application: dict[str, str], index: int, tally: Tally, deadl
     query = {"applicationId": application["applicationId"], "imageProductGeneratorProcessId": process_id}
     while time.monotonic() < deadline:
         time.sleep(1)
-        polled = call(tally, "CheckUserProgress (flow)", lambda: session.get(f"{base}{API}/CheckUserProgress",
-                                                                             params=query, timeout=30))  # fmt: skip
+        polled = call(
+            tally,
+            "CheckUserProgress (flow)",
+            lambda: session.get(f"{base}{API}/CheckUserProgress", params=query, timeout=30),
+        )
         if polled is None:
             return False
         (process,) = polled.json()["processes"]
@@ -283,14 +290,29 @@ def backlog(
     """Queue `count` tasks with no gpu worker, then start one and time the drain."""
     tally, process_ids = Tally(), []
     sizes = [6] * (count // 6) + ([count % 6] if count % 6 else [])
-    presets = ["white_background", "natural_beige_background", "light_grey_background", "light_blue_background",
-               "gray_shadowy_room_sunlight_streaming_studio", "mid_century_modern_office"]  # fmt: skip
+    presets = [
+        "white_background",
+        "natural_beige_background",
+        "light_grey_background",
+        "light_blue_background",
+        "gray_shadowy_room_sunlight_streaming_studio",
+        "mid_century_modern_office",
+    ]
     for number, size in enumerate(sizes):
         application, asset = apps[number % len(apps)], assets[number % len(apps)]
         form = {"productImageAssetId": asset, "PromptObjectsString": json.dumps(
             [{"tag": "preset", "preset": preset} for preset in presets[:size]])}  # fmt: skip
-        made = call(tally, "AdCreative (backlog)", partial(
-            requests.post, f"{base}{API}/AdCreative", data=form, headers=headers_of(application), timeout=30))  # fmt: skip
+        made = call(
+            tally,
+            "AdCreative (backlog)",
+            partial(
+                requests.post,
+                f"{base}{API}/AdCreative",
+                data=form,
+                headers=headers_of(application),
+                timeout=30,
+            ),
+        )
         if made is not None:
             process_ids.append((application, made.json()["imageProductGeneratorProcessId"]))
     return {"tally": tally, "processes": process_ids, "queued": sum(sizes)}
@@ -317,12 +339,16 @@ def rendered_twice() -> int:
 def report_polls(tally: Tally) -> None:
     for what in ("CheckUserProgress", "healthz"):
         values = tally.latencies.get(what, [])
-        print(f"  {what:18} {len(values):6} answered   p50 {percentile(values, 0.5) * 1000:7.1f} ms"
-              f"   p99 {percentile(values, 0.99) * 1000:7.1f} ms")  # fmt: skip
+        print(
+            f"  {what:18} {len(values):6} answered   p50 {percentile(values, 0.5) * 1000:7.1f} ms"
+            f"   p99 {percentile(values, 0.99) * 1000:7.1f} ms"
+        )
     ours, bare = tally.latencies.get("CheckUserProgress", []), tally.latencies.get("healthz", [])
     if ours and bare:
-        print(f"  CheckUserProgress ÷ healthz: p50 {statistics.median(ours) / statistics.median(bare):.2f}x,"
-              f" p99 {percentile(ours, 0.99) / percentile(bare, 0.99):.2f}x")  # fmt: skip
+        print(
+            f"  CheckUserProgress ÷ healthz: p50 {statistics.median(ours) / statistics.median(bare):.2f}x,"
+            f" p99 {percentile(ours, 0.99) / percentile(bare, 0.99):.2f}x"
+        )
 
 
 def main() -> int:
@@ -351,8 +377,10 @@ def main() -> int:
     try:
         wait_until_up(f"{base}/healthz")
         apps = applications(args.flows)
-        print(f"{args.pollers} pollers every {args.interval:g} s (and a tenth as many on /healthz) and"
-              f" {args.flows} flows, one application each")  # fmt: skip
+        print(
+            f"{args.pollers} pollers every {args.interval:g} s (and a tenth as many on /healthz) and"
+            f" {args.flows} flows, one application each"
+        )
         tally, outcomes = pollers_and_flows(base, apps, args)
         print(f"  flows completed: {sum(bool(o) for o in outcomes)}/{len(outcomes)}")
         report_polls(tally)
@@ -368,14 +396,22 @@ def main() -> int:
     return 1 if failed else 0
 
 
-def drain(base: str, apps: list[dict[str, str]], args: argparse.Namespace, running: dict[str, Any],
-          processes: dict[str, list[str]], started: float) -> bool:  # fmt: skip
+def drain(
+    base: str,
+    apps: list[dict[str, str]],
+    args: argparse.Namespace,
+    running: dict[str, Any],
+    processes: dict[str, list[str]],
+    started: float,
+) -> bool:
     """Phase 2; True when it failed."""
     from adcreative.assets.models import Asset
 
     cutouts = Asset.objects.filter(kind=Asset.Kind.CUTOUT)
-    assets = [str(cutouts.filter(application_id=app["applicationId"]).values_list("id", flat=True).first())
-              for app in apps]  # fmt: skip
+    assets = [
+        str(cutouts.filter(application_id=app["applicationId"]).values_list("id", flat=True).first())
+        for app in apps
+    ]
     if "None" in assets:
         print("  no cut-out for every application: the flows failed, no backlog")
         return True
@@ -392,8 +428,10 @@ def drain(base: str, apps: list[dict[str, str]], args: argparse.Namespace, runni
             break
     took = time.monotonic() - drain_start
     twice = rendered_twice()
-    print(f"  drained in {took:.0f} s ({states.get('Completed', 0) / took:.2f} tasks/s): {dict(states)},"
-          f" rendered more than once: {twice}")  # fmt: skip
+    print(
+        f"  drained in {took:.0f} s ({states.get('Completed', 0) / took:.2f} tasks/s): {dict(states)},"
+        f" rendered more than once: {twice}"
+    )
     return bool(queued["tally"].errors) or states.get("Completed", 0) != queued["queued"] or twice != 0
 
 

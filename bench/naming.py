@@ -88,15 +88,25 @@ def main() -> None:
     count = len(photos)
     for which in ("baseline", "pipeline"):
         share = 100 * right[which] / count
-        print(f"{which:9s} named right: {right[which]}/{count} ({share:.0f} %), "
-              f"median {statistics.median(seconds[which]):.2f} s a photo")  # fmt: skip
+        print(
+            f"{which:9s} named right: {right[which]}/{count} ({share:.0f} %), "
+            f"median {statistics.median(seconds[which]):.2f} s a photo"
+        )
     ratios = [p / b for p, b in zip(seconds["pipeline"], seconds["baseline"], strict=True)]
     print(f"time per photo, pipeline ÷ baseline: median {statistics.median(ratios):.2f}x (goal ≤ 1.5x)")
     named = 100 * right["pipeline"] / count
     record(Figure("products named right", named, "%", goal=90.0, at_most=False, script="naming.py"))
-    record(Figure("Recommendations pipeline per photo", statistics.median(seconds["pipeline"]), "s",
-                  statistics.median(seconds["baseline"]), goal=1.5, spread=max(ratios) - min(ratios),
-                  script="naming.py"))  # fmt: skip
+    record(
+        Figure(
+            "Recommendations pipeline per photo",
+            statistics.median(seconds["pipeline"]),
+            "s",
+            statistics.median(seconds["baseline"]),
+            goal=1.5,
+            spread=max(ratios) - min(ratios),
+            script="naming.py",
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -78,8 +78,13 @@ def moto(folder: Path) -> Iterator[str]:
         try:
             wait_for_port(port)
             endpoint = f"http://127.0.0.1:{port}"
-            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bench",
-                         aws_secret_access_key="bench-secret").create_bucket(Bucket="bench-object-store")  # fmt: skip
+            boto3.client(
+                "s3",
+                endpoint_url=endpoint,
+                region_name="us-east-1",
+                aws_access_key_id="bench",
+                aws_secret_access_key="bench-secret",
+            ).create_bucket(Bucket="bench-object-store")
             yield endpoint
         finally:
             server.terminate()
@@ -157,8 +162,17 @@ def measure(rounds: int) -> tuple[list[Figure], dict[str, list[float]]]:
     figures = []
     for name, taken in list(seconds.items())[1:]:
         ratios = [a / b for a, b in zip(taken, seconds["local disk"], strict=True)]
-        figures.append(Figure(f"upload to 18 downloads, {name}", statistics.median(taken), "s", baseline,
-                              goal=1.25, spread=max(ratios) - min(ratios), script="object_store.py"))  # fmt: skip
+        figures.append(
+            Figure(
+                f"upload to 18 downloads, {name}",
+                statistics.median(taken),
+                "s",
+                baseline,
+                goal=1.25,
+                spread=max(ratios) - min(ratios),
+                script="object_store.py",
+            )
+        )
     medians = {
         name: [statistics.median(step) for step in zip(*runs, strict=True)] for name, runs in phases.items()
     }

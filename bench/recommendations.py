@@ -19,9 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VAR = tempfile.mkdtemp(prefix="bench-recommendations-")
 os.environ.update(
-    DJANGO_SETTINGS_MODULE="adcreative.settings", VAR_DIR=VAR, DATABASE_URL=f"sqlite:///{VAR}/db.sqlite3",
-    CELERY_BROKER_URL="memory://", ALLOWED_HOSTS="testserver", HF_HUB_OFFLINE="1",
-)  # fmt: skip
+    DJANGO_SETTINGS_MODULE="adcreative.settings",
+    VAR_DIR=VAR,
+    DATABASE_URL=f"sqlite:///{VAR}/db.sqlite3",
+    CELERY_BROKER_URL="memory://",
+    ALLOWED_HOSTS="testserver",
+    HF_HUB_OFFLINE="1",
+)
 
 import django  # noqa: E402
 
@@ -93,9 +97,17 @@ def main() -> None:
         ourses.append(ours)
         print(f"{name:24} {base:21.3f}s {ours:8.3f}s {ours / base:6.2f}")
     print(f"median ratio request ÷ bare: {statistics.median(ratios):.2f} (goal ≤ 1.5)")
-    record(Figure("Recommendations request in-process (median photo)", statistics.median(ourses), "s",
-                  statistics.median(bases), goal=1.5, spread=max(ratios) - min(ratios),
-                  script="recommendations.py"))  # fmt: skip
+    record(
+        Figure(
+            "Recommendations request in-process (median photo)",
+            statistics.median(ourses),
+            "s",
+            statistics.median(bases),
+            goal=1.5,
+            spread=max(ratios) - min(ratios),
+            script="recommendations.py",
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -74,8 +74,14 @@ def machine() -> dict[str, str]:
     model = ""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                      if line.startswith("model name")), "")  # fmt: skip
+        model = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
     memory = ""
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
@@ -99,10 +105,13 @@ def run(script: Script, results: Path, log: Path) -> str:
         out.flush()
         try:
             done = subprocess.run(
-                [sys.executable, str(ROOT / "bench" / script.name), *script.arguments], cwd=ROOT,
-                env={**os.environ, "BENCH_RESULTS": str(results)}, stdout=out, stderr=subprocess.STDOUT,
+                [sys.executable, str(ROOT / "bench" / script.name), *script.arguments],
+                cwd=ROOT,
+                env={**os.environ, "BENCH_RESULTS": str(results)},
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 timeout=script.limit,
-            )  # fmt: skip
+            )
         except subprocess.TimeoutExpired:
             return f"timed out after {script.limit:.0f} s"
     took = time.monotonic() - started
@@ -123,8 +132,17 @@ def table(figures: list[Figure]) -> list[str]:
     for f in figures:
         verdict = {True: "met", False: "MISSED", None: ""}[f.met]
         spread = "" if f.spread is None else f"{f.spread:.2g}"
-        rows.append((f.name, _number(f.value, f.unit), _number(f.baseline, f.unit),
-                     "" if f.ratio is None else f"{f.ratio:.2f}x", f.goal_text(), verdict, spread))  # fmt: skip
+        rows.append(
+            (
+                f.name,
+                _number(f.value, f.unit),
+                _number(f.baseline, f.unit),
+                "" if f.ratio is None else f"{f.ratio:.2f}x",
+                f.goal_text(),
+                verdict,
+                spread,
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
 
@@ -140,8 +158,12 @@ def chart(figures: list[Figure], about: dict[str, str], path: Path) -> None:
     draw = ImageDraw.Draw(image)
     font, small = ImageFont.load_default(size=16), ImageFont.load_default(size=13)
     draw.text((16, 12), "make bench: each figure against its goal (the line)", fill="black", font=font)
-    draw.text((16, 36), f"{about['cores']} cores, {about['cpu']}, {about['memory']}, GPU: {about['gpu']}; "
-              f"{about['date']}", fill="dimgray", font=small)  # fmt: skip
+    draw.text(
+        (16, 36),
+        f"{about['cores']} cores, {about['cpu']}, {about['memory']}, GPU: {about['gpu']}; {about['date']}",
+        fill="dimgray",
+        font=small,
+    )
     goal_x = left + scale
     for index, figure in enumerate(goals):
         y = 70 + index * row

@@ -42,8 +42,12 @@ def serve(port: int, env: dict[str, str], stderr: IO[Any] | int, where: str) -> 
     first, SystemExit naming `where` its output went."""
     stack = subprocess.Popen(
         [sys.executable, "manage.py", "runstack", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
     assert stack.stdout is not None
     for line in stack.stdout:
         if line.startswith("Serving"):

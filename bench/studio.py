@@ -22,9 +22,13 @@ from workers.imaging import encode_png  # noqa: E402
 from workers.render.compose import render_creative  # noqa: E402
 
 PRESETS = [
-    "white_background", "natural_beige_background", "gray_shadowy_room_sunlight_streaming_studio",
-    "white_pink_yellow_gradient_background_monochrome", "mid_century_modern_office", "forest_leaves_bokeh",
-]  # fmt: skip
+    "white_background",
+    "natural_beige_background",
+    "gray_shadowy_room_sunlight_streaming_studio",
+    "white_pink_yellow_gradient_background_monochrome",
+    "mid_century_modern_office",
+    "forest_leaves_bokeh",
+]
 
 
 def render_one(preset_id: str) -> float:

@@ -57,15 +57,35 @@ def main() -> None:
     query = f"applicationId={application.id}"
     download = f"{API}/Download?{query}&taskId={task.id}&imageProductGeneratorProcessId={task.process_id}"
     paths = [
-        f"{API}/CheckUserProgress?{query}", download, f"{download}&lowResolution=true", f"{API}/PresetKeys",
-        f"/api/v1/Credits?{query}", f"{API}/Download?{query}&taskId={uuid.uuid4()}&imageProductGeneratorProcessId={uuid.uuid4()}",
-    ]  # fmt: skip
+        f"{API}/CheckUserProgress?{query}",
+        download,
+        f"{download}&lowResolution=true",
+        f"{API}/PresetKeys",
+        f"/api/v1/Credits?{query}",
+        f"{API}/Download?{query}&taskId={uuid.uuid4()}&imageProductGeneratorProcessId={uuid.uuid4()}",
+    ]
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "adcreative.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "gthread", "--workers", "1", "--threads", "8", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **ENVIRONMENT, **UNTHROTTLED}, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "adcreative.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **ENVIRONMENT, **UNTHROTTLED},
+        start_new_session=True,
+    )
     try:
         wait_for_port(port)
         base, session = f"http://127.0.0.1:{port}", requests.Session()
@@ -82,12 +102,29 @@ def main() -> None:
         server.wait(10)
     unexpected = [s for s in statuses if s not in (200, 404)]
     assert not unexpected, f"unexpected answers: {sorted(set(unexpected))}"
-    print(f"web worker resident memory: {started:.1f} MB after start-up, {after:.1f} MB after "
-          f"{arguments.requests} mixed requests -> {after / started:.2f}x (goals ≤ 150 MB, ≤ 1.2x)")  # fmt: skip
-    record(Figure(f"web memory after {arguments.requests} mixed requests", after, "MB", goal=150.0,
-                  script="web_memory.py"))  # fmt: skip
-    record(Figure(f"web memory growth over {arguments.requests} mixed requests", after, "MB", started,
-                  goal=1.2, script="web_memory.py"))  # fmt: skip
+    print(
+        f"web worker resident memory: {started:.1f} MB after start-up, {after:.1f} MB after "
+        f"{arguments.requests} mixed requests -> {after / started:.2f}x (goals ≤ 150 MB, ≤ 1.2x)"
+    )
+    record(
+        Figure(
+            f"web memory after {arguments.requests} mixed requests",
+            after,
+            "MB",
+            goal=150.0,
+            script="web_memory.py",
+        )
+    )
+    record(
+        Figure(
+            f"web memory growth over {arguments.requests} mixed requests",
+            after,
+            "MB",
+            started,
+            goal=1.2,
+            script="web_memory.py",
+        )
+    )
 
 
 if __name__ == "__main__":

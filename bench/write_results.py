@@ -15,25 +15,33 @@ def gib(value: Any) -> str:
 
 
 def diffusion_rows(figures: list[dict[str, Any]]) -> list[str]:
-    rows = ["| model | painted at | 1 creative | 6 creatives, one call | images/s | peak GPU memory | goal |",
-            "|---|---|---|---|---|---|---|"]  # fmt: skip
+    rows = [
+        "| model | painted at | 1 creative | 6 creatives, one call | images/s | peak GPU memory | goal |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for f in figures:
         goal = (
             ""
             if f["goal"] is None
             else f"{f['goal']}: " + {True: "met", False: "missed", None: "n/a"}[f["met"]]
         )
-        rows.append(f"| {f['model']} | {f['painted_at']} | {f['one_seconds']:.2f} s | {f['six_seconds']:.2f} s | "
-                    f"{f['images_per_second']} | {gib(f['peak_gib'])} | {goal} |")  # fmt: skip
+        rows.append(
+            f"| {f['model']} | {f['painted_at']} | {f['one_seconds']:.2f} s | {f['six_seconds']:.2f} s | "
+            f"{f['images_per_second']} | {gib(f['peak_gib'])} | {goal} |"
+        )
     return rows
 
 
 def finetune_rows(figures: list[dict[str, Any]]) -> list[str]:
-    rows = ["| model | resolution, batch, precision | steps/s | images/s | a step ÷ the bare optimiser step | peak GPU memory |",
-            "|---|---|---|---|---|---|"]  # fmt: skip
+    rows = [
+        "| model | resolution, batch, precision | steps/s | images/s | a step ÷ the bare optimiser step | peak GPU memory |",
+        "|---|---|---|---|---|---|",
+    ]
     for f in figures:
-        rows.append(f"| {f['model']} | {f['resolution']}², {f['batch']}, {f['precision']} | {f['steps_per_second']} | "
-                    f"{f['images_per_second']} | {f['step_over_bare_step']} | {gib(f['peak_gib'])} |")  # fmt: skip
+        rows.append(
+            f"| {f['model']} | {f['resolution']}², {f['batch']}, {f['precision']} | {f['steps_per_second']} | "
+            f"{f['images_per_second']} | {f['step_over_bare_step']} | {gib(f['peak_gib'])} |"
+        )
     return rows
 
 
@@ -43,15 +51,26 @@ def main(folder: Path) -> str:
     tests = (folder / "tests.txt").read_text().strip().splitlines()
     device = diffusion[0]["device"]
     lines = [
-        "# GPU acceptance", "",
+        "# GPU acceptance",
+        "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {device}; `make gpu-check` (bench/gpu_acceptance.sh) took "
         f"{(folder / 'seconds').read_text().strip()} s. Random weights in the real architectures (no hub is "
-        "reachable; speed does not depend on the weights).", "",
-        "## RUN_GPU=1 tests", "", f"`{tests[-1] if tests else 'no output'}`", "",
+        "reachable; speed does not depend on the weights).",
+        "",
+        "## RUN_GPU=1 tests",
+        "",
+        f"`{tests[-1] if tests else 'no output'}`",
+        "",
         f"## Diffusion engine: one process of 6 creatives (1674x628), {diffusion[0]['steps']} steps, "
-        f"{'fp32' if device == 'CPU' else 'fp16'}", "", *diffusion_rows(diffusion), "",
-        "## Fine-tune speed: LoRA on the inpainting UNet's attention", "", *finetune_rows(finetune), "",
-    ]  # fmt: skip
+        f"{'fp32' if device == 'CPU' else 'fp16'}",
+        "",
+        *diffusion_rows(diffusion),
+        "",
+        "## Fine-tune speed: LoRA on the inpainting UNet's attention",
+        "",
+        *finetune_rows(finetune),
+        "",
+    ]
     return "\n".join(lines)
 
 

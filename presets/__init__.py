@@ -24,9 +24,21 @@ BACKDROPS = (
     "bokeh",
 )
 SURFACES = (
-    "seamless", "matte", "glossy", "marble", "wood", "concrete", "linen",
-    "terrazzo", "water", "sand", "stone", "glass", "velvet", "raked_sand",
-)  # fmt: skip
+    "seamless",
+    "matte",
+    "glossy",
+    "marble",
+    "wood",
+    "concrete",
+    "linen",
+    "terrazzo",
+    "water",
+    "sand",
+    "stone",
+    "glass",
+    "velvet",
+    "raked_sand",
+)
 TEXTURES = (
     "none",
     "leaves_bokeh",
@@ -47,9 +59,17 @@ TEXTURES = (
 )
 LIGHT_DIRECTIONS = ("left", "right", "top", "top_left", "top_right", "front", "back")
 CATEGORIES = (
-    "monochrome", "studio", "nature", "luxury", "kitchen",
-    "interior", "outdoor", "seasonal", "pastel", "minimal",
-)  # fmt: skip
+    "monochrome",
+    "studio",
+    "nature",
+    "luxury",
+    "kitchen",
+    "interior",
+    "outdoor",
+    "seasonal",
+    "pastel",
+    "minimal",
+)
 
 _ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _COLOUR = re.compile(r"^#[0-9a-f]{6}$")
@@ -109,9 +129,24 @@ _CHOICES = {
 STANDS = ("", "plinth", "pedestal")
 # The props the studio engine draws (workers.render.props), which a scene may name.
 PROPS = (
-    "lemon", "orange", "apple", "lime", "leaf", "autumn leaf", "flower", "stone", "shell", "book", "candle",
-    "coffee bean", "ice", "fabric", "pumpkin", "egg", "heart",
-)  # fmt: skip
+    "lemon",
+    "orange",
+    "apple",
+    "lime",
+    "leaf",
+    "autumn leaf",
+    "flower",
+    "stone",
+    "shell",
+    "book",
+    "candle",
+    "coffee bean",
+    "ice",
+    "fabric",
+    "pumpkin",
+    "egg",
+    "heart",
+)
 
 
 def _check_keys(

@@ -151,8 +151,19 @@ class RedisServer:
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server is not installed: this test starts a Redis of its own to stop")
         self.port = free_port()
-        self.command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(folder),
-                        "--save", "", "--appendonly", "yes" if persistent else "no"]  # fmt: skip
+        self.command = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "yes" if persistent else "no",
+        ]
         self.process: subprocess.Popen[bytes] | None = None
 
     def url(self, db: int = 0) -> str:
@@ -237,11 +248,31 @@ def start_worker(
     queue: str, concurrency: str, env: dict[str, str], log: IO[bytes]
 ) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", queue, "-c", concurrency,
-         "--pool", "prefork", "-l", "INFO", "-n", f"test-{queue}-{uuid.uuid4().hex[:8]}@%h",
-         "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "adcreative",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            concurrency,
+            "--pool",
+            "prefork",
+            "-l",
+            "INFO",
+            "-n",
+            f"test-{queue}-{uuid.uuid4().hex[:8]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _wait_for_worker(worker: subprocess.Popen[bytes], queue: str) -> None:

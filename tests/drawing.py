@@ -21,8 +21,15 @@ def bottle_photo(
     draw = ImageDraw.Draw(body)
     cx = width // 2
     draw.rounded_rectangle((cx - 110, int(height * 0.35), cx + 110, int(height * 0.9)), radius=40, fill=255)
-    draw.polygon([(cx - 110, int(height * 0.38)), (cx - 40, int(height * 0.2)), (cx + 40, int(height * 0.2)),
-                  (cx + 110, int(height * 0.38))], fill=255)  # fmt: skip
+    draw.polygon(
+        [
+            (cx - 110, int(height * 0.38)),
+            (cx - 40, int(height * 0.2)),
+            (cx + 40, int(height * 0.2)),
+            (cx + 110, int(height * 0.38)),
+        ],
+        fill=255,
+    )
     draw.rectangle((cx - 40, int(height * 0.1), cx + 40, int(height * 0.22)), fill=255)
     # Cylinder shading: bright on the left, dark on the right.
     x = np.linspace(-1, 1, width)[None, :, None]

@@ -82,9 +82,12 @@ def test_it_shows_why_a_channel_was_deactivated_and_every_attempt(
     from adcreative.notifications.models import Delivery, DeliveryAttempt, NotificationChannel
 
     channel = NotificationChannel.objects.create(
-        application=tenant.application, type="Webhook", url="http://127.0.0.1:9/", is_active=False,
+        application=tenant.application,
+        type="Webhook",
+        url="http://127.0.0.1:9/",
+        is_active=False,
         deactivated_reason="every delivery failed since yesterday",
-    )  # fmt: skip
+    )
     message = Delivery.objects.create(channel=channel, message_type="ImageGenerationProgress", payload={})
     DeliveryAttempt.objects.create(
         delivery=message, succeeded=False, status_code=503, latency_ms=12, error="503"

@@ -78,8 +78,16 @@ def api_for(server: Any, tenant: Tenant, **options: Any) -> Photoshoot:
 
 def credentials(server: Any, tenant: Tenant) -> list[str]:
     key = tenant.credentials
-    return ["--url", server.url, "--application-id", tenant.id, "--api-key", key.api_key,
-            "--api-secret", key.api_secret]  # fmt: skip
+    return [
+        "--url",
+        server.url,
+        "--application-id",
+        tenant.id,
+        "--api-key",
+        key.api_key,
+        "--api-secret",
+        key.api_secret,
+    ]
 
 
 @contextmanager
@@ -223,8 +231,22 @@ def test_the_cli_runs_a_photo_to_creatives_and_a_contact_sheet(
 ) -> None:
     tenant = make_tenant(balance=10)
     out = tmp_path / "creatives"
-    arguments = ["run", str(photo), "--preset", "white_background", "--prompt", "on a marble counter",
-                 "--format", "pdf", "--seed", "3", "--out", str(out), "--interval", "0.3"]  # fmt: skip
+    arguments = [
+        "run",
+        str(photo),
+        "--preset",
+        "white_background",
+        "--prompt",
+        "on a marble counter",
+        "--format",
+        "pdf",
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+        "--interval",
+        "0.3",
+    ]
     assert main([*arguments, *credentials(live_server, tenant)]) == 0
     printed = capsys.readouterr().out
     saved = sorted(p.name for p in out.iterdir())
@@ -241,9 +263,12 @@ def test_the_cli_runs_a_photo_to_creatives_and_a_contact_sheet(
 
 
 def test_the_cli_exits_non_zero_with_the_services_message(
-    live_server: Any, celery_worker: subprocess.Popen[bytes], photo: Path, tmp_path: Path,
+    live_server: Any,
+    celery_worker: subprocess.Popen[bytes],
+    photo: Path,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     tenant = make_tenant()
     out = tmp_path / "creatives"
     code = main(

@@ -55,10 +55,16 @@ def test_every_way_of_starting_a_worker_starts_it_without_gossip_and_mingle(comp
     remote = yaml.safe_load((ROOT / "docker" / "worker-remote.yml").read_text())["services"]
     makefile = [line for line in (ROOT / "Makefile").read_text().splitlines() if " worker -Q " in line]
     commands = [
-        command_of(compose["services"]["worker-gpu"]), command_of(compose["services"]["worker-cpu"]),
-        command_of(remote["worker-gpu"]), *makefile,
-        *(" ".join(command) for name, command in stack("127.0.0.1:8000", 1).items() if name.startswith("worker")),
-    ]  # fmt: skip
+        command_of(compose["services"]["worker-gpu"]),
+        command_of(compose["services"]["worker-cpu"]),
+        command_of(remote["worker-gpu"]),
+        *makefile,
+        *(
+            " ".join(command)
+            for name, command in stack("127.0.0.1:8000", 1).items()
+            if name.startswith("worker")
+        ),
+    ]
     assert len(commands) == 7
     for command in commands:
         assert "--without-gossip" in command and "--without-mingle" in command, command

@@ -113,9 +113,11 @@ def styled_engine(tmp_path_factory: pytest.TempPathFactory) -> DiffusionEngine:
     folder = tiny_inpainting_pipeline(tmp_path_factory.mktemp("sd-inpaint-ip"))
     adapter = tiny_ip_adapter(tmp_path_factory.mktemp("ip-adapter"), folder)
     return DiffusionEngine(
-        str(folder), steps=2, guidance=2.0,
+        str(folder),
+        steps=2,
+        guidance=2.0,
         ip_adapter=IpAdapter(str(adapter), "models", "ip-adapter.safetensors", scale=1.0),
-    )  # fmt: skip
+    )
 
 
 def test_an_ip_adapter_style_image_steers_the_scene_and_spares_the_product(
@@ -190,9 +192,11 @@ def test_an_sdxl_inpainting_model_takes_an_ip_adapter_too(tmp_path: Path) -> Non
     folder = tiny_sdxl_inpainting_pipeline(tmp_path)
     adapter = tiny_ip_adapter(tmp_path / "ip-adapter", folder)
     sdxl = DiffusionEngine(
-        str(folder), steps=2, guidance=2.0,
+        str(folder),
+        steps=2,
+        guidance=2.0,
         ip_adapter=IpAdapter(str(adapter), "models", "ip-adapter.safetensors", scale=1.0),
-    )  # fmt: skip
+    )
     base = job("white_background", 3)
     warm = replace(base, style_image=Image.new("RGB", (256, 256), (230, 120, 40)))
     cool = replace(base, style_image=Image.new("RGB", (256, 256), (40, 90, 220)))

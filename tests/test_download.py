@@ -52,16 +52,25 @@ def finished_process(tenant: Tenant, tasks: int = 1) -> tuple[Process, list[Task
     running cannot take the tasks.
     """
     png, thumbnail = creative()
-    prompts = [services.PromptSpec({"tag": "preset", "preset": p["preset"]}, p["preset"], p["preset"], "")
-               for p in PROMPTS[:1]] * tasks  # fmt: skip
+    prompts = [
+        services.PromptSpec({"tag": "preset", "preset": p["preset"]}, p["preset"], p["preset"], "")
+        for p in PROMPTS[:1]
+    ] * tasks
     with mock.patch.object(render, "delay"), mock.patch.object(render_process, "delay"):
         process, created = services.start(
             tenant.application,
             services.ProcessRequest(
-                user_id=None, cutout=cutout_asset(tenant), product_name="red bottle", product_description="",
-                prompts=prompts, disable_safe_margin=False, use_same_style=True, seed=1, idempotency_key="",
+                user_id=None,
+                cutout=cutout_asset(tenant),
+                product_name="red bottle",
+                product_description="",
+                prompts=prompts,
+                disable_safe_margin=False,
+                use_same_style=True,
+                seed=1,
+                idempotency_key="",
             ),
-        )  # fmt: skip
+        )
     for task in created:
         claimed = state.claim(str(task.id))
         assert claimed is not None
@@ -253,10 +262,15 @@ def test_head_gives_the_headers_and_charges_nothing(client: Client, tenant: Tena
 def test_each_malformed_field_gets_its_own_error(client: Client, tenant: Tenant) -> None:
     response = client.get(
         URL,
-        {"applicationId": "app", "taskId": "12", "imageProductGeneratorProcessId": "x-y",
-         "lowResolution": "maybe", "format": "7"},
+        {
+            "applicationId": "app",
+            "taskId": "12",
+            "imageProductGeneratorProcessId": "x-y",
+            "lowResolution": "maybe",
+            "format": "7",
+        },
         headers=tenant.key_headers(),
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["title"] == "One or more validation errors occurred." and body["traceId"]

@@ -37,11 +37,32 @@ def children_of(pid: int) -> list[int]:
 def start_worker(env: dict[str, str], *options: str, queues: str = "gpu") -> subprocess.Popen[bytes]:
     log = open(Path(settings.VAR_DIR) / "fault-worker.log", "ab")  # noqa: SIM115
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", queues, "-c", "1", "--pool",
-         "prefork", "-l", "INFO", "-n", f"fault-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle",
-         *options],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "adcreative",
+            "worker",
+            "-Q",
+            queues,
+            "-c",
+            "1",
+            "--pool",
+            "prefork",
+            "-l",
+            "INFO",
+            "-n",
+            f"fault-{uuid.uuid4().hex[:8]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def stop(worker: subprocess.Popen[bytes]) -> None:
@@ -135,9 +156,11 @@ def test_a_render_whose_whole_worker_is_killed_completes_once_within_a_minute_of
     diffusion_worker.wait(timeout=10)
     replacement = start_worker(
         {**diffusion_env, "REAPER_INTERVAL_SECONDS": "2"},
-        "--beat", "--schedule", str(tmp_path / "beat-schedule"),
+        "--beat",
+        "--schedule",
+        str(tmp_path / "beat-schedule"),
         queues="gpu,default",  # the reaper's queue too, as one small machine runs it
-    )  # fmt: skip
+    )
     try:
         wait_for(lambda: children_of(replacement.pid), 60, "the new worker's start")
         up_at = time.monotonic()
@@ -189,8 +212,24 @@ def test_renders_resume_after_the_broker_stops_and_comes_back(
     broker, stop_redis, start_redis = own_redis
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "CELERY_BROKER_URL": broker,
            "CELERY_RESULT_BACKEND": broker, "PYTHONUNBUFFERED": "1"}  # fmt: skip
-    worker = [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "-Q", "gpu", "-c", "1", "-n",
-              f"outage-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle", "-l", "INFO"]  # fmt: skip
+    worker = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "adcreative",
+        "worker",
+        "-Q",
+        "gpu",
+        "-c",
+        "1",
+        "-n",
+        f"outage-{uuid.uuid4().hex[:8]}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "-l",
+        "INFO",
+    ]
     stopping, said = threading.Event(), list[str]()
     supervisor = threading.Thread(
         target=supervise, args=({"worker-gpu": worker}, stopping, said.append, {"worker-gpu": env})

@@ -94,9 +94,15 @@ def render(pipe: object, seed: int = 7) -> np.ndarray:
     mask = Image.new("L", (64, 64), 255)
     generator = torch.Generator().manual_seed(seed)
     image = pipe(  # type: ignore[operator]
-        prompt="a red bottle", image=photo, mask_image=mask, height=64, width=64, num_inference_steps=2,
-        generator=generator, output_type="np",
-    ).images[0]  # fmt: skip
+        prompt="a red bottle",
+        image=photo,
+        mask_image=mask,
+        height=64,
+        width=64,
+        num_inference_steps=2,
+        generator=generator,
+        output_type="np",
+    ).images[0]
     return np.asarray(image)
 
 
@@ -134,10 +140,27 @@ def test_manage_py_finetune_runs_from_a_folder_of_photos(
     (photos / "broken.png").write_bytes(b"\x89PNG not really")
     out, errors = StringIO(), StringIO()
     call_command(
-        "finetune", "--data", str(photos), "--base", str(tiny_model), "--out", str(tmp_path / "lora"),
-        "--steps", "2", "--batch", "1", "--resolution", "64", "--rank", "4", "--targets", "to_q", "to_v",
-        stdout=out, stderr=errors,
-    )  # fmt: skip
+        "finetune",
+        "--data",
+        str(photos),
+        "--base",
+        str(tiny_model),
+        "--out",
+        str(tmp_path / "lora"),
+        "--steps",
+        "2",
+        "--batch",
+        "1",
+        "--resolution",
+        "64",
+        "--rank",
+        "4",
+        "--targets",
+        "to_q",
+        "to_v",
+        stdout=out,
+        stderr=errors,
+    )
     assert "skipped broken.png" in errors.getvalue()
     assert "1 photos" in out.getvalue() and "step 1" in out.getvalue() and "LoRA:" in out.getvalue()
     card = json.loads((tmp_path / "lora" / "card.json").read_text())

@@ -69,8 +69,16 @@ def original_photo(tenant: Tenant) -> Asset:
 def test_a_zip_of_photos_starts_a_queued_fine_tune_sent_to_a_worker(
     client: Client, tenant: Tenant, can_train: Path
 ) -> None:
-    response = start(client, tenant, photos=photos_zip(), name="summer", steps="12", rank="4",
-                     learningRate="0.0005", seed="3")  # fmt: skip
+    response = start(
+        client,
+        tenant,
+        photos=photos_zip(),
+        name="summer",
+        steps="12",
+        rank="4",
+        learningRate="0.0005",
+        seed="3",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert response["Location"] == f"{URL}/{body['fineTuneId']}"
@@ -264,10 +272,22 @@ def test_the_reaper_resends_a_lost_fine_tune_and_fails_one_out_of_tries(tenant: 
 
     long_ago = timezone.now() - timedelta(hours=2)
     lost = FineTune.objects.create(application=tenant.application, steps=3, queued_at=long_ago)
-    dead = FineTune.objects.create(application=tenant.application, steps=3, status="Running",
-                                   started_at=long_ago, lease_until=long_ago, attempts=1)  # fmt: skip
-    hopeless = FineTune.objects.create(application=tenant.application, steps=3, status="Running",
-                                       started_at=long_ago, lease_until=long_ago, attempts=3)  # fmt: skip
+    dead = FineTune.objects.create(
+        application=tenant.application,
+        steps=3,
+        status="Running",
+        started_at=long_ago,
+        lease_until=long_ago,
+        attempts=1,
+    )
+    hopeless = FineTune.objects.create(
+        application=tenant.application,
+        steps=3,
+        status="Running",
+        started_at=long_ago,
+        lease_until=long_ago,
+        attempts=3,
+    )
     with mock.patch.object(finetune, "delay") as send:
         counts = reap_stuck_work()
     assert (counts["fine_tunes_resent"], counts["fine_tunes_failed"]) == (2, 1)

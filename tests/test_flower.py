@@ -62,8 +62,11 @@ def test_flower_asks_for_the_login_it_was_given() -> None:
     env = {**os.environ, "FLOWER_BASIC_AUTH": login, "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"]}
     flower = subprocess.Popen(
         [sys.executable, "manage.py", "flower", f"--port={port}", "--address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(f"{base}/healthcheck", flower, seconds=60)

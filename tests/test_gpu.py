@@ -45,8 +45,16 @@ def test_a_fine_tune_in_fp16_learns_and_its_lora_drives_the_gpu_engine(tmp_path:
     from workers.render.engines import Lora
 
     model = tiny_inpainting_pipeline(tmp_path / "model")
-    fp16 = config(model, tmp_path / "lora", steps=4, lr=1e-2, rank=8, mixed_precision="fp16",
-                  gradient_checkpointing=True, validate_every=4)  # fmt: skip
+    fp16 = config(
+        model,
+        tmp_path / "lora",
+        steps=4,
+        lr=1e-2,
+        rank=8,
+        mixed_precision="fp16",
+        gradient_checkpointing=True,
+        validate_every=4,
+    )
     models = load(fp16)
     assert models.accelerator.mixed_precision == "fp16" and models.unet.dtype == torch.float16
     batch, losses = tensors(samples_for(one_photo(), fp16, step=0, micro=0), fp16), []

@@ -16,9 +16,13 @@ def test_the_gpu_acceptance_command_runs_whole_and_writes_its_results(tmp_path: 
 
     results = tmp_path / "RESULTS.md"
     run = subprocess.run(
-        ["bash", "bench/gpu_acceptance.sh", "--tiny"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+        ["bash", "bench/gpu_acceptance.sh", "--tiny"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "PYTHON": sys.executable, "RESULTS": str(results)},
-    )  # fmt: skip
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     page = results.read_text()
     for heading in ("# GPU acceptance", "## RUN_GPU=1 tests", "## Diffusion engine", "## Fine-tune speed"):

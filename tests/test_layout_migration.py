@@ -80,9 +80,19 @@ def test_it_moves_every_row_of_the_first_layout_into_the_apps_by_concept(databas
 def test_it_creates_the_tables_in_a_new_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     run(url, "manage.py", "migrate", "--noinput", "-v0", settings_module="adcreative.settings")
-    tables = run(url, "-c", "import django; django.setup(); from django.db import connection; "
-                 "print(sorted(connection.introspection.table_names()))", settings_module="adcreative.settings")  # fmt: skip
-    for table in ("assets_asset", "recommendations_recommendation", "creatives_process", "creatives_task",
-                  "downloads_rendition"):  # fmt: skip
+    tables = run(
+        url,
+        "-c",
+        "import django; django.setup(); from django.db import connection; "
+        "print(sorted(connection.introspection.table_names()))",
+        settings_module="adcreative.settings",
+    )
+    for table in (
+        "assets_asset",
+        "recommendations_recommendation",
+        "creatives_process",
+        "creatives_task",
+        "downloads_rendition",
+    ):
         assert table in tables
     assert "generation_" not in tables

@@ -95,8 +95,11 @@ def test_production_logs_json_by_default(production: bool) -> None:
     shown = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.LOG_FORMAT)"],
         env={**os.environ, **environment, "DJANGO_SETTINGS_MODULE": "adcreative.settings"},
-        capture_output=True, text=True, check=True, cwd=Path(settings.BASE_DIR),
-    ).stdout.strip()  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(settings.BASE_DIR),
+    ).stdout.strip()
     assert shown == ("json" if production else "plain")
 
 

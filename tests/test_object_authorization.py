@@ -68,11 +68,29 @@ def theirs(other_tenant: Tenant) -> Theirs:
 ROWS: list[tuple[str, str, dict[str, str], set[int]]] = [
     ("get", f"{BASE}/Recommendations/{{recommendation}}", {}, {404}),
     ("get", "/api/v1/Image/Assets/{asset}", {}, {404}),
-    ("post", f"{BASE}/AdCreative", {"productImageAssetId": "{asset}", "PromptObjectsString": '[{{"tag":"preset","preset":"white_background"}}]'}, {404}),
-    ("get", f"{BASE}/CheckUserProgress", {"applicationId": "{me}", "imageProductGeneratorProcessId": "{process}"}, {200}),
+    (
+        "post",
+        f"{BASE}/AdCreative",
+        {
+            "productImageAssetId": "{asset}",
+            "PromptObjectsString": '[{{"tag":"preset","preset":"white_background"}}]',
+        },
+        {404},
+    ),
+    (
+        "get",
+        f"{BASE}/CheckUserProgress",
+        {"applicationId": "{me}", "imageProductGeneratorProcessId": "{process}"},
+        {200},
+    ),
     ("get", f"{BASE}/CheckApplicationAllProgresses", {"applicationId": "{me}", "cursor": "{process}"}, {404}),
     ("post", f"{BASE}/Cancel", {"imageProductGeneratorProcessId": "{process}"}, {404}),
-    ("get", f"{BASE}/Download", {"applicationId": "{me}", "taskId": "{task}", "imageProductGeneratorProcessId": "{process}"}, {404}),
+    (
+        "get",
+        f"{BASE}/Download",
+        {"applicationId": "{me}", "taskId": "{task}", "imageProductGeneratorProcessId": "{process}"},
+        {404},
+    ),
     ("get", "/api/v1/NotificationChannel/{channel}", {}, {404}),
     ("patch", "/api/v1/NotificationChannel/{channel}", {}, {404}),
     ("delete", "/api/v1/NotificationChannel/{channel}", {}, {404}),
@@ -85,12 +103,27 @@ ROWS: list[tuple[str, str, dict[str, str], set[int]]] = [
     ("get", "/api/v1/Credits", {"applicationId": "{application}"}, {401}),
     ("get", f"{BASE}/CheckUserProgress", {"applicationId": "{application}"}, {401}),
     ("get", f"{BASE}/CheckApplicationAllProgresses", {"applicationId": "{application}"}, {401}),
-    ("get", f"{BASE}/Download", {"applicationId": "{application}", "taskId": "{task}", "imageProductGeneratorProcessId": "{process}"}, {401}),
-    ("post", f"{BASE}/Cancel", {"applicationId": "{application}", "imageProductGeneratorProcessId": "{process}"}, {401}),
-    ("post", f"{BASE}/AdCreative", {"applicationId": "{application}", "productImageAssetId": "{asset}", "PromptObjectsString": "[]"}, {401}),
+    (
+        "get",
+        f"{BASE}/Download",
+        {"applicationId": "{application}", "taskId": "{task}", "imageProductGeneratorProcessId": "{process}"},
+        {401},
+    ),
+    (
+        "post",
+        f"{BASE}/Cancel",
+        {"applicationId": "{application}", "imageProductGeneratorProcessId": "{process}"},
+        {401},
+    ),
+    (
+        "post",
+        f"{BASE}/AdCreative",
+        {"applicationId": "{application}", "productImageAssetId": "{asset}", "PromptObjectsString": "[]"},
+        {401},
+    ),
     ("get", "/api/v1/FineTune", {"applicationId": "{application}"}, {401}),
     ("post", "/api/v1/FineTune", {"applicationId": "{application}", "assetIds": '["{asset}"]'}, {401}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -121,8 +154,14 @@ def test_another_applications_ids_get_nothing_of_theirs(
         response = send(url, filled, headers=tenant.key_headers())
     assert response.status_code in allowed, response.content
     body = response.content.decode()
-    for their_id in (theirs.asset, theirs.recommendation, theirs.process, theirs.task, theirs.channel,
-                     theirs.fine_tune):  # fmt: skip
+    for their_id in (
+        theirs.asset,
+        theirs.recommendation,
+        theirs.process,
+        theirs.task,
+        theirs.channel,
+        theirs.fine_tune,
+    ):
         if their_id not in url and their_id not in " ".join(filled.values()):  # an id sent may be echoed
             assert their_id not in body
     assert "secret" not in body and "example.com/hook" not in body

@@ -46,9 +46,12 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def s3_client(endpoint: str) -> Any:
     return boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=KEYS["STORAGE_ACCESS_KEY_ID"],
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=KEYS["STORAGE_ACCESS_KEY_ID"],
         aws_secret_access_key=KEYS["STORAGE_SECRET_ACCESS_KEY"],
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -60,8 +63,9 @@ def bucket(s3_endpoint: str) -> str:
 
 
 def store_of(endpoint: str) -> ObjectStore:
-    return ObjectStore(endpoint, "us-east-1", KEYS["STORAGE_ACCESS_KEY_ID"], KEYS["STORAGE_SECRET_ACCESS_KEY"],
-                       "path", 300)  # fmt: skip
+    return ObjectStore(
+        endpoint, "us-east-1", KEYS["STORAGE_ACCESS_KEY_ID"], KEYS["STORAGE_SECRET_ACCESS_KEY"], "path", 300
+    )
 
 
 @pytest.fixture
@@ -210,14 +214,15 @@ def test_a_fine_tunes_zip_and_weights_go_through_the_bucket(
     assert f"media/{fine_tune.upload.name}" in keys_in(on_s3["endpoint"], on_s3["bucket"])
     photos = list(photos_of(fine_tune))
     assert [(source, data[:2], note) for source, data, note in photos] == [
-        ("shoot/0.jpg", b"\xff\xd8", "on a marble counter"), ("shoot/1.jpg", b"\xff\xd8", ""),
+        ("shoot/0.jpg", b"\xff\xd8", "on a marble counter"),
+        ("shoot/1.jpg", b"\xff\xd8", ""),
         ("shoot/2.jpg", b"\xff\xd8", ""),
-    ]  # fmt: skip
+    ]
 
     fine_tune.weights.save("lora.safetensors", ContentFile(b"lora weights"))
     settings.FINETUNE_WORK_DIR = str(tmp_path / "worker")
     lora = lora_of(fine_tune)
-    assert Path(lora.path).read_bytes() == b"lora weights"
+    assert lora is not None and Path(lora.path).read_bytes() == b"lora weights"
     assert Path(lora.path).is_relative_to(tmp_path / "worker")
     assert files_under(settings.MEDIA_ROOT) == []
 
@@ -373,9 +378,15 @@ def test_a_presigned_download_is_charged_then_redirected_to_a_link_that_expires(
         assert stored.read().startswith(b"\xff\xd8") and stored.headers["Content-Type"] == "image/jpeg"
         assert f'filename="{task.id}.jpg"' in stored.headers["Content-Disposition"]
     assert download(client, tenant, task).status_code == 302 and balance(tenant) == before - 1  # once a task
-    head = client.head("/api/v1/Image/ProductGeneration/Download", {
-        "applicationId": tenant.id, "taskId": str(task.id), "imageProductGeneratorProcessId": str(task.process_id)
-    }, headers=tenant.key_headers())  # fmt: skip
+    head = client.head(
+        "/api/v1/Image/ProductGeneration/Download",
+        {
+            "applicationId": tenant.id,
+            "taskId": str(task.id),
+            "imageProductGeneratorProcessId": str(task.process_id),
+        },
+        headers=tenant.key_headers(),
+    )
     assert head.status_code == 200
 
 

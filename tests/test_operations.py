@@ -82,9 +82,12 @@ def test_gpu_memory_is_recorded_where_torch_has_a_gpu(monkeypatch: pytest.Monkey
     from adcreative import telemetry
 
     cuda = SimpleNamespace(
-        is_available=lambda: True, is_initialized=lambda: True, device_count=lambda: 1,
-        memory_allocated=lambda device: 3 * 2**30, memory_reserved=lambda device: 4 * 2**30,
-    )  # fmt: skip
+        is_available=lambda: True,
+        is_initialized=lambda: True,
+        device_count=lambda: 1,
+        memory_allocated=lambda device: 3 * 2**30,
+        memory_reserved=lambda device: 4 * 2**30,
+    )
     monkeypatch.setitem(sys.modules, "torch", SimpleNamespace(cuda=cuda))
     telemetry.record_gpu_memory()
     read = REGISTRY.get_sample_value

@@ -8,10 +8,15 @@ from django.test import Client, override_settings
 import presets
 
 DOCUMENTED_IDS = [
-    "natural_beige_background", "white_background", "light_grey_background", "light_blue_background",
-    "gray_shadowy_room_sunlight_streaming_studio", "gray_shadowy_room_sunlight_streaming_neutral",
-    "white_pink_yellow_gradient_background_monochrome", "mid_century_modern_office",
-]  # fmt: skip
+    "natural_beige_background",
+    "white_background",
+    "light_grey_background",
+    "light_blue_background",
+    "gray_shadowy_room_sunlight_streaming_studio",
+    "gray_shadowy_room_sunlight_streaming_neutral",
+    "white_pink_yellow_gradient_background_monochrome",
+    "mid_century_modern_office",
+]
 PRESET_KEYS = "/api/v1/Image/ProductGeneration/PresetKeys"
 
 VALID_ENTRY = """

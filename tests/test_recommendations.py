@@ -51,8 +51,11 @@ def test_it_recommends_for_an_uploaded_photo(client: Client, celery_worker: subp
     assert response.status_code == 200, response.content
     body = response.json()
     assert list(body) == [
-        "productInfo", "backgroundRemovedImageAssetId", "recommendedPrompts", "recommendedPresetIds",
-    ]  # fmt: skip
+        "productInfo",
+        "backgroundRemovedImageAssetId",
+        "recommendedPrompts",
+        "recommendedPresetIds",
+    ]
     assert set(body["productInfo"]) == {"productName", "productDescription"}
     assert len(body["recommendedPrompts"]) == 4 and len(set(body["recommendedPresetIds"])) == 6
 
@@ -229,9 +232,11 @@ def assert_field_error(response, messages: list[str] | None = None, field: str =
 def test_it_asks_for_the_file_when_there_is_none(client: Client, tenant: Tenant) -> None:
     assert_field_error(
         post(client, tenant),
-        ["The productImage field is required.",
-         "The request does not contain a file. Please make sure to upload the file."],
-    )  # fmt: skip
+        [
+            "The productImage field is required.",
+            "The request does not contain a file. Please make sure to upload the file.",
+        ],
+    )
     assert_field_error(
         post(client, tenant, productImage="not a file"),
         ["The request does not contain a file. Please make sure to upload the file."],

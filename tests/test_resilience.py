@@ -233,9 +233,17 @@ def test_rate_limit_counters_live_in_the_brokers_redis_by_default() -> None:
     )
     env = {k: v for k, v in __import__("os").environ.items() if k != "CACHE_URL"}
     shown = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-        env={**env, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14", "DJANGO_SETTINGS_MODULE": "adcreative.settings"},
-    ).stdout  # fmt: skip
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **env,
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14",
+            "DJANGO_SETTINGS_MODULE": "adcreative.settings",
+        },
+    ).stdout
     assert "RedisCache" in shown and "redis://127.0.0.1:6379/14" in shown
 
 

@@ -171,9 +171,10 @@ def test_expiry_keeps_what_work_still_needs(tenant: Tenant) -> None:
     training_photo = cutout_asset(tenant)
     standing_for_its_photo = recommendation(tenant)  # a fine-tune names its cut-out, trains on its photo
     training = FineTune.objects.create(
-        application=tenant.application, steps=10,
+        application=tenant.application,
+        steps=10,
         asset_ids=[str(training_photo.id), str(standing_for_its_photo.cutout_id)],
-    )  # fmt: skip
+    )
     for model in (Process, Recommendation, Asset):
         backdate(model, 40)
     Process.objects.filter(id=today.id).update(created_at=timezone.now())

@@ -25,9 +25,10 @@ def test_no_secret_reaches_a_log_line_or_a_stored_error(
     broker_password = "brokerPassw0rdThatMustNotLeak"
     with caplog.at_level(logging.DEBUG):
         pair = post_json(
-            client, "/api/v1/Authorization/GenerateJwtToken",
+            client,
+            "/api/v1/Authorization/GenerateJwtToken",
             {"applicationId": tenant.id, "jwtPrivateKey": tenant.credentials.jwt_private_key},
-        ).json()  # fmt: skip
+        ).json()
         post_json(
             client,
             "/api/v1/Authorization/GenerateJwtToken",
@@ -41,22 +42,32 @@ def test_no_secret_reaches_a_log_line_or_a_stored_error(
         )
         post_json(client, "/api/v1/Authorization/RefreshJwtToken", {"refreshToken": pair["refreshToken"]})
         created = post_json(
-            client, "/api/v1/NotificationChannel",
-            {"type": "RabbitMQ", "connectionString": f"amqp://shop:{broker_password}@127.0.0.1:{closed_port()}//",
-             "queueName": "creatives"},
+            client,
+            "/api/v1/NotificationChannel",
+            {
+                "type": "RabbitMQ",
+                "connectionString": f"amqp://shop:{broker_password}@127.0.0.1:{closed_port()}//",
+                "queueName": "creatives",
+            },
             **tenant.key_headers(),
-        ).json()  # fmt: skip
+        ).json()
         client.post(f"/api/v1/NotificationChannel/{created['id']}/Test", headers=tenant.key_headers())
         webhook = NotificationChannel.objects.create(
-            application=tenant.application, type=NotificationChannel.Type.WEBHOOK,
+            application=tenant.application,
+            type=NotificationChannel.Type.WEBHOOK,
             url=f"http://127.0.0.1:{closed_port()}/hook",
-        )  # fmt: skip
+        )
         Delivery.objects.create(channel=webhook, message_type="X", payload={"MessageId": "1"})
         delivery.flush(str(webhook.id))
     secrets = [
-        tenant.credentials.api_secret, tenant.credentials.jwt_private_key, pair["accessToken"], pair["refreshToken"],
-        created["signingSecret"], webhook.signing_secret, broker_password,
-    ]  # fmt: skip
+        tenant.credentials.api_secret,
+        tenant.credentials.jwt_private_key,
+        pair["accessToken"],
+        pair["refreshToken"],
+        created["signingSecret"],
+        webhook.signing_secret,
+        broker_password,
+    ]
     logged = caplog.text
     assert [secret[:12] for secret in secrets if secret in logged] == []
     stored = " ".join(DeliveryAttempt.objects.values_list("error", flat=True))

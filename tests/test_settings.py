@@ -103,9 +103,12 @@ def test_it_refuses_an_upload_limit_the_request_limit_would_hide() -> None:
 def run_check(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "JWT_SIGNING_KEY", "DEBUG")}
     return subprocess.run(
-        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env={**env, **env_extra},
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env={**env, **env_extra},
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_production_settings_pass_the_deploy_check() -> None:

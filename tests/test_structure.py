@@ -7,6 +7,7 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, resolve
@@ -158,6 +159,8 @@ def test_the_client_speaks_to_the_service_over_http_only() -> None:
 
 
 def function_lengths() -> list[tuple[int, str]]:
+    """Each function's length in statements: a call that the formatter lays out one argument a line is one
+    statement, as it is one thought (counting lines made code squeeze calls onto one line to pass)."""
     lengths = []
     for package in ("adcreative", "workers"):
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -165,16 +168,17 @@ def function_lengths() -> list[tuple[int, str]]:
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
-                    lengths.append((lines, f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"))
+                    statements = sum(isinstance(s, ast.stmt) for part in node.body for s in ast.walk(part))
+                    lengths.append((statements, f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"))
     return sorted(lengths, reverse=True)
 
 
 def test_functions_stay_short() -> None:
+    """A smoke alarm, not a target: none past 30 statements, few past 20."""
     lengths = function_lengths()
-    assert [name for lines, name in lengths if lines > 40] == []
-    assert len([name for lines, name in lengths if lines > 25]) <= 12, [
-        n for lines, n in lengths if lines > 25
+    assert [name for statements, name in lengths if statements > 30] == []
+    assert len([name for statements, name in lengths if statements > 20]) <= 10, [
+        n for statements, n in lengths if statements > 20
     ]
 
 
@@ -258,6 +262,7 @@ def upward_relations() -> dict[str, str]:
     found: dict[str, str] = {}
     for model in apps.get_models():
         owner = model._meta.app_label
+        field: Any
         for field in model._meta.get_fields():
             if not (field.is_relation and field.concrete and field.related_model) or owner not in APPS:
                 continue

@@ -40,16 +40,26 @@ def tiny_blip(folder: Path) -> Path:
     )
     config = BlipConfig(
         text_config={
-            "vocab_size": len(WORDS), "hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2,
-            "intermediate_size": 32, "max_position_embeddings": 48, "bos_token_id": 2, "sep_token_id": 3,
+            "vocab_size": len(WORDS),
+            "hidden_size": 16,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "intermediate_size": 32,
+            "max_position_embeddings": 48,
+            "bos_token_id": 2,
+            "sep_token_id": 3,
             "pad_token_id": 0,
         },
         vision_config={
-            "hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 32,
-            "image_size": 32, "patch_size": 16,
+            "hidden_size": 16,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "intermediate_size": 32,
+            "image_size": 32,
+            "patch_size": 16,
         },
         projection_dim=16,
-    )  # fmt: skip
+    )
     torch.manual_seed(0)
     BlipForConditionalGeneration(config).save_pretrained(folder)
     processor.save_pretrained(folder)
@@ -61,10 +71,14 @@ def tiny_vae() -> Any:
     from diffusers import AutoencoderKL
 
     return AutoencoderKL(
-        block_out_channels=[8, 8, 16, 16], norm_num_groups=4, layers_per_block=1, latent_channels=4,
-        down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4,
+        block_out_channels=[8, 8, 16, 16],
+        norm_num_groups=4,
+        layers_per_block=1,
+        latent_channels=4,
+        down_block_types=["DownEncoderBlock2D"] * 4,
+        up_block_types=["UpDecoderBlock2D"] * 4,
         mid_block_add_attention=False,
-    )  # fmt: skip
+    )
 
 
 def tiny_inpainting_pipeline(folder: Path) -> Path:
@@ -91,25 +105,46 @@ def tiny_inpainting_pipeline(folder: Path) -> Path:
     )
     torch.manual_seed(0)
     unet = UNet2DConditionModel(
-        block_out_channels=(32, 64), layers_per_block=1, sample_size=32, in_channels=9, out_channels=4,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        sample_size=32,
+        in_channels=9,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
         cross_attention_dim=32,
-    )  # fmt: skip
+    )
     vae = tiny_vae()
     text_encoder = CLIPTextModel(
         CLIPTextConfig(
-            bos_token_id=0, eos_token_id=1, pad_token_id=1, hidden_size=32, intermediate_size=37,
-            num_attention_heads=4, num_hidden_layers=2, vocab_size=len(vocab),
+            bos_token_id=0,
+            eos_token_id=1,
+            pad_token_id=1,
+            hidden_size=32,
+            intermediate_size=37,
+            num_attention_heads=4,
+            num_hidden_layers=2,
+            vocab_size=len(vocab),
         )
-    )  # fmt: skip
+    )
     scheduler = DDIMScheduler(
-        beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
-        set_alpha_to_one=False, steps_offset=1,
-    )  # fmt: skip
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        clip_sample=False,
+        set_alpha_to_one=False,
+        steps_offset=1,
+    )
     pipeline = StableDiffusionInpaintPipeline(
-        unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler,
-        safety_checker=None, feature_extractor=None, requires_safety_checker=False,
-    )  # fmt: skip
+        unet=unet,
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
     pipeline.save_pretrained(folder)  # type: ignore[attr-defined]
     return folder
 
@@ -147,9 +182,14 @@ def tiny_ip_adapter(folder: Path, pipeline_folder: Path) -> Path:
     models.mkdir(parents=True, exist_ok=True)
     save_file(tensors, models / "ip-adapter.safetensors")
     vision = CLIPVisionConfig(
-        hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2, image_size=32,
-        patch_size=8, projection_dim=embedding,
-    )  # fmt: skip
+        hidden_size=32,
+        intermediate_size=37,
+        num_attention_heads=4,
+        num_hidden_layers=2,
+        image_size=32,
+        patch_size=8,
+        projection_dim=embedding,
+    )
     CLIPVisionModelWithProjection(vision).save_pretrained(models / "image_encoder")
     return folder
 
@@ -169,23 +209,42 @@ def tiny_sdxl_inpainting_pipeline(folder: Path) -> Path:
     tokenizer = CLIPTokenizer.from_pretrained(tiny_inpainting_pipeline(folder / "sd15") / "tokenizer")
     torch.manual_seed(0)
     unet = UNet2DConditionModel(
-        block_out_channels=(32, 64), layers_per_block=1, sample_size=32, in_channels=9, out_channels=4,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        attention_head_dim=(2, 4), use_linear_projection=True, addition_embed_type="text_time",
-        addition_time_embed_dim=8, transformer_layers_per_block=(1, 2), projection_class_embeddings_input_dim=80,
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        sample_size=32,
+        in_channels=9,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        attention_head_dim=(2, 4),
+        use_linear_projection=True,
+        addition_embed_type="text_time",
+        addition_time_embed_dim=8,
+        transformer_layers_per_block=(1, 2),
+        projection_class_embeddings_input_dim=80,
         cross_attention_dim=64,
-    )  # fmt: skip
+    )
     vae = tiny_vae()
     text: dict[str, Any] = {
         "bos_token_id": 0, "eos_token_id": 1, "pad_token_id": 1, "hidden_size": 32, "intermediate_size": 37,
         "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": len(tokenizer), "projection_dim": 32,
     }  # fmt: skip
     pipeline = StableDiffusionXLInpaintPipeline(
-        vae=vae, text_encoder=CLIPTextModel(CLIPTextConfig(**text)), tokenizer=tokenizer,
-        text_encoder_2=CLIPTextModelWithProjection(CLIPTextConfig(**text)), tokenizer_2=tokenizer, unet=unet,
-        scheduler=EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-                                         timestep_spacing="leading", steps_offset=1),
-        requires_aesthetics_score=False, force_zeros_for_empty_prompt=True,
-    )  # fmt: skip
+        vae=vae,
+        text_encoder=CLIPTextModel(CLIPTextConfig(**text)),
+        tokenizer=tokenizer,
+        text_encoder_2=CLIPTextModelWithProjection(CLIPTextConfig(**text)),
+        tokenizer_2=tokenizer,
+        unet=unet,
+        scheduler=EulerDiscreteScheduler(
+            beta_start=0.00085,
+            beta_end=0.012,
+            beta_schedule="scaled_linear",
+            timestep_spacing="leading",
+            steps_offset=1,
+        ),
+        requires_aesthetics_score=False,
+        force_zeros_for_empty_prompt=True,
+    )
     pipeline.save_pretrained(folder / "sdxl")  # type: ignore[attr-defined]
     return folder / "sdxl"

@@ -49,9 +49,13 @@ def _morph(mask: np.ndarray, operation: int, iterations: int) -> np.ndarray:
     """scipy.ndimage's binary opening, closing or dilation of `mask` (`iterations` times, its 3x3 cross,
     nothing outside the image), done by OpenCV: the same pixels in a tenth of the time."""
     done = cv2.morphologyEx(
-        np.ascontiguousarray(mask, dtype=np.uint8), operation, _CROSS, iterations=iterations,
-        borderType=cv2.BORDER_CONSTANT, borderValue=0,
-    )  # fmt: skip
+        np.ascontiguousarray(mask, dtype=np.uint8),
+        operation,
+        _CROSS,
+        iterations=iterations,
+        borderType=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
     return done.astype(bool)
 
 

@@ -24,9 +24,16 @@ ORIENTATION = 0x0112  # the EXIF tag
 # The codes of the files this module refuses (a client's mistake, answered 400); the pipeline's other
 # refusal, "no_object" (an image without a product), is not about the file.
 UNUSABLE_FILE = frozenset(
-    {"empty_file", "not_an_image", "unsupported_format", "unreadable_image", "corrupt_image", "too_small",
-     "too_many_pixels"}
-)  # fmt: skip
+    {
+        "empty_file",
+        "not_an_image",
+        "unsupported_format",
+        "unreadable_image",
+        "corrupt_image",
+        "too_small",
+        "too_many_pixels",
+    }
+)
 
 
 class ImageRejected(ValueError):

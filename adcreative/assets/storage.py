@@ -36,9 +36,14 @@ class FileTransaction:
         user_id: uuid.UUID | None = None,
     ) -> Asset:
         asset = Asset(
-            application=application, user_id=user_id, kind=kind, content_type=content_type,
-            width=size[0], height=size[1], size=len(data),
-        )  # fmt: skip
+            application=application,
+            user_id=user_id,
+            kind=kind,
+            content_type=content_type,
+            width=size[0],
+            height=size[1],
+            size=len(data),
+        )
         asset.file.save(f"{asset.id}.{asset.extension}", ContentFile(data), save=False)
         self.names.append(asset.file.name or "")
         asset.save()

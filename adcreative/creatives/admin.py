@@ -94,10 +94,23 @@ class ProcessAdmin(ReadOnlyAdmin):
     search_fields = ["=id", "=application__id", "=user_id", "=cutout__id", "=tasks__id", "product_name"]
     # What an operator looks at first, then the request as it came.
     fields = [
-        "application", "status", "progress", "cutout_preview", "product_name", "product_description", "rerun_of",
-        "fine_tune", "user_id", "disable_safe_margin", "use_same_style", "idempotency_key", "created_at",
-        "completion_notified_at", "cutout", "request_hash",
-    ]  # fmt: skip
+        "application",
+        "status",
+        "progress",
+        "cutout_preview",
+        "product_name",
+        "product_description",
+        "rerun_of",
+        "fine_tune",
+        "user_id",
+        "disable_safe_margin",
+        "use_same_style",
+        "idempotency_key",
+        "created_at",
+        "completion_notified_at",
+        "cutout",
+        "request_hash",
+    ]
     readonly_fields = ["status", "progress", "cutout_preview", "rerun_of"]
     inlines = [TaskInline]
     actions = ["rerun_failed", "cancel"]
@@ -133,8 +146,17 @@ class ProcessAdmin(ReadOnlyAdmin):
 
 @admin.register(Task)
 class TaskAdmin(ReadOnlyAdmin):
-    list_display = ["id", "creative", "process", "order", "render_state", "progress", "engine", "attempts",
-                    "finished_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "creative",
+        "process",
+        "order",
+        "render_state",
+        "progress",
+        "engine",
+        "attempts",
+        "finished_at",
+    ]
     list_filter = ["render_state", "engine", "error_code", "process__application", "created_at"]
     search_fields = ["=id", "=process__id", "=process__application__id", "=process__user_id", "preset_id"]
     readonly_fields = ["result_preview"]

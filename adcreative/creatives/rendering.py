@@ -70,8 +70,12 @@ def render_tasks(tasks: list[Task]) -> None:
     missing = choice.missing()
     if missing:
         for task in tasks:
-            state.fail(str(task.id), "engine_unavailable", f"This process is rendered by the {choice.name} "
-                       f"engine, which this worker cannot run: {missing}.")  # fmt: skip
+            state.fail(
+                str(task.id),
+                "engine_unavailable",
+                f"This process is rendered by the {choice.name} "
+                f"engine, which this worker cannot run: {missing}.",
+            )
         return
     with heartbeat(lambda: state.renew(tasks)):
         render_held(tasks, choice)
@@ -90,9 +94,13 @@ def render_held(tasks: list[Task], choice: EngineChoice) -> None:
     if engine.capabilities.fine_tunes:  # the process's fine-tune, or the base alone
         engine.use_lora(lora_of(tasks[0].process.fine_tune))
     results = run_batch(
-        [job_of(task) for task in tasks], cutout, presets.load_catalog(), report, engine,
+        [job_of(task) for task in tasks],
+        cutout,
+        presets.load_catalog(),
+        report,
+        engine,
         settings.PRESET_PREVIEW_DIR,
-    )  # fmt: skip
+    )
     for task, result in zip(tasks, results, strict=True):
         telemetry.stage("render", result.timings.get("render", 0.0) + result.timings.get("encode", 0.0))
         if state.advance(task, State.FINALIZING, 90):

@@ -58,11 +58,16 @@ class ProcessRequest:
 
     def fingerprint(self) -> str:
         body = {
-            "user": str(self.user_id), "cutout": str(self.cutout.id), "name": self.product_name,
-            "description": self.product_description, "prompts": [p.prompt for p in self.prompts],
-            "wide": not self.disable_safe_margin, "style": self.use_same_style, "seed": self.seed,
+            "user": str(self.user_id),
+            "cutout": str(self.cutout.id),
+            "name": self.product_name,
+            "description": self.product_description,
+            "prompts": [p.prompt for p in self.prompts],
+            "wide": not self.disable_safe_margin,
+            "style": self.use_same_style,
+            "seed": self.seed,
             "fineTune": str(self.fine_tune.id) if self.fine_tune else None,
-        }  # fmt: skip
+        }
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -166,8 +171,17 @@ def rerun(tasks: list[Task]) -> list[Process]:
 
 
 RERUN_FIELDS = ("prompt", "preset_id", "prompt_text", "negative_prompt", "seed", "width", "height")
-PROCESS_FIELDS = ("application", "user_id", "cutout", "fine_tune", "engine", "product_name",
-                  "product_description", "disable_safe_margin", "use_same_style")  # fmt: skip
+PROCESS_FIELDS = (
+    "application",
+    "user_id",
+    "cutout",
+    "fine_tune",
+    "engine",
+    "product_name",
+    "product_description",
+    "disable_safe_margin",
+    "use_same_style",
+)
 
 
 def _rerun_process(failed: list[Task]) -> Process:
@@ -197,12 +211,18 @@ def _earlier(application: Application, request: ProcessRequest) -> Process | Non
 
 def _open(application: Application, request: ProcessRequest) -> Process:
     return Process.objects.create(
-        application=application, user_id=request.user_id, cutout=request.cutout,
-        product_name=request.product_name, product_description=request.product_description,
-        disable_safe_margin=request.disable_safe_margin, use_same_style=request.use_same_style,
-        idempotency_key=request.idempotency_key, request_hash=request.fingerprint(),
-        fine_tune=request.fine_tune, engine=engines.chosen().name,
-    )  # fmt: skip
+        application=application,
+        user_id=request.user_id,
+        cutout=request.cutout,
+        product_name=request.product_name,
+        product_description=request.product_description,
+        disable_safe_margin=request.disable_safe_margin,
+        use_same_style=request.use_same_style,
+        idempotency_key=request.idempotency_key,
+        request_hash=request.fingerprint(),
+        fine_tune=request.fine_tune,
+        engine=engines.chosen().name,
+    )
 
 
 def _tasks_of(process: Process, request: ProcessRequest) -> list[Task]:

@@ -147,9 +147,11 @@ class CheckApplicationAllProgressesView(APIView):
         def page() -> tuple[list[dict[str, Any]], str | None]:
             found, next_cursor = newest_first_page(
                 _processes(application, {**query, "userId": None}),
-                query.get("cursor"), query["limit"],
-                "No process of this application has the id given as cursor.", areas.PROGRESS,
-            )  # fmt: skip
+                query.get("cursor"),
+                query["limit"],
+                "No process of this application has the id given as cursor.",
+                areas.PROGRESS,
+            )
             return [process_body(p) for p in found], next_cursor
 
         bodies, next_cursor = progress.answer(application.id, ("all", *sorted(query.items())), page)

@@ -129,8 +129,13 @@ def open_and_charge(
     if charged:
         _remember(application, download)
     served = download.served
-    log.info("download of task %s as %s (%d bytes, charged: %s)", download.task.id, served.format.name,
-             served.size, charged)  # fmt: skip
+    log.info(
+        "download of task %s as %s (%d bytes, charged: %s)",
+        download.task.id,
+        served.format.name,
+        served.size,
+        charged,
+    )
     return download, handle
 
 

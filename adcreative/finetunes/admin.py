@@ -27,9 +27,10 @@ class NewFineTuneForm(forms.ModelForm):  # type: ignore[type-arg]
         required=False, help_text="A zip of photos, each with an optional <photo>.txt note."
     )
     asset_ids = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Or the application's photo or cut-out asset ids, one per line.",
-    )  # fmt: skip
+    )
     steps = forms.IntegerField(
         min_value=1, max_value=settings.FINETUNE_MAX_STEPS, initial=settings.FINETUNE_STEPS
     )
@@ -50,9 +51,14 @@ class NewFineTuneForm(forms.ModelForm):  # type: ignore[type-arg]
         except ValueError:
             raise forms.ValidationError({"asset_ids": "One asset id (a GUID) per line."}) from None
         request = services.FineTuneRequest(
-            name=data.get("name", ""), asset_ids=ids, photos=data.get("photos"), steps=data["steps"],
-            rank=data["rank"], learning_rate=data["learning_rate"], seed=data["seed"],
-        )  # fmt: skip
+            name=data.get("name", ""),
+            asset_ids=ids,
+            photos=data.get("photos"),
+            steps=data["steps"],
+            rank=data["rank"],
+            learning_rate=data["learning_rate"],
+            seed=data["seed"],
+        )
         try:
             self.instance = services.start(data["application"], request)
         except ServiceError as exc:
@@ -62,8 +68,18 @@ class NewFineTuneForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @admin.register(FineTune)
 class FineTuneAdmin(ReadOnlyAdmin):
-    list_display = ["id", "name", "application", "status", "progress", "step", "steps", "loss", "is_default",
-                    "created_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "name",
+        "application",
+        "status",
+        "progress",
+        "step",
+        "steps",
+        "loss",
+        "is_default",
+        "created_at",
+    ]
     list_filter = ["status", "is_default", "application", "created_at"]
     search_fields = ["=id", "=application__id", "=user_id", "name"]
     readonly_fields = ["validation_renders"]

@@ -112,10 +112,13 @@ def start(application: Application, request: FineTuneRequest) -> FineTune:
         raise Unavailable(QUEUE_DOWN, area=CREATE)
     with atomic_with_files() as files:
         fine_tune = FineTune(
-            application=application, user_id=request.user_id, name=request.name, asset_ids=asset_ids,
+            application=application,
+            user_id=request.user_id,
+            name=request.name,
+            asset_ids=asset_ids,
             steps=request.steps or settings.FINETUNE_STEPS,
             arguments={"rank": request.rank, "learningRate": request.learning_rate, "seed": request.seed},
-        )  # fmt: skip
+        )
         if request.photos is not None:
             fine_tune.upload.save("photos.zip", File(request.photos), save=False)
             files.names.append(fine_tune.upload.name or "")

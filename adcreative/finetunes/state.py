@@ -95,8 +95,11 @@ def complete(fine_tune: FineTune, trained: Trained) -> bool:
         files.names.append(locked.weights.name or "")
         locked.card, locked.validation_asset_ids = trained.card, [str(asset.id) for asset in renders]
         locked.status, locked.progress, locked.finished_at, locked.lease_until = (
-            Status.COMPLETED, 100, timezone.now(), None,
-        )  # fmt: skip
+            Status.COMPLETED,
+            100,
+            timezone.now(),
+            None,
+        )
         locked.save()
         signals.fine_tune_finished.send(sender=FineTune, fine_tune_id=locked.id)
     return True
@@ -109,10 +112,17 @@ def _size(png: bytes) -> tuple[int, int]:
 
 def fail(fine_tune_id: str | uuid.UUID, code: str, message: str) -> bool:
     with transaction.atomic():
-        failed = FineTune.objects.filter(id=fine_tune_id).exclude(status__in=FineTune.FINISHED).update(
-            status=Status.FAILED, error_code=code, error_message=message, finished_at=timezone.now(),
-            lease_until=None,
-        )  # fmt: skip
+        failed = (
+            FineTune.objects.filter(id=fine_tune_id)
+            .exclude(status__in=FineTune.FINISHED)
+            .update(
+                status=Status.FAILED,
+                error_code=code,
+                error_message=message,
+                finished_at=timezone.now(),
+                lease_until=None,
+            )
+        )
         if failed:
             signals.fine_tune_finished.send(sender=FineTune, fine_tune_id=fine_tune_id)
     return bool(failed)

@@ -40,9 +40,12 @@ def outcome_of(fine_tune_id: str) -> Outcome:
 
 
 @gpu_task(
-    name="gpu.finetune", bind=True, max_retries=MAX_RETRIES,
-    soft_time_limit=settings.FINETUNE_SOFT_TIME_LIMIT, time_limit=settings.FINETUNE_TIME_LIMIT,
-)  # fmt: skip
+    name="gpu.finetune",
+    bind=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=settings.FINETUNE_SOFT_TIME_LIMIT,
+    time_limit=settings.FINETUNE_TIME_LIMIT,
+)
 def finetune(self: CeleryTask[Any, Any], fine_tune_id: str) -> None:
     """Train one fine-tune; a cancelled one stops at its next step and leaves nothing behind."""
     fine_tune = state.claim(fine_tune_id)

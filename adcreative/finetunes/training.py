@@ -44,14 +44,21 @@ def photos_of(fine_tune: FineTune) -> Iterator[tuple[str, bytes, str]]:
 def config_of(fine_tune: FineTune, work: Path) -> TrainConfig:
     arguments = fine_tune.arguments
     return TrainConfig(
-        base=settings.FINETUNE_BASE_MODEL, out=str(work), steps=fine_tune.steps, batch=settings.FINETUNE_BATCH,
-        lr=float(arguments.get("learningRate", 1e-4)), rank=int(arguments.get("rank", 8)),
-        alpha=int(arguments.get("rank", 8)), seed=int(arguments.get("seed", 0)),
-        resolution=settings.FINETUNE_RESOLUTION, mixed_precision=settings.FINETUNE_MIXED_PRECISION,
+        base=settings.FINETUNE_BASE_MODEL,
+        out=str(work),
+        steps=fine_tune.steps,
+        batch=settings.FINETUNE_BATCH,
+        lr=float(arguments.get("learningRate", 1e-4)),
+        rank=int(arguments.get("rank", 8)),
+        alpha=int(arguments.get("rank", 8)),
+        seed=int(arguments.get("seed", 0)),
+        resolution=settings.FINETUNE_RESOLUTION,
+        mixed_precision=settings.FINETUNE_MIXED_PRECISION,
         checkpoint_every=settings.FINETUNE_CHECKPOINT_EVERY,
         validate_every=fine_tune.steps if settings.FINETUNE_VALIDATION_IMAGES else 0,  # at the end
-        validation_images=settings.FINETUNE_VALIDATION_IMAGES, validation_steps=settings.FINETUNE_VALIDATION_STEPS,
-    )  # fmt: skip
+        validation_images=settings.FINETUNE_VALIDATION_IMAGES,
+        validation_steps=settings.FINETUNE_VALIDATION_STEPS,
+    )
 
 
 def run(fine_tune: FineTune, work: Path) -> None:

@@ -19,14 +19,36 @@ class NotificationChannelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["type", "is_active"]
     search_fields = ["=id", "=application__id", "application__name", "url", "queue_name"]
     fields = [
-        "id", "application", "type", "url", "target", "queue_name", "is_active", "include_image_data",
-        "failing_since", "deactivated_reason", "leased_until", "created_at", "updated_at", "deliveries",
-    ]  # fmt: skip
+        "id",
+        "application",
+        "type",
+        "url",
+        "target",
+        "queue_name",
+        "is_active",
+        "include_image_data",
+        "failing_since",
+        "deactivated_reason",
+        "leased_until",
+        "created_at",
+        "updated_at",
+        "deliveries",
+    ]
     # Targets change through the API, where the SSRF guard checks them; here an operator (de)activates.
     readonly_fields = [
-        "id", "application", "type", "url", "target", "queue_name", "failing_since", "deactivated_reason",
-        "leased_until", "created_at", "updated_at", "deliveries",
-    ]  # fmt: skip
+        "id",
+        "application",
+        "type",
+        "url",
+        "target",
+        "queue_name",
+        "failing_since",
+        "deactivated_reason",
+        "leased_until",
+        "created_at",
+        "updated_at",
+        "deliveries",
+    ]
 
     @admin.display(description="Delivery log")
     def deliveries(self, channel: NotificationChannel) -> SafeString:
@@ -76,9 +98,18 @@ class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["status", "message_type", "channel__type", "channel", "created_at"]
     search_fields = ["=message_id", "=task_id", "=channel__id"]
     readonly_fields = [
-        "channel", "message_id", "message_type", "task_id", "payload", "status", "attempts", "next_attempt_at",
-        "last_error", "created_at", "sent_at",
-    ]  # fmt: skip
+        "channel",
+        "message_id",
+        "message_type",
+        "task_id",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
     inlines = [DeliveryAttemptInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

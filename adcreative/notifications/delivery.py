@@ -115,9 +115,12 @@ def send(channel: NotificationChannel, delivery: Delivery) -> SendResult:
     try:
         with transaction.atomic():
             DeliveryAttempt.objects.create(
-                delivery=delivery, succeeded=outcome.succeeded, status_code=status_code,
-                latency_ms=outcome.latency_ms, error=error,
-            )  # fmt: skip
+                delivery=delivery,
+                succeeded=outcome.succeeded,
+                status_code=status_code,
+                latency_ms=outcome.latency_ms,
+                error=error,
+            )
     except IntegrityError:
         pass  # the channel was deleted while its message was out, and its records with it
     return outcome

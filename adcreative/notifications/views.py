@@ -127,9 +127,13 @@ class ChannelTestView(APIView):
         body = messages.test_message(channel)
         # Never pending: the channel's queue does not send it again; it is sent once, here.
         message = Delivery.objects.create(
-            channel=channel, message_id=body["MessageId"], message_type=messages.TEST, payload=body,
-            status=Delivery.Status.FAILED, attempts=1,
-        )  # fmt: skip
+            channel=channel,
+            message_id=body["MessageId"],
+            message_type=messages.TEST,
+            payload=body,
+            status=Delivery.Status.FAILED,
+            attempts=1,
+        )
         outcome = delivery.send(channel, message)
         sent = {"status": Delivery.Status.SENT, "sent_at": timezone.now()} if outcome.succeeded else {}
         if not Delivery.objects.filter(pk=message.pk).update(last_error=outcome.error, **sent):

@@ -104,8 +104,10 @@ def _delete_in_batches(records: models.QuerySet[Any]) -> int:
                 # Asked again inside the delete, so a record that became needed meanwhile is kept.
                 records.filter(pk__in=ids).delete()
         except (ProtectedError, IntegrityError):  # a request began using one as it went: the next run sees it
-            log.info("storage clean-up: a %s became needed while it was deleted; left for the next run",
-                     records.model.__name__)  # fmt: skip
+            log.info(
+                "storage clean-up: a %s became needed while it was deleted; left for the next run",
+                records.model.__name__,
+            )
             break
         deleted += len(ids)
     return deleted

@@ -15,8 +15,16 @@ from adcreative.recommendations.models import Recommendation
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "cutout_thumbnail", "status", "product_name", application_name, "error_code", "attempts",
-                    "created_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "cutout_thumbnail",
+        "status",
+        "product_name",
+        application_name,
+        "error_code",
+        "attempts",
+        "created_at",
+    ]
     list_filter = ["status", "error_code", "application", "created_at"]
     search_fields = ["=id", "=application__id", "=user_id", "=image__id", "=cutout__id", "product_name"]
     readonly_fields = ["photos"]
@@ -30,8 +38,9 @@ class RecommendationAdmin(ReadOnlyAdmin):
         cutout = recommendation.cutout.file if recommendation.cutout else None
         return format_html(
             '<div style="display:flex;gap:16px;align-items:flex-start">{} {}</div>',
-            preview(recommendation.image.file, 400, alt="the photo"), preview(cutout, 400, alt="cut-out"),
-        )  # fmt: skip
+            preview(recommendation.image.file, 400, alt="the photo"),
+            preview(cutout, 400, alt="cut-out"),
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Recommendation]:
         return super().get_queryset(request).select_related("application", "image", "cutout")

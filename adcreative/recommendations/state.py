@@ -60,15 +60,24 @@ def complete(recommendation: Recommendation, outcome: PhotoAnalysis) -> bool:
         if locked.first() is None:
             return False
         asset = files.store(
-            recommendation.application, Asset.Kind.CUTOUT, encode_png(cutout), "image/png", cutout.size,
+            recommendation.application,
+            Asset.Kind.CUTOUT,
+            encode_png(cutout),
+            "image/png",
+            cutout.size,
             recommendation.user_id,
-        )  # fmt: skip
+        )
         Recommendation.objects.filter(id=recommendation.id).update(
-            status=Status.COMPLETED, cutout=asset, product_name=product.name,
-            product_description=product.description, prompts=outcome.recommendation.prompts,
-            preset_ids=outcome.recommendation.preset_ids, analysis=analysis_of(outcome),
-            timings=outcome.timings, finished_at=timezone.now(),
-        )  # fmt: skip
+            status=Status.COMPLETED,
+            cutout=asset,
+            product_name=product.name,
+            product_description=product.description,
+            prompts=outcome.recommendation.prompts,
+            preset_ids=outcome.recommendation.preset_ids,
+            analysis=analysis_of(outcome),
+            timings=outcome.timings,
+            finished_at=timezone.now(),
+        )
     return True
 
 

@@ -24,28 +24,62 @@ def fill() -> None:
     apps = MigrationExecutor(connection).loader.project_state(OLD).apps
     model = apps.get_model
     application = model("tenancy", "Application").objects.create(
-        id=IDS["application"], name="Before the split", api_key="k" * 32, api_secret_hash="s",
+        id=IDS["application"],
+        name="Before the split",
+        api_key="k" * 32,
+        api_secret_hash="s",
         jwt_private_key_hash="j",
-    )  # fmt: skip
+    )
     asset = model("generation", "Asset").objects
-    photo = asset.create(id=IDS["photo"], application=application, kind="original", file="assets/a/photo.jpg",
-                         content_type="image/jpeg", width=800, height=600, size=1234)  # fmt: skip
-    cutout = asset.create(id=IDS["cutout"], application=application, kind="cutout", file="assets/a/cut.png",
-                          content_type="image/png", width=400, height=500, size=999)  # fmt: skip
+    photo = asset.create(
+        id=IDS["photo"],
+        application=application,
+        kind="original",
+        file="assets/a/photo.jpg",
+        content_type="image/jpeg",
+        width=800,
+        height=600,
+        size=1234,
+    )
+    cutout = asset.create(
+        id=IDS["cutout"],
+        application=application,
+        kind="cutout",
+        file="assets/a/cut.png",
+        content_type="image/png",
+        width=400,
+        height=500,
+        size=999,
+    )
     model("generation", "Recommendation").objects.create(
-        id=IDS["reco"], application=application, image=photo, cutout=cutout, status="Completed",
-        product_name="teapot", prompts=["a", "b", "c", "d"], preset_ids=["white_background"],
-    )  # fmt: skip
+        id=IDS["reco"],
+        application=application,
+        image=photo,
+        cutout=cutout,
+        status="Completed",
+        product_name="teapot",
+        prompts=["a", "b", "c", "d"],
+        preset_ids=["white_background"],
+    )
     process = model("generation", "Process").objects.create(
         id=IDS["process"], application=application, cutout=cutout, product_name="teapot", idempotency_key="k1"
     )
     for order in (0, 1):
         task = model("generation", "Task").objects.create(
-            id=IDS[f"t{order}"], process=process, order=order, render_state=5, progress=100,
-            prompt={"tag": "preset", "preset": "white_background"}, preset_id="white_background",
-            prompt_text="teapot on white", seed=7 + order, width=1674, height=628, engine="studio",
+            id=IDS[f"t{order}"],
+            process=process,
+            order=order,
+            render_state=5,
+            progress=100,
+            prompt={"tag": "preset", "preset": "white_background"},
+            preset_id="white_background",
+            prompt_text="teapot on white",
+            seed=7 + order,
+            width=1674,
+            height=628,
+            engine="studio",
             result=f"results/a/{order}/result.png",
-        )  # fmt: skip
+        )
     model("generation", "Rendition").objects.create(
         task=task, variant="full.pdf", file="results/x.pdf", size=5
     )

@@ -162,9 +162,17 @@ def _room_for(
     border = (grow_x // 2, grow_y // 2, grow_x - grow_x // 2, grow_y - grow_y // 2)
     fill = tuple(round(c) for c in ImageStat.Stat(image).mean[:3])
     wider = ImageOps.expand(image, border, fill=fill)
-    return wider, ImageOps.expand(mask, border, fill=0), ImageOps.expand(real, border, fill=0), (
-        box[0] + border[0], box[1] + border[1], box[2] + border[0], box[3] + border[1],
-    )  # fmt: skip
+    return (
+        wider,
+        ImageOps.expand(mask, border, fill=0),
+        ImageOps.expand(real, border, fill=0),
+        (
+            box[0] + border[0],
+            box[1] + border[1],
+            box[2] + border[0],
+            box[3] + border[1],
+        ),
+    )
 
 
 def pipeline(

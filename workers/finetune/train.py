@@ -109,8 +109,12 @@ def adapt(config: TrainConfig, models: Models) -> Models:
     )
     for part in (models.text_encoder, models.vae, models.unet):
         part.requires_grad_(False).to(accelerator.device, dtype=frozen_dtype)
-    lora = LoraConfig(r=config.rank, lora_alpha=config.alpha, init_lora_weights="gaussian",
-                      target_modules=list(config.targets))  # fmt: skip
+    lora = LoraConfig(
+        r=config.rank,
+        lora_alpha=config.alpha,
+        init_lora_weights="gaussian",
+        target_modules=list(config.targets),
+    )
     models.unet.add_adapter(lora)
     for parameter in models.unet.parameters():
         if parameter.requires_grad:
@@ -185,8 +189,13 @@ def loss_on(models: Models, batch: dict[str, Any], generator: Any = None) -> Any
 
     device = models.accelerator.device
     with torch.no_grad():
-        ids = models.tokenizer(batch["captions"], padding="max_length", truncation=True, return_tensors="pt",
-                               max_length=models.tokenizer.model_max_length).input_ids  # fmt: skip
+        ids = models.tokenizer(
+            batch["captions"],
+            padding="max_length",
+            truncation=True,
+            return_tensors="pt",
+            max_length=models.tokenizer.model_max_length,
+        ).input_ids
         text = models.text_encoder(ids.to(device))[0]
         latents = latents_of(models, batch["pixels"]).float()
         keep = batch["pixels"] * (batch["mask"] < 0.5)  # the photo with its scene blanked out
@@ -198,9 +207,11 @@ def loss_on(models: Models, batch: dict[str, Any], generator: Any = None) -> Any
     t = torch.randint(0, steps, (latents.shape[0],), generator=generator, device="cpu").to(device)
     noisy = models.noise.add_noise(latents, noise, t)
     predicted = models.unet(torch.cat([noisy, mask, masked], dim=1), t, text.to(latents.dtype)).sample
-    target = noise if models.noise.config.prediction_type == "epsilon" else models.noise.get_velocity(
-        latents, noise, t
-    )  # fmt: skip
+    target = (
+        noise
+        if models.noise.config.prediction_type == "epsilon"
+        else models.noise.get_velocity(latents, noise, t)
+    )
     squared = (predicted.float() - target.float()) ** 2 * weight
     return squared.sum() / (weight.sum() * latents.shape[1]).clamp(min=1e-8)
 
@@ -284,9 +295,14 @@ def validate(models: Models, config: TrainConfig, dataset: Dataset, folder: Path
         generator = torch.Generator(device="cpu").manual_seed(index)
         with torch.no_grad(), models.accelerator.autocast():
             render = pipe(
-                prompt=sample.caption, image=sample.image, mask_image=sample.scene_mask, generator=generator,
-                height=config.resolution, width=config.resolution, num_inference_steps=config.validation_steps,
-            ).images[0]  # fmt: skip
+                prompt=sample.caption,
+                image=sample.image,
+                mask_image=sample.scene_mask,
+                generator=generator,
+                height=config.resolution,
+                width=config.resolution,
+                num_inference_steps=config.validation_steps,
+            ).images[0]
         shown = Image.composite(Image.new("RGB", sample.image.size, "white"), sample.image, sample.scene_mask)
         pair = Image.new("RGB", (config.resolution * 2, config.resolution))
         pair.paste(shown, (0, 0))
@@ -301,11 +317,15 @@ def validation_pipeline(models: Models, config: TrainConfig) -> Any:
 
     library: Any = diffusers
     pipe = library.StableDiffusionInpaintPipeline(
-        vae=models.vae, text_encoder=models.text_encoder, tokenizer=models.tokenizer,
+        vae=models.vae,
+        text_encoder=models.text_encoder,
+        tokenizer=models.tokenizer,
         unet=models.accelerator.unwrap_model(models.unet),
         scheduler=library.DDIMScheduler.from_pretrained(config.base, subfolder="scheduler"),
-        safety_checker=None, feature_extractor=None, requires_safety_checker=False,
-    )  # fmt: skip
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
     pipe.set_progress_bar_config(disable=True)
     return pipe
 

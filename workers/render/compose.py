@@ -64,10 +64,11 @@ def _cast(
     squash = max(1, round(placement.height * 0.22))
     silhouette = Image.fromarray((alpha * 255).astype(np.uint8)).resize((placement.width, squash))
     sheared = silhouette.transform(
-        (placement.width + squash * 2, squash), Image.Transform.AFFINE,
+        (placement.width + squash * 2, squash),
+        Image.Transform.AFFINE,
         (1, -dx * 1.6, -squash * (1 + dx * 0.6) if dx < 0 else -squash * (1 - dx * 1.0), 0, 1, 0),
         resample=Image.Resampling.BILINEAR,
-    )  # fmt: skip
+    )
     layer = Image.new("L", size)
     layer.paste(sheared, (placement.left - squash, base - squash))
     return np.asarray(layer, dtype=np.float32) / 255.0

@@ -55,8 +55,10 @@ def working_size(size: tuple[int, int], native_side: int) -> tuple[int, int]:
     """The canvas's aspect ratio at the model's native pixel budget (native_side²), in multiples of 8."""
     width, height = size
     scale = (native_side * native_side / (width * height)) ** 0.5
-    return (max(MULTIPLE, round(width * scale / MULTIPLE) * MULTIPLE),
-            max(MULTIPLE, round(height * scale / MULTIPLE) * MULTIPLE))  # fmt: skip
+    return (
+        max(MULTIPLE, round(width * scale / MULTIPLE) * MULTIPLE),
+        max(MULTIPLE, round(height * scale / MULTIPLE) * MULTIPLE),
+    )
 
 
 def scene_mask_at(mask: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -75,9 +75,14 @@ def _pot(image: Array, x: int, floor_y: int, pot_w: int, pot_h: int) -> None:
     height, width = image.shape[:2]
     pot = Image.new("L", (width, height))
     ImageDraw.Draw(pot).polygon(
-        [(x - pot_w / 2, floor_y - pot_h), (x + pot_w / 2, floor_y - pot_h), (x + pot_w * 0.38, floor_y),
-         (x - pot_w * 0.38, floor_y)], fill=255,
-    )  # fmt: skip
+        [
+            (x - pot_w / 2, floor_y - pot_h),
+            (x + pot_w / 2, floor_y - pot_h),
+            (x + pot_w * 0.38, floor_y),
+            (x - pot_w * 0.38, floor_y),
+        ],
+        fill=255,
+    )
     body = np.asarray(pot, np.float32)[..., None] / 255.0
     image[:] = image * (1 - body) + np.array([0.9, 0.88, 0.84], np.float32) * body
 

@@ -16,10 +16,14 @@ def sample_product(height: int = 520) -> Image.Image:
         (width * 0.06, body_top, width * 0.94, height * 0.99), radius=int(width * 0.18), fill=255
     )
     draw.polygon(
-        [(width * 0.06, body_top + int(width * 0.18)), (cx - width * 0.16, shoulder), (cx + width * 0.16, shoulder),
-         (width * 0.94, body_top + int(width * 0.18))],
+        [
+            (width * 0.06, body_top + int(width * 0.18)),
+            (cx - width * 0.16, shoulder),
+            (cx + width * 0.16, shoulder),
+            (width * 0.94, body_top + int(width * 0.18)),
+        ],
         fill=255,
-    )  # fmt: skip
+    )
     draw.rounded_rectangle(
         (cx - width * 0.16, height * 0.02, cx + width * 0.16, shoulder + 10), radius=8, fill=255
     )

@@ -71,9 +71,13 @@ def _mask(shape: tuple[int, int], fronds: list[Frond], width: int, steps: int) -
     draw = ImageDraw.Draw(small)
     for frond in fronds:
         half = Frond(
-            (frond.start[0] / 2, frond.start[1] / 2), frond.angle, frond.length / 2, frond.bend, frond.leaflet,
+            (frond.start[0] / 2, frond.start[1] / 2),
+            frond.angle,
+            frond.length / 2,
+            frond.bend,
+            frond.leaflet,
             frond.spread,
-        )  # fmt: skip
+        )
         draw_frond(draw, half, max(1, width // 2), steps)
     big = small.resize((canvas_width, height), Image.Resampling.BILINEAR)
     return np.asarray(big, dtype=np.float32) / 255.0
@@ -91,9 +95,15 @@ def _palms(rng: np.random.Generator, height: int, width: int) -> list[Frond]:
             )
             angle = (0.0 if inward > 0 else math.pi) + inward * rng.uniform(0.05, 0.7)
             fronds.append(
-                Frond(start, angle, rng.uniform(0.28, 0.42) * width, inward * rng.uniform(0.2, 0.7), 0.32,
-                      PALM_LEAFLET_ANGLE)
-            )  # fmt: skip
+                Frond(
+                    start,
+                    angle,
+                    rng.uniform(0.28, 0.42) * width,
+                    inward * rng.uniform(0.2, 0.7),
+                    0.32,
+                    PALM_LEAFLET_ANGLE,
+                )
+            )
     return fronds
 
 
@@ -122,8 +132,15 @@ def ferns(image: Array, palette: list[Array], rng: np.random.Generator, horizon:
             lean = (1.0 if side > 0.5 else -1.0) * rng.uniform(0.1, 0.8)
             start = (side * width + rng.uniform(-0.08, 0.08) * width, base)
             fronds.append(
-                Frond(start, -math.pi / 2 + lean, rng.uniform(0.3, 0.5) * height, lean * 0.9, 0.22, FERN_LEAFLET_ANGLE)
-            )  # fmt: skip
+                Frond(
+                    start,
+                    -math.pi / 2 + lean,
+                    rng.uniform(0.3, 0.5) * height,
+                    lean * 0.9,
+                    0.22,
+                    FERN_LEAFLET_ANGLE,
+                )
+            )
     mask = blur(_mask((height, width), fronds, max(2, round(height * 0.01)), FERN_LEAFLETS), 1.2)
     greens = [c for c in palette[2:]] or [np.array([0.3, 0.5, 0.22], np.float32)]
     colour = greens[0] * 1.1

@@ -90,8 +90,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def client_from(options: argparse.Namespace) -> Photoshoot:
-    return Photoshoot(options.url, options.application_id, api_key=options.api_key, api_secret=options.api_secret,
-                      jwt_private_key=options.jwt_private_key)  # fmt: skip
+    return Photoshoot(
+        options.url,
+        options.application_id,
+        api_key=options.api_key,
+        api_secret=options.api_secret,
+        jwt_private_key=options.jwt_private_key,
+    )
 
 
 def presets_command(options: argparse.Namespace, console: Console, api: Photoshoot) -> int:
@@ -148,8 +153,12 @@ def _slug(text: str) -> str:
 
 def follow(api: Photoshoot, process: Process, console: Console, interval: float) -> Process:
     """Wait for the process with a live progress bar per task."""
-    columns = (TextColumn("{task.description:<44}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-               TextColumn("{task.fields[state]}"))  # fmt: skip
+    columns = (
+        TextColumn("{task.description:<44}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.fields[state]}"),
+    )
     with Progress(*columns, console=console, transient=False) as bars:
         rows = {t["taskId"]: bars.add_task(f"{t['order'] + 1}. {label(t['prompt'])}"[:44], total=100, state="Queued")
                 for t in process["tasks"]}  # fmt: skip
@@ -198,8 +207,9 @@ def run_command(options: argparse.Namespace, console: Console, api: Photoshoot) 
     with console.status("removing the background and looking at the product…"):
         found = api.recommend(options.photo)
     show_recommendation(found, console)
-    process = api.ad_creative(found, chosen_prompts(options, found), disable_safe_margin=options.no_safe_margin,
-                              seed=options.seed)  # fmt: skip
+    process = api.ad_creative(
+        found, chosen_prompts(options, found), disable_safe_margin=options.no_safe_margin, seed=options.seed
+    )
     console.print(f"process {process['imageProductGeneratorProcessId']}: {len(process['tasks'])} creatives")
     done = follow(api, process, console, options.interval)
     saved = save_all(api, done, options)
@@ -207,8 +217,11 @@ def run_command(options: argparse.Namespace, console: Console, api: Photoshoot) 
         console.print(f"saved {path}")
     if saved:
         name = found["productInfo"]["productName"]
-        sheet = contact_sheet([(text, picture) for text, _, picture in saved], options.out / "contact-sheet.jpg",
-                              title=f"{name}: {len(saved)} creatives")  # fmt: skip
+        sheet = contact_sheet(
+            [(text, picture) for text, _, picture in saved],
+            options.out / "contact-sheet.jpg",
+            title=f"{name}: {len(saved)} creatives",
+        )
         console.print(f"contact sheet: {sheet}")
     console.print(f"credits left: {api.credits(limit=1)['balance']}")
     failed = [task for task in done["tasks"] if task["renderState"] != COMPLETED]

@@ -18,9 +18,14 @@ class ApiError(PhotoshootError):
     """The service refused or failed a request."""
 
     def __init__(
-        self, status: int, errors: dict[str, list[str]], trace_id: str | None, title: str, body: Any = None,
+        self,
+        status: int,
+        errors: dict[str, list[str]],
+        trace_id: str | None,
+        title: str,
+        body: Any = None,
         retry_after: float | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.status, self.errors, self.trace_id, self.title, self.body = status, errors, trace_id, title, body
         self.retry_after = retry_after  # seconds, where the service said when to try again (429, 503)
         super().__init__(self.message)
@@ -57,8 +62,10 @@ class RenderFailed(PhotoshootError):
 
     def __init__(self, process_id: str, tasks: list[dict[str, Any]]) -> None:
         self.process_id, self.tasks = process_id, tasks
-        reasons = "; ".join(f"task {t.get('order')}: {t.get('renderStateName')} ({t.get('error') or 'no reason given'})"
-                            for t in tasks)  # fmt: skip
+        reasons = "; ".join(
+            f"task {t.get('order')}: {t.get('renderStateName')} ({t.get('error') or 'no reason given'})"
+            for t in tasks
+        )
         super().__init__(f"process {process_id}: {reasons}")
 
 

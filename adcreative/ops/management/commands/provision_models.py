@@ -34,9 +34,10 @@ class Command(BaseCommand):
             "base model's family: SDXL's sdxl_models/ or SD 1.5's models/, each with its image_encoder/.",
         )
         parser.add_argument(
-            "--ip-adapter-family", choices=sorted(provision.IP_ADAPTERS),
+            "--ip-adapter-family",
+            choices=sorted(provision.IP_ADAPTERS),
             help="The base family of the IP-Adapter; default: that of --diffusion's model, else SD_INPAINT_MODEL's.",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         model = settings.SD_INPAINT_MODEL
@@ -70,8 +71,9 @@ class Command(BaseCommand):
         except provision.ProvisionFailed as exc:
             raise CommandError(str(exc)) from exc
         kind = provision.inpainting_class(target)
-        self.stdout.write(f"{kind} ready at {target}. Use it with:\n"
-                          f"  GENERATION_ENGINE=diffusion SD_INPAINT_MODEL={target}")  # fmt: skip
+        self.stdout.write(
+            f"{kind} ready at {target}. Use it with:\n  GENERATION_ENGINE=diffusion SD_INPAINT_MODEL={target}"
+        )
         return target
 
     def ip_adapter(self, source: str, family: str) -> None:
@@ -81,5 +83,7 @@ class Command(BaseCommand):
             )
         except provision.ProvisionFailed as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"IP-Adapter ({family}) ready at {target}. Use it with:\n"
-                          f"  IP_ADAPTER={target} IP_ADAPTER_SUBFOLDER={subfolder} IP_ADAPTER_WEIGHT_NAME={weight}")  # fmt: skip
+        self.stdout.write(
+            f"IP-Adapter ({family}) ready at {target}. Use it with:\n"
+            f"  IP_ADAPTER={target} IP_ADAPTER_SUBFOLDER={subfolder} IP_ADAPTER_WEIGHT_NAME={weight}"
+        )
