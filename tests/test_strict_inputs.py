@@ -156,3 +156,59 @@ def test_a_cursor_naming_no_process_is_not_found(client: Client, tenant: Tenant)
     assert (
         "cursor" in response.json()["errors"]["business: ProductGeneration/CheckApplicationAllProgresses"][0]
     )
+
+
+def test_a_json_body_keeps_its_json_types(client: Client, tenant: Tenant) -> None:
+    # DRF took a number for a text ("-1.5e-229" as a queue name, 5 as a key), "5" for an integer and 4 for
+    # the choice "4", all of them values the document types otherwise.
+    rabbit = {
+        "type": "RabbitMQ",
+        "connectionString": "amqp://guest:guest@127.0.0.1:9//",
+        "queueName": -1.5e-229,
+    }
+    assert errors_of(post_json(client, CHANNELS, rabbit, **tenant.key_headers())) == {
+        "queueName": ["The value '-1.5e-229' is not valid."]
+    }
+    token = post_json(
+        client, "/api/v1/Authorization/GenerateJwtToken", {"jwtPrivateKey": 5}, **tenant.key_headers()
+    )
+    assert errors_of(token) == {"jwtPrivateKey": ["The value '5' is not valid."]}
+    common = {"productImageAssetId": "3f1b0a6e-5f43-4d55-9a57-0f6f3d2c1b10", "PromptObjectsString": "[]"}
+    as_json = AdCreativeSerializer(data={**common, "seed": "5", "renderKind": 4, "productName": True})
+    as_json.is_valid()
+    for name, value in (("seed", "5"), ("renderKind", "4"), ("productName", "True")):
+        assert as_json.errors[name] == [f"The value '{value}' is not valid."]
+    form = QueryDict(mutable=True)
+    form.update({**common, "seed": "5", "renderKind": "4"})  # a form's values are all text
+    as_form = AdCreativeSerializer(data=form)
+    as_form.is_valid()
+    assert not {"seed", "renderKind"} & set(as_form.errors)
+    whole = AdCreativeSerializer(data={**common, "seed": 5.0})  # a whole number is an integer to JSON
+    whole.is_valid()
+    assert "seed" not in whole.errors
+    assert not NotificationChannel.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("url", "http://127.0.0.1:9/ho ok"),
+        ("url", "http://127.0.0.1:9/ho\tok"),
+        ("url", "ht\ttp://127.0.0.1:9/hook"),
+        ("connectionString", "amqp://guest:guest@127.0.0.1:9/v\nhost"),
+    ],
+)
+def test_a_channel_target_holds_no_whitespace_inside(
+    client: Client, tenant: Tenant, name: str, value: str
+) -> None:
+    # Python's URL parser drops tabs and newlines, so the guard passed a URL the document's pattern refuses.
+    body = (
+        {"type": "Webhook", "url": value}
+        if name == "url"
+        else {"type": "RabbitMQ", name: value, "queueName": "q"}
+    )
+    assert errors_of(post_json(client, CHANNELS, body, **tenant.key_headers())) == {
+        name: [f"The {name} is not a valid URL: no spaces or control characters inside."]
+    }
+    padded = {"type": "Webhook", "url": "  http://127.0.0.1:9/hook\n"}  # around it is trimmed, as ever
+    assert post_json(client, CHANNELS, padded, **tenant.key_headers()).status_code == 201

@@ -87,16 +87,33 @@ ERROR_RESPONSES: dict[Any, Any] = {
 }
 
 
-# A 400 that is either shape: field validation, or a request the service refuses as it is set up.
-EITHER_BAD_REQUEST = problem(
-    400,
-    PolymorphicProxySerializer(
-        component_name="BadRequestProblem", serializers=[ValidationProblem, BusinessProblem],
-        resource_type_field_name=None,
-    ),
-    "Field validation failed (the validation shape), or the service cannot do this as it is set up "
-    "(the business shape).",
+# The body of a 400 that is either shape: field validation, or a request the service refuses as it is set
+# up (an operation that answers it says which refusals it makes, with `problem`).
+BadRequestProblem = PolymorphicProxySerializer(
+    component_name="BadRequestProblem", serializers=[ValidationProblem, BusinessProblem],
+    resource_type_field_name=None,
 )  # fmt: skip
+
+
+# Whitespace as Python's str.strip() takes it (what DRF trims), spelled alike for ECMAScript and Rust regexes.
+TRIMMED = r"\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"[^{TRIMMED}]"  # a pattern: holds something besides whitespace
+
+
+class TrimmedTextSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """A request's text field that is trimmed and may not be blank refuses whitespace alone, so the document
+    says it holds something else (`minLength: 1` alone would call "  " valid)."""
+
+    target_class = "rest_framework.fields.CharField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer_field(
+            self.target, direction, bypass_extensions=True
+        )
+        field = self.target
+        if direction == "request" and field.trim_whitespace and not field.allow_blank:
+            schema.setdefault("pattern", NOT_BLANK)
+        return schema
 
 
 class GuidFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
@@ -108,7 +125,9 @@ class GuidFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyp
         guid: dict[str, Any] = {"type": "string", "format": "uuid"}
         if self.target.required:
             return guid
-        schema: dict[str, Any] = {"oneOf": [guid, {"type": "string", "maxLength": 0}]}
+        # anyOf, not oneOf: where formats are not asserted (OpenAPI 3.0's own validators) "" would match both and
+        # so neither, and a validator would call the empty value the service takes invalid.
+        schema: dict[str, Any] = {"anyOf": [guid, {"type": "string", "maxLength": 0}]}
         if self.target.allow_null:
             schema["nullable"] = True
         return schema

@@ -16,10 +16,30 @@ from rest_framework.views import APIView
 
 import presets
 from adcreative.api.errors import business_response
-from adcreative.api.schema import BusinessProblem, ValidationProblem, problem
+from adcreative.api.schema import TRIMMED, BusinessProblem, ValidationProblem, problem
 from adcreative.api.serializers import given_twice, not_valid
 
 PREVIEW_PATH = "/assets/ai-product-preset/{id}.webp"
+
+
+KELVIN = r"\u212a"  # to str.lower() the KELVIN SIGN is a k
+
+
+def _any_case(word: str) -> str:
+    """A pattern of `word` in any case, as str.lower() reads case."""
+    return "".join("[" + c.upper() + c + (KELVIN if c == "k" else "") + "]" for c in word)
+
+
+# What `category` takes: a category in any case, or nothing (every preset), whitespace around either.
+CATEGORY = {
+    "anyOf": [
+        {"type": "string", "enum": [*presets.CATEGORIES, ""]},
+        {
+            "type": "string",
+            "pattern": rf"^[{TRIMMED}]*(?:{'|'.join(_any_case(c) for c in presets.CATEGORIES)})?[{TRIMMED}]*$",
+        },
+    ]
+}
 
 PresetListSchema = inline_serializer(
     name="Preset",
@@ -58,10 +78,9 @@ class PresetKeysView(APIView):
         parameters=[
             OpenApiParameter(
                 "category",
-                str,
+                CATEGORY,
                 required=False,
-                enum=[*presets.CATEGORIES, ""],
-                description="Empty: every preset.",
+                description="One of the categories, in any case; empty: every preset.",
             )
         ],
         responses={

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from adcreative.api import areas
 from adcreative.api.paging import newest_first_page
-from adcreative.api.schema import EITHER_BAD_REQUEST, ERROR_RESPONSES, uuid_path
+from adcreative.api.schema import ERROR_RESPONSES, BadRequestProblem, problem, uuid_path
 from adcreative.api.serializers import guid, valid_query
 from adcreative.finetunes import services, state
 from adcreative.finetunes.models import FineTune
@@ -27,6 +27,18 @@ from adcreative.tenancy.permissions import current_application
 
 FINE_TUNE_ID = uuid_path("fine_tune_id")
 ZIP_TYPES = "application/zip, application/x-zip-compressed"  # the second is what Windows browsers send
+NEEDS_DIFFUSION = (
+    "Fine-tunes need the diffusion engine (GENERATION_ENGINE=diffusion) with an SD 1.x/2.x inpainting base "
+    "(FINETUNE_BASE_MODEL): a service set up otherwise, as one that renders with the studio engine, answers "
+    "every request 400 in the business shape, saying why."
+)
+START_REFUSED = problem(
+    400,
+    BadRequestProblem,
+    "Field validation failed (the validation shape): a field's value, or not exactly one of assetIds and "
+    "photos. Or this service cannot fine-tune as it is set up (the business shape, under "
+    f'"business: FineTune/Create"). {NEEDS_DIFFUSION}',
+)
 
 
 def own_fine_tune(request: Request, fine_tune_id: str, action: str) -> FineTune:
@@ -65,7 +77,9 @@ class FineTuneListView(APIView):
                 FineTuneRequestSerializer, encoding={"photos": {"contentType": ZIP_TYPES}}
             )
         },
-        responses={201: FineTuneSchema, **ERROR_RESPONSES, **EITHER_BAD_REQUEST},
+        responses={201: FineTuneSchema, **ERROR_RESPONSES, **START_REFUSED},
+        description="Start a fine-tune of the application's photos: `assetIds` or a zip archive in "
+        f"`photos`, exactly one of the two. {NEEDS_DIFFUSION}",
     )
     def post(self, request: Request) -> Response:
         form = FineTuneRequestSerializer(data=request.data)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from adcreative.api.schema import WholeShapes
+from adcreative.api.schema import NOT_BLANK, WholeShapes
 from adcreative.api.serializers import ContractSerializer, GuidField, not_valid, zulu
 from adcreative.notifications import ssrf
 from adcreative.notifications.models import NotificationChannel, masked_connection_string
@@ -93,19 +94,35 @@ class ChannelSerializer(ContractSerializer):
 TYPE_WITH_TARGET = "The type field is required when url, connectionString or queueName change."
 CHECKS: dict[str, Callable[[str], object]] = {"url": ssrf.check, "connectionString": ssrf.check_amqp}
 
+# The form of a target, as the document states it (a pattern means the same to Python, ECMAScript and
+# Rust when it names whitespace as the union of theirs, as WS does). Surrounding whitespace is dropped; no
+# whitespace or control character inside (Python's URL parser would silently drop tabs and newlines). A
+# webhook: http:// or https://, a host, no user name or password. A broker: amqp:// or amqps://, one host
+# (no failover list: no ";" anywhere, no "," before the query), not percent-encoded.
+WS = r"\s\x00-\x1f\x7f\x85\ufeff"
+TARGET_PATTERNS = {
+    "url": rf"^[{WS}]*[Hh][Tt][Tt][Pp][Ss]?://[^{WS}/?#@:][^{WS}/?#@]*(?:[/?#][^{WS}]*)?[{WS}]*$",
+    "connectionString": rf"^[{WS}]*[Aa][Mm][Qq][Pp][Ss]?://(?:[^{WS}/?#;,]*@)?[^{WS}/?#;,%@:][^{WS}/?#;,%@]*"
+    rf"(?:[/#][^{WS}?;,]*)?(?:\?[^{WS};]*)?[{WS}]*$",
+}
+_TARGET_FORMS = {name: re.compile(pattern) for name, pattern in TARGET_PATTERNS.items()}
+
 
 def check_target(errors: dict[str, list[str]], name: str, value: str) -> None:
-    """A webhook URL or a broker must pass the SSRF guard."""
+    """A webhook URL or a broker must pass the SSRF guard, written as the document's pattern says."""
     try:
         CHECKS[name](value)
     except ssrf.UnsafeUrl as exc:
         errors[name] = [str(exc)]
+        return
+    if not _TARGET_FORMS[name].search(value):
+        errors[name] = [f"The {name} is not a valid URL: no spaces or control characters inside."]
 
 
 # The request bodies as the document describes them: exactly one of these shapes (the serializer above
 # checks them all in one place; these only draw them).
-def _target(max_length: int, help_text: str = "") -> serializers.RegexField:
-    return serializers.RegexField(r"\S", min_length=1, max_length=max_length, help_text=help_text)
+def _target(max_length: int, help_text: str = "", pattern: str = NOT_BLANK) -> serializers.RegexField:
+    return serializers.RegexField(pattern, min_length=1, max_length=max_length, help_text=help_text)
 
 
 class _ChannelSwitches(ContractSerializer):
@@ -129,14 +146,24 @@ class WebhookChannelSerializer(_ChannelSwitches):
     """A webhook: messages are POSTed to `url`."""
 
     type = _WebhookType()
-    url = _target(2000, "http:// or https:// at a public address (the SSRF guard).")
+    url = _target(
+        2000,
+        "http:// or https:// and a host, no user name or password; the host must resolve to a public "
+        "address (the SSRF guard; a self-hosted service may allow private ones).",
+        TARGET_PATTERNS["url"],
+    )
 
 
 class RabbitMQChannelSerializer(_ChannelSwitches):
     """A RabbitMQ queue: messages are published to `queueName` on the broker of `connectionString`."""
 
     type = _RabbitType()
-    connectionString = _target(2000, "amqp:// or amqps:// at a public address; one broker.")
+    connectionString = _target(
+        2000,
+        "amqp:// or amqps:// and one broker's host (no failover list), not percent-encoded; the host must "
+        "resolve to a public address (the SSRF guard; a self-hosted service may allow private ones).",
+        TARGET_PATTERNS["connectionString"],
+    )
     queueName = _target(255)
 
 

@@ -5,19 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from adcreative.api import areas
 from adcreative.api.exceptions import PayloadTooLargeError
 from adcreative.api.serializers import ContractSerializer, GuidField
-from workers.imaging import ImageRejected, UploadInfo, inspect_upload
+from workers.imaging import MIN_SIDE, ImageRejected, UploadInfo, inspect_upload
 
 NO_FILE = "The request does not contain a file. Please make sure to upload the file."
 
 
-@extend_schema_field(OpenApiTypes.BINARY)
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "binary",
+        "description": f"A JPEG, PNG or WebP photo, each side at least {MIN_SIDE} pixels, at most "
+        f"{settings.MAX_IMAGE_PIXELS:,} pixels in all: another file, a smaller, larger or damaged image "
+        f"is refused (400). Up to {_megabytes(settings.UPLOAD_MAX_BYTES)} (413 beyond).",
+        # The smallest side, for tools: JSON Schema has no word for an image's size.
+        "x-minimumSide": MIN_SIDE,
+    }
+)
 class ProductImageField(serializers.Field):  # type: ignore[type-arg]
     """An uploaded photo, checked here exactly as the pipeline will check it (format, limits, integrity)."""
 

@@ -12,10 +12,12 @@ class GenerateTokenSerializer(ContractSerializer):
 
 
 class GenerateTokenBody(ContractSerializer):
-    """The body beside the x-api-key and x-api-secret headers: either field or none, nothing else.
+    """The credentials: `applicationId` and `jwtPrivateKey`, both required unless the x-api-key and
+    x-api-secret headers are sent; with them the body may be absent, empty, or name the same
+    applicationId. No other key.
 
-    OpenAPI cannot say "required unless a header is sent": the document gives GenerateTokenSerializer's
-    body, which a client without the key pair must send, and says the headers may stand in for it."""
+    The document gives this shape, not required: OpenAPI cannot say "required unless a header is sent", and
+    GenerateTokenSerializer's shape would call the headers' bodies invalid (the service accepts them)."""
 
     strict = True
     applicationId = GuidField(required=False)

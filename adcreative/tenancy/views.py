@@ -30,15 +30,16 @@ class GenerateJwtTokenView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=GenerateTokenSerializer,
+        request=GenerateTokenBody,  # not required: the key headers may stand in for it
         parameters=[
             OpenApiParameter("x-api-key", str, OpenApiParameter.HEADER, required=False),
             OpenApiParameter("x-api-secret", str, OpenApiParameter.HEADER, required=False),
         ],
         responses={200: TokenPairSchema, **ERROR_RESPONSES},
         auth=[],
-        description="Exchange applicationId + jwtPrivateKey for tokens. The headers x-api-key + x-api-secret "
-        "may stand in for the body (then the body may be empty, or name the same applicationId).",
+        description="Exchange applicationId + jwtPrivateKey for tokens: without the x-api-key and x-api-secret "
+        "headers the body must carry both (a missing one is a 400 naming it). With the headers the body "
+        "is optional: absent, empty, or naming the same applicationId.",
     )
     def post(self, request: Request) -> Response:
         api_key, api_secret = (
