@@ -81,7 +81,7 @@ def test_with_redis_down_every_endpoint_answers_within_5_s_and_never_500(
     port = free_port()
     log = (tmp_path / "web.log").open("wb")
     web = subprocess.Popen(
-        stack(f"127.0.0.1:{port}", 1)["web"], cwd=ROOT, env=stack_env(empty_redis), stdout=log, stderr=log
+        stack(f"127.0.0.1:{port}", 2)["web"], cwd=ROOT, env=stack_env(empty_redis), stdout=log, stderr=log
     )
     base, keys = f"http://127.0.0.1:{port}", tenant.key_headers()
     try:
@@ -138,7 +138,7 @@ def test_a_redis_blip_that_loses_the_queue_loses_no_creative_and_no_notification
     port, stopping, said = free_port(), threading.Event(), list[str]()
     # A retry 3 s after the receiver's 500: pending (a message with a countdown) while Redis is down.
     env = stack_env(empty_redis, NOTIFICATION_RETRY_BASE_SECONDS="3", NOTIFICATION_RETRY_MAX_SECONDS="3")
-    commands = stack(f"127.0.0.1:{port}", 1)
+    commands = stack(f"127.0.0.1:{port}", 2)
     logs = tmp_path / "stack.log"
     with running(Receiver(answers=[500])) as receiver, logs.open("wb") as log:
         NotificationChannel.objects.create(
