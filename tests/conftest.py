@@ -244,35 +244,29 @@ def celery_worker(
         log.close()
 
 
+def worker_command(queue: str, concurrency: str, name: str) -> list[str]:
+    """A Celery worker started as the Makefile, runstack and compose start one (runstack's WORKER_OPTIONS),
+    under a node name of its own (`name` and a random suffix)."""
+    from adcreative.ops.management.commands.runstack import WORKER_OPTIONS
+
+    celery = [sys.executable, "-m", "celery", "-A", "adcreative", "worker", "--pool", "prefork"]
+    return [
+        *celery,
+        "-Q",
+        queue,
+        "-c",
+        concurrency,
+        "-n",
+        f"{name}-{uuid.uuid4().hex[:8]}@%h",
+        *WORKER_OPTIONS,
+    ]
+
+
 def start_worker(
     queue: str, concurrency: str, env: dict[str, str], log: IO[bytes]
 ) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "adcreative",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            concurrency,
-            "--pool",
-            "prefork",
-            "-l",
-            "INFO",
-            "-n",
-            f"test-{queue}-{uuid.uuid4().hex[:8]}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = worker_command(queue, concurrency, f"test-{queue}")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _wait_for_worker(worker: subprocess.Popen[bytes], queue: str) -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from kombu import Connection
 
 from adcreative.creatives.models import Task
 from adcreative.creatives.tasks import render, render_process
-from tests.conftest import ROOT, RedisServer, Tenant, database_url_of_test_database
+from tests.conftest import ROOT, RedisServer, Tenant, database_url_of_test_database, worker_command
 from tests.helpers import queued_process
 
 
@@ -36,33 +34,8 @@ def children_of(pid: int) -> list[int]:
 
 def start_worker(env: dict[str, str], *options: str, queues: str = "gpu") -> subprocess.Popen[bytes]:
     log = open(Path(settings.VAR_DIR) / "fault-worker.log", "ab")  # noqa: SIM115
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "adcreative",
-            "worker",
-            "-Q",
-            queues,
-            "-c",
-            "1",
-            "--pool",
-            "prefork",
-            "-l",
-            "INFO",
-            "-n",
-            f"fault-{uuid.uuid4().hex[:8]}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            *options,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [*worker_command(queues, "1", "fault"), *options]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop(worker: subprocess.Popen[bytes]) -> None:
@@ -212,24 +185,7 @@ def test_renders_resume_after_the_broker_stops_and_comes_back(
     broker, stop_redis, start_redis = own_redis
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "CELERY_BROKER_URL": broker,
            "CELERY_RESULT_BACKEND": broker, "PYTHONUNBUFFERED": "1"}  # fmt: skip
-    worker = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "adcreative",
-        "worker",
-        "-Q",
-        "gpu",
-        "-c",
-        "1",
-        "-n",
-        f"outage-{uuid.uuid4().hex[:8]}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "-l",
-        "INFO",
-    ]
+    worker = worker_command("gpu", "1", "outage")
     stopping, said = threading.Event(), list[str]()
     supervisor = threading.Thread(
         target=supervise, args=({"worker-gpu": worker}, stopping, said.append, {"worker-gpu": env})
