@@ -38,6 +38,15 @@ SURFACES = (
     "glass",
     "velvet",
     "raked_sand",
+    "grass",
+    "moss",
+    "ice",
+    "snow",
+    "silk",
+    "paper",
+    "metal",
+    "mirror",
+    "slate",
 )
 TEXTURES = (
     "none",
@@ -94,10 +103,16 @@ class Scene:
     vignette: float
     grain: float
     reflection: float
-    # Things drawn beside the product (workers.render.props), and what it stands on: "", "plinth" or
-    # "pedestal" (workers.render.stands). Both optional in the catalog.
+    # Things drawn beside the product (workers.render.props), and what it stands on (one of STANDS: a
+    # block of the studio set, workers.render.set3d; "" stands it on the floor). Optional in the catalog.
     props: tuple[str, ...] = ()
     stand: str = ""
+    # A pattern the key light throws (one of GOBOS: window panes, blinds, leaves, palm fronds; "" none),
+    # a coloured gel on the rim light ("" none, else "#rrggbb") and the lens's f-number: smaller is a
+    # shallower depth of field (the room behind the product softer). Optional in the catalog.
+    gobo: str = ""
+    gel: str = ""
+    aperture: float = 2.8
 
 
 @dataclass(frozen=True)
@@ -126,7 +141,8 @@ _CHOICES = {
 }
 
 
-STANDS = ("", "plinth", "pedestal")
+STANDS = ("", "plinth", "pedestal", "podium", "cube", "sphere", "steps", "slab", "arch")
+GOBOS = ("", "window", "blinds", "leaves", "palms")
 # The props the studio engine draws (workers.render.props), which a scene may name.
 PROPS = (
     "lemon",
@@ -162,9 +178,17 @@ def _check_keys(
 def _scene(where: str, entry: Any) -> Scene:
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: scene must be a table.")
-    _check_keys(where, entry, {f.name for f in fields(Scene)}, optional=frozenset({"props", "stand"}))
+    optional = frozenset({"props", "stand", "gobo", "gel", "aperture"})
+    _check_keys(where, entry, {f.name for f in fields(Scene)}, optional=optional)
     if entry.get("stand", "") not in STANDS:
-        raise CatalogError(f"{where}: stand={entry['stand']!r} is not one of plinth, pedestal.")
+        raise CatalogError(f"{where}: stand={entry['stand']!r} is not one of {', '.join(STANDS[1:])}.")
+    if entry.get("gobo", "") not in GOBOS:
+        raise CatalogError(f"{where}: gobo={entry['gobo']!r} is not one of {', '.join(GOBOS[1:])}.")
+    if entry.get("gel", "") and not _COLOUR.match(str(entry["gel"])):
+        raise CatalogError(f"{where}: gel={entry['gel']!r} is not #rrggbb in lower case.")
+    aperture = entry.get("aperture", 2.8)
+    if isinstance(aperture, bool) or not isinstance(aperture, (int, float)) or not 1.0 <= aperture <= 22.0:
+        raise CatalogError(f"{where}: aperture={aperture!r} must be an f-number in [1, 22].")
     props = entry.get("props", [])
     if not isinstance(props, list) or any(prop not in PROPS for prop in props):
         raise CatalogError(f"{where}: props must list some of {', '.join(PROPS)}.")
@@ -182,6 +206,8 @@ def _scene(where: str, entry: Any) -> Scene:
         if not isinstance(colour, str) or not _COLOUR.match(colour):
             raise CatalogError(f"{where}: palette colour {colour!r} is not #rrggbb in lower case.")
     values = {**entry, "palette": tuple(palette), "props": tuple(props)}
+    if "aperture" in entry:
+        values["aperture"] = float(aperture)
     values.update({key: float(entry[key]) for key in _RANGES})
     return Scene(**values)
 
