@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image
 
 import presets
 from tests.drawing import drawn_cutout, product_fidelity
-from workers.render.compose import Creative, base_row, render_creative
-from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, base_line, frame_cut, place
+from workers.render.compose import LIFT, Creative, base_row, placed, render_creative
+from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
+from workers.render.set3d import FLOOR, STAND, Plate
 from workers.render.studio import depth_of_field, render_background
+
+
+def background(
+    scene: presets.Scene, size: tuple[int, int], seed: int, cutout: Image.Image | None = None
+) -> tuple[np.ndarray, Plate]:
+    """The scene as it is shot around the drawn product (or `cutout`), without the product."""
+    cutout = cutout or drawn_cutout()
+    _, _, shot = placed(cutout, frame_cut(np.asarray(cutout.getchannel("A"))), scene, size, seed)
+    return render_background(scene, list(scene.palette), size, seed, shot)
 
 
 @pytest.mark.parametrize("preset_id", list(presets.load_catalog()))
@@ -71,8 +83,7 @@ def test_a_product_cut_by_the_frame_runs_off_the_same_edge_of_the_ad(top: bool, 
     assert spot.left >= SIDE_EXTENSION and spot.left + spot.width <= SIDE_EXTENSION + AD_SIZE[0]  # in the ad
     assert product_fidelity(creative.image, creative.product, spot.left, spot.top) < 2
     if bottom:  # it stands on no floor: no contact shadow, no reflection, the scene untouched around it
-        background = render_background(scene, list(scene.palette), WIDE_SIZE, 4)
-        scene_only = np.clip(background * 255 + 0.5, 0, 255).astype(np.uint8)
+        scene_only = np.clip(background(scene, WIDE_SIZE, 4, cutout)[0] * 255 + 0.5, 0, 255).astype(np.uint8)
         outside = np.ones(WIDE_SIZE[::-1], dtype=bool)
         outside[:, spot.left : spot.left + spot.width] = False
         assert np.abs(np.asarray(creative.image)[outside].astype(int) - scene_only[outside]).max() <= 1
@@ -183,8 +194,9 @@ def test_the_contact_shadow_meets_the_products_lowest_row() -> None:
 @pytest.mark.parametrize("preset_id", ["bathroom_tiles", "butcher_block_kitchen"])
 def test_a_tiled_wall_shows_its_grout_lines(preset_id: str) -> None:
     scene = presets.load_catalog()[preset_id].scene
-    image = render_background(scene, list(scene.palette), (1674, 628), seed=1).mean(axis=2)
-    wall = image[20 : int(628 * scene.floor_line) - 20, 300:1300].mean(axis=1)
+    image, plate = background(scene, (1674, 628), seed=1)
+    wall_rows = np.flatnonzero((plate.part == FLOOR).any(axis=1))[0] * 2  # the plate is at half size
+    wall = image.mean(axis=2)[20 : wall_rows - 20, 300:1300].mean(axis=1)
     dips = np.flatnonzero(
         (wall[1:-1] < wall[:-2]) & (wall[1:-1] < wall[2:]) & (wall[1:-1] < np.median(wall) - 0.015)
     )
@@ -200,18 +212,21 @@ def _detail(rows: np.ndarray) -> float:
 
 def test_a_room_is_softly_out_of_focus_behind_the_product_and_sharp_where_it_stands() -> None:
     room = presets.load_catalog()["bathroom_tiles"].scene
-    detailed = np.random.default_rng(3).random((628, 1674, 3)).astype(np.float32)
-    focused = depth_of_field(room, detailed)
-    horizon, base = round(628 * room.floor_line), round(628 * base_line(room.floor_line))
-    assert _detail(focused[20 : horizon - 20]) < 0.2 * _detail(detailed[20 : horizon - 20])  # the wall
-    assert _detail(focused[horizon + 2 : horizon + 8]) < 0.6 * _detail(detailed[horizon + 2 : horizon + 8])
-    assert np.allclose(focused[base - 1 : base + 2], detailed[base - 1 : base + 2], atol=0.02)  # in focus
+    detailed = np.random.default_rng(3).random((314, 837, 3)).astype(np.float32)
+    depth = np.ones((314, 837), np.float32)
+    depth[:150], depth[150:200], depth[260:] = 3.0, 1.3, 0.75  # the wall, the floor behind, the near floor
+    focused = depth_of_field(room, detailed, depth, focus=1.0)
+    assert _detail(focused[20:130]) < 0.2 * _detail(detailed[20:130])  # the wall, far behind
+    assert _detail(focused[160:190]) < 0.7 * _detail(detailed[160:190])  # the floor behind the product
+    assert np.allclose(focused[210:250], detailed[210:250], atol=0.02)  # in focus where it stands
+    assert _detail(focused[270:]) < 0.9 * _detail(detailed[270:])  # nearer than the product: soft
+    shallow = depth_of_field(replace(room, aperture=1.4), detailed, depth, focus=1.0)
+    assert _detail(shallow[160:190]) < _detail(focused[160:190])  # a wider aperture: softer
     sweep = presets.load_catalog()["white_background"].scene
-    assert depth_of_field(sweep, detailed) is detailed  # nothing behind a sweep to soften
+    assert depth_of_field(sweep, detailed, depth, 1.0) is detailed  # nothing behind a sweep to soften
 
 
 def test_a_glossy_floor_mirrors_the_lights_behind_the_product() -> None:
-    from dataclasses import replace
 
     from workers.render.studio import mirrored
 
@@ -230,43 +245,36 @@ def test_a_glossy_floor_mirrors_the_lights_behind_the_product() -> None:
 
 @pytest.mark.parametrize("texture", [t for t in presets.TEXTURES if t != "none"])
 def test_every_texture_the_catalog_may_name_is_drawn(texture: str) -> None:
-    from dataclasses import replace
 
     scene = presets.load_catalog()["sunny_beach_sand"].scene
-    plain = render_background(replace(scene, texture="none"), list(scene.palette), (837, 314), seed=2)
-    drawn = render_background(replace(scene, texture=texture), list(scene.palette), (837, 314), seed=2)
+    plain = background(replace(scene, texture="none"), (837, 314), seed=2)[0]
+    drawn = background(replace(scene, texture=texture), (837, 314), seed=2)[0]
     assert np.abs(drawn - plain).mean() > 0.004, f"{texture} draws nothing: a silent fallback"
 
 
 def test_the_sea_lies_blue_along_the_horizon() -> None:
     scene = presets.load_catalog()["sunny_beach_sand"].scene
-    image = render_background(scene, list(scene.palette), (837, 314), seed=2)
-    horizon = int(314 * scene.floor_line)
+    image, plate = background(scene, (837, 314), seed=2)
+    horizon = int(314 * plate.horizon)
     sea, sand = image[horizon - 12 : horizon - 4].mean(axis=(0, 1)), image[horizon + 30].mean(axis=0)
     assert sea[2] > sea[0] + 0.15 and sand[0] > sand[2]  # blue water over warm sand
 
 
 @pytest.mark.parametrize("surface", [s for s in presets.SURFACES if s != "seamless"])
 def test_every_surface_the_catalog_may_name_is_drawn(surface: str) -> None:
-    from dataclasses import replace
 
     from workers.render.floors import FLOORS
 
     assert surface in FLOORS or surface == "matte", f"{surface} falls back to a plain floor"
     scene = replace(presets.load_catalog()["white_marble_countertop"].scene, surface=surface)
-    image = render_background(scene, list(scene.palette), (837, 314), seed=4)
-    floor = image[int(314 * scene.floor_line) + 20 :].mean(axis=2)
+    image, plate = background(scene, (837, 314), seed=4)
+    floor = image.mean(axis=2)[plate.part == FLOOR]
     assert floor.std() > 0.004, f"{surface} is flat"
 
 
-@pytest.mark.parametrize("preset_id", ["concrete_plinth", "champagne_glass_pedestal"])
-def test_a_product_on_a_plinth_or_pedestal_stands_on_its_top(preset_id: str) -> None:
-    from dataclasses import replace
-
-    from workers.render.stands import LIFT
-
-    scene = presets.load_catalog()[preset_id].scene
-    assert scene.stand in ("plinth", "pedestal")
+@pytest.mark.parametrize("stand", [kind for kind in presets.STANDS if kind])
+def test_a_product_on_a_block_of_the_set_stands_on_its_top(stand: str) -> None:
+    scene = replace(presets.load_catalog()["light_grey_background"].scene, stand=stand)
     cutout, palette = drawn_cutout(), list(scene.palette)
     raised = render_creative(cutout, scene, palette, False, seed=0)
     floor = render_creative(cutout, replace(scene, stand=""), palette, False, seed=0)
@@ -274,30 +282,64 @@ def test_a_product_on_a_plinth_or_pedestal_stands_on_its_top(preset_id: str) -> 
     def base(creative: Creative) -> int:
         return creative.placement.top + base_row(np.asarray(creative.product.getchannel("A")) / 255.0)
 
-    assert base(floor) - base(raised) == pytest.approx(628 * LIFT, abs=25)  # lifted by the stand's height
+    assert base(floor) - base(raised) == pytest.approx(628 * LIFT, abs=3)  # raised onto the block
     placement = raised.placement
     assert product_fidelity(raised.image, raised.product, placement.left, placement.top) < 1.0
-    below = np.asarray(raised.image, dtype=float)[base(raised) + 30, round(placement.centre_x)]
-    plain = np.asarray(floor.image, dtype=float)[base(raised) + 30, round(placement.centre_x)]
-    assert np.abs(below - plain).sum() > 15, "the stand is drawn under the product"
+    _, plate = background(scene, WIDE_SIZE, 0)
+    column = round(placement.centre_x / 2)  # the plate is shot at half size
+    assert plate.part[(base(raised) + 2) // 2, column] == STAND, "it stands on the block's top"
+    above = plate.part[: placement.top // 2, column]
+    assert (above != STAND).all() or stand == "arch", "nothing of the block rises above the product"
+    below = np.asarray(raised.image, dtype=float)[base(raised) + 40, round(placement.centre_x)]
+    plain = np.asarray(floor.image, dtype=float)[base(raised) + 40, round(placement.centre_x)]
+    assert np.abs(below - plain).sum() > 15, "the block is drawn under the product"
 
 
-@pytest.mark.parametrize("preset_id", ["concrete_plinth", "champagne_glass_pedestal"])
-def test_on_a_stand_the_shadows_and_reflection_stay_on_its_top(preset_id: str) -> None:
-    from workers.render.compose import compose
-    from workers.render.stands import TOP_DEPTH
+def test_each_block_of_the_set_builds_the_shapes_it_names() -> None:
+    from workers.render.set3d import Arch, Box, Cylinder, Sphere, stand_shapes
 
-    scene = presets.load_catalog()[preset_id].scene
-    flat = np.full((628, 1674, 3), 0.6, dtype=np.float32)
-    creative = compose(flat, drawn_cutout(), scene, seed=0)
-    image = np.asarray(creative.image, dtype=float)
-    placement, alpha = creative.placement, np.asarray(creative.product.getchannel("A"))
-    base = placement.top + base_row(alpha / 255.0)
-    stand_top = base - round(628 * TOP_DEPTH) // 2
-    # Above the stand's top, beside the product: the wall as it was (no shadow hanging in the air).
-    band = image[stand_top - 40 : stand_top - 2, placement.left : placement.left + placement.width]
-    clear = alpha[stand_top - 40 - placement.top : stand_top - 2 - placement.top] == 0
-    assert np.abs(band[clear] - 0.6 * 255).max() <= 1.5
-    # On the top, beside the product's base: its shadow.
-    darker = image[base - 2, placement.left : placement.left + placement.width].mean()
-    assert darker < image[base - 2, 10].mean() - 10
+    kinds = {kind: [type(s) for s in stand_shapes(kind, 0.6, 0.4, 0.3)] for kind in presets.STANDS if kind}
+    assert kinds == {
+        "plinth": [Box], "pedestal": [Cylinder], "podium": [Cylinder], "cube": [Box],
+        "sphere": [Cylinder, Sphere], "steps": [Box, Box], "slab": [Box], "arch": [Cylinder, Arch],
+    }  # fmt: skip
+    for kind in kinds:
+        top = max(s.high[1] if isinstance(s, Box) else s.top for s in stand_shapes(kind, 0.6, 0.4, 0.3)
+                  if isinstance(s, (Box, Cylinder)))  # fmt: skip
+        assert top == pytest.approx(0.3), f"the product stands on the {kind}'s top"
+
+
+def test_the_floor_meets_the_wall_where_the_photos_camera_sees_it() -> None:
+    scene = replace(presets.load_catalog()["scandinavian_living_room"].scene, floor_line=0.5)
+    cutout = drawn_cutout()
+    horizons = []
+    for elevation in (0.0, 12.0, 25.0, 45.0, 70.0):
+        _, _, shot = placed(cutout, FrameCut(), scene, (837, 314), 0)
+        horizons.append(shoot_at(scene, replace(shot, elevation=elevation)).horizon)
+    assert horizons == sorted(horizons, reverse=True)  # higher up: the wall's foot rises in the picture
+    assert horizons[1] == pytest.approx(scene.floor_line, abs=0.02)  # the preset's design at its camera
+    _, _, shot = placed(cutout, FrameCut(), scene, (837, 314), 0)
+    tight = replace(scene, floor_line=0.7)  # a wall that would stand in the product: set back behind it
+    assert shoot_at(tight, shot).horizon < 0.7
+    assert horizons[-1] < horizons[1] - 0.3  # looking down steeply: mostly floor
+
+
+def shoot_at(scene: presets.Scene, shot: object) -> Plate:
+    from workers.render.set3d import shoot
+
+    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    return shoot(scene.backdrop, light, scene.gobo, scene.stand, (837, 314), shot, scene.floor_line, 0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("gobo", [g for g in presets.GOBOS if g])
+def test_a_gobo_throws_its_pattern_in_the_key_light(gobo: str) -> None:
+    from workers.render.set3d import FLOOR as floor_part
+
+    scene = presets.load_catalog()["light_grey_background"].scene
+    _, _, shot = placed(drawn_cutout(), FrameCut(), scene, (837, 314), 0)
+    open_light = shoot_at(scene, shot)
+    patterned = shoot_at(replace(scene, gobo=gobo), shot)
+    lit = open_light.light.mean(axis=2)[open_light.part == floor_part]
+    through = patterned.light.mean(axis=2)[patterned.part == floor_part]
+    assert (through <= lit + 1e-4).all()  # a gobo only holds light back
+    assert np.std(through / np.maximum(lit, 1e-3)) > 0.05, "its pattern lies across the floor"

@@ -10,8 +10,9 @@ comes from one seed, so a task's creative can be remade.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -20,9 +21,9 @@ from scipy import ndimage
 
 from presets import Scene
 from workers.render import interiors, scenery
-from workers.render.floors import surface
-from workers.render.layout import base_line
-from workers.render.paint import LIGHT_VECTORS, Array, blur, coords, mix, noise, rgb, smoothstep
+from workers.render.floors import FLOORS, Floor
+from workers.render.paint import Array, blur, coords, mix, noise, rgb, smoothstep
+from workers.render.set3d import FLOOR, STAND, Plate, Shot, shoot
 
 
 # --- backdrops ---------------------------------------------------------------------------------------
@@ -90,8 +91,7 @@ def _wall_floor(w: Wall) -> Array:
     crease = np.exp(-(((w.ys - horizon) / 0.012) ** 2)) * 0.25
     image = image * (1 - crease[..., None])
     if w.scene.backdrop == "window_room":
-        image = image * 0.62  # a shadowy room: the window light carries the scene
-        image = _window_light(image, w.scene, w.ys, w.xs, w.rng)
+        image = image * 0.8  # a shadowy room: the window's light (the key light's gobo) carries the scene
     return image
 
 
@@ -109,24 +109,6 @@ def backdrop(scene: Scene, palette: list[Array], size: tuple[int, int], rng: np.
     wall = Wall(scene, palette[0], palette[1], palette[2:] or [palette[1]], ys, xs, rng)
     paint = BACKDROPS.get(scene.backdrop, _wall_floor)  # wall_floor and window_room
     return np.clip(paint(wall).astype(np.float32), 0.0, 1.0)
-
-
-def _window_light(image: Array, scene: Scene, ys: Array, xs: Array, rng: np.random.Generator) -> Array:
-    """Sunlight through a four-pane window, falling across the wall and floor as slanted bright panes."""
-    dx, _ = LIGHT_VECTORS.get(scene.light_direction, (-0.7, -0.7))
-    slant = 0.45 if dx <= 0 else -0.45
-    u = xs + slant * ys  # slanted coordinates: the light comes in at an angle
-    start = rng.uniform(0.15, 0.45)
-    panes = np.zeros_like(xs)
-    for column in range(2):
-        left = start + column * 0.16
-        panes += smoothstep(left, left + 0.01, u) * (1 - smoothstep(left + 0.14, left + 0.15, u))
-    rows = smoothstep(0.08, 0.1, ys) * (1 - smoothstep(0.5, 0.52, ys)) + smoothstep(0.56, 0.58, ys) * (
-        1 - smoothstep(0.95, 0.97, ys)
-    )
-    light = blur(np.clip(panes * rows, 0, 1).astype(np.float32), 2 + 10 * scene.light_softness)
-    warm = np.array([1.0, 0.93, 0.8], dtype=np.float32)
-    return image + light[..., None] * warm * (0.55 + 0.4 * scene.light_intensity)
 
 
 def _bokeh_discs(
@@ -285,8 +267,10 @@ SCENERY = {
     "wall_art",
     "headboard",
 }  # overlays that draw a room or a view
-DEPTH_BLUR = 0.003  # the far wall's blur radius, as a share of the canvas width
-FRONT_BLUR = 0.4  # the floor at the canvas's bottom edge, nearer than the product, is this much as soft
+DEPTH_BLUR = 0.02  # circle of confusion at f/2.8 for |1 - focus / depth| = 1, as a share of the width
+MAX_BLUR = 0.03  # ... and never wider than this share
+BLUR_LEVELS = 4  # the lens blurs by mixing this many blurred copies (each twice the last's radius)
+FLOOR_SCALE = 0.2  # floor materials' pattern units per world unit (the product is 1 tall)
 PAINT_SCALE = 2  # an ad-sized scene is painted at 1 / PAINT_SCALE of its resolution, then scaled up
 SCALED_FROM_WIDTH = 1000  # ... from this width (previews are painted at their own size)
 MIRRORS = {"glossy", "glass", "water", "marble"}  # surfaces that mirror the scene behind the product
@@ -313,35 +297,23 @@ def mirrored(scene: Scene, image: Array) -> Array:
     return out
 
 
-def depth_of_field(scene: Scene, image: Array) -> Array:
-    """A lens focused where the product stands: the wall and the view behind it softly out of focus, the
-    floor sharp at the product's base and softening as it recedes to the horizon (and a little towards the
-    camera). Sweeps and gradients have no detail to soften and are left as drawn."""
-    if scene.backdrop not in ROOMS and scene.texture not in SCENERY:
+def depth_of_field(scene: Scene, image: Array, depth: Array, focus: float) -> Array:
+    """A lens focused on the product: each pixel blurred by its circle of confusion, from its distance
+    against the focus distance and the scene's f-number (a thin lens: |1 - focus / depth|), so the room
+    behind falls off softly, the surface is sharp at the product's base and softens towards the camera.
+    Sweeps and gradients with no pattern behind the product have nothing to soften and are left as shot."""
+    if scene.backdrop not in ROOMS and scene.texture not in SCENERY and not scene.gobo:
         return image
-    height, width = image.shape[:2]
-    ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
-    focus = base_line(scene.floor_line)  # where the product stands
-    behind = 1.0 - smoothstep(scene.floor_line - 0.01, focus, ys)
-    front = smoothstep(focus + 0.04, 1.0, ys) * FRONT_BLUR
-    return mix(image, blur(image, DEPTH_BLUR * width), np.maximum(behind, front))
-
-
-def lighting(scene: Scene, image: Array) -> Array:
-    height, width = image.shape[:2]
-    ys, xs = coords(height, width)
-    dx, dy = LIGHT_VECTORS.get(scene.light_direction, (0.0, -1.0))
-    # Brighter towards the light; softer light spreads more evenly.
-    falloff = 1.0 + scene.light_intensity * 0.22 * ((xs - 0.5) * dx * 2 + (ys - 0.5) * dy * 2) * (
-        1.2 - scene.light_softness
-    )
-    # A soft pool of light behind where the product stands, as a studio key light makes.
-    pool = (
-        np.exp(-(((xs - 0.5) / 0.35) ** 2 + ((ys - scene.floor_line) / 0.45) ** 2))
-        * 0.08
-        * scene.light_intensity
-    )
-    return np.clip(image * (falloff + pool)[..., None], 0, 1)
+    width = image.shape[1]
+    circle = DEPTH_BLUR * width * (2.8 / scene.aperture) * np.abs(1 - focus / np.maximum(depth, 1e-3))
+    circle = np.minimum(circle, MAX_BLUR * width)
+    levels = [0.0, *(MAX_BLUR * width / 2**k for k in range(BLUR_LEVELS - 1, -1, -1))]
+    out = image
+    for low, high in itertools.pairwise(levels):
+        share = np.clip((circle - low) / (high - low), 0, 1)
+        if share.max() > 0:
+            out = mix(out, blur(image, high * 0.6), share)
+    return out
 
 
 def vignette(scene: Scene, image: Array) -> Array:
@@ -371,19 +343,101 @@ def _scaled_up(image: Array, size: tuple[int, int]) -> Array:
     )
 
 
-def render_background(scene: Scene, palette: list[str], size: tuple[int, int], seed: int) -> Array:
-    """The scene without the product (float RGB in [0, 1]); the product goes on in compose.py.
+def shot_at(shot: Shot, scale: int) -> Shot:
+    """The product's place in the picture, on a plate painted `scale` times smaller."""
+    return replace(
+        shot, left=shot.left / scale, top=shot.top / scale, width=shot.width / scale,
+        height=shot.height / scale, base_row=shot.base_row / scale, alpha=shot.alpha[::scale, ::scale],
+    )  # fmt: skip
 
-    An ad-sized scene is painted at half its resolution and scaled up (`PAINT_SCALE`): it lies behind the
-    product, mostly out of focus, and painting it costs a quarter as much; its grain is added at full size.
+
+WARM_WALL = 0.08  # a wall this much redder than blue is lit by warm light
+
+
+def floor_material(
+    scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator, plate: Plate
+) -> Array:
+    """The scene's floor material where the camera sees the floor, laid in the world's coordinates (so
+    its pattern recedes with the floor as the camera sees it); painted on the rows that show floor only."""
+    floor = plate.part == FLOOR
+    rows = np.flatnonzero(floor.any(axis=1))
+    if scene.surface == "seamless" or not len(rows):
+        return image
+    height, width = floor.shape
+    first = int(rows[0])
+    accent = palette[2] if len(palette) > 2 else palette[1] * 0.7
+    x, z = plate.points[first:, :, 0], plate.points[first:, :, 2]
+    top = max(0.0, plate.horizon) * height
+    row = np.arange(first, height, dtype=np.float32)[:, None] * np.ones((1, width), np.float32)
+    depth = np.clip((row - top) / max(height - top, 1.0), 0, 1)
+    u, v = x * FLOOR_SCALE + 0.5, z * FLOOR_SCALE * 3 + 1.5
+    detail = noise(x.shape, 16, rng, 3)
+    painted = FLOORS[scene.surface](Floor(palette[1], accent, palette[0], u, v, depth, detail, rng))
+    fade = smoothstep(0.0, 0.04, depth) * floor[first:]  # the far floor melts into the wall
+    out = image.copy()
+    out[first:] = mix(image[first:], painted.astype(np.float32), fade)
+    return np.clip(out, 0, 1)
+
+
+def stand_material(scene: Scene, palette: list[Array], plate: Plate, rng: np.random.Generator) -> Array:
+    """What the stand is made of: a cast block in the floor's second colour, a little mottled; a glass
+    pedestal shows the wall through it and catches light on its rims."""
+    colour = palette[1] * 0.85 + 0.1  # a block a shade off the floor, never lost in a black set
+    shape = plate.part.shape
+    mottle = 0.94 + 0.08 * noise(shape, 40, rng, 2)[..., None]
+    solid = np.broadcast_to(colour, (*shape, 3)) * mottle
+    if scene.stand != "pedestal":
+        return solid
+    rim = (1 - np.abs(plate.normals[..., 2])) ** 4  # edges turned away from the camera
+    return np.clip(palette[0] * 0.75 + 0.12 + rim[..., None] * 0.5, 0, 1)
+
+
+def render_background(
+    scene: Scene, palette: list[str], size: tuple[int, int], seed: int, shot: Shot
+) -> tuple[Array, Plate]:
+    """The scene around the product (float RGB in [0, 1]) and the set as shot, at `size`; the product
+    goes on in compose.py.
+
+    The set (floor, wall, stand) is ray cast for the product's place and camera (set3d.py): its light
+    multiplies the materials painted here, which follow the same camera (the floor's material is laid in
+    the world's coordinates, the wall meets the floor where the camera sees it). An ad-sized scene is
+    painted at half its resolution and scaled up (`PAINT_SCALE`): it lies behind the product, mostly out
+    of focus, and painting it costs a quarter as much; its grain is added at full size.
     """
     rng = np.random.default_rng(seed)
     colours = [rgb(c) for c in palette]
     scale = PAINT_SCALE if size[0] >= SCALED_FROM_WIDTH else 1
     painted = (-(-size[0] // scale), -(-size[1] // scale))
-    image = backdrop(scene, colours, painted, rng)
-    image = surface(scene, colours, image, rng)
-    image = depth_of_field(scene, mirrored(scene, texture(scene, colours, image, rng)))
+    rim = rgb(scene.gel) if scene.gel else None
+    warm = float(colours[0][0] - colours[0][2]) > WARM_WALL  # a warm room is lit warm
+    light = (scene.light_direction, scene.light_softness, scene.light_intensity, warm)
+    plate = shoot(
+        scene.backdrop,
+        light,
+        scene.gobo,
+        scene.stand,
+        painted,
+        shot_at(shot, scale),
+        scene.floor_line,
+        seed,
+        rim,
+    )
+    drawn = replace(scene, floor_line=float(np.clip(plate.horizon, 0.02, 0.98)))  # as the camera sees it
+    image = backdrop(drawn, colours, painted, rng)
+    image = floor_material(drawn, colours, image, rng, plate)
+    stand = plate.part == STAND
+    image = np.where(stand[..., None], stand_material(scene, colours, plate, rng), image)
+    image = np.where(
+        stand[..., None], image, texture(drawn, colours, image, rng)
+    )  # nothing paints on a stand
+    image = np.clip(image * plate.light, 0, 1)
+    focus = float(
+        plate.depth[
+            min(int(shot.base_row / scale), painted[1] - 1),
+            min(int((shot.left + shot.width / 2) / scale), painted[0] - 1),
+        ]
+    )
+    image = depth_of_field(drawn, mirrored(drawn, image), plate.depth, focus)
     # Vignette and grain belong to the scene: the product is composited afterwards, its pixels untouched.
-    image = _scaled_up(vignette(scene, lighting(scene, image)).astype(np.float32), size)
-    return grain(scene, image, rng)
+    image = _scaled_up(vignette(scene, image).astype(np.float32), size)
+    return grain(scene, image, rng), plate
