@@ -1,7 +1,8 @@
 """Studio engine: six 1674x628 creatives of one product, after the cut-out, on this machine's cores.
 
-Goal: all six in ≤ 0.5 s on 2 cores. The baseline measured in the same run is Pillow encoding the six
-finished PNGs, so the ratio shows rendering against work every creative must do anyway.
+Goal: all six in ≤ 1.5 s on 2 cores (each a ray-cast 3D set: soft shadows, a lens, a floor material).
+The baseline measured in the same run is Pillow encoding the six finished PNGs, so the ratio shows
+rendering against work every creative must do anyway.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from workers.render.compose import render_creative  # noqa: E402
 
 PRESETS = [
     "white_background",
-    "natural_beige_background",
+    "gold_luxury",  # a podium under the product and a gel
     "gray_shadowy_room_sunlight_streaming_studio",
-    "white_pink_yellow_gradient_background_monochrome",
+    "concrete_plinth",  # a plinth and a blinds gobo
     "mid_century_modern_office",
     "forest_leaves_bokeh",
 ]
@@ -63,9 +64,9 @@ def main() -> None:
         started = time.perf_counter()
         list(pool.map(render_one, PRESETS))
         parallel = time.perf_counter() - started
-    print(f"six creatives, one core: {serial:.2f} s; two cores: {parallel:.2f} s (goal ≤ 0.5 s on two)")
+    print(f"six creatives, one core: {serial:.2f} s; two cores: {parallel:.2f} s (goal ≤ 1.5 s on two)")
     print(f"PNG encoding of the six (baseline): {encode:.2f} s; render ÷ encode = {serial / encode:.2f}")
-    record(Figure("six studio creatives, two cores", parallel, "s", goal=0.5, script="studio.py"))
+    record(Figure("six studio creatives, two cores", parallel, "s", goal=1.5, script="studio.py"))
     record(Figure("six studio creatives, one core", serial, "s", encode, script="studio.py"))
 
 
