@@ -1,4 +1,5 @@
-"""Choosing the scene of a task: a preset's, or one read from a custom prompt; then its palette."""
+"""Choosing the scene of a task: a preset's, or the one a custom prompt resolves to
+(`workers.render.prompt_scene`); then its palette."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import numpy as np
 
 from presets import Preset, Scene
 from workers.colour import Colour, hex_to_rgb
-from workers.render.prompt_props import props_in_prompt
+from workers.render.prompt_scene import Resolution, resolve
 from workers.vocabulary import COLOUR_NAMES
-from workers.words import singular, words
+from workers.words import words
 
 FALLBACK_PRESET = "white_background"
 
@@ -23,15 +24,17 @@ SYNONYMS = {
     "sunshine": "sunlight", "daylight": "sunlight", "sun": "sunlight", "countertops": "counter",
 }  # fmt: skip
 
-
-def _word_form(word: str) -> str:
-    """The form words are compared in: singular, synonyms folded (tables and prompts alike)."""
-    word = singular(word)
-    return SYNONYMS.get(word, word)
-
-
 # Words of three letters or more that tell no scene from another ("with" matched every preset that had it).
 FUNCTION_WORDS = {"with", "and", "the", "for", "from", "into", "onto", "its", "this", "that", "some"}
+# The light a preset's text or a prompt asks for: a moody preset is the wrong answer to a sunny prompt.
+HARD_LIGHT = {"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"}
+BRIGHT_MOOD = {"soft", "airy", "bright", "morning", "diffused", "dreamy", "gentle", "sunlight"}
+# What a preset's scene shares with a prompt's resolution, each worth a shared word.
+SCENE_FIELDS = ("surface", "backdrop", "texture", "stand", "gobo")
+# Words every kind of preset says, which choose none ("a deep navy backdrop" is no answer to "a deep
+# charcoal backdrop": the colour is drawn from the prompt whatever the preset).
+GENERIC = {"surface", "backdrop", "background", "deep", "pale"}
+NEAR_COLOUR = 80.0  # a preset's wall this near (RGB distance) the prompt's wall colour is worth a word
 
 
 def _words(text: str) -> set[str]:
@@ -39,28 +42,33 @@ def _words(text: str) -> set[str]:
     return {SYNONYMS.get(w, w) for w in words(text) if len(w) > 2 and w not in FUNCTION_WORDS}
 
 
-def _forms(table: dict[str, str]) -> dict[str, str]:
-    """A table of prompt words keyed by word form: "christmas lights" and "ripples" find their entries."""
-    return {_word_form(word): value for word, value in table.items()}
-
-
-def _form_set(group: set[str]) -> set[str]:
-    return {_word_form(word) for word in group}
-
-
 def preset_for_prompt(prompt: str, catalog: Mapping[str, Preset]) -> Preset:
-    """The preset whose name, prompt and categories share the most words with a custom prompt; a preset
-    of the opposite mood (a moody one for a sunny prompt, or the reverse) loses a point."""
+    """The preset whose name, prompt and categories share the most words with a custom prompt, and whose
+    scene the most of what the prompt resolves to (its surface, backdrop, texture, stand, gobo); a preset
+    of the opposite mood (a moody one for a sunny prompt, or the reverse) loses a point. Its palette and
+    light are what the prompt does not name (`scene_from_prompt` draws what it does)."""
     wanted = _words(prompt)
+    resolution = resolve(prompt)
+    asked = {key: getattr(resolution, key) for key in SCENE_FIELDS if getattr(resolution, key)}
     bright, dark = bool(wanted & BRIGHT_MOOD), bool(wanted & HARD_LIGHT)
     best, best_score = catalog.get(FALLBACK_PRESET) or next(iter(catalog.values())), 0
     for preset in catalog.values():
         text = _words(f"{preset.preview_name} {preset.prompt_text} {' '.join(preset.categories)}")
         clash = (bright and bool(text & HARD_LIGHT)) or (dark and bool(text & BRIGHT_MOOD))
-        score = len(wanted & text) - clash
+        shared = sum(getattr(preset.scene, key) == value for key, value in asked.items())
+        shared += resolution.reflective and preset.scene.reflection >= REFLECTIVE
+        shared += bool(resolution.wall_colour) and _near(resolution.wall_colour, preset.scene.palette[0])
+        score = len((wanted - GENERIC) & text) + shared - clash
         if score > best_score:
             best, best_score = preset, score
     return best
+
+
+def _near(colour: str | None, other: str) -> bool:
+    if not colour:
+        return False
+    distance = np.linalg.norm(np.subtract(hex_to_rgb(colour), hex_to_rgb(other), dtype=np.float64))
+    return bool(distance < NEAR_COLOUR)
 
 
 def colours_in_prompt(prompt: str) -> list[str]:
@@ -74,73 +82,73 @@ def colours_in_prompt(prompt: str) -> list[str]:
     return found
 
 
-# Words of a custom prompt and the scene parameters they choose (the first match of each kind wins).
-SURFACE_WORDS = _forms({
-    "marble": "marble", "wooden": "wood", "wood": "wood", "oak": "wood", "walnut": "wood", "concrete": "concrete",
-    "linen": "linen", "terrazzo": "terrazzo", "water": "water", "pool": "water", "ripples": "water",
-    "sand": "sand", "beach": "sand", "desert": "sand", "stone": "stone", "slate": "stone", "granite": "stone",
-    "rock": "stone", "glass": "glass", "velvet": "velvet", "raked": "raked_sand", "zen": "raked_sand",
-})  # fmt: skip
-FINISH_WORDS = _form_set({"glossy", "reflective", "wet", "polished", "mirror", "reflection"})
-BACKDROP_WORDS = _forms({
-    "window": "window_room", "gradient": "gradient", "pastel": "pastel_gradient", "bokeh": "bokeh",
-    "forest": "bokeh", "garden": "bokeh", "seamless": "sweep", "paper": "sweep", "backdrop": "sweep",
-})  # fmt: skip
-# Places that say only "a wall behind, a floor or counter under it": a named backdrop above wins over them
-# ("on a marble counter by a sunny window" is a window room).
-PLACE_WORDS = _forms({
-    "kitchen": "wall_floor", "office": "wall_floor", "room": "wall_floor", "interior": "wall_floor",
-    "counter": "wall_floor", "desk": "wall_floor", "shelf": "wall_floor", "table": "wall_floor",
-})  # fmt: skip
-TEXTURE_WORDS = _forms({
-    "leaves": "leaves_bokeh", "leaf": "leaves_bokeh", "foliage": "foliage", "forest": "leaves_bokeh",
-    "fairy": "light_bokeh", "twinkling": "light_bokeh", "bokeh": "light_bokeh", "christmas": "light_bokeh",
-    "snow": "snow", "snowy": "snow", "confetti": "confetti", "blinds": "window_shadows", "shadows": "window_shadows",
-    "palm": "palm_fronds", "tropical": "palm_fronds", "fern": "ferns", "moss": "ferns", "mossy": "ferns",
-    "dune": "dunes", "desert": "dunes", "bedroom": "headboard", "bed": "headboard", "bedding": "headboard",
-    "living": "wall_art", "lounge": "wall_art", "office": "wall_art", "decor": "wall_art",
-})  # fmt: skip
-LIGHT_WORDS = _forms({"side": "left", "backlit": "back", "overhead": "top", "above": "top"})
-HARD_LIGHT = _form_set({"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"})
-SOFT_LIGHT = _form_set({"soft", "airy", "bright", "morning", "diffused", "dreamy", "gentle"})
-BRIGHT_MOOD = SOFT_LIGHT | {"sunlight"}  # a moody preset is the wrong answer to these
-
-
-def _first(words: list[str], table: dict[str, str]) -> str | None:
-    return next((table[w] for w in words if w in table), None)
+HARD = {"light_softness": 0.25, "light_intensity": 0.85}
+SOFT = {"light_softness": 0.85, "light_intensity": 0.45}
+REFLECTIVE = 0.35  # the least reflection of a wet, glossy or mirroring floor
+MIRRORING = ("glass", "water", "mirror", "glossy", "ice")
 
 
 def scene_from_prompt(base: Scene, prompt: str) -> Scene:
-    """Read a custom prompt's materials, places, textures, light and mood into the base scene's parameters."""
-    said = [_word_form(w) for w in words(prompt)]
-    changes: dict[str, object] = {}
-    for key, table in (("surface", SURFACE_WORDS), ("backdrop", BACKDROP_WORDS), ("texture", TEXTURE_WORDS)):
-        found = _first(said, table) or (_first(said, PLACE_WORDS) if key == "backdrop" else None)
-        if found:
-            changes[key] = found
-    direction = _first(said, LIGHT_WORDS)
-    if direction:
-        changes["light_direction"] = direction
-    if HARD_LIGHT & set(said):
-        changes.update(light_softness=0.25, light_intensity=0.85, vignette=min(1.0, base.vignette + 0.25))
-    elif SOFT_LIGHT & set(said):
-        changes.update(light_softness=0.85, light_intensity=0.45)
-    # A finish ("wet black stone") makes the material reflect; alone it asks for a glossy floor.
-    if FINISH_WORDS & set(said):
-        changes.setdefault("surface", "glossy")
-    if FINISH_WORDS & set(said) or changes.get("surface") in ("glass", "water"):
-        changes["reflection"] = max(base.reflection, 0.35)
-    changes["props"] = props_in_prompt(prompt) or base.props  # else those of the preset the words chose
+    """The scene a custom prompt resolves to (`workers.render.prompt_scene`), over the base preset's: what
+    the prompt names is drawn (its surface, backdrop, texture, stand, gobo, gel, props, light), what it
+    does not name keeps the base's structure (backdrop, surface, light) but none of the base's own things
+    (its texture, props, stand, gobo or gel: a prompt that names no confetti gets none)."""
+    said = resolve(prompt)
+    changes: dict[str, object] = {
+        "texture": said.texture or "none",
+        "props": said.props,
+        "stand": said.stand,
+        "gobo": said.gobo,
+        "gel": said.gel,
+    }
+    for key in ("backdrop", "surface", "light_direction"):
+        if getattr(said, key):
+            changes[key] = getattr(said, key)
+    changes.update(_light(base, said))
+    if said.reflective or changes.get("surface", base.surface) in MIRRORING:
+        changes["reflection"] = max(base.reflection, REFLECTIVE)
+    if said.aperture is not None:
+        changes["aperture"] = said.aperture
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def _light(base: Scene, said: Resolution) -> dict[str, float]:
+    """The light a resolution asks for: hard or soft, a spotlight, the time of day."""
+    changes: dict[str, float] = {}
+    if said.light == "hard":
+        changes.update(HARD, vignette=min(1.0, base.vignette + 0.25))
+    elif said.light == "soft":
+        changes.update(SOFT)
+    if said.spotlight:  # a pool of hard light, the edges dark
+        changes.update(HARD, vignette=min(1.0, base.vignette + 0.35))
+    if said.time == "golden":  # a low warm sun
+        changes["light_intensity"] = 0.7
+    elif said.time == "night":
+        changes.update(light_intensity=0.35, vignette=min(1.0, base.vignette + 0.2))
+    return changes
+
+
 def palette_for(preset: Preset, prompt: str | None) -> list[str]:
-    """The palette to draw; a custom prompt's first colour word replaces the preset's wall colour."""
+    """The palette to draw: the preset's, with the colours a custom prompt names where they belong: the
+    wall's ("a lavender sky", or a colour bound to nothing), the floor's ("green grass"), the accents'
+    ("white flower petals")."""
     palette = list(preset.scene.palette)
-    named = colours_in_prompt(prompt) if prompt else []
-    if named:
-        palette[0] = named[0]
+    if not prompt:
+        return palette
+    said = resolve(prompt)
+    if said.wall_colour:
+        palette[0] = said.wall_colour
+    if said.floor_colour:
+        palette[1] = said.floor_colour
+    for index, accent in enumerate(said.accents, start=2):
+        if index < len(palette):
+            palette[index] = accent
+        elif len(palette) < MAX_PALETTE:
+            palette.append(accent)
     return palette
+
+
+MAX_PALETTE = 4
 
 
 def blend_with_product(palette: list[str], product: list[Colour], amount: float = 0.15) -> list[str]:
