@@ -85,6 +85,9 @@ class Task(Leased):  # attempts, queued_at, started_at, lease_until: adcreative.
     preset_id = models.CharField(max_length=80, blank=True)
     prompt_text = models.TextField()  # the resolved prompt: product + preset promptText or the custom prompt
     negative_prompt = models.TextField(blank=True)
+    # The words of a custom prompt the engine cannot draw (workers.render.prompt_scene's left_out; empty for
+    # a preset, or where the engine paints from the words themselves): CheckUserProgress's unresolvedWords.
+    unresolved = models.JSONField(default=list, blank=True)
     seed = models.BigIntegerField()
     width = models.PositiveSmallIntegerField()
     height = models.PositiveSmallIntegerField()

@@ -30,7 +30,7 @@ from adcreative.finetunes import services as finetunes
 from adcreative.finetunes.models import FineTune
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application
-from workers.render.prompt_props import props_in_prompt
+from workers.render.prompt_scene import resolve
 
 WIDE, NARROW = (1674, 628), (1200, 628)  # with the safe margin, and with DisableSafeMargin
 
@@ -41,6 +41,7 @@ class PromptSpec:
     preset_id: str
     prompt_text: str
     negative_prompt: str
+    unresolved: tuple[str, ...] = ()  # the custom prompt's words the engine cannot draw
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ class ProcessRequest:
 
 
 def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> PromptSpec:
-    """The prompt a task renders: the product's name followed by the preset's promptText or the custom text."""
+    """The prompt a task renders: the product's name followed by the preset's promptText or the custom text;
+    for an engine that draws the scene from the words (the studio's), the props it draws and the words it
+    cannot draw (`workers.render.prompt_scene`: words only, the web reads them without rendering)."""
     name = product_name.strip() or "product"
     if item["tag"] == "preset":
         preset = presets.load_catalog()[item["preset"]]
@@ -82,9 +85,12 @@ def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> Pr
         )
     text = item["prompt"].strip()
     prompt = {"tag": "custom", "prompt": text, "nativeLanguagePrompt": item.get("nativeLanguagePrompt")}
-    props = props_in_prompt(text) if engines.chosen().capabilities().draws_props else ()
+    studio = engines.chosen().capabilities().draws_props
+    resolution = resolve(text, product_name.strip()) if studio else None
+    props = resolution.props if resolution else ()
     drawn = f" (props drawn: {', '.join(props)})" if props else ""  # what the studio engine puts beside it
-    return PromptSpec(prompt, "", f"{name}, {text}{drawn}", negative.strip())
+    unresolved = resolution.left_out if resolution else ()
+    return PromptSpec(prompt, "", f"{name}, {text}{drawn}", negative.strip(), unresolved)
 
 
 def fine_tune_for(application: Application, fine_tune_id: uuid.UUID | None) -> FineTune | None:
@@ -170,7 +176,16 @@ def rerun(tasks: list[Task]) -> list[Process]:
         return [_rerun_process(group) for group in failed.values()]
 
 
-RERUN_FIELDS = ("prompt", "preset_id", "prompt_text", "negative_prompt", "seed", "width", "height")
+RERUN_FIELDS = (
+    "prompt",
+    "preset_id",
+    "prompt_text",
+    "negative_prompt",
+    "unresolved",
+    "seed",
+    "width",
+    "height",
+)
 PROCESS_FIELDS = (
     "application",
     "user_id",
@@ -236,6 +251,7 @@ def _tasks_of(process: Process, request: ProcessRequest) -> list[Task]:
             preset_id=spec.preset_id,
             prompt_text=spec.prompt_text,
             negative_prompt=spec.negative_prompt,
+            unresolved=list(spec.unresolved),
             seed=base_seed + order,
             width=width,
             height=height,

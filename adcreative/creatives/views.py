@@ -41,6 +41,8 @@ def task_body(task: Task) -> dict[str, Any]:
         "height": task.height,
         "error": task.error_message or None,
         "downloadUrl": task.download_url,
+        # An extension field: the custom prompt's words the studio engine could not draw (README).
+        "unresolvedWords": list(task.unresolved),
     }
 
 

@@ -1,0 +1,231 @@
+"""Every custom prompt is honoured or honestly reported: `workers.render.prompt_scene` reads each word into
+what the studio engine draws, knows the words that carry no scene, and reports the rest, which the task
+shows as CheckUserProgress's `unresolvedWords`."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+import presets
+from adcreative.creatives.models import Task
+from tests.conftest import ROOT, Tenant
+from tests.helpers import BASE, ad_creative, cutout_asset
+from workers import colour as colours
+from workers.label_words import FLAVOUR_PROPS, FLAVOURED
+from workers.render import prompt_scene
+from workers.render.prompt_scene import NEUTRAL, Resolution, resolve
+from workers.render.scenes import palette_for, preset_for_prompt, scene_from_prompt
+from workers.vocabulary import COLOUR_NAMES, FAMILY_OF_CATEGORY, SCENES
+
+CATALOG = presets.load_catalog()
+
+
+def accent_phrases() -> set[str]:
+    """Every accent `colours.accent_colour` can write: asked of a grid of product colours, and (a superset,
+    so a colour the grid misses is still read) "soft" before every colour name."""
+    grid = range(0, 256, 32)
+    found = {
+        colours.accent_colour([colours.Colour(f"#{r:02x}{g:02x}{b:02x}", "", 1.0)])
+        for r, g, b in itertools.product(grid, grid, grid)
+    }
+    found.add(colours.accent_colour([]))
+    written = {"soft grey", "warm beige", "deep charcoal", *(f"soft {name}" for name in COLOUR_NAMES)}
+    assert found <= written, f"accent_colour writes colours this test does not know: {found - written}"
+    return written
+
+
+def recommendation_sentences() -> list[str]:
+    """Every sentence `workers.analysis.recommend_prompts` can write: each scene of each family, the
+    coloured ones in every accent, the plain ones also with each flavour's props where a flavoured
+    category belongs to the family ("…, beside sliced oranges")."""
+    accents = sorted(accent_phrases())
+    flavoured = {FAMILY_OF_CATEGORY.get(category, "home") for category in FLAVOURED}
+    sentences = []
+    for family, templates in SCENES.items():
+        for template in templates:
+            if "{accent}" in template:
+                sentences += [template.format(accent=accent) for accent in accents]
+                continue
+            sentences.append(template)
+            if family in flavoured:
+                sentences += [f"{template}, beside {props}" for props in FLAVOUR_PROPS.values()]
+    return sentences
+
+
+def test_every_sentence_recommendations_can_write_is_drawn_word_for_word() -> None:
+    sentences = recommendation_sentences()
+    assert len(sentences) > 500
+    left_out = {sentence: resolve(sentence).left_out for sentence in sentences}
+    assert {s: words for s, words in left_out.items() if words} == {}
+    for sentence in sentences:  # and each draws something: a surface, a stand, a backdrop or a texture
+        resolution = resolve(sentence)
+        assert resolution.surface or resolution.stand or resolution.backdrop or resolution.texture, sentence
+
+
+def test_every_resolved_value_is_one_the_catalog_knows() -> None:
+    for sentence in recommendation_sentences():
+        r = resolve(sentence)
+        assert r.backdrop in (None, *presets.BACKDROPS) and r.surface in (None, *presets.SURFACES)
+        assert (
+            r.texture in (None, *presets.TEXTURES) and r.stand in presets.STANDS and r.gobo in presets.GOBOS
+        )
+        assert r.light_direction in (None, *presets.LIGHT_DIRECTIONS) and set(r.props) <= set(presets.PROPS)
+    for entry in [*prompt_scene.WORDS.values(), *prompt_scene.PHRASES.values()]:
+        for key, value in (*entry.strong, *entry.weak):
+            choices = {
+                "surface": presets.SURFACES, "backdrop": presets.BACKDROPS, "texture": presets.TEXTURES,
+                "stand": presets.STANDS, "gobo": presets.GOBOS, "light_direction": presets.LIGHT_DIRECTIONS,
+                "prop": presets.PROPS,
+            }.get(key)  # fmt: skip
+            assert choices is None or value in choices, (key, value)
+
+
+def drawn(prompt: str) -> tuple[Resolution, presets.Scene, list[str]]:
+    preset = preset_for_prompt(prompt, CATALOG)
+    return resolve(prompt), scene_from_prompt(preset.scene, prompt), palette_for(preset, prompt)
+
+
+def hex_of(name: str) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*COLOUR_NAMES[name])
+
+
+def test_grass_in_dappled_sunlight_under_a_lavender_sky() -> None:
+    resolution, scene, palette = drawn("on green grass in dappled sunlight with a soft lavender sky")
+    assert resolution.left_out == ()
+    assert (scene.surface, scene.gobo, scene.backdrop) == ("grass", "leaves", "gradient")
+    assert palette[0] == hex_of("lavender") and palette[1] == hex_of("green")  # the sky, the grass
+
+
+def test_a_picnic_table_with_a_blanket_in_late_afternoon_light() -> None:
+    prompt = "on a weathered picnic table with a soft lavender blanket in late-afternoon light"
+    resolution, scene, palette = drawn(prompt)
+    assert resolution.left_out == ()
+    assert scene.surface == "wood" and ("fabric" in scene.props or scene.surface == "linen")
+    assert resolution.warmth == "warm" and resolution.time == "golden"  # warm, low light
+    assert scene.light_direction in ("left", "right") and scene.gel == prompt_scene.WARM_GEL
+    assert hex_of("lavender") in palette  # the blanket's colour among the scene's
+    assert scene.texture == "none" and scene.stand == ""
+
+
+def test_a_wet_glossy_surface_with_droplets_and_a_charcoal_backdrop() -> None:
+    prompt = "on a wet glossy surface with water droplets and a deep charcoal backdrop"
+    resolution, scene, palette = drawn(prompt)
+    assert resolution.left_out == ()
+    assert scene.surface == "glossy" and scene.reflection >= 0.35  # the droplets are a wet sheen, no pool
+    assert palette[0] == hex_of("charcoal")
+    assert scene.texture == "none" and scene.props == ()  # no confetti, whatever preset lent its light
+
+
+def test_a_velvet_pedestal_in_a_boutique_under_a_warm_spotlight() -> None:
+    prompt = "draped over a velvet pedestal in a boutique display, warm spotlight"
+    resolution, scene, _ = drawn(prompt)
+    assert resolution.left_out == () and resolution.spotlight
+    assert (scene.stand, scene.surface) == ("pedestal", "velvet")
+    assert scene.light_softness <= 0.3 and scene.vignette >= 0.35  # hard light, the edges dark
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "value"),
+    [
+        ("on a marble podium", "stand", "podium"),
+        ("on a concrete plinth", "stand", "plinth"),
+        ("on a white block", "stand", "cube"),
+        ("on a stone cube", "stand", "cube"),
+        ("balanced on a glass orb", "stand", "sphere"),
+        ("on a pink ball", "stand", "sphere"),
+        ("on travertine steps", "stand", "steps"),
+        ("on stone stairs", "stand", "steps"),
+        ("on a slate slab", "stand", "slab"),
+        ("under a plaster arch", "stand", "arch"),
+        ("soft shadows from window blinds", "gobo", "blinds"),
+        ("with leaf shadows", "gobo", "leaves"),
+        ("in warm window light", "gobo", "window"),
+        ("against a wall with palm shadows", "gobo", "palms"),
+        ("on icy ground", "surface", "ice"),
+        ("on fresh snow", "surface", "snow"),
+        ("on a mirror", "surface", "mirror"),
+        ("on crumpled kraft paper", "surface", "paper"),
+        ("on brushed steel", "surface", "metal"),
+        ("on a bed of moss", "surface", "moss"),
+    ],
+)
+def test_each_word_maps_onto_the_catalogs_values(prompt: str, field: str, value: str) -> None:
+    assert getattr(resolve(prompt), field) == value
+
+
+def test_words_the_engine_cannot_draw_are_left_out_and_only_they() -> None:
+    resolution = resolve("on the surface of the moon with a unicorn")
+    assert resolution.left_out == ("moon", "unicorn")
+    # Function words, jargon and the product's own name are no scene: never reported.
+    plain = resolve("white sneaker, professional product photo, 8k, high quality, on marble", "white sneaker")
+    assert plain.left_out == () and plain.surface == "marble" and plain.wall_colour is None
+    assert {"photo", "professional", "product", "high", "quality", "studio"} <= NEUTRAL
+    # A word that asks for what an earlier one already set is reported too: marble is drawn, not oak.
+    assert resolve("on a marble and oak counter").left_out == ("oak",)
+    # Props beside a product on a stand are not drawn (the engine stands them on the floor): reported.
+    on_stand = resolve("on a plinth with lemons")
+    assert on_stand.stand == "plinth" and on_stand.props == () and on_stand.left_out == ("lemons",)
+
+
+def test_stand_ins_are_named_not_hidden() -> None:
+    resolution = resolve("on a marble counter, beside fresh strawberries")
+    assert resolution.props == ("apple",) and ("strawberries", "apple") in resolution.stand_ins
+
+
+def test_the_resolver_is_words_only(tmp_path: Path) -> None:
+    source = (ROOT / "workers" / "render" / "prompt_scene.py").read_text(encoding="utf-8")
+    imported = {
+        (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not {m for m in imported if m.split(".")[0] in ("numpy", "PIL", "torch", "scipy")}
+    code = (
+        "import sys; import workers.render.prompt_scene, workers.render.prompt_props\n"
+        "print(','.join(m for m in ('numpy', 'PIL', 'torch', 'scipy') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"the resolver imported: {result.stdout}"
+
+
+def _progress_tasks(client: Client, tenant: Tenant, process_id: str) -> list[dict[str, Any]]:
+    response = client.get(
+        f"{BASE}/CheckUserProgress",
+        {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
+        headers=tenant.key_headers(),
+    )
+    assert response.status_code == 200, response.content
+    (process,) = response.json()["processes"]
+    return process["tasks"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.django_db
+def test_check_user_progress_reports_the_words_left_out(client: Client, tenant: Tenant) -> None:
+    prompts: list[dict[str, Any]] = [
+        {
+            "tag": "custom",
+            "prompt": "on the surface of the moon with a unicorn",
+            "nativeLanguagePrompt": None,
+        },
+        {"tag": "custom", "prompt": "on green grass in dappled sunlight with a soft lavender sky"},
+        {"tag": "preset", "preset": "white_background"},
+        {"tag": "preset", "preset": "concrete_plinth"},
+    ]
+    response = ad_creative(client, tenant, str(cutout_asset(tenant).id), prompts)
+    assert response.status_code == 200, response.content
+    tasks = _progress_tasks(client, tenant, response.json()["imageProductGeneratorProcessId"])
+    assert [task["unresolvedWords"] for task in tasks] == [["moon", "unicorn"], [], [], []]
+    assert Task.objects.get(id=tasks[0]["taskId"]).unresolved == ["moon", "unicorn"]
+    # The contract's fields are as they were; unresolvedWords is the one extension, last.
+    assert list(tasks[0])[-2:] == ["downloadUrl", "unresolvedWords"]
