@@ -16,7 +16,7 @@ sees the point it stands on, on the floor or on its stand's top.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import ndimage
@@ -503,9 +503,62 @@ def _card(shot: Shot, camera: Camera, target: Array, distance: float, depth: flo
     )
 
 
+Lighting = tuple[str, float, float, bool]  # the key light's direction, softness, intensity, warmth
+
+
+def build_set(
+    backdrop: str,
+    light: Lighting,
+    gobo: str,
+    stand: str,
+    size: tuple[int, int],
+    shot: Shot,
+    floor_line: float,
+) -> StudioSet:
+    """The set around the product: the camera that sees it where the shot puts it, the sweep or room, the
+    stand it stands on (its top `lift` high, reaching down to near the picture's bottom edge), the key light
+    and the product's card."""
+    height = size[1]
+    distance = FOCAL * height / max(shot.height, 1.0)  # the product (1 tall) spans its pixel height
+    product_width = shot.width / max(shot.height, 1.0)
+    depth = min(product_width, 0.9) * 0.8
+    lift = max((height * 0.93 - shot.base_row) / (FOCAL * height) * distance, 0.08) if stand else 0.0
+    target = np.array([0.0, lift, 0.0], np.float32)
+    camera = camera_for(size, shot.elevation, (shot.left + shot.width / 2, shot.base_row), target, distance)
+    wall_z = wall_distance(size, shot, np.zeros(3, np.float32), distance, floor_line)
+    wall_z = max(wall_z, depth + (2.5 if stand else 0.4))  # never through the product or its stand
+    radius = 0.01 if backdrop in ("wall_floor", "window_room") else min(wall_z * 0.5, 2.5)
+    shapes = stand_shapes(stand, product_width, depth, lift) if stand else ()
+    key = key_for(*light, lift=lift)
+    return StudioSet(camera, wall_z, radius, shapes, key, _card(shot, camera, target, distance, depth), gobo)
+
+
+def light_at(
+    studio: StudioSet, seen: tuple[Array, Array, Array], shot: Shot, softness: float, rim: Array | None
+) -> Array:
+    """The light arriving at each seen point (RGB), 1 where the key light meets the product's base:
+    ambient and key light, both darkened where surfaces meet, the key through shadows and gobo (traced
+    on a coarser grid: they are soft), and a gel's rim light on the stand's edges."""
+    points, normals, part = seen  # what each pixel sees: where, facing where, and which part of the set
+    height, width = points.shape[:2]
+    key, lift = studio.key, studio.card.base if studio.card else 0.0
+    coarse = (slice(SHADOW_SCALE // 2, None, SHADOW_SCALE),) * 2
+    passed = ndimage.gaussian_filter(transmission(points[coarse], studio), 0.8)
+    key_share = direct(points, normals, key) * _upsampled(passed, (height, width))
+    ambient = 0.45 + 0.25 * softness
+    contact = _contact(points, studio) * under_product(shot, (width, height), points, lift)
+    light = (ambient * contact)[..., None] + (key.strength * key_share * contact)[..., None] * key.colour
+    if rim is not None:  # a gel behind the set: edges turned away from the camera glow in its colour
+        view = points - studio.camera.position
+        facing = np.abs((normals * view).sum(-1)) / np.maximum(np.linalg.norm(view, axis=-1), 1e-6)
+        light = light + ((1 - facing) ** 3 * (part == STAND))[..., None] * rim * 0.9
+    at_product = float(np.clip(key.centre[1] - lift, 0, None) / np.linalg.norm(key.centre - (0.0, lift, 0.0)))
+    return (light / (ambient + key.strength * max(at_product, 0.2))).astype(np.float32)
+
+
 def shoot(
-    scene_backdrop: str,
-    light: tuple[str, float, float, bool],
+    backdrop: str,
+    light: Lighting,
     gobo: str,
     stand: str,
     size: tuple[int, int],
@@ -516,45 +569,17 @@ def shoot(
 ) -> Plate:
     """Build the set around the product and shoot it: the light at every pixel of a `size` plate.
 
-    `light` is (direction, softness, intensity, warm); `floor_line` the preset's designed meeting of floor
-    and wall (kept for the reference camera); the product stands on `stand` ("" the floor)."""
-    width, height = size
-    distance = FOCAL * height / max(shot.height, 1.0)  # the product (1 tall) spans its pixel height
-    product_width = shot.width / max(shot.height, 1.0)
-    depth = min(product_width, 0.9) * 0.8
-    lift = (height * 0.93 - shot.base_row) / (FOCAL * height) * distance if stand else 0.0
-    lift = max(lift, 0.08) if stand else 0.0
-    target = np.array([0.0, lift, 0.0], np.float32)
-    base_px = (shot.left + shot.width / 2, shot.base_row)
-    camera = camera_for(size, shot.elevation, base_px, target, distance)
-    wall_z = wall_distance(size, shot, np.array([0.0, 0.0, 0.0], np.float32), distance, floor_line)
-    wall_z = max(wall_z, depth + (2.5 if stand else 0.4))
-    room = scene_backdrop in ("wall_floor", "window_room")
-    radius = 0.01 if room else min(wall_z * 0.5, 2.5)
-    shapes = stand_shapes(stand, product_width, depth, lift) if stand else ()
-    direction, softness, intensity, warm = light
-    key = key_for(direction, softness, intensity, warm, lift)
-    card = _card(shot, camera, target, distance, depth)
-    studio = StudioSet(camera, wall_z, radius, shapes, key, card, gobo, seed)
+    `floor_line` is the preset's designed meeting of floor and wall (kept for the reference camera); the
+    product stands on `stand` ("" the floor); `rim` is a gel's colour."""
+    studio = replace(build_set(backdrop, light, gobo, stand, size, shot, floor_line), seed=seed)
+    camera = studio.camera
     d = camera.rays()
     o = np.broadcast_to(camera.position, d.shape)
     t, normals, part = trace(o, d, studio)
     points = o + np.minimum(t, 1e4)[..., None] * d
-    # Light, on a coarser grid: shadows and falloff are soft.
-    coarse = (slice(SHADOW_SCALE // 2, None, SHADOW_SCALE),) * 2
-    passed = ndimage.gaussian_filter(transmission(points[coarse], studio), 0.8)
-    key_share = direct(points, normals, key) * _upsampled(passed, (height, width))
-    ambient = 0.45 + 0.25 * softness
-    at_product = max(float(np.clip(key.centre[1] - lift, 0, None) / np.linalg.norm(key.centre - target)), 0.2)
-    exposure = ambient + key.strength * at_product
-    contact = _contact(points, studio) * under_product(shot, size, points, lift)
-    light_map = (ambient * contact)[..., None] + (key.strength * key_share * contact)[..., None] * key.colour
-    if rim is not None:  # a gel behind the set: edges turned away from the camera glow in its colour
-        facing = np.abs((normals * d).sum(-1))
-        light_map = light_map + ((1 - facing) ** 3 * (part == STAND))[..., None] * rim * 0.9
-    meet = camera.project(np.array([0.0, 0.0, wall_z - radius], np.float32))[1] / height
+    meet = camera.project(np.array([0.0, 0.0, studio.wall_z - studio.sweep_radius], np.float32))[1] / size[1]
     return Plate(
-        (light_map / exposure).astype(np.float32),
+        light_at(studio, (points, normals, part), shot, light[1], rim),
         part,
         (t * (d @ camera.forward)).astype(np.float32),
         points.astype(np.float32),
