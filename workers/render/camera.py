@@ -18,6 +18,7 @@ meet where the photo's own camera says they should.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,15 +142,26 @@ def _end_arc(mask: _Mask) -> _Arc | None:
     lowest outline dips in the middle by the sagitta s below the row where the walls meet it, and with
     the base's half width a, s / a = sin(elevation). The walls above that row must be straight (a
     vessel's wall, upright or tapered), which tells a base from a ball or a blob."""
-    rows = mask.solid.shape[0]
     valid_rows = np.flatnonzero(~np.isnan(mask.left))
     if valid_rows.size < 8:
         return None
+    best: tuple[float, _Arc] | None = None  # score (lower fits better), arc
+    for row in _base_rows(mask, valid_rows):
+        candidate = _arc_at(mask, row, int(valid_rows[0]))
+        if candidate is not None and (best is None or candidate[0] < best[0]):
+            best = candidate
+    if best is None or best[1].quality < MIN_ARC_QUALITY:
+        return None
+    return best[1]
+
+
+def _base_rows(mask: _Mask, valid_rows: np.ndarray) -> Iterator[int]:
+    """The rows, upwards from the lowest, where a round base's walls may meet it: wide enough to tell an
+    arc, and stopping where the lowest outline lies deeper below than any base ellipse can dip."""
+    rows = mask.solid.shape[0]
     lowest = float(np.nanmax(mask.bottom))
     bottom_row = int(valid_rows[-1])
     top_row = int(valid_rows[0])
-    columns = np.arange(mask.bottom.size) + 0.5
-    best: tuple[float, float, float, float, float] | None = None  # score, ratio, a, quality, rms
     for row in range(bottom_row - 1, max(top_row, bottom_row - rows) - 1, -1):
         left, right = float(mask.left[row]), float(mask.right[row])
         a = (right - left) / 2.0
@@ -157,51 +169,101 @@ def _end_arc(mask: _Mask) -> _Arc | None:
             continue
         sagitta_guess = lowest - (row + 0.5)
         if sagitta_guess > 1.1 * a:
-            break  # deeper than any base ellipse can be
-        centre = (left + right) / 2.0
-        u = (columns - centre) / a
-        inside = (np.abs(u) < 0.9) & ~np.isnan(mask.bottom)
-        if inside.sum() < 6:
-            continue
-        g = np.sqrt(1.0 - u[inside] ** 2)
-        dip = mask.bottom[inside] - (row + 0.5)
-        sagitta = max(float(np.dot(g, dip) / np.dot(g, g)), 0.0)
-        rms = float(np.sqrt(np.mean((dip - sagitta * g) ** 2))) / a
-        # the walls: a band above the base row as tall as 0.8 of the half width (at least 4 px)
-        band_top = int(row - max(0.8 * a, 4.0))
-        if band_top < top_row:
-            continue
-        ys = np.arange(band_top, row + 1) + 0.5
-        lefts, rights = mask.left[band_top : row + 1], mask.right[band_top : row + 1]
-        if np.isnan(lefts).any():
-            continue
-        slope_l, rms_l = _line_rms(ys, lefts)
-        slope_r, rms_r = _line_rms(ys, rights)
-        # both walls straight, or one straight and the other only bulging outwards (a mug's handle)
-        inward_l = float(np.max(lefts - left))  # how far each wall comes in over the base
-        inward_r = float(np.max(right - rights))
-        if max(rms_l, rms_r) <= 2 * min(rms_l, rms_r) + 0.01 * a:
-            if max(abs(slope_l), abs(slope_r)) > SIDE_SLOPE:
-                continue
-            side = max(rms_l, rms_r) / a
-        else:
-            straight_left = rms_l < rms_r
-            slope, inward, crooked_inward = (
-                (slope_l, inward_l, inward_r) if straight_left else (slope_r, inward_r, inward_l)
-            )
-            crooked_outward = float(np.max(rights - right) if straight_left else np.max(left - lefts))
-            if abs(slope) > SIDE_SLOPE or crooked_inward > max(inward, 0.0) + 0.1 * a:
-                continue  # the crooked wall cuts into the base: a ball, a waist, not a handle
-            if crooked_outward < 0.25 * a or rms > 0.4 * ELLIPSE_FIT:
-                continue  # nor does it stand out like a handle over a clean base arc: a blob's side
-            side = 1.5 * min(rms_l, rms_r) / a  # one wall is less evidence than two
-        score = rms / ELLIPSE_FIT + side / SIDE_FIT
-        if best is None or score < best[0]:
-            quality = max(0.0, 1.0 - rms / ELLIPSE_FIT) * max(0.0, 1.0 - side / SIDE_FIT)
-            best = (score, sagitta / a, a, quality, rms * a)
-    if best is None or best[3] < MIN_ARC_QUALITY:
+            return  # deeper than any base ellipse can be
+        yield row
+
+
+def _arc_at(mask: _Mask, row: int, top_row: int) -> tuple[float, _Arc] | None:
+    """The base read with its walls meeting it at `row`: the reading's score (lower fits better) and its
+    arc, or None where the end under the row is no arc or the walls above it are no vessel's walls."""
+    left, right = float(mask.left[row]), float(mask.right[row])
+    a = (right - left) / 2.0
+    arc = _arc_fit(mask, row, left, right)
+    walls = _wall_band(mask, row, a, top_row)
+    if arc is None or walls is None:
         return None
-    return _Arc(best[1], best[2], best[3], best[4])
+    sagitta, rms = arc
+    side = _wall_misfit(walls, left, right, rms)
+    if side is None:
+        return None
+    score = rms / ELLIPSE_FIT + side / SIDE_FIT
+    quality = max(0.0, 1.0 - rms / ELLIPSE_FIT) * max(0.0, 1.0 - side / SIDE_FIT)
+    return score, _Arc(sagitta / a, a, quality, rms * a)
+
+
+def _arc_fit(mask: _Mask, row: int, left: float, right: float) -> tuple[float, float] | None:
+    """The lowest outline below `row` fitted as the near half of an ellipse spanning left..right: its
+    sagitta (px) and the fit's rms as a share of the half width; None where too few columns show it."""
+    a = (right - left) / 2.0
+    centre = (left + right) / 2.0
+    columns = np.arange(mask.bottom.size) + 0.5
+    u = (columns - centre) / a
+    inside = (np.abs(u) < 0.9) & ~np.isnan(mask.bottom)
+    if inside.sum() < 6:
+        return None
+    g = np.sqrt(1.0 - u[inside] ** 2)
+    dip = mask.bottom[inside] - (row + 0.5)
+    sagitta = max(float(np.dot(g, dip) / np.dot(g, g)), 0.0)
+    rms = float(np.sqrt(np.mean((dip - sagitta * g) ** 2))) / a
+    return sagitta, rms
+
+
+def _wall_band(
+    mask: _Mask, row: int, a: float, top_row: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The walls in a band above the base row as tall as 0.8 of the half width (at least 4 px): the
+    rows' centres and their left and right edges; None where the band leaves the outline."""
+    band_top = int(row - max(0.8 * a, 4.0))
+    if band_top < top_row:
+        return None
+    ys = np.arange(band_top, row + 1) + 0.5
+    lefts, rights = mask.left[band_top : row + 1], mask.right[band_top : row + 1]
+    if np.isnan(lefts).any():
+        return None
+    return ys, lefts, rights
+
+
+def _wall_misfit(
+    walls: tuple[np.ndarray, np.ndarray, np.ndarray], left: float, right: float, arc_rms: float
+) -> float | None:
+    """How far the walls above a base spanning left..right are from straight, as a share of its half
+    width: both walls straight, or one straight and the other only bulging outwards (a mug's handle);
+    None where they are not a vessel's walls."""
+    ys, lefts, rights = walls
+    a = (right - left) / 2.0
+    slope_l, rms_l = _line_rms(ys, lefts)
+    slope_r, rms_r = _line_rms(ys, rights)
+    if max(rms_l, rms_r) <= 2 * min(rms_l, rms_r) + 0.01 * a:
+        if max(abs(slope_l), abs(slope_r)) > SIDE_SLOPE:
+            return None
+        return max(rms_l, rms_r) / a
+    return _handle_misfit(walls, (slope_l, rms_l), (slope_r, rms_r), left, right, arc_rms)
+
+
+def _handle_misfit(
+    walls: tuple[np.ndarray, np.ndarray, np.ndarray],
+    fit_l: tuple[float, float],
+    fit_r: tuple[float, float],
+    left: float,
+    right: float,
+    arc_rms: float,
+) -> float | None:
+    """The misfit of the straighter wall where the other stands out like a handle over a clean base arc
+    (one wall is less evidence than two); None where the crooked wall cuts into the base or is a blob's."""
+    _, lefts, rights = walls
+    a = (right - left) / 2.0
+    inward_l = float(np.max(lefts - left))  # how far each wall comes in over the base
+    inward_r = float(np.max(right - rights))
+    straight_left = fit_l[1] < fit_r[1]
+    slope, inward, crooked_inward = (
+        (fit_l[0], inward_l, inward_r) if straight_left else (fit_r[0], inward_r, inward_l)
+    )
+    crooked_outward = float(np.max(rights - right) if straight_left else np.max(left - lefts))
+    if abs(slope) > SIDE_SLOPE or crooked_inward > max(inward, 0.0) + 0.1 * a:
+        return None  # the crooked wall cuts into the base: a ball, a waist, not a handle
+    if crooked_outward < 0.25 * a or arc_rms > 0.4 * ELLIPSE_FIT:
+        return None  # nor does it stand out like a handle over a clean base arc: a blob's side
+    return 1.5 * min(fit_l[1], fit_r[1]) / a  # one wall is less evidence than two
 
 
 @dataclass(frozen=True)
@@ -219,9 +281,19 @@ class _Shape:
 
 
 def _shape(mask: _Mask) -> _Shape:
+    """The measures of the outline that tell a standing product from one lying under the camera."""
     rows = np.flatnonzero(~np.isnan(mask.left))
-    cols = np.flatnonzero(~np.isnan(mask.bottom))
     height = float(rows[-1] - rows[0] + 1)
+    ground, ceiling, bottom_round, top_round = _ends(mask, height)
+    walls = _walls(mask, rows, height)
+    elongation, tilt = _axes(mask)
+    return _Shape(ground, ceiling, walls, bottom_round, top_round, elongation, tilt)
+
+
+def _ends(mask: _Mask, height: float) -> tuple[float, float, float, float]:
+    """The outline's ground and ceiling contact and how rounded its bottom and top ends are (the
+    `_Shape` measures of those names), on a silhouette `height` rows tall."""
+    cols = np.flatnonzero(~np.isnan(mask.bottom))
     bottom, top = mask.bottom[cols], mask.top[cols]
     # the central 80% of the width: the product's own ends, not the slivers at its sides
     span = slice(int(0.1 * cols.size), max(int(0.9 * cols.size), int(0.1 * cols.size) + 1))
@@ -230,6 +302,11 @@ def _shape(mask: _Mask) -> _Shape:
     ceiling = float(np.mean(top <= highest + 0.03 * height))
     bottom_round = float(np.mean(lowest - bottom[span])) / height
     top_round = float(np.mean(top[span] - highest)) / height
+    return ground, ceiling, bottom_round, top_round
+
+
+def _walls(mask: _Mask, rows: np.ndarray, height: float) -> float:
+    """The share of the height (its middle 90%) where the left and right outlines run upright."""
     inner = rows[int(0.05 * rows.size) : max(int(0.95 * rows.size), int(0.05 * rows.size) + 3)]
     step = max(2, int(0.04 * height))
     walls = 0.0
@@ -237,13 +314,18 @@ def _shape(mask: _Mask) -> _Shape:
         smooth = ndimage.uniform_filter1d(edge, step)
         slope = np.abs(np.gradient(smooth))
         walls += 0.5 * float(np.mean(slope < 0.12))
+    return walls
+
+
+def _axes(mask: _Mask) -> tuple[float, float]:
+    """The silhouette's elongation (long / short axis) and the tilt of its long axis in degrees from the
+    nearest of horizontal and vertical."""
     ys, xs = np.nonzero(mask.solid)
     cov = np.cov(np.stack([xs, ys]).astype(np.float64))
     values, vectors = np.linalg.eigh(cov)
     elongation = math.sqrt(max(values[1], 1e-9) / max(values[0], 1e-9))
     angle = math.degrees(math.atan2(abs(vectors[1, 1]), abs(vectors[0, 1])))  # 0 horizontal, 90 vertical
-    tilt = min(angle, 90.0 - angle)
-    return _Shape(ground, ceiling, walls, bottom_round, top_round, elongation, tilt)
+    return elongation, min(angle, 90.0 - angle)
 
 
 def _flat_lay(shape: _Shape) -> float:
@@ -328,20 +410,24 @@ def estimate_elevation(alpha: np.ndarray) -> CameraEstimate:
     for arc, cue in ((base, "round base"), (lid, "top face")):
         if arc is None or arc.ratio > MAX_BASE_RATIO:
             continue
-        elevation = math.degrees(math.asin(min(arc.ratio, 1.0)))
-        size = min(1.0, arc.half_width / (3 * MIN_BASE_HALF_WIDTH))
-        # a straight base line is what a level camera sees, but also what any camera sees of a box
-        # square-on: the flatter the base, the less it says
-        flatness = min(1.0, max(0.4, arc.ratio / 0.1))
-        confidence = (0.35 + 0.6 * arc.quality * size) * flatness
-        if cue == "top face":
-            confidence *= 0.85  # a lid or a shoulder can be domed; the base is the surer cue
-        return CameraEstimate(round(elevation, 1), round(confidence, 2), cue)
-    shape = _shape(mask)
-    flat = _flat_lay(shape)
+        return _arc_estimate(arc, cue)
+    flat = _flat_lay(_shape(mask))
     if flat >= 0.5:
         return CameraEstimate(FLAT_LAY_ELEVATION, round(0.4 + 0.5 * flat, 2), "flat lay")
     return CameraEstimate(DEFAULT_ELEVATION, 0.3, "default")
+
+
+def _arc_estimate(arc: _Arc, cue: str) -> CameraEstimate:
+    """The elevation a round end's arc gives, trusted the more the larger and the rounder it is."""
+    elevation = math.degrees(math.asin(min(arc.ratio, 1.0)))
+    size = min(1.0, arc.half_width / (3 * MIN_BASE_HALF_WIDTH))
+    # a straight base line is what a level camera sees, but also what any camera sees of a box
+    # square-on: the flatter the base, the less it says
+    flatness = min(1.0, max(0.4, arc.ratio / 0.1))
+    confidence = (0.35 + 0.6 * arc.quality * size) * flatness
+    if cue == "top face":
+        confidence *= 0.85  # a lid or a shoulder can be domed; the base is the surer cue
+    return CameraEstimate(round(elevation, 1), round(confidence, 2), cue)
 
 
 def horizon_row(elevation_deg: float, base_y: float, height: int, focal: float) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from scipy import ndimage
@@ -136,7 +137,7 @@ class _World:
     def value(self, x: Array, y: Array, layer: int = 0) -> Array:
         """Smooth value noise in [0, 1] at lattice coordinates x, y (the lattice turned a little, so that
         no blob or pore lines up with the floor's axes)."""
-        x, y = x * np.float32(0.8) - y * np.float32(0.6), x * np.float32(0.6) + y * np.float32(0.8)
+        x, y = _turned(x, y)
         xf, yf = np.floor(x), np.floor(y)
         tx, ty = x - xf, y - yf
         tx, ty = tx * tx * (3 - 2 * tx), ty * ty * (3 - 2 * ty)
@@ -175,15 +176,14 @@ class _World:
         the weight the cells' detail keeps at each pixel. Feature points lie in the middle half of their
         cell, so the 2 x 2 nearest cells hold the nearest two."""
         y, contrast = self.along(sv)
-        x = self.u * np.float32(su) + 17.3 * seed
-        y = y - 5.1 * seed
-        x, y = x * np.float32(0.8) - y * np.float32(0.6), x * np.float32(0.6) + y * np.float32(0.8)
-        xf, yf = np.floor(x), np.floor(y)
-        fx, fy = x - xf, y - yf
-        xi = xf.astype(np.int32) - (fx < 0.5)
-        yi = yf.astype(np.int32) - (fy < 0.5)
-        fx = fx + (fx < 0.5)
-        fy = fy + (fy < 0.5)
+        x, y = _turned(self.u * np.float32(su) + 17.3 * seed, y - 5.1 * seed)
+        first, second, ident = self._nearest_two(x, y)
+        return first, second - first, ident, self.fade(su * 0.35) * contrast
+
+    def _nearest_two(self, x: Array, y: Array) -> tuple[Array, Array, Array]:
+        """The distance to the nearest and to the second nearest feature point at lattice coordinates
+        x, y, and the nearest one's cell's random value, searched in the 2 x 2 cells nearest the point."""
+        xi, yi, fx, fy = _nearest_cells(x, y)
         first = np.full(x.shape, 9.0, np.float32)
         second = np.full(x.shape, 9.0, np.float32)
         ident = np.zeros(x.shape, np.float32)
@@ -196,8 +196,7 @@ class _World:
                 second = np.where(nearer, first, np.minimum(second, dist))
                 ident = np.where(nearer, self.hash(xi + dx, yi + dy, 0), ident)
                 first = np.where(nearer, dist, first)
-        first, second = np.sqrt(first), np.sqrt(second)
-        return first, second - first, ident, self.fade(su * 0.35) * contrast
+        return np.sqrt(first), np.sqrt(second), ident
 
     def slopes(self, height: Array) -> tuple[Array, Array]:
         """A height field's (world units) slope across and along the depth, through the pixel grid."""
@@ -210,6 +209,23 @@ class _World:
         """Where a pixel lies across the view, as a direction (0 ahead, about +-0.5 at the canvas edges)."""
         centre = self.u.mean(axis=1, keepdims=True)
         return (self.u - centre) / np.maximum(np.abs(self.v), 1e-3)
+
+
+def _turned(x: Array, y: Array) -> tuple[Array, Array]:
+    """Lattice coordinates turned a little, so that no blob, pore or cell lines up with the floor's axes."""
+    return x * np.float32(0.8) - y * np.float32(0.6), x * np.float32(0.6) + y * np.float32(0.8)
+
+
+def _nearest_cells(x: Array, y: Array) -> tuple[Array, Array, Array, Array]:
+    """The lower-left of the 2 x 2 lattice cells whose centres lie nearest each point, and the point's
+    position from that cell's corner (in [0.5, 1.5))."""
+    xf, yf = np.floor(x), np.floor(y)
+    fx, fy = x - xf, y - yf
+    xi = xf.astype(np.int32) - (fx < 0.5)
+    yi = yf.astype(np.int32) - (fy < 0.5)
+    fx = fx + (fx < 0.5)
+    fy = fy + (fy < 0.5)
+    return xi, yi, fx, fy
 
 
 def _rgb(colour: Array, shape: tuple[int, int]) -> Array:
@@ -298,38 +314,69 @@ def _wood(f: Floor) -> Array:
     """Floorboards running away from the viewer: a tone per board, butt joints staggered per plank, grain
     lines that wander and curl round knots, open pores along the grain, and an oiled sheen."""
     w = _World(f)
-    plank_width, board_length = 0.13, 1.4
-    across = w.u / plank_width
-    plank = np.floor(across).astype(np.int32)
-    inside = across - plank  # 0..1 across the plank
-    along = w.v + w.hash(plank, 7) * board_length
-    board = np.floor(along / board_length).astype(np.int32)
-    within = along / board_length - board  # 0..1 along the board
-    tone = w.hash(plank, board, 1)
-    hue = w.hash(plank, board, 2)
-    # A knot in some boards: the grain's growth rings curl round it; its core is dark.
-    knot_across = 0.2 + 0.6 * w.hash(plank, board + 3, 0)
-    knot_along = 0.15 + 0.7 * w.hash(plank, board + 5, 1)
-    has_knot = w.hash(plank, board + 9, 2) < 0.5
-    squeeze = np.abs(w.vy) * 0.28  # the knot's depth is squeezed as much as the board
-    distance = np.hypot((inside - knot_across) * plank_width, (within - knot_along) * board_length * 0.28)
-    swirl = np.where(has_knot, np.exp(-((distance / 0.03) ** 2)), 0.0)
-    core_size = np.maximum(0.007, squeeze)
-    knot = np.where(has_knot, np.exp(-((distance / core_size) ** 2)) * (0.007 / core_size), 0.0)
-    wander = w.fbm(5, 0.6, 3, seed=3) * 1.4
-    rings = (inside + hue * 3.0) * 8.0 + wander + swirl * 1.6
-    ring = np.abs(rings - np.round(rings)) * 2  # 0 on a ring's dark line
-    width = np.clip(0.18 + 0.5 * w.fbm(30, 2, 2, seed=6), 0.05, 0.45)
-    latewood = (np.exp(-((ring / width) ** 2)) * 0.75 + (1 - ring) * 0.25) * w.fade(8.0 / plank_width)
+    b = _boards(w)
+    tone = w.hash(b.plank, b.board, 1)
+    hue = w.hash(b.plank, b.board, 2)
+    swirl, knot = _knots(w, b)
+    latewood = _latewood(w, b, hue, swirl)
     pores = w.fbm(450, 14, 2, seed=5)
     figure = w.fbm(60, 3, 2, seed=7)
     shade = (0.84 + 0.24 * tone) * (1.0 - 0.24 * latewood - 0.35 * pores + 0.12 * figure - 0.6 * knot)
     warm = mix(np.asarray(f.base, np.float32), np.asarray(f.accent, np.float32), 0.3)
     colour = mix(_rgb(f.base, f.size), _rgb(warm, f.size), hue) * shade[..., None]
-    seams = np.maximum(_lines(across, 0.01), _lines(within, 0.003))
+    seams = np.maximum(_lines(b.across, 0.01), _lines(b.within, 0.003))
     colour = colour * (1.0 - 0.55 * seams)[..., None]
-    relief = 0.0012 * np.cos(inside * 2 * np.pi) + 0.0003 * latewood
+    relief = 0.0012 * np.cos(b.inside * 2 * np.pi) + 0.0003 * latewood
     return _finish(w, colour, ROUGHNESS["wood"], w.slopes(relief)[1])
+
+
+PLANK_WIDTH = 0.13  # a floorboard's width, in the floor's units
+BOARD_LENGTH = 1.4  # a floorboard's length
+
+
+class _Boards(NamedTuple):
+    """Where each pixel of a floor lies on its floorboards."""
+
+    across: Array  # in plank widths from the floor's origin
+    plank: Array  # which plank (a column of boards)
+    inside: Array  # 0..1 across the plank
+    board: Array  # which board along the plank
+    within: Array  # 0..1 along the board
+
+
+def _boards(w: _World) -> _Boards:
+    """The planks across the floor and their boards along the depth, butt joints staggered per plank."""
+    across = w.u / PLANK_WIDTH
+    plank = np.floor(across).astype(np.int32)
+    inside = across - plank  # 0..1 across the plank
+    along = w.v + w.hash(plank, 7) * BOARD_LENGTH
+    board = np.floor(along / BOARD_LENGTH).astype(np.int32)
+    within = along / BOARD_LENGTH - board  # 0..1 along the board
+    return _Boards(across, plank, inside, board, within)
+
+
+def _knots(w: _World, b: _Boards) -> tuple[Array, Array]:
+    """A knot in some boards: how much the grain's growth rings curl round it, and its dark core."""
+    knot_across = 0.2 + 0.6 * w.hash(b.plank, b.board + 3, 0)
+    knot_along = 0.15 + 0.7 * w.hash(b.plank, b.board + 5, 1)
+    has_knot = w.hash(b.plank, b.board + 9, 2) < 0.5
+    squeeze = np.abs(w.vy) * 0.28  # the knot's depth is squeezed as much as the board
+    distance = np.hypot((b.inside - knot_across) * PLANK_WIDTH, (b.within - knot_along) * BOARD_LENGTH * 0.28)
+    swirl = np.where(has_knot, np.exp(-((distance / 0.03) ** 2)), 0.0)
+    core_size = np.maximum(0.007, squeeze)
+    knot = np.where(has_knot, np.exp(-((distance / core_size) ** 2)) * (0.007 / core_size), 0.0)
+    return swirl, knot
+
+
+def _latewood(w: _World, b: _Boards, hue: Array, swirl: Array) -> Array:
+    """The grain's dark growth-ring lines along each plank, wandering, of varying width, curling round
+    the knots (`swirl`), faded where the planks are too narrow to show them."""
+    wander = w.fbm(5, 0.6, 3, seed=3) * 1.4
+    rings = (b.inside + hue * 3.0) * 8.0 + wander + swirl * 1.6
+    ring = np.abs(rings - np.round(rings)) * 2  # 0 on a ring's dark line
+    width = np.clip(0.18 + 0.5 * w.fbm(30, 2, 2, seed=6), 0.05, 0.45)
+    latewood: Array = (np.exp(-((ring / width) ** 2)) * 0.75 + (1 - ring) * 0.25) * w.fade(8.0 / PLANK_WIDTH)
+    return latewood
 
 
 def _concrete(f: Floor) -> Array:
@@ -370,10 +417,15 @@ def _layered_stone(f: Floor, dark: float, layers: float, roughness: float, speck
     colour = mix(_rgb(f.base, f.size), _rgb(f.accent, f.size), np.clip(0.3 + mottle * 1.5, 0, 1) * 0.45)
     colour = colour * shade[..., None]
     if speckled:
-        grain, weight = w.sample(220, 220, seed=4)
-        colour = colour * (1.0 - 0.35 * smoothstep(0.76, 0.9, grain) * weight)[..., None]
-        colour = colour + (0.1 * smoothstep(0.2, 0.06, grain) * weight)[..., None]
+        colour = _mineral_grains(w, colour)
     return _finish(w, colour, roughness, depth_slope)
+
+
+def _mineral_grains(w: _World, colour: Array) -> Array:
+    """A stone's colour speckled with dark and light mineral grains."""
+    grain, weight = w.sample(220, 220, seed=4)
+    colour = colour * (1.0 - 0.35 * smoothstep(0.76, 0.9, grain) * weight)[..., None]
+    return colour + (0.1 * smoothstep(0.2, 0.06, grain) * weight)[..., None]
 
 
 def _stone(f: Floor) -> Array:
