@@ -9,19 +9,27 @@ import numpy as np
 import pytest
 
 import presets
+from tests.drawing import drawn_cutout
+from workers.render.compose import placed
 from workers.render.floors import FLOORS, ROUGHNESS, surface
+from workers.render.layout import FrameCut
 from workers.render.paint import rgb
+from workers.render.set3d import FLOOR, shoot
 
 SURFACES = [s for s in presets.SURFACES if s != "seamless"]
 SIZE = (314, 837)  # an ad's background as the studio paints it (half its resolution)
 
 
-def paint(name: str, seed: int = 5) -> tuple[np.ndarray, np.ndarray, int]:
+def paint(name: str, seed: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A bare plate, the same with the floor painted in `name`, and where the camera sees the floor."""
     scene = replace(presets.load_catalog()["white_marble_countertop"].scene, surface=name)
     palette = [rgb(c) for c in ("#8a8f96", "#9c8f7d", "#5d6b7a")]  # mid tones: room above and below
+    _, _, shot = placed(drawn_cutout(), FrameCut(), scene, SIZE[::-1], 0)
+    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    plate = shoot(scene.backdrop, light, "", "", SIZE[::-1], shot, scene.floor_line, 0)
     bare = np.full((*SIZE, 3), 0.5, np.float32)
-    painted = surface(scene, palette, bare, np.random.default_rng(seed))
-    return bare, painted, int(SIZE[0] * scene.floor_line)
+    painted = surface(scene, palette, bare, np.random.default_rng(seed), plate)
+    return bare, painted, plate.part == FLOOR
 
 
 def test_every_listed_surface_has_a_floor_and_a_roughness() -> None:
@@ -33,10 +41,11 @@ def test_every_listed_surface_has_a_floor_and_a_roughness() -> None:
 
 @pytest.mark.parametrize("name", SURFACES)
 def test_each_surface_paints_in_range_with_fine_detail_near_the_camera(name: str) -> None:
-    bare, painted, top = paint(name)
-    assert np.abs(painted[top + 8 :] - bare[top + 8 :]).mean() > 0.01, f"{name} leaves the floor bare"
+    bare, painted, floor = paint(name)
+    assert np.abs(painted[floor] - bare[floor]).mean() > 0.01, f"{name} leaves the floor bare"
     assert painted.min() >= 0.0 and painted.max() <= 1.0
-    assert np.array_equal(painted[:top], bare[:top]), "the floor stays below the horizon"
+    assert np.array_equal(painted[~floor], bare[~floor]), "the floor stays where the camera sees floor"
+    assert floor[-20:].all(), "the camera sees floor in the bottom rows"
     # Fine detail where the product stands and nearer: pixel-to-pixel change in the bottom rows (either
     # way: brushed metal's streaks run across). Polished planes keep only faint marks, yet some.
     luminance = painted[-20:].mean(axis=2)

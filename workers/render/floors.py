@@ -20,6 +20,7 @@ from scipy import ndimage
 
 from presets import Scene
 from workers.render.paint import Array, mix, noise, smoothstep
+from workers.render.set3d import FLOOR, Plate
 
 # 0 = a perfect mirror ... 1 = fully matte. The renderer scales its Fresnel reflection by it, and the
 # floor's own specular band narrows and brightens as it falls.
@@ -742,22 +743,29 @@ FLOORS: dict[str, Callable[[Floor], Array]] = {
 }  # fmt: skip
 
 
-def surface(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
-    """Paint the floor below the horizon with the scene's material, in perspective."""
-    height, width = image.shape[:2]
-    top = int(height * scene.floor_line)
-    rows = height - top
-    if scene.surface == "seamless" or rows <= 0:
+SCALE = 0.2  # pattern units per world unit (the product is 1 tall)
+
+
+def surface(
+    scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator, plate: Plate
+) -> Array:
+    """The scene's floor material where the camera sees the floor, laid in the world's coordinates (so
+    its pattern recedes with the floor as the camera sees it); painted on the rows that show floor only."""
+    floor = plate.part == FLOOR
+    rows = np.flatnonzero(floor.any(axis=1))
+    if scene.surface == "seamless" or not len(rows):
         return image
+    height, width = floor.shape
+    first = int(rows[0])
     accent = palette[2] if len(palette) > 2 else palette[1] * 0.7
-    # Perspective: texture rows bunch up towards the horizon.
-    depth = np.linspace(0.0, 1.0, rows, dtype=np.float32)[:, None]
-    v = 1.0 / (depth + 0.25)
-    u = (np.linspace(-1, 1, width, dtype=np.float32)[None, :] * v) * 0.5 + 0.5
-    detail = noise((rows, width), 16, rng, 3)
-    floor = FLOORS.get(scene.surface, _matte)(Floor(palette[1], accent, palette[0], u, v, depth, detail, rng))
+    x, z = plate.points[first:, :, 0], plate.points[first:, :, 2]
+    top = max(0.0, plate.horizon) * height
+    row = np.arange(first, height, dtype=np.float32)[:, None] * np.ones((1, width), np.float32)
+    depth = np.clip((row - top) / max(height - top, 1.0), 0, 1)
+    u, v = x * SCALE + 0.5, z * SCALE * 3 + 1.5
+    detail = noise(x.shape, 16, rng, 3)
+    painted = FLOORS[scene.surface](Floor(palette[1], accent, palette[0], u, v, depth, detail, rng))
+    fade = smoothstep(0.0, 0.04, depth) * floor[first:]  # the far floor melts into the wall
     out = image.copy()
-    # Blend the first rows so the floor starts softly at the horizon (out of focus, like a real lens).
-    fade = smoothstep(0.0, 0.06, depth)[..., None]
-    out[top:] = mix(image[top:], floor.astype(np.float32), fade)
+    out[first:] = mix(image[first:], painted.astype(np.float32), fade)
     return np.clip(out, 0.0, 1.0)

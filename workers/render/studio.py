@@ -21,9 +21,9 @@ from scipy import ndimage
 
 from presets import Scene
 from workers.render import interiors, scenery
-from workers.render.floors import FLOORS, Floor
+from workers.render.floors import surface
 from workers.render.paint import Array, blur, coords, mix, noise, rgb, smoothstep
-from workers.render.set3d import FLOOR, STAND, Plate, Shot, shoot
+from workers.render.set3d import STAND, Plate, Shot, shoot
 
 
 # --- backdrops ---------------------------------------------------------------------------------------
@@ -270,7 +270,6 @@ SCENERY = {
 DEPTH_BLUR = 0.02  # circle of confusion at f/2.8 for |1 - focus / depth| = 1, as a share of the width
 MAX_BLUR = 0.03  # ... and never wider than this share
 BLUR_LEVELS = 4  # the lens blurs by mixing this many blurred copies (each twice the last's radius)
-FLOOR_SCALE = 0.2  # floor materials' pattern units per world unit (the product is 1 tall)
 PAINT_SCALE = 2  # an ad-sized scene is painted at 1 / PAINT_SCALE of its resolution, then scaled up
 SCALED_FROM_WIDTH = 1000  # ... from this width (previews are painted at their own size)
 MIRRORS = {"glossy", "glass", "water", "marble"}  # surfaces that mirror the scene behind the product
@@ -354,31 +353,6 @@ def shot_at(shot: Shot, scale: int) -> Shot:
 WARM_WALL = 0.08  # a wall this much redder than blue is lit by warm light
 
 
-def floor_material(
-    scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator, plate: Plate
-) -> Array:
-    """The scene's floor material where the camera sees the floor, laid in the world's coordinates (so
-    its pattern recedes with the floor as the camera sees it); painted on the rows that show floor only."""
-    floor = plate.part == FLOOR
-    rows = np.flatnonzero(floor.any(axis=1))
-    if scene.surface == "seamless" or not len(rows):
-        return image
-    height, width = floor.shape
-    first = int(rows[0])
-    accent = palette[2] if len(palette) > 2 else palette[1] * 0.7
-    x, z = plate.points[first:, :, 0], plate.points[first:, :, 2]
-    top = max(0.0, plate.horizon) * height
-    row = np.arange(first, height, dtype=np.float32)[:, None] * np.ones((1, width), np.float32)
-    depth = np.clip((row - top) / max(height - top, 1.0), 0, 1)
-    u, v = x * FLOOR_SCALE + 0.5, z * FLOOR_SCALE * 3 + 1.5
-    detail = noise(x.shape, 16, rng, 3)
-    painted = FLOORS[scene.surface](Floor(palette[1], accent, palette[0], u, v, depth, detail, rng))
-    fade = smoothstep(0.0, 0.04, depth) * floor[first:]  # the far floor melts into the wall
-    out = image.copy()
-    out[first:] = mix(image[first:], painted.astype(np.float32), fade)
-    return np.clip(out, 0, 1)
-
-
 def stand_material(scene: Scene, palette: list[Array], plate: Plate, rng: np.random.Generator) -> Array:
     """What the stand is made of: a cast block in the floor's second colour, a little mottled; a glass
     pedestal shows the wall through it and catches light on its rims."""
@@ -424,7 +398,7 @@ def render_background(
     )
     drawn = replace(scene, floor_line=float(np.clip(plate.horizon, 0.02, 0.98)))  # as the camera sees it
     image = backdrop(drawn, colours, painted, rng)
-    image = floor_material(drawn, colours, image, rng, plate)
+    image = surface(drawn, colours, image, rng, plate)
     stand = plate.part == STAND
     image = np.where(stand[..., None], stand_material(scene, colours, plate, rng), image)
     image = np.where(
