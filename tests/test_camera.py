@@ -8,7 +8,6 @@ corners; a flat-laid shoe is a sole outline seen from straight above.
 
 from __future__ import annotations
 
-import itertools
 import math
 from functools import cache
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy.spatial import ConvexHull
 
-from workers.render.camera import CameraEstimate, estimate_elevation, horizon_row
+from workers.render.camera import CameraEstimate, estimate_elevation
 
 SUPERSAMPLE = 4  # drawn 4x larger and box-reduced: anti-aliased edges, like a real cut-out's
 PHOTOS = Path(__file__).resolve().parent.parent.parent / "shared" / "photos"
@@ -175,29 +174,6 @@ def test_the_estimate_is_a_frozen_record() -> None:
     assert isinstance(estimate, CameraEstimate)
     with pytest.raises(AttributeError):
         estimate.elevation = 0.0  # type: ignore[misc]
-
-
-def test_the_horizon_sits_at_the_base_when_the_camera_is_level() -> None:
-    assert horizon_row(0.0, 700.0, 1000, 1200.0) == pytest.approx(700.0)
-    assert horizon_row(0.0, 500.0, 1000, 800.0) == pytest.approx(500.0)
-
-
-def test_the_horizon_rises_as_the_camera_climbs() -> None:
-    rows = [horizon_row(e, 700.0, 1000, 1200.0) for e in (0, 5, 15, 30, 45, 60)]
-    assert all(higher < lower for lower, higher in itertools.pairwise(rows))
-    assert rows[-1] < 0  # far above the frame
-    # aimed at the base in the middle of the frame, the horizon is focal * tan(elevation) above it
-    assert horizon_row(20.0, 500.0, 1000, 1000.0) == pytest.approx(
-        500.0 - 1000.0 * math.tan(math.radians(20))
-    )
-
-
-def test_the_horizon_straight_down_is_out_of_sight() -> None:
-    for base in (300.0, 500.0, 900.0):
-        row = horizon_row(90.0, base, 1000, 1200.0)
-        assert row == -math.inf or row < -5000 or (base > 500.0 and row < 0)
-    assert horizon_row(90.0, 500.0, 1000, 1200.0) == -math.inf
-    assert horizon_row(120.0, 500.0, 1000, 1200.0) == -math.inf
 
 
 # Real photos: the rules were tuned on the six photos of ../shared/photos and dev/; dev2/ was held out

@@ -11,8 +11,8 @@ Everything here is measured on a working copy of the alpha channel (long side <=
 averaged, so edges stay sub-pixel) and assumes an orthographic view: for the moderate focal lengths of
 product photography the error that perspective adds is a few degrees.
 
-`horizon_row` then places the horizon of a scene for that elevation, so a rendered floor and backdrop
-meet where the photo's own camera says they should.
+The studio's camera (workers/render/set3d.py) is pitched down by this elevation, so the floor and the
+backdrop meet where the photo's own camera says they should.
 """
 
 from __future__ import annotations
@@ -428,26 +428,3 @@ def _arc_estimate(arc: _Arc, cue: str) -> CameraEstimate:
     if cue == "top face":
         confidence *= 0.85  # a lid or a shoulder can be domed; the base is the surer cue
     return CameraEstimate(round(elevation, 1), round(confidence, 2), cue)
-
-
-def horizon_row(elevation_deg: float, base_y: float, height: int, focal: float) -> float:
-    """The image row of the horizon for a pinhole camera looking down on a product at `elevation_deg`.
-
-    Geometry: the principal point sits in the middle of the image (row height / 2); a pixel row y
-    sees along a ray atan((y - height / 2) / focal) below the optical axis. The camera is aimed at the
-    product's base point on the ground, which the image shows at row `base_y`, so that the ray to
-    the base point drops `elevation_deg` below the horizontal; the optical axis is thus pitched down by
-        pitch = elevation - atan((base_y - height / 2) / focal).
-    The horizon is where the rays run level, the row whose ray lies `pitch` above the optical axis:
-        horizon = height / 2 - focal * tan(pitch)
-    At 0 degrees that is `base_y` itself (the camera at the base's height); it rises as the camera
-    climbs, leaves the frame at the top (negative rows) and, once the axis points straight down or
-    beyond (pitch >= 90 degrees: the level rays are behind the image plane), is -inf.
-    """
-    centre = height / 2.0
-    pitch = math.radians(elevation_deg) - math.atan2(base_y - centre, focal)
-    if pitch >= math.pi / 2 - 1e-9:
-        return -math.inf
-    if pitch <= -math.pi / 2 + 1e-9:
-        return math.inf
-    return centre - focal * math.tan(pitch)

@@ -7,6 +7,7 @@ product in the creative is the product in the photo.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image
@@ -89,7 +90,14 @@ def placed(
 def elevation_of(cutout: Image.Image) -> float:
     """The height the product was photographed from, in degrees above its base (camera.py), as sure as
     its cue: an unsure estimate leans towards the elevation presets are designed for."""
-    estimate = estimate_elevation(np.asarray(cutout.getchannel("A")))
+    alpha = cutout.getchannel("A")
+    return _elevation(alpha.tobytes(), alpha.size)
+
+
+@lru_cache(maxsize=8)
+def _elevation(alpha: bytes, size: tuple[int, int]) -> float:
+    """`elevation_of` for an alpha channel, read once per cut-out: a task's creatives share their product."""
+    estimate = estimate_elevation(np.frombuffer(alpha, np.uint8).reshape(size[1], size[0]))
     return REFERENCE_ELEVATION + estimate.confidence * (estimate.elevation - REFERENCE_ELEVATION)
 
 

@@ -17,14 +17,16 @@ sees the point it stands on, on the floor or on its stand's top.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 from scipy import ndimage
 
+from workers.render.camera import DEFAULT_ELEVATION
 from workers.render.paint import Array, noise
 
 FOCAL = 1.7  # focal length in canvas heights: a short telephoto, as packshots are taken
-REFERENCE_ELEVATION = 12.0  # degrees: the camera a preset's floor line was designed for
+REFERENCE_ELEVATION = DEFAULT_ELEVATION  # degrees: the camera a preset's floor line was designed for
 SAMPLES = 16  # key light samples per pixel (stratified), for soft shadows
 SHADOW_SCALE = 4  # shadows are traced at 1 / SHADOW_SCALE of the plate's resolution (they are soft)
 FAR = 1e6
@@ -40,11 +42,11 @@ class Camera:
     focal: float  # pixels
     size: tuple[int, int]  # width, height
 
-    def rays(self, scale: int = 1) -> Array:
-        """Unit ray directions (H, W, 3) through every pixel's centre, on a grid `scale` times coarser."""
+    def rays(self) -> Array:
+        """Unit ray directions (H, W, 3) through every pixel's centre."""
         width, height = self.size
-        xs = (np.arange(0, width, scale, dtype=np.float32) + scale / 2 - width / 2) / self.focal
-        ys = (np.arange(0, height, scale, dtype=np.float32) + scale / 2 - height / 2) / self.focal
+        xs = (np.arange(width, dtype=np.float32) + 0.5 - width / 2) / self.focal
+        ys = (np.arange(height, dtype=np.float32) + 0.5 - height / 2) / self.focal
         d = self.forward + xs[None, :, None] * self.right - ys[:, None, None] * self.up
         return (d / np.linalg.norm(d, axis=-1, keepdims=True)).astype(np.float32)
 
@@ -224,7 +226,6 @@ class Card:
     origin: Array
     right: Array  # world vector per alpha column
     down: Array  # world vector per alpha row
-    footprint: tuple[float, float, float, float]  # x0, x1, z0, z1 of the product's base, for contact
     base: float  # the height it stands at
 
 
@@ -298,15 +299,22 @@ def _card_alpha(o: Array, d: Array, length: Array, card: Card) -> Array:
 SLATS = 9.0  # blinds: slats per unit of the light's view
 
 
-def _gobo(pattern: str, u: Array, v: Array, leaves: Array) -> Array:
+@cache
+def leaf_tile(seed: int) -> Array:
+    """The shapes of a leaves or palms gobo: a noise tile, made once per seed and only when used."""
+    return noise((96, 96), 5, np.random.default_rng(seed + 7), 3)
+
+
+def _gobo(pattern: str, u: Array, v: Array, seed: int) -> Array:
     """How much of the light a gobo lets through at light-space coordinates (u, v): window panes with
-    mullions, blinds' slats, leaves and palm fronds (from the `leaves` noise tile)."""
+    mullions, blinds' slats, leaves and palm fronds (from the seed's `leaf_tile`)."""
     if pattern == "window":
         inside = (np.abs(u) < 0.55) & (np.abs(v) < 0.75)
         panes = (np.abs((u * 2.0) % 1.0 - 0.5) < 0.44) & (np.abs((v * 1.5) % 1.0 - 0.5) < 0.45)
         return (inside & panes).astype(np.float32) * 0.85 + 0.15
     if pattern == "blinds":
         return ((v * SLATS) % 1.0 < 0.55).astype(np.float32) * 0.8 + 0.2
+    leaves = leaf_tile(seed)
     h, w = leaves.shape
     stretch = (0.6, 1.8) if pattern == "palms" else (1.0, 1.0)
     cu = ((u * stretch[0] * 0.35 + 0.5) % 1.0) * (w - 1)
@@ -322,7 +330,6 @@ def transmission(points: Array, s: StudioSet) -> Array:
     grid = int(np.ceil(np.sqrt(SAMPLES)))
     rng = np.random.default_rng(s.seed + 3)
     total = np.zeros(points.shape[:-1], np.float32)
-    leaves = noise((96, 96), 5, np.random.default_rng(s.seed + 7), 3)  # the leaves' and fronds' shapes
     axis = s.key.centre / np.linalg.norm(s.key.centre)  # the light points at the product
     lu = np.cross(axis, np.array([0.0, 1.0, 0.0], np.float32))
     lu = lu / max(float(np.linalg.norm(lu)), 1e-6)
@@ -335,7 +342,7 @@ def transmission(points: Array, s: StudioSet) -> Array:
         if s.gobo:
             rel = points - (s.key.centre + 0.25 * (lp - s.key.centre))
             along = np.maximum(-(rel @ axis), 1e-3)
-            share = share * _gobo(s.gobo, (rel @ lu) / along * 3, (rel @ lv) / along * 3, leaves)
+            share = share * _gobo(s.gobo, (rel @ lu) / along * 3, (rel @ lv) / along * 3, s.seed)
         total += share
     return total / SAMPLES
 
@@ -490,17 +497,7 @@ def _card(shot: Shot, camera: Camera, target: Array, distance: float, depth: flo
     base_col, base_row = shot.width / 2 / step, (shot.base_row - shot.top) / step
     centre = target + np.array([0.0, 0.0, depth / 2], np.float32)
     origin = centre - right * base_col - down * base_row
-    columns = np.flatnonzero((shot.alpha > 0.5).any(axis=0))  # the product's own width, not its margin
-    span = (columns[-1] - columns[0] + 1) if len(columns) else shot.width
-    half = span / 2 * distance / camera.focal
-    return Card(
-        alpha,
-        origin.astype(np.float32),
-        right,
-        down,
-        (-half * 0.8, half * 0.8, depth * 0.1, depth * 0.9),
-        float(target[1]),
-    )
+    return Card(alpha, origin.astype(np.float32), right, down, float(target[1]))
 
 
 Lighting = tuple[str, float, float, bool]  # the key light's direction, softness, intensity, warmth
