@@ -175,6 +175,21 @@ def test_words_the_engine_cannot_draw_are_left_out_and_only_they() -> None:
     assert on_stand.stand == "plinth" and on_stand.props == () and on_stand.left_out == ("lemons",)
 
 
+def test_the_worker_draws_a_prompt_that_starts_with_the_product_name_as_the_web_resolved_it() -> None:
+    from tests.drawing import drawn_cutout
+    from workers.render.job import RenderJob, scene_of
+
+    catalog = presets.load_catalog()
+    text = "on green grass in dappled sunlight"
+
+    def drawn(prompt: str, name: str) -> tuple[presets.Scene, list[str]]:
+        job = RenderJob("", prompt, False, False, seed=1, product_name=name)
+        return scene_of(job, drawn_cutout(), catalog)
+
+    assert drawn(f"White Sneaker, {text}", "White Sneaker") == drawn(text, "White Sneaker")  # no white wall
+    assert resolve(f"White Sneaker, {text}", "White Sneaker") == resolve(text)
+
+
 def test_stand_ins_are_named_not_hidden() -> None:
     resolution = resolve("on a marble counter, beside fresh strawberries")
     assert resolution.props == ("apple",) and ("strawberries", "apple") in resolution.stand_ins

@@ -35,6 +35,7 @@ def job_of(task: Task) -> RenderJob:
         seed=task.seed,
         prompt_text=task.prompt_text,
         negative_prompt=task.negative_prompt,
+        product_name=process.product_name,
     )
 
 

@@ -15,6 +15,7 @@ from workers.colour import dominant_colours
 from workers.imaging import encode_png
 from workers.render.compose import Creative
 from workers.render.engines import Engine, SceneJob
+from workers.render.prompt_scene import without_name
 from workers.render.scenes import blend_with_product, palette_for, preset_for_prompt, scene_from_prompt
 
 THUMBNAIL_SIDE = 600
@@ -29,6 +30,7 @@ class RenderJob:
     seed: int
     prompt_text: str = ""  # the resolved prompt and negative prompt (the diffusion engine reads them)
     negative_prompt: str = ""
+    product_name: str = ""  # a custom prompt may start with it: no part of the scene
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,10 @@ def encode_thumbnail(image: Image.Image) -> bytes:
 
 def scene_of(job: RenderJob, cutout: Image.Image, catalog: Mapping[str, Preset]) -> tuple[Scene, list[str]]:
     """The scene and palette a job draws: its preset's, or the one its custom prompt describes."""
-    preset = catalog.get(job.preset_id) or preset_for_prompt(job.custom_prompt, catalog)
-    scene = scene_from_prompt(preset.scene, job.custom_prompt) if job.custom_prompt else preset.scene
-    palette = palette_for(preset, job.custom_prompt or None)
+    prompt = without_name(job.custom_prompt, job.product_name)  # as the web resolved it for the task
+    preset = catalog.get(job.preset_id) or preset_for_prompt(prompt, catalog)
+    scene = scene_from_prompt(preset.scene, prompt) if prompt else preset.scene
+    palette = palette_for(preset, prompt or None)
     if job.use_same_style:
         palette = blend_with_product(palette, dominant_colours(cutout))
     return scene, palette

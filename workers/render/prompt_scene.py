@@ -472,7 +472,7 @@ def _name_words(product_name: str) -> frozenset[str]:
     )
 
 
-def _without_name(prompt: str, product_name: str) -> str:
+def without_name(prompt: str, product_name: str) -> str:
     """The prompt without the product's name in front ("white sneaker, on a …" → "on a …")."""
     name = product_name.strip().lower()
     text = prompt.strip()
@@ -484,7 +484,7 @@ def _without_name(prompt: str, product_name: str) -> str:
 @lru_cache(maxsize=512)
 def resolve(prompt: str, product_name: str = "") -> Resolution:
     """Read a custom prompt (optionally after the product's name) into what the studio engine draws."""
-    text = _without_name(prompt, product_name)
+    text = without_name(prompt, product_name)
     tokens = _TOKEN.findall(text.lower())
     reading = _Reading(tokens, [_form(t) for t in tokens], [""] * len(tokens))
     _read_phrases(reading)
