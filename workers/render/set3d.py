@@ -253,6 +253,7 @@ class Plate:
     points: Array
     normals: Array
     horizon: float
+    studio: StudioSet | None = None  # the set it was shot in (camera, shapes): for tracing reflections
 
 
 def trace(o: Array, d: Array, s: StudioSet) -> tuple[Array, Array, Array]:
@@ -582,4 +583,5 @@ def shoot(
         points.astype(np.float32),
         normals,
         float(meet),
+        studio,
     )
