@@ -237,7 +237,7 @@ def test_the_cli_runs_a_photo_to_creatives_and_a_contact_sheet(
         "--preset",
         "white_background",
         "--prompt",
-        "on a marble counter",
+        "on a marble counter with a unicorn",
         "--format",
         "pdf",
         "--seed",
@@ -250,7 +250,12 @@ def test_the_cli_runs_a_photo_to_creatives_and_a_contact_sheet(
     assert main([*arguments, *credentials(live_server, tenant)]) == 0
     printed = capsys.readouterr().out
     saved = sorted(p.name for p in out.iterdir())
-    assert saved == ["01-white-background.pdf", "02-on-a-marble-counter.pdf", "contact-sheet.jpg"], printed
+    assert saved == [
+        "01-white-background.pdf",
+        "02-on-a-marble-counter-with-a-unicorn.pdf",
+        "contact-sheet.jpg",
+    ], printed
+    assert "2. on a marble counter with a unicorn: not drawn: unicorn" in printed  # prompt.unrenderedTerms
     assert all((out / name).read_bytes().startswith(b"%PDF-1.6") for name in saved[:2])
     with Image.open(out / "contact-sheet.jpg") as sheet:
         assert sheet.format == "JPEG" and sheet.width > 1000

@@ -43,7 +43,13 @@ def test_it_renders_four_presets_and_two_custom_prompts(
     body = response.json()
     assert list(body) == ["imageProductGeneratorProcessId", "applicationId", "userId", "progress", "tasks"]
     assert [t["renderState"] for t in body["tasks"]] == [1] * 6 and body["progress"] == 0
-    assert body["tasks"][0]["prompt"] == {"tag": "preset", "preset": "white_background"}
+    # The prompt object as sent, with its resolution (API.md's extension): a preset leaves out no word.
+    assert body["tasks"][0]["prompt"] == {
+        "tag": "preset",
+        "preset": "white_background",
+        "promptText": "red bottle, in front of a white background",
+        "unrenderedTerms": [],
+    }
 
     process, seen = poll_until_done(client, tenant, body["imageProductGeneratorProcessId"])
     assert seen == sorted(seen), "progress never goes backwards"

@@ -1,6 +1,6 @@
 """Every custom prompt is honoured or honestly reported: `workers.render.prompt_scene` reads each word into
 what the studio engine draws, knows the words that carry no scene, and reports the rest, which the task
-shows as CheckUserProgress's `unresolvedWords`."""
+shows as its `prompt.unrenderedTerms`; the task's `prompt.promptText` names the product once."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.test import Client
 
 import presets
 from adcreative.creatives.models import Task
+from adcreative.creatives.services import resolve_prompt
 from tests.conftest import ROOT, Tenant
 from tests.helpers import BASE, ad_creative, cutout_asset
 from workers import colour as colours
@@ -240,7 +241,34 @@ def test_check_user_progress_reports_the_words_left_out(client: Client, tenant: 
     response = ad_creative(client, tenant, str(cutout_asset(tenant).id), prompts)
     assert response.status_code == 200, response.content
     tasks = _progress_tasks(client, tenant, response.json()["imageProductGeneratorProcessId"])
-    assert [task["unresolvedWords"] for task in tasks] == [["moon", "unicorn"], [], [], []]
-    assert Task.objects.get(id=tasks[0]["taskId"]).unresolved == ["moon", "unicorn"]
-    # The contract's fields are as they were; unresolvedWords is the one extension, last.
-    assert list(tasks[0])[-2:] == ["downloadUrl", "unresolvedWords"]
+    terms = [["moon", "unicorn"], [], [], []]
+    assert [task["prompt"]["unrenderedTerms"] for task in tasks] == terms
+    assert Task.objects.get(id=tasks[0]["taskId"]).unrendered_terms == ["moon", "unicorn"]
+    # The answer to AdCreative already tells them, in the same prompt object.
+    assert [task["prompt"]["unrenderedTerms"] for task in response.json()["tasks"]] == terms
+    # The contract's task fields are as they were: the resolution lives in the prompt object, one name.
+    assert list(tasks[0])[-2:] == ["error", "downloadUrl"] and "unresolvedWords" not in tasks[0]
+    assert tasks[0]["prompt"] == {
+        **prompts[0],
+        "promptText": "red bottle, on the surface of the moon with a unicorn",
+        "unrenderedTerms": ["moon", "unicorn"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("prompt", "prompt_text"),
+    [
+        ("White Sneaker, on green grass", "White Sneaker, on green grass"),
+        ("white sneaker on green grass", "White Sneaker, on green grass"),
+        ("a white sneaker on green grass", "a white sneaker on green grass"),
+        ("on green grass", "White Sneaker, on green grass"),
+        ("White Sneakers on green grass", "White Sneaker, on green grass"),
+        ("two white sneakers on green grass", "two white sneakers on green grass"),
+        ("White Sneakerstand on grass", "White Sneaker, White Sneakerstand on grass"),
+        ("White Sneaker", "White Sneaker"),
+    ],
+)
+def test_the_prompt_text_names_the_product_once(prompt: str, prompt_text: str) -> None:
+    spec = resolve_prompt({"tag": "custom", "prompt": prompt}, " White Sneaker ", "")
+    assert spec.prompt_text == prompt_text
+    assert spec.prompt == {"tag": "custom", "prompt": prompt, "nativeLanguagePrompt": None}

@@ -7,11 +7,13 @@ import io
 from typing import Any
 
 import jsonschema_rs
+import pytest
 import yaml
 from django.core.management import call_command
 from django.test import Client
 
 from tests.conftest import Tenant
+from tests.helpers import BASE, ad_creative, cutout_asset
 from workers.imaging import MIN_SIDE
 
 
@@ -191,3 +193,50 @@ def test_an_optional_guid_may_be_empty_where_formats_are_not_asserted(db: None) 
     application = schemas()["AdCreativeRequest"]["properties"]["applicationId"]
     assert valid(application, "") and valid(application, "3f1b0a6e-5f43-4d55-9a57-0f6f3d2c1b10")
     assert not valid(application, 7)
+
+
+def draft4(schema: Any) -> Any:
+    """An OpenAPI 3.0 schema in JSON Schema draft 4: `nullable` as a "null" type, as schemathesis reads it."""
+    if isinstance(schema, list):
+        return [draft4(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    found = {key: draft4(value) for key, value in schema.items() if key != "nullable"}
+    if not schema.get("nullable"):
+        return found
+    if "type" in found:
+        return {**found, "type": [found["type"], "null"]}
+    return {"anyOf": [found, {"type": "null"}]}
+
+
+def conforms(name: str, body: Any) -> bool:
+    """Whether `body` keeps to the component `name` of the document, its references resolved in it."""
+    return valid({"$ref": f"#/components/schemas/{name}", "components": {"schemas": draft4(schemas())}}, body)
+
+
+@pytest.mark.django_db
+def test_a_tasks_prompt_documents_its_resolution(client: Client, tenant: Tenant) -> None:
+    # The prompt object of every task body carries promptText and unrenderedTerms (API.md's extension), and
+    # the bodies the views build keep to what the document says of them.
+    prompt = schemas()["TaskPrompt"]["properties"]
+    assert (
+        prompt["unrenderedTerms"]["type"] == "array"
+        and "could not draw" in prompt["unrenderedTerms"]["description"]
+    )
+    assert "unresolvedWords" not in yaml.safe_dump(schema_document())
+    custom = {"tag": "custom", "prompt": "on the moon", "nativeLanguagePrompt": None}
+    created = ad_creative(client, tenant, str(cutout_asset(tenant).id), [custom])
+    assert created.status_code == 200, created.content
+    assert conforms("CreatedProcess", created.json())
+    query = {
+        "applicationId": tenant.id,
+        "imageProductGeneratorProcessId": created.json()["imageProductGeneratorProcessId"],
+    }
+    progress = client.get(f"{BASE}/CheckUserProgress", query, headers=tenant.key_headers()).json()
+    assert conforms("UserProgress", progress)
+    assert progress["processes"][0]["tasks"][0]["prompt"]["unrenderedTerms"] == ["moon"]
+    everyone = client.get(f"{BASE}/CheckApplicationAllProgresses", query, headers=tenant.key_headers()).json()
+    assert conforms("ApplicationProgress", everyone)
+    assert not conforms(
+        "UserProgress", {**progress, "processes": [{"tasks": [{"prompt": {"tag": "custom"}}]}]}
+    )

@@ -86,8 +86,8 @@ class Task(Leased):  # attempts, queued_at, started_at, lease_until: adcreative.
     prompt_text = models.TextField()  # the resolved prompt: product + preset promptText or the custom prompt
     negative_prompt = models.TextField(blank=True)
     # The words of a custom prompt the engine cannot draw (workers.render.prompt_scene's left_out; empty for
-    # a preset, or where the engine paints from the words themselves): CheckUserProgress's unresolvedWords.
-    unresolved = models.JSONField(default=list, blank=True)
+    # a preset, or where the engine paints from the words themselves): the task's prompt.unrenderedTerms.
+    unrendered_terms = models.JSONField(default=list, blank=True)
     seed = models.BigIntegerField()
     width = models.PositiveSmallIntegerField()
     height = models.PositiveSmallIntegerField()

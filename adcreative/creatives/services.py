@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,7 +42,7 @@ class PromptSpec:
     preset_id: str
     prompt_text: str
     negative_prompt: str
-    unresolved: tuple[str, ...] = ()  # the custom prompt's words the engine cannot draw
+    unrendered_terms: tuple[str, ...] = ()  # the custom prompt's words the engine cannot draw
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,10 @@ class ProcessRequest:
 
 
 def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> PromptSpec:
-    """The prompt a task renders: the product's name followed by the preset's promptText or the custom text;
-    for an engine that draws the scene from the words (the studio's), the props it draws and the words it
-    cannot draw (`workers.render.prompt_scene`: words only, the web reads them without rendering)."""
+    """The prompt a task renders: the product's name followed by the preset's promptText or the custom text
+    (naming the product once: `named_once`); for an engine that draws the scene from the words (the
+    studio's), the props it draws and the words it cannot draw (`workers.render.prompt_scene`: words only,
+    the web reads them without rendering)."""
     name = product_name.strip() or "product"
     if item["tag"] == "preset":
         preset = presets.load_catalog()[item["preset"]]
@@ -89,8 +91,20 @@ def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> Pr
     resolution = resolve(text, product_name.strip()) if studio else None
     props = resolution.props if resolution else ()
     drawn = f" (props drawn: {', '.join(props)})" if props else ""  # what the studio engine puts beside it
-    unresolved = resolution.left_out if resolution else ()
-    return PromptSpec(prompt, "", f"{name}, {text}{drawn}", negative.strip(), unresolved)
+    unrendered = resolution.left_out if resolution else ()
+    return PromptSpec(prompt, "", f"{named_once(name, text)}{drawn}", negative.strip(), unrendered)
+
+
+def named_once(name: str, text: str) -> str:
+    """A custom prompt's text after the product's name, naming the product once: a prompt that starts with
+    the name ("White Sneaker, on grass") gives its own copy up; one that names the product further in ("a
+    white sneaker on grass", "two white sneakers") names it already and reads as written."""
+    named = re.compile(rf"(?<!\w){re.escape(name)}(?:e?s)?(?!\w)", re.IGNORECASE)  # or its plural
+    lead = named.match(text)
+    if lead:
+        rest = text[lead.end() :].lstrip(" ,;:-")
+        return f"{name}, {rest}" if rest else name
+    return text if named.search(text) else f"{name}, {text}"
 
 
 def fine_tune_for(application: Application, fine_tune_id: uuid.UUID | None) -> FineTune | None:
@@ -181,7 +195,7 @@ RERUN_FIELDS = (
     "preset_id",
     "prompt_text",
     "negative_prompt",
-    "unresolved",
+    "unrendered_terms",
     "seed",
     "width",
     "height",
@@ -251,7 +265,7 @@ def _tasks_of(process: Process, request: ProcessRequest) -> list[Task]:
             preset_id=spec.preset_id,
             prompt_text=spec.prompt_text,
             negative_prompt=spec.negative_prompt,
-            unresolved=list(spec.unresolved),
+            unrendered_terms=list(spec.unrendered_terms),
             seed=base_seed + order,
             width=width,
             height=height,

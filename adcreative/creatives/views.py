@@ -19,6 +19,12 @@ from adcreative.api.schema import ERROR_RESPONSES
 from adcreative.api.serializers import valid_query, zulu
 from adcreative.creatives import progress, services, state
 from adcreative.creatives.models import Process, Task
+from adcreative.creatives.schema import (
+    ApplicationProgressSchema,
+    CreatedProcessSchema,
+    ProcessSchema,
+    UserProgressSchema,
+)
 from adcreative.creatives.serializers import (
     AdCreativeSerializer,
     CancelSerializer,
@@ -35,15 +41,19 @@ def task_body(task: Task) -> dict[str, Any]:
         "renderState": task.render_state,
         "renderStateName": Task.State(task.render_state).label,
         "progress": task.progress,
-        "prompt": {**task.prompt, "promptText": task.prompt_text},
+        "prompt": prompt_body(task),
         "seed": task.seed,
         "width": task.width,
         "height": task.height,
         "error": task.error_message or None,
         "downloadUrl": task.download_url,
-        # An extension field: the custom prompt's words the studio engine could not draw (README).
-        "unresolvedWords": list(task.unresolved),
     }
+
+
+def prompt_body(task: Task) -> dict[str, Any]:
+    """The task's prompt object as the client sent it, with its resolution (API.md's extension): the scene as
+    resolved, and the words of a custom prompt the engine could not draw."""
+    return {**task.prompt, "promptText": task.prompt_text, "unrenderedTerms": list(task.unrendered_terms)}
 
 
 def process_body(process: Process) -> dict[str, Any]:
@@ -61,7 +71,7 @@ class AdCreativeView(APIView):
     throttle_scope = "upload"
     parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
-    @extend_schema(request=AdCreativeSerializer, responses={200: dict, **ERROR_RESPONSES})
+    @extend_schema(request=AdCreativeSerializer, responses={200: CreatedProcessSchema, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:
         application = current_application(request)
         form = AdCreativeSerializer(data=request.data)
@@ -76,7 +86,12 @@ class AdCreativeView(APIView):
                 "userId": str(process.user_id) if process.user_id else None,
                 "progress": state.process_progress(tasks),
                 "tasks": [
-                    {"taskId": str(t.id), "order": t.order, "renderState": t.render_state, "prompt": t.prompt}
+                    {
+                        "taskId": str(t.id),
+                        "order": t.order,
+                        "renderState": t.render_state,
+                        "prompt": prompt_body(t),
+                    }
                     for t in tasks
                 ],
             }
@@ -119,7 +134,9 @@ class CheckUserProgressView(APIView):
     throttle_scope = "poll"
     parser_classes: list[type] = []  # a GET reads no body
 
-    @extend_schema(parameters=[ProgressQuerySerializer], responses={200: dict, **ERROR_RESPONSES})
+    @extend_schema(
+        parameters=[ProgressQuerySerializer], responses={200: UserProgressSchema, **ERROR_RESPONSES}
+    )
     def get(self, request: Request) -> Response:
         query = valid_query(ProgressQuerySerializer, request)
         application = current_application(request)
@@ -141,7 +158,9 @@ class CheckApplicationAllProgressesView(APIView):
     throttle_scope = "poll"
     parser_classes: list[type] = []  # a GET reads no body
 
-    @extend_schema(parameters=[ProgressQuerySerializer], responses={200: dict, **ERROR_RESPONSES})
+    @extend_schema(
+        parameters=[ProgressQuerySerializer], responses={200: ApplicationProgressSchema, **ERROR_RESPONSES}
+    )
     def get(self, request: Request) -> Response:
         query = valid_query(ProgressQuerySerializer, request)
         application = current_application(request)
@@ -165,7 +184,7 @@ class CheckApplicationAllProgressesView(APIView):
 class CancelView(APIView):
     parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
-    @extend_schema(request=CancelSerializer, responses={200: dict, **ERROR_RESPONSES})
+    @extend_schema(request=CancelSerializer, responses={200: ProcessSchema, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:
         form = CancelSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -15,7 +15,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,7 @@ def chosen_prompts(options: argparse.Namespace, found: Recommendation) -> list[P
     return mixed[:MAX_PROMPTS]
 
 
-def label(prompt: dict[str, Any]) -> str:
+def label(prompt: Mapping[str, Any]) -> str:
     return str(prompt.get("preset") or prompt.get("prompt") or prompt.get("promptText") or "creative")
 
 
@@ -172,6 +172,14 @@ def follow(api: Photoshoot, process: Process, console: Console, interval: float)
                 )
 
         return api.wait(process, on_update=update, interval=interval)
+
+
+def show_unrendered(done: Process, console: Console) -> None:
+    """The words of each custom prompt the engine could not draw (the task's prompt.unrenderedTerms)."""
+    for task in sorted(done["tasks"], key=lambda t: t["order"]):
+        terms = task["prompt"].get("unrenderedTerms") or []
+        if terms:
+            console.print(f"{task['order'] + 1}. {label(task['prompt'])}: not drawn: {', '.join(terms)}")
 
 
 def save_all(api: Photoshoot, done: Process, options: argparse.Namespace) -> list[tuple[str, Path, bytes]]:
@@ -212,6 +220,7 @@ def run_command(options: argparse.Namespace, console: Console, api: Photoshoot) 
     )
     console.print(f"process {process['imageProductGeneratorProcessId']}: {len(process['tasks'])} creatives")
     done = follow(api, process, console, options.interval)
+    show_unrendered(done, console)
     saved = save_all(api, done, options)
     for _, path, _ in saved:
         console.print(f"saved {path}")

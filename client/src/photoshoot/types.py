@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 
 class Category(TypedDict):
@@ -36,13 +36,26 @@ class PromptObject(TypedDict):
     nativeLanguagePrompt: NotRequired[str | None]
 
 
+class TaskPrompt(TypedDict):
+    """A task's prompt object: as it was sent, with its resolution (this service's; the public API's answer
+    to AdCreative has none)."""
+
+    tag: Literal["preset", "custom"]
+    preset: NotRequired[str]
+    prompt: NotRequired[str]
+    nativeLanguagePrompt: NotRequired[str | None]
+    promptText: NotRequired[str]  # the scene as resolved, naming the product once
+    # The custom prompt's words the engine could not draw ([] when none).
+    unrenderedTerms: NotRequired[list[str]]
+
+
 class Task(TypedDict):
     taskId: str
     order: int
     renderState: int
     renderStateName: NotRequired[str]
     progress: NotRequired[int]
-    prompt: dict[str, Any]
+    prompt: TaskPrompt
     seed: NotRequired[int | None]
     width: NotRequired[int | None]
     height: NotRequired[int | None]
