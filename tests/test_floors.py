@@ -1,5 +1,7 @@
 """The studio floor's materials: every surface the catalog may name is painted, in range, with fine detail
-near the camera, the same for one seed; and each has a roughness for the renderer's reflections."""
+near the camera, the same for one seed; and each has a roughness for the renderer's reflections. Some
+materials are checked for what makes them read as photographed: linen's weave, marble's far veins,
+velvet's sheen, moss's fuzz, snow's sparkles."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 import presets
 from tests.drawing import drawn_cutout
 from workers.render.compose import placed
-from workers.render.floors import FLOORS, ROUGHNESS, surface
+from workers.render.floors import FLOORS, LINEN_PITCH, ROUGHNESS, SCALE, STRETCH, Floor, surface
 from workers.render.layout import FrameCut
 from workers.render.paint import rgb
 from workers.render.set3d import FLOOR, shoot
@@ -34,7 +37,7 @@ def paint(name: str, seed: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def test_every_listed_surface_has_a_floor_and_a_roughness() -> None:
     assert not [s for s in SURFACES if s not in FLOORS], "a listed surface would fall back to a plain floor"
-    assert set(ROUGHNESS) == set(presets.SURFACES)
+    assert set(ROUGHNESS) == set(presets.SURFACES) == {*FLOORS, "seamless"}
     assert all(0.0 <= r <= 1.0 for r in ROUGHNESS.values())
     assert ROUGHNESS["mirror"] < ROUGHNESS["glossy"] < ROUGHNESS["wood"] < ROUGHNESS["velvet"]
 
@@ -57,3 +60,81 @@ def test_each_surface_paints_in_range_with_fine_detail_near_the_camera(name: str
 def test_each_surface_is_the_same_for_one_seed(name: str) -> None:
     assert np.array_equal(paint(name, seed=9)[1], paint(name, seed=9)[1])
     assert not np.array_equal(paint(name, seed=9)[1], paint(name, seed=10)[1])
+
+
+BASE, ACCENT, WALL = (rgb(c) for c in ("#9c8f7d", "#5d6b7a", "#8a8f96"))
+
+
+def flat(name: str, per_pixel: float, facing: float, light: np.ndarray | None = None) -> np.ndarray:
+    """The luminance of `name` painted on a patch of floor (160 x 320 pixels, away from anything placed
+    near the product), `per_pixel` floor units a pixel across, seen at `facing` (the cosine between the
+    view and the floor's normal: a pixel spans 1 / facing as much along the depth)."""
+    rows, width = 160, 320
+    u = 3.0 + np.arange(width, dtype=np.float32)[None, :] * per_pixel * np.ones((rows, 1), np.float32)
+    step = per_pixel * STRETCH / facing
+    v = 6.0 - np.arange(rows, dtype=np.float32)[:, None] * step * np.ones((1, width), np.float32)
+    depth = np.full((rows, width), 0.6, np.float32)
+    detail = np.full((rows, width), 0.5, np.float32)
+    floor = Floor(BASE, ACCENT, WALL, u, v, depth, detail, np.random.default_rng(5), light)
+    luminance: np.ndarray = FLOORS[name](floor).mean(axis=2)
+    return luminance
+
+
+def far(name: str, seed: int) -> np.ndarray:
+    """The luminance of `name` painted on a floor running to a far horizon (a camera 1 unit above it):
+    rows near the top pack hundreds of times more floor than the bottom ones."""
+    rows, width, focal = 160, 837, 534.0
+    row = np.arange(rows, dtype=np.float32)[:, None] + 2.5
+    z = focal / row * np.ones((1, width), np.float32)
+    x = (np.arange(width, dtype=np.float32)[None, :] - width / 2) * z / focal
+    depth = (row - row.min()) / (row.max() - row.min()) * np.ones((1, width), np.float32)
+    white, grey = rgb("#ecebe8"), rgb("#404040")  # a white marble with dark veins
+    u, v = x * SCALE + 0.5, z * SCALE * STRETCH + 1.5
+    floor = Floor(
+        white, grey, white, u, v, depth, np.full(u.shape, 0.5, np.float32), np.random.default_rng(seed)
+    )
+    luminance: np.ndarray = FLOORS[name](floor).mean(axis=2)
+    return luminance
+
+
+def test_linen_is_woven_at_its_thread_pitch_without_blotches() -> None:
+    linen = flat("linen", LINEN_PITCH / 4, 1.0)  # four pixels a thread
+    rows = linen - linen.mean(axis=1, keepdims=True)
+    power = (np.abs(np.fft.rfft(rows, axis=1)) ** 2).mean(axis=0)
+    periods = 1.0 / np.maximum(np.fft.rfftfreq(rows.shape[1]), 1e-9)
+    strongest = periods[np.argmax(np.where(periods < 20, power, 0.0))]
+    assert strongest == pytest.approx(4.0, rel=0.1)  # the warp threads, side by side
+    # Blocks of four by four threads are all but alike: the weave varies thread by thread, not in patches.
+    blocks = linen.reshape(10, 16, 20, 16).mean(axis=(1, 3))
+    assert blocks.std() < 0.3 * linen.std()
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_far_marble_veins_fade_into_soft_streaks_not_dashes(seed: int) -> None:
+    marble = far("marble", seed)
+    along = np.abs(np.diff(marble, axis=1))  # a dashed vein flickers along the row
+    far_rows, middle, near = along[:30], along[60:90], along[-30:]
+    assert far_rows.mean() < middle.mean() < near.mean()  # contrast falls off smoothly with distance
+    assert np.percentile(far_rows, 99.9) < 0.5 * np.percentile(near, 99.9)
+
+
+def test_velvet_glows_at_grazing_angles() -> None:
+    grazing, facing = flat("velvet", 0.001, 0.2), flat("velvet", 0.001, 0.9)
+    assert grazing.mean() > 1.2 * facing.mean()
+
+
+def test_moss_is_finer_than_it_is_lumpy() -> None:
+    _, painted, _ = paint("moss")
+    near = painted[-80:].mean(axis=2)
+    fine = near - ndimage.gaussian_filter(near, 1.5)
+    lumps = (ndimage.gaussian_filter(near, 5) - ndimage.gaussian_filter(near, 40))[10:-10, 40:-40]
+    assert fine.std() > 1.5 * lumps.std()
+
+
+def test_snow_sparkles_only_where_the_key_light_reaches() -> None:
+    light = np.ones((160, 320, 3), np.float32)
+    light[:, :160] = 0.4  # the left half in a shadow: only the ambient light arrives
+    snow = flat("snow", 0.001, 0.45, light)
+    sparkles = (snow - ndimage.median_filter(snow, 5)) > 0.15
+    assert sparkles[:, 170:310].sum() >= 10
+    assert sparkles[:, 10:150].sum() == 0

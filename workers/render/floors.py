@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from scipy import ndimage
 
 from presets import Scene
-from workers.render.paint import Array, mix, noise, smoothstep
+from workers.render.paint import LIGHT_VECTORS, Array, mix, noise, smoothstep
 from workers.render.set3d import FLOOR, Plate
 
 # 0 = a perfect mirror ... 1 = fully matte. The renderer scales its Fresnel reflection by it, and the
@@ -31,6 +30,8 @@ ROUGHNESS: dict[str, float] = {
     "paper": 0.95, "metal": 0.3, "mirror": 0.0, "slate": 0.6,
 }  # fmt: skip
 
+STRETCH = 3.0  # v runs this much faster than u over the same distance: a round pattern has sv = su / STRETCH
+KEY_LIT = (0.5, 0.85)  # the floor's light, as a share of its brightest, from shadow to full key light
 TABLE = 256  # the random lattice every noise samples, wrapped: far larger than any pattern's repeat
 
 
@@ -46,6 +47,8 @@ class Floor:
     depth: Array  # 0 at the horizon, 1 at the bottom edge
     detail: Array
     rng: np.random.Generator
+    light: Array | None = None  # the set's light on these rows (RGB, 1 at the product); None: even light
+    key: float = 0.0  # where across the view the key light stands (-1 left ... 1 right)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -112,10 +115,9 @@ class _World:
         if key not in self._along:
             y = self.v * np.float32(scale)
             contrast = np.ones(self.f.size, np.float32)
-            if y.shape[0] > 1:
-                step = np.diff(y, axis=0)
+            step = np.diff(y, axis=0)
+            if step.size and np.abs(step).max() > ROW_LIMIT:  # else the pattern is resolved everywhere
                 clipped = np.clip(step, -ROW_LIMIT, ROW_LIMIT)
-                y = y.copy()
                 y[:-1] = y[-1:] - np.cumsum(clipped[::-1], axis=0)[::-1]
                 squeeze = np.sqrt(np.maximum(1.0, np.abs(step) / ROW_LIMIT))
                 contrast[:-1] = 1.0 / squeeze
@@ -206,6 +208,24 @@ class _World:
         det = np.where(np.abs(det) < 1e-12, 1e-12, det)
         return (hx * self.vy - hy * self.vx) / det, (hy * self.ux - hx * self.uy) / det
 
+    @property
+    def facing(self) -> Array:
+        """The cosine between the view and the floor's normal: 1 looking straight down, towards 0 at
+        grazing angles. A pixel's footprint along the depth is its width over that cosine, so it is the
+        width over the depth each pixel spans (in the same distance units)."""
+        facing: Array = np.clip(STRETCH * np.abs(self.ux) / np.maximum(np.abs(self.vy), 1e-6), 0.02, 1.0)
+        return facing
+
+    @property
+    def lit(self) -> Array:
+        """0..1 where the key light reaches the floor: its light against the brightest floor's, 0 in the
+        shadows the set casts, where only the ambient light arrives (1 everywhere under an even light)."""
+        if self.f.light is None:
+            return np.ones(self.f.size, np.float32)
+        luminance = np.broadcast_to(self.f.light, (*self.f.size, 3)).mean(axis=2)
+        brightest = float(np.percentile(luminance[:, ::4], 95))  # every fourth column will do
+        return smoothstep(KEY_LIT[0], KEY_LIT[1], luminance / max(brightest, 1e-3))
+
     def across(self) -> Array:
         """Where a pixel lies across the view, as a direction (0 ahead, about +-0.5 at the canvas edges)."""
         centre = self.u.mean(axis=1, keepdims=True)
@@ -264,51 +284,62 @@ def _finish(
     return lit + (band * power)[..., None] * light
 
 
-def _lines(t: Array, width: float) -> Array:
+def _lines(t: Array, width: Array | float) -> Array:
     """Lines at every whole value of `t` (in [0, 1], 1 on a line), `width` wide in t's units but never
     thinner than a pixel, and fainter as they widen so they keep their weight: no dashed, aliased seams
-    where the perspective packs many planks into few pixels."""
+    where the perspective packs many planks into few pixels. Where a pixel spans more than a third of
+    the lines' spacing they melt into their average, a soft even tone."""
     across, down = _gradient(t, 1), _gradient(t, 0)
     per_pixel = np.hypot(across, down)  # t's change over one pixel, whichever way the line runs
     wide = np.maximum(width, 0.8 * per_pixel)
     distance = np.abs(t - np.round(t))
-    lines: Array = (width / wide) * np.exp(-((distance / wide) ** 2))
-    return lines
-
-
-def marble(base: Array, accent: Array, u: Array, v: Array, detail: Array, rng: np.random.Generator) -> Array:
-    """Veined marble laid flat in perspective: long veins that flow one way and wander (a sine bent by
-    turbulence), each a fine line in a soft cloud, fading in and out along their length."""
-    rows, width = detail.shape
-    flat_shape = (256, 512)  # the slab, seen from above: rows = depth, columns = across
-    turbulence = noise(flat_shape, 3, rng, 5)
-    fade = noise(flat_shape, 2, rng, 2)
-    depth = np.broadcast_to((v % 2.0) / 2.0 * (flat_shape[0] - 1), (rows, width))
-    across = (u % 1.0) * (flat_shape[1] - 1)
-    coords = np.stack([depth, np.broadcast_to(across, (rows, width))])
-    bend = ndimage.map_coordinates(turbulence, coords, order=1, mode="mirror")
-    strength = 0.35 + 0.65 * ndimage.map_coordinates(fade, coords, order=1, mode="mirror")
-    angle = rng.uniform(0.3, 0.9)
-    flow = u * np.cos(angle) * 3.0 + v * np.sin(angle) * 1.2 + bend * 2.6
-    band = np.abs(np.sin(np.pi * flow))  # 0 on a vein's centre line
-    fine = np.exp(-((band / 0.045) ** 2))
-    cloud = np.exp(-((band / 0.3) ** 2))
-    veins = np.clip((0.55 * fine + 0.2 * cloud) * strength, 0.0, 0.7)
-    cloudy = base * (0.965 + 0.05 * detail)[..., None]
-    return mix(cloudy, np.broadcast_to(accent, (rows, width, 3)), veins)
+    lines = (width / wide) * np.exp(-((distance / wide) ** 2))
+    average = np.minimum(np.sqrt(np.pi) * np.asarray(width, np.float32), 1.0)  # a line's share of its spacing
+    melted: Array = lines + (average - lines) * smoothstep(0.2, 0.4, per_pixel)
+    return melted
 
 
 def _marble(f: Floor) -> Array:
-    """Polished marble: the veins of `marble` on a slab whose depth is filtered as the view squeezes it,
-    faint secondary hairlines, a crystalline shimmer and the polish."""
+    """Polished marble: veins of the accent that flow one way and wander, swelling and thinning along
+    their length, with thinner branches leaving them and fading out, each in a soft cloud; a faintly
+    clouded body with a crystalline shimmer, and the polish. The veins are drawn band-limited: where the
+    distance packs them they widen and fade into soft streaks, never into dashes."""
     w = _World(f)
-    v = w.along(20.0)[0] / 20.0
-    veined = marble(f.base, f.accent, w.u, v, 0.5 + w.fbm(3, 3, 3, seed=4), f.rng)
-    hair, weight = w.sample(5, 5, seed=2)
-    hairline = np.exp(-(((hair - 0.5) / 0.02) ** 2)) * w.fade(60) * weight * 0.3
-    shimmer = w.fbm(150, 150, 2, seed=1)
-    veined = mix(veined, _rgb(f.accent, f.size), hairline) * (1.0 + 0.05 * shimmer)[..., None]
-    return _finish(w, veined, ROUGHNESS["marble"])
+    veins = _veins(w)
+    body = 1.0 + 0.05 * w.fbm(2.5, 2.5 / STRETCH, 2, seed=4) + 0.02 * w.fbm(150, 150 / STRETCH, 1, seed=1)
+    colour = mix(_rgb(f.base, f.size) * body[..., None], _rgb(f.accent, f.size), np.clip(veins, 0.0, 0.85))
+    return _finish(w, colour, ROUGHNESS["marble"])
+
+
+MARBLE_VEINS = 9.0  # main veins per unit of the floor, across their flow
+
+
+def _veins(w: _World) -> Array:
+    """How much of the accent each pixel shows (0..1): main veins, branches and a soft cloud around them."""
+    x, z = w.u, w.v / STRETCH  # the floor's true distances, the same both ways (lines filter themselves)
+    angle = np.pi * (0.15 + 0.3 * float(w.hash(np.asarray(7), 3, 0)))
+    turbulence = w.fbm(1.0, 1.0 / STRETCH, 4, seed=2, gain=0.55)
+    flow = (x * np.cos(angle) + z * np.sin(angle)) * MARBLE_VEINS + 4.0 * turbulence
+    swell = w.value(flow * np.float32(0.7), (x * np.sin(angle) - z * np.cos(angle)) * np.float32(6.0), 1)
+    width = 0.004 + 0.03 * swell**3  # in flow units: hairlines here, a broad vein there
+    strength = _vein_strength(w, flow, 3)
+    main = _lines(flow, width) * strength
+    twist = (x * np.cos(angle + 1.1) + z * np.sin(angle + 1.1)) * MARBLE_VEINS * 1.5
+    branch_flow = twist + 5.0 * turbulence + 1.2 * w.fbm(3, 3 / STRETCH, 2, seed=5)
+    branches = _lines(branch_flow, 0.5 * width + 0.002) * _vein_strength(w, branch_flow, 6) ** 2
+    cloud = _lines(flow, 0.12 + 0.1 * swell) * 0.14 * strength
+    veins: Array = np.maximum(main, 0.8 * branches) + cloud * (1.0 - main)
+    return veins
+
+
+def _vein_strength(w: _World, flow: Array, seed: int) -> Array:
+    """How strongly veins show (0..1): each vein (a whole value of `flow`) as strong as its own draw, some
+    missing, and every one fading in and out along its length."""
+    index = np.floor(flow + 0.5).astype(np.int32)
+    own = 0.15 + 0.85 * smoothstep(0.1, 0.7, w.hash(index, seed, 1))
+    along = smoothstep(0.3, 0.7, w.fbm(2.0, 2.0 / STRETCH, 2, seed=seed) + 0.5)
+    strength: Array = own * (0.25 + 0.75 * along)
+    return strength
 
 
 def _wood(f: Floor) -> Array:
@@ -399,7 +430,7 @@ def _concrete(f: Floor) -> Array:
     return _finish(w, colour, ROUGHNESS["concrete"], w.slopes(relief)[1])
 
 
-def _layered_stone(f: Floor, dark: float, layers: float, roughness: float, speckled: bool) -> Array:
+def _layered_stone(f: Floor, dark: float, layers: float, roughness: float) -> Array:
     """Cleft stone: terraced layers split along the bedding, each a slightly different tone, their edges
     lit on one side and shadowed on the other; micro-relief and mineral grains."""
     w = _World(f)
@@ -416,52 +447,120 @@ def _layered_stone(f: Floor, dark: float, layers: float, roughness: float, speck
     lip = np.exp(-(((frac - 0.8) / 0.05) ** 2)) * w.fade(layers * 2.0)  # the worn edge of a layer
     shade = dark * (0.95 + 0.22 * step_tone + 0.3 * mottle + 0.2 * micro + 0.12 * lip) * (1.0 + relief)
     colour = mix(_rgb(f.base, f.size), _rgb(f.accent, f.size), np.clip(0.3 + mottle * 1.5, 0, 1) * 0.45)
-    colour = colour * shade[..., None]
-    if speckled:
-        colour = _mineral_grains(w, colour)
-    return _finish(w, colour, roughness, depth_slope)
-
-
-def _mineral_grains(w: _World, colour: Array) -> Array:
-    """A stone's colour speckled with dark and light mineral grains."""
-    grain, weight = w.sample(220, 220, seed=4)
-    colour = colour * (1.0 - 0.35 * smoothstep(0.76, 0.9, grain) * weight)[..., None]
-    return colour + (0.1 * smoothstep(0.2, 0.06, grain) * weight)[..., None]
+    return _finish(w, colour * shade[..., None], roughness, depth_slope)
 
 
 def _stone(f: Floor) -> Array:
-    return _layered_stone(f, 0.95, 3.0, ROUGHNESS["stone"], speckled=True)
+    """Natural stone, a weathered rock face: lumps and hollows of every size lit from the key light's side,
+    pits (small bowls, dark inside with a lit far rim), patches of other minerals and weathering in the
+    stone's colours, and fine light and dark mineral grains. Round on the floor: no direction to any of it."""
+    w = _World(f)
+    height, pits = _rock_relief(w)
+    across_slope, depth_slope = w.slopes(height)
+    relief = np.clip(-depth_slope * STRETCH * 4.0 + across_slope * f.key * 3.0, -0.4, 0.4)
+    speckle = w.fbm(250, 250 / STRETCH, 2, seed=4)
+    grains = 0.15 * smoothstep(0.18, 0.3, speckle) - 0.2 * smoothstep(-0.18, -0.3, speckle)
+    shade = (1.0 + relief) * (1.0 - 0.5 * pits) * (1.0 + grains + 0.1 * speckle)
+    return _finish(w, _rock_colour(w) * shade[..., None], ROUGHNESS["stone"], depth_slope)
+
+
+def _rock_relief(w: _World) -> tuple[Array, Array]:
+    """A rock face's height (world units: lumps and hollows of every size, down to a crisp roughness, and
+    pits sinking in as small ragged bowls) and its pits (0..1 deep), gathered in patches as weathering
+    leaves them."""
+    cluster = smoothstep(0.35, 0.65, w.value(w.u * np.float32(3.0), w.v * np.float32(1.0), 2))
+    pit, weight = w.sample(60, 60 / STRETCH, seed=5)
+    ragged = 0.08 * w.fbm(160, 160 / STRETCH, 1, seed=11)
+    pits = smoothstep(0.8, 0.97, pit + ragged + 0.08 * cluster) * weight
+    lumps = w.fbm(3, 3 / STRETCH, 5, seed=1, gain=0.62)
+    height = 0.014 * lumps - 0.0004 * pits
+    return height, pits
+
+
+def _rock_colour(w: _World) -> Array:
+    """A rock's colour: its base clouded with patches of the accent (other minerals, lichen, weathering)
+    and a warmer stain here and there."""
+    f = w.f
+    patches = np.clip(0.35 + 1.6 * w.fbm(2.0, 2.0 / STRETCH, 3, seed=3, gain=0.6), 0, 1)
+    colour = mix(_rgb(f.base, f.size), _rgb(f.accent, f.size), patches * 0.55)
+    warm = np.asarray(f.base, np.float32) * np.asarray((1.08, 1.0, 0.88), np.float32)
+    stain = smoothstep(0.55, 0.8, w.value(w.u * np.float32(1.2), w.v * np.float32(0.4), 0)) * 0.5
+    tone = 1.0 + 0.18 * w.fbm(7, 7 / STRETCH, 1, seed=9)
+    return mix(colour, _rgb(warm, f.size), stain) * tone[..., None]
 
 
 def _slate(f: Floor) -> Array:
     base = _natural(f.base, (0.2, 0.215, 0.235), keep=0.6)
     dark = Floor(base, base * 1.4 + 0.03, f.wall, f.u, f.v, f.depth, f.detail, f.rng)
-    return _layered_stone(dark, 0.9, 6.0, ROUGHNESS["slate"], speckled=False)
+    return _layered_stone(dark, 0.9, 6.0, ROUGHNESS["slate"])
+
+
+LINEN_PITCH = 0.0026  # one thread of the weave, in u: about 2.5 pixels where the product stands at half size
+SLUB_LENGTH = 14.0  # a slub (a thick stretch of yarn) runs about this many threads along its thread
 
 
 def _linen(f: Floor) -> Array:
-    """Plain-woven linen: warp and weft threads crossing over and under, slubs (thick stretches of yarn)
-    here and there, yarn a shade lighter or darker thread by thread, and soft folds across the cloth."""
+    """Plain-woven linen: warp and weft threads crossing over and under, each a shade of its own, slubs
+    (thick, paler stretches of one yarn) here and there, and a few soft pressed creases across the cloth
+    with the gentle undulation of cloth laid on a table."""
     w = _World(f)
-    pitch = 0.0032  # one thread
-    x = w.u / pitch
-    y, contrast = w.along(1.0 / pitch)
-    warp_index, weft_index = np.floor(x).astype(np.int32), np.floor(y).astype(np.int32)
-    slub_warp = smoothstep(0.6, 0.85, w.value(w.along(20.0)[0], warp_index * np.float32(0.37), 1))
-    slub_weft = smoothstep(0.6, 0.85, w.value(w.u * 20.0, weft_index * np.float32(0.37), 2))
-    over = np.sin(np.pi * x) * np.sin(np.pi * y)  # which thread lies on top at each crossing
-    warp = np.sin(np.pi * (x - warp_index)) * (1 + 0.5 * slub_warp)
-    weft = np.sin(np.pi * (y - weft_index)) * (1 + 0.5 * slub_weft)
-    threads = np.where(over > 0, warp, weft) * (0.7 + 0.3 * np.abs(over))
-    heather = w.hash(warp_index, 3, 0) + w.hash(weft_index, 5, 1) - 1.0
-    weave = w.fade(0.5 / pitch) * (
-        0.22 * (threads - 0.55) * contrast + 0.05 * heather * contrast + 0.07 * slub_warp
-    )
-    weave = weave + 0.04 * slub_weft * contrast * w.fade(20.0)
-    folds = 0.01 * w.fbm(1.6, 0.9, 3, seed=4) + 0.004 * np.sin((w.u * 2.2 + w.v * 0.7) * np.pi)
-    depth_slope = w.slopes(folds)[1]
-    shade = 1.0 + weave + np.clip(-depth_slope * 2.5, -0.14, 0.14) + 0.03 * w.fbm(6, 6, 2, seed=5)
+    weave = _weave(w, LINEN_PITCH)
+    height = _creases(w, 3) + 0.004 * w.fbm(1.5, 1.5 / STRETCH, 2, seed=4)
+    across_slope, depth_slope = w.slopes(height)
+    relief = np.clip(-depth_slope * 1.5 + across_slope * f.key * 0.6, -0.1, 0.1)
+    shade = 1.0 + weave + relief + 0.012 * w.fbm(5, 5 / STRETCH, 2, seed=5)
     return _finish(w, _rgb(f.base, f.size) * shade[..., None], ROUGHNESS["linen"], depth_slope)
+
+
+def _weave(w: _World, pitch: float) -> Array:
+    """A plain weave's light and shade about 0 (about +-0.15): round threads, the one on top at each
+    crossing lit along its middle and dipping under the next, gaps where two thin yarns leave a pinhole,
+    threads that wander a little and swell and thin along their length, a tone per thread and slubs
+    along single threads. Faded where the threads fall below two pixels."""
+    x = w.u / pitch + 0.6 * w.value(w.u * np.float32(40.0), w.v * np.float32(4.0), 1)
+    y, contrast = w.along(STRETCH / pitch)
+    y = y + 0.6 * w.value(w.u * np.float32(4.0), w.v * np.float32(40.0 / STRETCH), 2)
+    i, j = np.floor(x).astype(np.int32), np.floor(y).astype(np.int32)
+    warp_yarn = w.value(i * np.float32(1.618), y / SLUB_LENGTH, 1)
+    weft_yarn = w.value(x / SLUB_LENGTH, j * np.float32(1.618) + 50.0, 2)
+    warp = _yarn(
+        x - i, 0.5 + 0.25 * w.hash(i, 3, 1) + 0.25 * warp_yarn + 0.3 * smoothstep(0.7, 0.85, warp_yarn)
+    )
+    weft = _yarn(
+        y - j, 0.5 + 0.25 * w.hash(j, 5, 1) + 0.25 * weft_yarn + 0.3 * smoothstep(0.7, 0.85, weft_yarn)
+    )
+    on_top = ((i + j) & 1) == 0  # warp over weft on alternate crossings: a plain weave
+    threads = np.where(on_top, warp * (0.55 + 0.45 * np.sqrt(weft)), weft * (0.55 + 0.45 * np.sqrt(warp)))
+    threads = np.maximum(threads, 0.6 * np.maximum(warp, weft))  # the lower thread shows at the sides
+    tone = np.where(on_top, w.hash(i, 3, 2) + warp_yarn, w.hash(j, 5, 2) + weft_yarn) - 1.0
+    weave = 0.2 * (threads - 0.6) + 0.1 * tone
+    return weave * (w.fade(1.0 / pitch) * np.sqrt(contrast))
+
+
+def _yarn(t: Array, thickness: Array) -> Array:
+    """A round yarn's lit profile across its cell (t in [0, 1)): 1 along its middle, 0 at its edges and
+    in the gap beside it when it is thin (`thickness` its share of the cell, more than 1 where it swells)."""
+    profile = np.sin(np.pi * t)
+    yarn: Array = np.clip((profile - (1.0 - thickness)) / np.maximum(thickness, 0.1), 0.0, 1.0) ** 0.6
+    return yarn
+
+
+def _creases(w: _World, count: int) -> Array:
+    """The height of `count` pressed creases in a cloth: each a ridge of random direction that bends a
+    little, sharp along its fold and easing away on both sides, fading out along its length."""
+    height = np.zeros(w.f.size, np.float32)
+    x, z = w.u, w.v / STRETCH  # the floor's distances, the same both ways
+    bend = 0.08 * w.fbm(1.5, 1.5 / STRETCH, 3, seed=6)
+    for k in range(count):
+        angle, centre_u, centre_z, length = (
+            float(w.hash(np.asarray(40 + k), 9 + n, n % 3)) for n in range(4)
+        )
+        dx, dz = x - 0.2 - 0.6 * centre_u, z - 0.4 - 0.2 * centre_z
+        normal = dx * np.cos(np.pi * angle) + dz * np.sin(np.pi * angle) + bend
+        along = dz * np.cos(np.pi * angle) - dx * np.sin(np.pi * angle)
+        ridge = np.exp(-np.abs(normal) / 0.02) * np.exp(-((along / (0.04 + 0.1 * length)) ** 2))
+        height += 0.0025 * ridge
+    return height
 
 
 def _terrazzo(f: Floor) -> Array:
@@ -550,33 +649,56 @@ def _water(f: Floor) -> Array:
 
 
 def _velvet(f: Floor) -> Array:
-    """Velvet laid in soft folds: the pile glows where a fold turns away from the eye and stays deep where
-    it faces it, with brushed patches where the pile lies another way."""
+    """Velvet laid in soft folds: its pile is dark where it faces the eye and glows where the cloth turns
+    away from it (at grazing angles: towards the horizon and on the folds' far slopes), more in crushed
+    patches where the pile lies another way, with a fine nap. The sheen is light of its own, so black
+    velvet shows it too."""
     w = _World(f)
-    folds = 0.03 * w.fbm(1.4, 1.0, 3, seed=1) + 0.012 * np.sin((w.u * 5.0 + w.v * 0.35) * np.pi)
-    across_slope, depth_slope = w.slopes(folds)
-    glow = np.clip(np.hypot(across_slope * 1.5, depth_slope) * 2.5, 0.0, 1.0)
-    pile = w.fbm(8, 5, 2, seed=2)
-    fibre = w.fbm(400, 400, 1, seed=3)
-    shade = 0.6 + 0.6 * glow**1.5 + 0.3 * pile + 0.12 * fibre - 0.12 * np.clip(depth_slope * 3.0, -1, 1)
-    colour = _rgb(f.base, f.size) * shade[..., None] + (0.1 * glow**2)[..., None] * (
-        np.asarray(f.base, np.float32) + 0.1
+    folds = 0.02 * w.fbm(5.0, 5.0 / STRETCH, 2, seed=1) + 0.005 * np.sin((w.u * 9.0 + w.v * 0.8) * np.pi)
+    facing = _facing_folds(w, folds)
+    ridges = 1.0 - np.abs(
+        2.0 * w.fbm(8, 8 / STRETCH, 2, seed=2, gain=0.6)
+    )  # creases where the pile was crushed
+    crushed = (smoothstep(0.6, 0.95, ridges) + 0.4 * smoothstep(0.0, 0.3, w.fbm(3, 1, 2, seed=4))) * w.fade(
+        16
     )
+    nap = w.fbm(400, 400 / STRETCH, 1, seed=3)
+    sheen = (1.0 - facing) ** 3 * (0.5 + 0.8 * crushed) * (1.0 + 0.3 * nap)
+    base = np.asarray(f.base, np.float32)
+    glow = mix(base, np.asarray(f.wall, np.float32), 0.2) * 0.8 + 0.3  # the pile's sides, catching the light
+    colour = _rgb(base, f.size) * (0.55 + 0.45 * facing + 0.1 * nap)[..., None] + sheen[..., None] * glow
     return _finish(w, colour, ROUGHNESS["velvet"])
 
 
+def _facing_folds(w: _World, height: Array) -> Array:
+    """The cosine between the view and a cloth's normal, tilted by the folds of `height` (u units): more
+    facing on slopes rising away from the eye, grazing on those falling away from it."""
+    across_slope, depth_slope = w.slopes(height)
+    facing = w.facing
+    tilted = facing + np.clip(depth_slope * STRETCH, -1, 1) * np.sqrt(1.0 - facing**2) - 0.3 * across_slope
+    return np.clip(tilted / np.sqrt(1.0 + across_slope**2 + (depth_slope * STRETCH) ** 2), 0.0, 1.0)
+
+
 def _polished(f: Floor, roughness: float, tint: tuple[float, float, float] | None, sheen: float) -> Array:
-    """A clean polished plane: the wall's light caught softly towards the horizon, a highlight band and
-    only the faintest dust and polish marks."""
+    """A clean polished plane: the room reflected more towards the horizon (Fresnel: the more grazing the
+    view, the more it mirrors), the key light's softbox reflected as a soft glow on the key's side, and
+    fine swirls and dust that show only inside that glow, as they do on black acrylic."""
     w = _World(f)
     base = np.asarray(f.base, np.float32)
     if tint is not None:
         base = base * np.asarray(tint, np.float32)
-    depth = w.depth
-    colour = mix(_rgb(base, f.size), _rgb(f.wall, f.size), (sheen * (1 - depth) ** 2)[..., None])
-    marks = 0.02 * w.fbm(500, 30, 1, seed=1) + 0.012 * w.fbm(300, 300, 2, seed=2)
-    colour = colour * (1.0 + marks)[..., None]
-    return _finish(w, colour, roughness)
+    fresnel = 0.04 + 0.96 * (1.0 - w.facing) ** 5
+    room = mix(np.asarray(f.wall, np.float32), np.ones(3, np.float32), 0.15)
+    colour = _rgb(base, f.size) + (sheen * 2.5 * fresnel)[..., None] * room
+    glow = np.exp(-(((w.across() - 0.28 * f.key) / 0.22) ** 2)) * np.exp(-(((w.depth - 0.1) / 0.3) ** 2))
+    dust, weight = w.sample(400, 400 / STRETCH, seed=2)
+    swirls = w.fbm(500, 30, 1, seed=1)
+    specks = smoothstep(0.93, 0.99, dust) * weight
+    light = (0.1 + 0.25 * (1.0 - roughness)) * glow * (1.0 + 0.1 * swirls + 1.5 * specks) + 0.05 * specks
+    colour = colour * (1.0 + 0.03 * swirls)[..., None] + light[..., None] * mix(
+        room, np.ones(3, np.float32), 0.6
+    )
+    return _finish(w, colour, roughness, strength=0.0)
 
 
 def _glossy(f: Floor) -> Array:
@@ -637,21 +759,24 @@ def _grass(f: Floor) -> Array:
 
 
 def _moss(f: Floor) -> Array:
-    """A moss cushion: soft rounded clumps, shadowed in the crevices between them, each its own green, with
-    a fine fuzz of tiny leaves and lighter tips."""
+    """A moss cushion: a dense, soft pile of tiny leaves in small rounded mounds, greens and yellows
+    drifting across it, each stem's tip catching the light and the gaps between them dark, and a velvety
+    glow where the mounds turn away from the eye. Its fine fuzz outweighs its mounds."""
     w = _World(f)
     green = _natural(f.base, (0.3, 0.42, 0.12))
-    first, border, ident, weight = w.cells(28, 28)
-    dome = 0.01 * np.clip(1 - first * 0.9, 0, 1) ** 0.5 * weight + 0.006 * w.fbm(8, 8, 2, seed=1)
-    depth_slope = w.slopes(dome)[1]
-    crevice = smoothstep(0.15, 0.0, border) * weight
-    fuzz = w.fbm(300, 300, 2, seed=2)
-    tips = smoothstep(0.1, 0.3, fuzz)
-    clump = (ident - 0.5) * weight
-    tint = np.asarray((0.8, 1.0, 0.3), np.float32)
-    colour = _rgb(green, f.size) * (1 + 0.45 * clump[..., None] * tint)
-    shade = 0.95 + 0.5 * fuzz - 0.45 * crevice + np.clip(-depth_slope * 1.5, -0.25, 0.25)
-    colour = colour * shade[..., None] + (0.12 * tips)[..., None] * np.asarray((0.8, 0.9, 0.3), np.float32)
+    mounds = w.fbm(14, 14 / STRETCH, 2, seed=1)
+    facing = _facing_folds(w, 0.008 * mounds)
+    hue = w.fbm(3, 3 / STRETCH, 2, seed=4) + 0.5
+    colour = mix(
+        _rgb(green * np.asarray((0.6, 0.8, 0.7), np.float32), f.size), _rgb(green, f.size), hue * 1.6
+    )
+    colour = mix(
+        colour, _rgb(green * np.asarray((1.35, 1.2, 0.55), np.float32), f.size), smoothstep(0.55, 0.85, hue)
+    )
+    fuzz = w.fbm(300, 300 / STRETCH, 2, seed=2, gain=0.8) + 0.6 * w.fbm(900, 900 / STRETCH, 1, seed=3)
+    tips = smoothstep(0.1, 0.25, fuzz)
+    shade = 0.85 + 1.2 * fuzz + 0.15 * smoothstep(-0.3, 0.3, mounds) + 0.2 * (1.0 - facing) ** 3
+    colour = colour * shade[..., None] + (0.1 * tips)[..., None] * np.asarray((0.8, 0.9, 0.35), np.float32)
     return _finish(w, colour, ROUGHNESS["moss"])
 
 
@@ -685,21 +810,35 @@ def _ice(f: Floor) -> Array:
 
 
 def _snow(f: Floor) -> Array:
-    """Fresh snow: bright, gently drifted, its shaded slopes blue from the sky, a fine crystalline grain
-    and glittering sparkles."""
+    """Fresh snow: bright and softly undulating, its hollows and the slopes turned from the light blue
+    with the sky's light (as are the shadows the set casts on it), a fine crystalline grain, and sparkles:
+    single crystals flashing the key light, only where that light reaches."""
     w = _World(f)
-    white = _natural(f.base, (0.95, 0.96, 0.99), keep=0.3)
-    white = mix(white, np.asarray((0.96, 0.97, 1.0), np.float32), 0.6)
-    shadow_blue = white * np.asarray((0.7, 0.79, 0.95), np.float32)
-    drifts = 0.04 * w.fbm(1.5, 1.5, 4, seed=1) + 0.005 * w.fbm(20, 20, 3, seed=2)
-    depth_slope = w.slopes(drifts)[1]
-    shadow = np.clip(depth_slope * 4.0 + 0.3, 0, 1)
-    colour = mix(_rgb(white, f.size), _rgb(shadow_blue, f.size), shadow)
-    grain = w.fbm(350, 350, 2, seed=3)
-    glint, weight = w.sample(380, 380, seed=4)
-    sparkle = smoothstep(0.92, 0.975, glint) * weight
-    colour = colour * (1 + 0.1 * grain)[..., None] + (0.6 * sparkle)[..., None]
-    return _finish(w, colour, ROUGHNESS["snow"], depth_slope)
+    white = mix(
+        _natural(f.base, (0.95, 0.96, 0.99), keep=0.3), np.asarray((0.96, 0.97, 1.0), np.float32), 0.6
+    )
+    blue = white * np.asarray((0.72, 0.82, 0.98), np.float32)
+    drifts = 0.03 * w.fbm(1.5, 1.5 / STRETCH, 4, seed=1) + 0.003 * w.fbm(14, 14 / STRETCH, 3, seed=2)
+    across_slope, depth_slope = w.slopes(drifts)
+    turned = np.clip(depth_slope * STRETCH * 6.0 - across_slope * f.key * 3.0 + 0.15, 0.0, 1.0)
+    shadow = np.maximum(turned, 0.55 * (1.0 - w.lit))
+    colour = mix(_rgb(white, f.size), _rgb(blue, f.size), shadow)
+    colour = colour * (1.0 + 0.06 * w.fbm(300, 300 / STRETCH, 2, seed=3))[..., None]
+    sparkle = _glints(w, 700.0) * w.lit * (1.0 - turned)
+    return _finish(w, colour + (0.9 * sparkle)[..., None], ROUGHNESS["snow"], depth_slope)
+
+
+def _glints(w: _World, density: float) -> Array:
+    """Sparkles (0..1): a point of light at a few of the lattice points `density` per unit on the floor,
+    each about a pixel wide; where the distance packs many into a pixel they dim to their average."""
+    x, y = w.u * np.float32(density), w.v * np.float32(density / STRETCH)
+    i, j = np.floor(x).astype(np.int32), np.floor(y).astype(np.int32)
+    crystal = w.hash(i, j, 1)
+    bright = smoothstep(0.975, 0.995, crystal) * (0.4 + 0.6 * w.hash(i, j, 2))
+    pixel = np.maximum(w.pixel_cells(density, density / STRETCH), 0.2)  # a pixel's size, in lattice cells
+    offset = np.hypot(x - i - 0.5, y - j - 0.5)
+    glints: Array = bright * np.exp(-((offset / pixel) ** 2)) * np.minimum(1.0, (0.2 / pixel) ** 2 * 6.0)
+    return glints
 
 
 def _silk(f: Floor) -> Array:
@@ -762,9 +901,11 @@ def surface(
     top = max(0.0, plate.horizon) * height
     row = np.arange(first, height, dtype=np.float32)[:, None] * np.ones((1, width), np.float32)
     depth = np.clip((row - top) / max(height - top, 1.0), 0, 1)
-    u, v = x * SCALE + 0.5, z * SCALE * 3 + 1.5
+    u, v = x * SCALE + 0.5, z * SCALE * STRETCH + 1.5
     detail = noise(x.shape, 16, rng, 3)
-    painted = FLOORS[scene.surface](Floor(palette[1], accent, palette[0], u, v, depth, detail, rng))
+    key = LIGHT_VECTORS.get(scene.light_direction, (0.0, 0.0))[0]
+    f = Floor(palette[1], accent, palette[0], u, v, depth, detail, rng, plate.light[first:], key)
+    painted = FLOORS[scene.surface](f)
     fade = smoothstep(0.0, 0.04, depth) * floor[first:]  # the far floor melts into the wall
     out = image.copy()
     out[first:] = mix(image[first:], painted.astype(np.float32), fade)
