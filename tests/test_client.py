@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from adcreative.api.throttling import BucketThrottle, RateThrottle
+from adcreative.creatives.models import Process
 from tests.conftest import Tenant, make_tenant
 from tests.drawing import bottle_photo, encode
 
@@ -242,6 +243,7 @@ def test_the_cli_runs_a_photo_to_creatives_and_a_contact_sheet(
         "pdf",
         "--seed",
         "3",
+        "--relight",
         "--out",
         str(out),
         "--interval",
@@ -256,6 +258,7 @@ def test_the_cli_runs_a_photo_to_creatives_and_a_contact_sheet(
         "contact-sheet.jpg",
     ], printed
     assert "2. on a marble counter with a unicorn: not drawn: unicorn" in printed  # prompt.unrenderedTerms
+    assert Process.objects.get(application_id=tenant.id).relight  # --relight reached the service
     assert all((out / name).read_bytes().startswith(b"%PDF-1.6") for name in saved[:2])
     with Image.open(out / "contact-sheet.jpg") as sheet:
         assert sheet.format == "JPEG" and sheet.width > 1000

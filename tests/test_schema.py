@@ -240,3 +240,13 @@ def test_a_tasks_prompt_documents_its_resolution(client: Client, tenant: Tenant)
     assert not conforms(
         "UserProgress", {**progress, "processes": [{"tasks": [{"prompt": {"tag": "custom"}}]}]}
     )
+
+
+def test_relight_is_an_optional_form_boolean(db: None) -> None:
+    # AdCreative's relight extension: read like DisableSafeMargin, off by default, documented as such.
+    for media_type in ("multipart/form-data", "application/x-www-form-urlencoded", "application/json"):
+        body = body_schema("/api/v1/Image/ProductGeneration/AdCreative", "post", media_type)
+        relight = body["properties"]["relight"]
+        assert "relight" not in body.get("required", [])
+        assert valid(relight, "true") and valid(relight, "") and not valid(relight, "maybe")
+        assert "the default" in relight["description"] and "scene's light" in relight["description"]

@@ -32,6 +32,8 @@ class Process(models.Model):
     product_description = models.TextField(blank=True)
     disable_safe_margin = models.BooleanField(default=False)
     use_same_style = models.BooleanField(default=True)
+    # AdCreative's `relight` (an extension, off by default): the product takes the scene's light.
+    relight = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=200, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

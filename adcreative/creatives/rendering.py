@@ -36,6 +36,7 @@ def job_of(task: Task) -> RenderJob:
         prompt_text=task.prompt_text,
         negative_prompt=task.negative_prompt,
         product_name=process.product_name,
+        relight=process.relight,
     )
 
 

@@ -83,6 +83,12 @@ class AdCreativeSerializer(ContractSerializer):
     productDescription = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     DisableSafeMargin = FormBoolean(default_value=False)
     UseSameStyleReferenceImage = FormBoolean(default_value=True)
+    relight = FormBoolean(
+        default_value=False,
+        help_text='An extension: "true" relights the product with the scene\'s light (a colour cast, shading '
+        'from the key light, a rim and the floor\'s bounce); "false" or "" (the default) keeps its pixels as '
+        "cut out. Any case; a JSON body may send true or false.",
+    )
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     negativePrompt = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     fineTuneId = GuidField(required=False, allow_null=True)

@@ -57,6 +57,7 @@ class ProcessRequest:
     seed: int | None
     idempotency_key: str
     fine_tune: FineTune | None = None
+    relight: bool = False  # the product takes the scene's light (an extension, off by default)
 
     def fingerprint(self) -> str:
         body = {
@@ -70,6 +71,8 @@ class ProcessRequest:
             "seed": self.seed,
             "fineTune": str(self.fine_tune.id) if self.fine_tune else None,
         }
+        if self.relight:  # only when asked: a request without it keeps the fingerprint it always had
+            body["relight"] = True
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -210,6 +213,7 @@ PROCESS_FIELDS = (
     "product_description",
     "disable_safe_margin",
     "use_same_style",
+    "relight",
 )
 
 
@@ -247,6 +251,7 @@ def _open(application: Application, request: ProcessRequest) -> Process:
         product_description=request.product_description,
         disable_safe_margin=request.disable_safe_margin,
         use_same_style=request.use_same_style,
+        relight=request.relight,
         idempotency_key=request.idempotency_key,
         request_hash=request.fingerprint(),
         fine_tune=request.fine_tune,

@@ -116,6 +116,7 @@ def process_request(
         seed=data.get("seed"),
         idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
         fine_tune=services.fine_tune_for(application, data.get("fineTuneId")),
+        relight=data["relight"],
     )
 
 

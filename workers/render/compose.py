@@ -16,6 +16,7 @@ from presets import Scene
 from workers.render.camera import estimate_elevation
 from workers.render.layout import FrameCut, Placement, base_line, canvas_size, frame_cut, place
 from workers.render.props import draw_props
+from workers.render.relight import relight as relit
 from workers.render.set3d import REFERENCE_ELEVATION, Plate, Shot
 from workers.render.studio import render_background
 
@@ -102,13 +103,21 @@ def _elevation(alpha: bytes, size: tuple[int, int]) -> float:
 
 
 def compose(
-    cutout: Image.Image, scene: Scene, size: tuple[int, int], seed: int = 0, palette: list[str] | None = None
+    cutout: Image.Image,
+    scene: Scene,
+    size: tuple[int, int],
+    seed: int = 0,
+    palette: list[str] | None = None,
+    relight: bool = False,
 ) -> Creative:
+    """The creative: the set rendered around the placed product, then its pixels pasted on top (relit by the
+    set with `relight`, opt-in; else exactly the cut-out's)."""
     height = size[1]
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
     placement, product, shot = placed(cutout, cut, scene, size, seed)
     canvas, plate = render_background(scene, palette or list(scene.palette), size, seed, shot)
-    product_array = np.asarray(product)
+    shown = relit(product, canvas, (placement.left, placement.top), scene) if relight else product
+    product_array = np.asarray(shown)
     front = None
     if scene.props and not scene.stand:  # props on the product's floor, behind it and beside it
         canvas, front, _ = draw_props(
@@ -119,12 +128,17 @@ def compose(
     if front is not None:
         canvas = canvas * (1 - front[..., 3:4]) + front[..., :3] * front[..., 3:4]
     image = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
-    image.paste(product, (placement.left, placement.top), product)
+    image.paste(shown, (placement.left, placement.top), shown)
     return Creative(image, placement, product)
 
 
 def render_creative(
-    cutout: Image.Image, scene: Scene, palette: list[str], disable_safe_margin: bool, seed: int
+    cutout: Image.Image,
+    scene: Scene,
+    palette: list[str],
+    disable_safe_margin: bool,
+    seed: int,
+    relight: bool = False,
 ) -> Creative:
     """One studio creative: exactly 1674x628 (or 1200x628 with DisableSafeMargin)."""
-    return compose(cutout, scene, canvas_size(disable_safe_margin), seed, palette)
+    return compose(cutout, scene, canvas_size(disable_safe_margin), seed, palette, relight)

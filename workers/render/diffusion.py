@@ -20,10 +20,12 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFilter
 
+from presets import Scene
 from workers import capabilities
 from workers.imaging import ImageRejected
 from workers.render.compose import Creative, render_creative
 from workers.render.engines import Lora, Progress, SceneJob
+from workers.render.relight import relight
 
 MULTIPLE = 8  # the UNet works on latents of 1/8 size: both sides a multiple of 8
 
@@ -74,12 +76,19 @@ def keep_mask(creative: Creative, canvas: tuple[int, int], grow: int = 6) -> Ima
     return grown.point(lambda a: 0 if a else 255)
 
 
-def restore_product(generated: Image.Image, creative: Creative, feather: float = 1.5) -> Image.Image:
-    """Paste the product's own pixels back over the generated image, with a slightly softened edge."""
+def restore_product(
+    generated: Image.Image, creative: Creative, feather: float = 1.5, relight_in: Scene | None = None
+) -> Image.Image:
+    """Paste the product's own pixels back over the generated image, with a slightly softened edge; with
+    `relight_in` (a job that asks for relight), lit by the generated scene around it (its alpha unchanged)."""
     out = generated.copy()
-    alpha = creative.product.getchannel("A").filter(ImageFilter.GaussianBlur(feather))
-    alpha = Image.fromarray(np.maximum(np.asarray(alpha), np.asarray(creative.product.getchannel("A"))))
-    out.paste(creative.product.convert("RGB"), (creative.placement.left, creative.placement.top), alpha)
+    at = (creative.placement.left, creative.placement.top)
+    product = creative.product
+    if relight_in is not None:
+        product = relight(product, np.asarray(generated.convert("RGB"), np.float32) / 255.0, at, relight_in)
+    alpha = product.getchannel("A").filter(ImageFilter.GaussianBlur(feather))
+    alpha = Image.fromarray(np.maximum(np.asarray(alpha), np.asarray(product.getchannel("A"))))
+    out.paste(product.convert("RGB"), at, alpha)
     return out
 
 
@@ -192,8 +201,11 @@ class DiffusionEngine:
             images = self.inpaint([jobs[i] for i in members], [layouts[i] for i in members], size, report)
             for i, image in zip(members, images, strict=True):
                 scene = image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+                lit_by = jobs[i].scene if jobs[i].relight else None
                 results[i] = Creative(
-                    restore_product(scene, layouts[i]), layouts[i].placement, layouts[i].product
+                    restore_product(scene, layouts[i], relight_in=lit_by),
+                    layouts[i].placement,
+                    layouts[i].product,
                 )
         return [r for r in results if r is not None]
 

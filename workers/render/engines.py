@@ -31,6 +31,7 @@ class SceneJob:
     prompt: str = ""  # the resolved prompt and negative prompt (the diffusion engine reads them)
     negative_prompt: str = ""
     style_image: Image.Image | None = None  # the IP-Adapter's style reference (a preset preview)
+    relight: bool = False  # the product takes the scene's light (workers.render.relight)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ class StudioEngine:
         creatives = []
         for done, job in enumerate(jobs, start=1):
             creatives.append(
-                render_creative(job.cutout, job.scene, job.palette, job.disable_safe_margin, job.seed)
+                render_creative(
+                    job.cutout, job.scene, job.palette, job.disable_safe_margin, job.seed, job.relight
+                )
             )
             progress(10 + 80 * done // len(jobs))
         return creatives

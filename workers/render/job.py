@@ -31,6 +31,7 @@ class RenderJob:
     prompt_text: str = ""  # the resolved prompt and negative prompt (the diffusion engine reads them)
     negative_prompt: str = ""
     product_name: str = ""  # a custom prompt may start with it: no part of the scene
+    relight: bool = False  # the product takes the scene's light (AdCreative's relight)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def scene_jobs(
                 job.prompt_text,
                 job.negative_prompt,
                 style,
+                job.relight,
             )
         )
     return scene_jobs

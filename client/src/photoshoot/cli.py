@@ -3,7 +3,7 @@
     photoshoot presets [--category C]
     photoshoot recommend photo.jpg
     photoshoot run photo.jpg [--preset ID …] [--prompt TEXT …] [--no-safe-margin] [--format png|jpeg|pdf]
-                   [--low-resolution] [--seed N] --out DIR
+                   [--low-resolution] [--seed N] [--relight] --out DIR
 
 Credentials come from the flags or from PHOTOSHOOT_URL, PHOTOSHOOT_APPLICATION_ID, PHOTOSHOOT_API_KEY and
 PHOTOSHOOT_API_SECRET (or PHOTOSHOOT_JWT_PRIVATE_KEY). Any failure exits non-zero with the service's message.
@@ -83,6 +83,11 @@ def parser() -> argparse.ArgumentParser:
         "--low-resolution", action="store_true", help="the 600 px thumbnails instead of full size"
     )
     run.add_argument("--seed", type=int, help="the same seed renders the same creatives")
+    run.add_argument(
+        "--relight",
+        action="store_true",
+        help="light the product with each scene's light (else as photographed)",
+    )
     run.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the creatives are saved")
     run.add_argument("--interval", type=float, default=1.0, help=argparse.SUPPRESS)  # seconds between polls
     run.set_defaults(handler=run_command)
@@ -216,7 +221,11 @@ def run_command(options: argparse.Namespace, console: Console, api: Photoshoot) 
         found = api.recommend(options.photo)
     show_recommendation(found, console)
     process = api.ad_creative(
-        found, chosen_prompts(options, found), disable_safe_margin=options.no_safe_margin, seed=options.seed
+        found,
+        chosen_prompts(options, found),
+        disable_safe_margin=options.no_safe_margin,
+        seed=options.seed,
+        relight=options.relight,
     )
     console.print(f"process {process['imageProductGeneratorProcessId']}: {len(process['tasks'])} creatives")
     done = follow(api, process, console, options.interval)

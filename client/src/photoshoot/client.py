@@ -295,9 +295,11 @@ class Photoshoot:
         fine_tune_id: str | None = None,
         user_id: str | None = None,
         idempotency_key: str | None = None,
+        relight: bool = False,
     ) -> Process:
         """Render 1-6 creatives of a cut-out: `product` is its asset id or the recommendation that made it
-        (whose name and description are then used unless given); a prompt given as a string is a preset id."""
+        (whose name and description are then used unless given); a prompt given as a string is a preset id.
+        `relight` (this service's extension, sent only when true) lights the product with each scene's light."""
         info = cast(Mapping[str, str], {} if isinstance(product, str) else product.get("productInfo", {}))
         form: dict[str, Any] = {
             "applicationId": self.application_id,
@@ -316,6 +318,7 @@ class Photoshoot:
             "negativePrompt": negative_prompt,
             "fineTuneId": fine_tune_id,
             "userId": user_id,
+            "relight": "true" if relight else None,
         }
         form.update({k: str(v) for k, v in optional.items() if v is not None})
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
