@@ -173,13 +173,16 @@ class _World:
             amplitude *= gain
         return total / norm
 
-    def cells(self, su: float, sv: float, seed: int = 0) -> tuple[Array, Array, Array, Array]:
+    def cells(
+        self, su: float, sv: float, seed: int = 0, warp: Array | float = 0.0
+    ) -> tuple[Array, Array, Array, Array]:
         """Voronoi cells, su per unit across and sv along the depth (filtered): the distance to the nearest
         feature point and to the cell's border (F2 - F1, 0 on it) in cells, a random value per cell, and
         the weight the cells' detail keeps at each pixel. Feature points lie in the middle half of their
-        cell, so the 2 x 2 nearest cells hold the nearest two."""
+        cell, so the 2 x 2 nearest cells hold the nearest two. `warp` (in cells) shifts where each pixel
+        looks, bending the cells' straight borders."""
         y, contrast = self.along(sv)
-        x, y = _turned(self.u * np.float32(su) + 17.3 * seed, y - 5.1 * seed)
+        x, y = _turned(self.u * np.float32(su) + 17.3 * seed + warp, y - 5.1 * seed - warp)
         first, second, ident = self._nearest_two(x, y)
         return first, second - first, ident, self.fade(su * 0.35) * contrast
 
@@ -321,7 +324,7 @@ def _veins(w: _World) -> Array:
     turbulence = w.fbm(1.0, 1.0 / STRETCH, 4, seed=2, gain=0.55)
     flow = (x * np.cos(angle) + z * np.sin(angle)) * MARBLE_VEINS + 4.0 * turbulence
     swell = w.value(flow * np.float32(0.7), (x * np.sin(angle) - z * np.cos(angle)) * np.float32(6.0), 1)
-    width = 0.004 + 0.03 * swell**3  # in flow units: hairlines here, a broad vein there
+    width = 0.008 + 0.035 * swell**3  # in flow units: hairlines here, a broad vein there
     strength = _vein_strength(w, flow, 3)
     main = _lines(flow, width) * strength
     twist = (x * np.cos(angle + 1.1) + z * np.sin(angle + 1.1)) * MARBLE_VEINS * 1.5
@@ -336,7 +339,7 @@ def _vein_strength(w: _World, flow: Array, seed: int) -> Array:
     """How strongly veins show (0..1): each vein (a whole value of `flow`) as strong as its own draw, some
     missing, and every one fading in and out along its length."""
     index = np.floor(flow + 0.5).astype(np.int32)
-    own = 0.15 + 0.85 * smoothstep(0.1, 0.7, w.hash(index, seed, 1))
+    own = 0.3 + 0.7 * smoothstep(0.1, 0.7, w.hash(index, seed, 1))
     along = smoothstep(0.3, 0.7, w.fbm(2.0, 2.0 / STRETCH, 2, seed=seed) + 0.5)
     strength: Array = own * (0.25 + 0.75 * along)
     return strength
@@ -413,20 +416,20 @@ def _latewood(w: _World, b: _Boards, hue: Array, swirl: Array) -> Array:
 
 def _concrete(f: Floor) -> Array:
     """Poured and troweled concrete: cloudy mottling, a speckle of sand and aggregate, and small pores,
-    each a dark pit."""
+    each a dark pit, all as round on the floor as they are."""
     w = _World(f)
-    mottle = w.fbm(2.0, 2.0, 6, seed=1, gain=0.6)
-    stain = w.fbm(0.7, 0.7, 2, seed=2)
-    speckle = w.fbm(200, 200, 2, seed=3)
-    pore, pore_weight = w.sample(110, 110, seed=4)
-    small, small_weight = w.sample(260, 260, seed=5)
+    mottle = w.fbm(2.0, 2.0 / STRETCH, 6, seed=1, gain=0.6)
+    stain = w.fbm(0.7, 0.7 / STRETCH, 2, seed=2)
+    speckle = w.fbm(200, 200 / STRETCH, 2, seed=3)
+    pore, pore_weight = w.sample(200, 200 / STRETCH, seed=4)
+    small, small_weight = w.sample(420, 420 / STRETCH, seed=5)
     pits = np.maximum(
         smoothstep(0.87, 0.94, pore) * pore_weight, smoothstep(0.86, 0.93, small) * small_weight
     )
     shade = 0.97 + 0.35 * mottle + 0.16 * speckle - 0.3 * pits
     colour = mix(_rgb(f.base, f.size), _rgb(f.accent, f.size), np.clip(0.4 + stain * 1.5, 0, 1) * 0.4)
     colour = colour * shade[..., None]
-    relief = 0.0004 * w.fbm(60, 60, 3, seed=6)
+    relief = 0.0004 * w.fbm(60, 60 / STRETCH, 3, seed=6)
     return _finish(w, colour, ROUGHNESS["concrete"], w.slopes(relief)[1])
 
 
@@ -564,20 +567,21 @@ def _creases(w: _World, count: int) -> Array:
 
 
 def _terrazzo(f: Floor) -> Array:
-    """Polished terrazzo: angular marble chips of three sizes and several colours set in a fine speckled
-    cement, ground flat and polished."""
+    """Polished terrazzo: crushed marble chips of three sizes and several colours, angular and ragged,
+    some close together and some apart, set in a fine speckled cement, ground flat and polished."""
     w = _World(f)
-    matrix = 1.0 + 0.03 * w.fbm(3, 3, 3, seed=1) + 0.08 * w.fbm(300, 300, 2, seed=2)
+    matrix = 1.0 + 0.03 * w.fbm(3, 3 / STRETCH, 2, seed=1) + 0.08 * w.fbm(300, 300 / STRETCH, 2, seed=2)
     colour = _rgb(f.base, f.size) * matrix[..., None]
     base, accent, wall = (np.asarray(c, np.float32) for c in (f.base, f.accent, f.wall))
     chips = np.stack(
         (accent, wall * 0.78, base * 0.42, np.minimum(base * 1.08 + 0.05, 1.0), mix(accent, base, 0.5))
     )
     mean = chips.mean(axis=0)
-    for scale, share, seed in ((14.0, 0.75, 1), (40.0, 0.6, 2), (100.0, 0.5, 3)):
-        _, border, ident, weight = w.cells(scale, scale, seed)
-        gap = 0.08 + 0.1 * (ident * 7.0 % 1.0)
-        edge = np.maximum(w.pixel_cells(scale, scale), 0.02)
+    ragged = 0.25 * w.fbm(90, 90 / STRETCH, 1, seed=4)  # crushed edges: the cells' borders a little bent
+    for scale, share, seed in ((14.0, 0.5, 1), (40.0, 0.5, 2), (100.0, 0.5, 3)):
+        _, border, ident, weight = w.cells(scale, scale / STRETCH, seed, ragged)
+        gap = 0.1 + 0.3 * (ident * 7.0 % 1.0) ** 2  # most chips near their neighbours, some apart
+        edge = np.maximum(w.pixel_cells(scale, scale / STRETCH), 0.02)
         inside = smoothstep(-edge, edge, border - gap) * (ident < share)
         pick = (ident / share * len(chips)).astype(np.int32) % len(chips)
         tone = 0.88 + 0.24 * (ident * 13.0 % 1.0)
@@ -587,25 +591,27 @@ def _terrazzo(f: Floor) -> Array:
 
 
 def _sand(f: Floor) -> Array:
-    """Beach sand: wind ripples across the view, lit on their windward side, fine grains of several tones
-    and the odd sparkle of a quartz grain in the sun."""
+    """Beach sand: wind ripples across the view that wander, bend and merge, lit on their windward side and
+    fading out in flat patches; fine grains of several tones and the odd quartz grain flashing in the sun
+    (only where the key light reaches)."""
     w = _World(f)
-    spacing = 0.09
+    spacing = 0.12
     y, contrast = w.along(1.0 / spacing)
-    phase = y + w.fbm(1.2, 1.2, 3, seed=1) * 3.0 + 0.4 * w.u / spacing * 0.1
+    phase = y + 4.0 * w.fbm(1.5, 1.5 / STRETCH, 3, seed=1) + 1.2 * w.fbm(5, 5 / STRETCH, 1, seed=7)
     ripple = phase - np.floor(phase)
     profile = np.where(ripple < 0.7, ripple / 0.7, (1 - ripple) / 0.3)  # gentle windward, steep lee
-    height = 0.005 * smoothstep(0.0, 1.0, profile) * contrast * (0.6 + w.fbm(2, 2, 2, seed=6) * 1.5)
+    strength = np.clip(0.5 + w.fbm(2, 2 / STRETCH, 2, seed=6) * 2.0, 0.0, 1.0)
+    height = 0.006 * smoothstep(0.0, 1.0, profile) * contrast * strength
     depth_slope = w.slopes(height)[1]
-    grains = w.fbm(400, 400, 2, seed=2)
-    dark, dark_weight = w.sample(320, 320, seed=3)
-    glint, glint_weight = w.sample(420, 420, seed=4)
-    sparkle = smoothstep(0.955, 0.99, glint) * glint_weight
-    mottle = w.fbm(2, 2, 3, seed=5)
-    shade = 0.97 + 0.12 * mottle + 0.3 * grains - 0.3 * smoothstep(0.8, 0.92, dark) * dark_weight
+    grains = w.fbm(400, 400 / STRETCH, 2, seed=2)
+    dark, dark_weight = w.sample(600, 600 / STRETCH, seed=3)
+    mottle = w.fbm(2, 2 / STRETCH, 2, seed=5)
+    shade = 0.97 + 0.12 * mottle + 0.3 * grains - 0.25 * smoothstep(0.84, 0.93, dark) * dark_weight
     shade = shade + np.clip(-depth_slope * 1.6, -0.16, 0.16)
-    colour = _rgb(f.base, f.size) * shade[..., None] + (0.5 * sparkle)[..., None]
-    return _finish(w, colour, ROUGHNESS["sand"], depth_slope)
+    sparkle = 0.6 * _glints(w, 500.0) * w.lit
+    return _finish(
+        w, _rgb(f.base, f.size) * shade[..., None] + sparkle[..., None], ROUGHNESS["sand"], depth_slope
+    )
 
 
 def _raked_sand(f: Floor) -> Array:
@@ -740,7 +746,7 @@ def _grass(f: Floor) -> Array:
     green = _natural(f.base, (0.27, 0.45, 0.14))
     yellow = green * np.asarray((1.3, 1.12, 0.6), np.float32)
     deep = green * np.asarray((0.55, 0.8, 0.75), np.float32)
-    hue = w.fbm(3, 3, 3, seed=1) + 0.5
+    hue = w.fbm(3, 3 / STRETCH, 3, seed=1) + 0.5
     colour = mix(_rgb(deep, f.size), _rgb(green, f.size), np.clip(hue * 1.6, 0, 1))
     colour = mix(colour, _rgb(yellow, f.size), np.clip((hue - 0.6) * 2.5, 0, 1))
     # Blades stand up: each is a stroke along the view's vertical (a constant direction from the camera),
@@ -751,9 +757,9 @@ def _grass(f: Floor) -> Array:
         y, contrast = w.along(sv)
         stroke = w.value(angle * su + 7.1 * k, y + 3.3 * k, k)
         blades += (stroke - 0.5) * contrast * (0.6 - 0.2 * k)
-    tips = smoothstep(0.06, 0.2, blades)
-    gaps = smoothstep(-0.04, -0.18, blades)
-    shade = 0.98 + 0.35 * tips - 0.55 * gaps + 0.15 * w.fbm(12, 12, 2, seed=4)
+    tips = smoothstep(0.1, 0.3, blades)
+    gaps = smoothstep(-0.05, -0.3, blades)  # the shade deep between the blades
+    shade = 0.95 + 0.8 * blades + 0.15 * tips - 0.3 * gaps + 0.15 * w.fbm(12, 12 / STRETCH, 2, seed=4)
     colour = colour * shade[..., None] + (0.05 * tips)[..., None] * np.asarray((1.0, 1.0, 0.5), np.float32)
     return _finish(w, colour, ROUGHNESS["grass"])
 
@@ -782,7 +788,7 @@ def _moss(f: Floor) -> Array:
 
 def _crack_lines(border: Array, width: float, su: float, w: _World) -> Array:
     """Lines along the cells' borders, `width` cells wide but never under a pixel (fainter as they widen)."""
-    pixel = np.maximum(w.pixel_cells(su, su), 1e-3)
+    pixel = np.maximum(w.pixel_cells(su, su / STRETCH), 1e-3)
     wide = np.maximum(width, pixel)
     return np.exp(-((border / wide) ** 2)) * (width / wide)
 
@@ -795,13 +801,14 @@ def _ice(f: Floor) -> Array:
     deep = pale * np.asarray((0.55, 0.75, 0.9), np.float32)
     cloud = np.clip(0.5 + w.fbm(2.5, 2.5, 4, seed=1) * 1.8, 0, 1)
     colour = mix(_rgb(deep, f.size), _rgb(pale, f.size), cloud)
-    _, border, _, weight = w.cells(5, 5, seed=1)
+    bend = 0.35 * w.fbm(12, 12 / STRETCH, 2, seed=7)  # no crack runs quite straight
+    _, border, _, weight = w.cells(5, 5 / STRETCH, seed=1, warp=bend)
     crack = _crack_lines(border, 0.02, 5, w) * weight * smoothstep(-0.1, 0.15, w.fbm(3, 3, 2, seed=3))
-    _, fine_border, _, fine_weight = w.cells(16, 16, seed=2)
+    _, fine_border, _, fine_weight = w.cells(16, 16 / STRETCH, seed=2, warp=bend)
     fine = (
         _crack_lines(fine_border, 0.03, 16, w) * fine_weight * smoothstep(0.05, 0.25, w.fbm(5, 5, 2, seed=4))
     )
-    bubble, bubble_weight = w.sample(260, 260, seed=5)
+    bubble, bubble_weight = w.sample(260, 260 / STRETCH, seed=5)
     bubbles = smoothstep(0.9, 0.97, bubble) * bubble_weight * (1 - cloud * 0.5)
     frost = 0.05 * w.fbm(200, 200, 2, seed=6)
     white = np.clip(crack + 0.5 * fine + 0.6 * bubbles, 0, 1)
@@ -818,7 +825,7 @@ def _snow(f: Floor) -> Array:
         _natural(f.base, (0.95, 0.96, 0.99), keep=0.3), np.asarray((0.96, 0.97, 1.0), np.float32), 0.6
     )
     blue = white * np.asarray((0.72, 0.82, 0.98), np.float32)
-    drifts = 0.03 * w.fbm(1.5, 1.5 / STRETCH, 4, seed=1) + 0.003 * w.fbm(14, 14 / STRETCH, 3, seed=2)
+    drifts = 0.03 * w.fbm(1.5, 1.5 / STRETCH, 3, seed=1) + 0.003 * w.fbm(14, 14 / STRETCH, 2, seed=2)
     across_slope, depth_slope = w.slopes(drifts)
     turned = np.clip(depth_slope * STRETCH * 6.0 - across_slope * f.key * 3.0 + 0.15, 0.0, 1.0)
     shadow = np.maximum(turned, 0.55 * (1.0 - w.lit))
