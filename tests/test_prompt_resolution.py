@@ -272,3 +272,16 @@ def test_the_prompt_text_names_the_product_once(prompt: str, prompt_text: str) -
     spec = resolve_prompt({"tag": "custom", "prompt": prompt}, " White Sneaker ", "")
     assert spec.prompt_text == prompt_text
     assert spec.prompt == {"tag": "custom", "prompt": prompt, "nativeLanguagePrompt": None}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "scene_words"),
+    [
+        ("White Sneakers on green grass", "on green grass"),
+        ("white sneaker, on a marble counter", "on a marble counter"),
+        ("White Sneakerstand on grass", "White Sneakerstand on grass"),
+        ("a white sneaker on grass", "a white sneaker on grass"),
+    ],
+)
+def test_the_worker_reads_the_scene_after_the_whole_name(prompt: str, scene_words: str) -> None:
+    assert prompt_scene.without_name(prompt, "White Sneaker") == scene_words

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +30,7 @@ from adcreative.finetunes import services as finetunes
 from adcreative.finetunes.models import FineTune
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application
-from workers.render.prompt_scene import resolve
+from workers.render.prompt_scene import name_pattern, resolve, without_name
 
 WIDE, NARROW = (1674, 628), (1200, 628)  # with the safe margin, and with DisableSafeMargin
 
@@ -102,12 +101,10 @@ def named_once(name: str, text: str) -> str:
     """A custom prompt's text after the product's name, naming the product once: a prompt that starts with
     the name ("White Sneaker, on grass") gives its own copy up; one that names the product further in ("a
     white sneaker on grass", "two white sneakers") names it already and reads as written."""
-    named = re.compile(rf"(?<!\w){re.escape(name)}(?:e?s)?(?!\w)", re.IGNORECASE)  # or its plural
-    lead = named.match(text)
-    if lead:
-        rest = text[lead.end() :].lstrip(" ,;:-")
+    rest = without_name(text, name)
+    if rest != text.strip():
         return f"{name}, {rest}" if rest else name
-    return text if named.search(text) else f"{name}, {text}"
+    return text if name_pattern(name).search(text) else f"{name}, {text}"
 
 
 def fine_tune_for(application: Application, fine_tune_id: uuid.UUID | None) -> FineTune | None:

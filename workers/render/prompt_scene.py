@@ -472,13 +472,17 @@ def _name_words(product_name: str) -> frozenset[str]:
     )
 
 
+def name_pattern(product_name: str) -> re.Pattern[str]:
+    """The product's name as whole words, in any case, singular or plural ("white sneaker(s)")."""
+    return re.compile(rf"(?<!\w){re.escape(product_name.strip())}(?:e?s)?(?!\w)", re.IGNORECASE)
+
+
 def without_name(prompt: str, product_name: str) -> str:
-    """The prompt without the product's name in front ("white sneaker, on a …" → "on a …")."""
-    name = product_name.strip().lower()
+    """The prompt without the product's name in front ("white sneakers, on a …" → "on a …"); a word that
+    merely starts like the name ("sneakerstand") is no name."""
     text = prompt.strip()
-    if name and text.lower().startswith(name):
-        return text[len(name) :].lstrip(" ,;:-")
-    return text
+    lead = name_pattern(product_name).match(text) if product_name.strip() else None
+    return text[lead.end() :].lstrip(" ,;:-") if lead else text
 
 
 @lru_cache(maxsize=512)
