@@ -228,19 +228,21 @@ def test_a_room_is_softly_out_of_focus_behind_the_product_and_sharp_where_it_sta
 
 def test_a_glossy_floor_mirrors_the_lights_behind_the_product() -> None:
 
-    from workers.render.studio import mirrored
+    from workers.render.gloss import glaze
 
     wet = presets.load_catalog()["neon_city_night_bokeh"].scene
-    image = np.zeros((628, 1674, 3), dtype=np.float32)
-    horizon = round(628 * wet.floor_line)
-    image[horizon - 30 : horizon - 20, 800:820] = 1.0  # a light 20-30 rows above the horizon
-    wet_floor = mirrored(wet, image)
-    assert wet_floor[horizon + 24, 810].mean() > 0.05  # its reflection the same distance below
-    assert wet_floor[horizon + 40, 810].mean() > 0.05  # smeared downwards, away from the horizon
-    assert wet_floor[horizon + 5, 810].mean() == 0.0  # not up towards it
-    assert wet_floor[horizon + 24, 400].mean() == 0.0  # nothing where no light is mirrored
-    assert wet_floor[horizon + 24, 810].mean() < wet_floor[horizon - 25, 810].mean()  # dimmer than the light
-    assert mirrored(replace(wet, surface="wood"), image) is image  # wood mirrors nothing
+    _, _, shot = placed(drawn_cutout(), FrameCut(), wet, (837, 314), 0)
+    plate = shoot_at(wet, shot)
+    image = np.zeros((314, 837, 3), dtype=np.float32)
+    horizon = round(314 * plate.horizon)
+    image[horizon - 30 : horizon - 25, 690:700] = 1.0  # a light 25-30 rows above the horizon
+    wet_floor = glaze(wet, image, plate).mean(axis=2)
+    below = wet_floor[horizon:, 695]
+    assert below.max() > 0.05  # its reflection below the horizon
+    assert np.argmax(below) < 30  # no further below it than the light is above (the sweep curves up)
+    assert wet_floor[horizon + 12, 400] == 0.0  # nothing where no light is mirrored
+    assert below.max() < 1.0  # dimmer than the light
+    assert glaze(replace(wet, surface="wood"), image, plate) is image  # wood mirrors nothing
 
 
 @pytest.mark.parametrize("texture", [t for t in presets.TEXTURES if t != "none"])

@@ -22,6 +22,7 @@ from scipy import ndimage
 from presets import Scene
 from workers.render import interiors, scenery
 from workers.render.floors import surface
+from workers.render.gloss import glaze
 from workers.render.paint import Array, blur, coords, mix, noise, rgb, smoothstep
 from workers.render.set3d import STAND, Plate, Shot, shoot
 
@@ -157,7 +158,7 @@ def _leaves(
 
 
 def _light_bokeh(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
-    # Lights hang behind the product, above the floor (a glossy floor mirrors them: `mirrored`).
+    # Lights hang behind the product, above the floor (a glossy floor mirrors them: gloss.py).
     return _bokeh_discs(image, LIGHTS, rng, count=30, radius=(0.02, 0.06), strength=0.6, lowest=horizon)
 
 
@@ -272,30 +273,6 @@ MAX_BLUR = 0.03  # ... and never wider than this share
 BLUR_LEVELS = 4  # the lens blurs by mixing this many blurred copies (each twice the last's radius)
 PAINT_SCALE = 2  # an ad-sized scene is painted at 1 / PAINT_SCALE of its resolution, then scaled up
 SCALED_FROM_WIDTH = 1000  # ... from this width (previews are painted at their own size)
-MIRRORS = {"glossy", "glass", "water", "marble"}  # surfaces that mirror the scene behind the product
-STREAKS = 0.035  # a wet or polished floor smears its reflection downwards: this share of the height
-
-
-def mirrored(scene: Scene, image: Array) -> Array:
-    """The scene above the horizon mirrored in a glossy floor, smeared into streaks and fading with the
-    distance from the horizon, as strong as the scene's `reflection` (neon lights on wet pavement)."""
-    if scene.surface not in MIRRORS or scene.reflection <= 0:
-        return image
-    height = image.shape[0]
-    top = int(height * scene.floor_line)
-    rows = min(height - top, top)
-    if rows < 4:
-        return image
-    smear = max(1, round(height * STREAKS))
-    streaks = ndimage.uniform_filter1d(
-        image[top - rows : top][::-1], size=smear, axis=0, origin=(smear - 1) // 2, mode="nearest"
-    )
-    fade = scene.reflection * (1 - np.linspace(0.0, 1.0, rows, dtype=np.float32)) ** 1.3
-    out = image.copy()
-    out[top : top + rows] = mix(image[top : top + rows], streaks, fade[:, None])
-    return out
-
-
 def depth_of_field(scene: Scene, image: Array, depth: Array, focus: float) -> Array:
     """A lens focused on the product: each pixel blurred by its circle of confusion, from its distance
     against the focus distance and the scene's f-number (a thin lens: |1 - focus / depth|), so the room
@@ -353,17 +330,13 @@ def shot_at(shot: Shot, scale: int) -> Shot:
 WARM_WALL = 0.08  # a wall this much redder than blue is lit by warm light
 
 
-def stand_material(scene: Scene, palette: list[Array], plate: Plate, rng: np.random.Generator) -> Array:
-    """What the stand is made of: a cast block in the floor's second colour, a little mottled; a glass
-    pedestal shows the wall through it and catches light on its rims."""
+def stand_material(palette: list[Array], plate: Plate, rng: np.random.Generator) -> Array:
+    """What the stand is made of: a cast block in the floor's second colour, a little mottled (a glass
+    pedestal is glazed over it once the set is lit: gloss.py)."""
     colour = palette[1] * 0.85 + 0.1  # a block a shade off the floor, never lost in a black set
     shape = plate.part.shape
     mottle = 0.94 + 0.08 * noise(shape, 40, rng, 2)[..., None]
-    solid = np.broadcast_to(colour, (*shape, 3)) * mottle
-    if scene.stand != "pedestal":
-        return solid
-    rim = (1 - np.abs(plate.normals[..., 2])) ** 4  # edges turned away from the camera
-    return np.clip(palette[0] * 0.75 + 0.12 + rim[..., None] * 0.5, 0, 1)
+    return np.broadcast_to(colour, (*shape, 3)) * mottle
 
 
 def render_background(
@@ -400,7 +373,7 @@ def render_background(
     image = backdrop(drawn, colours, painted, rng)
     image = surface(drawn, colours, image, rng, plate)
     stand = plate.part == STAND
-    image = np.where(stand[..., None], stand_material(scene, colours, plate, rng), image)
+    image = np.where(stand[..., None], stand_material(colours, plate, rng), image)
     image = np.where(
         stand[..., None], image, texture(drawn, colours, image, rng)
     )  # nothing paints on a stand
@@ -411,7 +384,7 @@ def render_background(
             min(int((shot.left + shot.width / 2) / scale), painted[0] - 1),
         ]
     )
-    image = depth_of_field(drawn, mirrored(drawn, image), plate.depth, focus)
+    image = depth_of_field(drawn, glaze(drawn, image, plate), plate.depth, focus)
     # Vignette and grain belong to the scene: the product is composited afterwards, its pixels untouched.
     image = _scaled_up(vignette(scene, image).astype(np.float32), size)
     return grain(scene, image, rng), plate
