@@ -17,7 +17,6 @@ from functools import partial
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
 from presets import Scene
 from workers.render import interiors, scenery
@@ -202,51 +201,20 @@ def _wall_tiles(image: Array, palette: list[Array], rng: np.random.Generator, ho
     return np.clip(np.where(wall, tiled, image), 0, 1)
 
 
-def _sea_horizon(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
-    """A band of sea or lake along the horizon, behind the floor: deeper blue towards the shore, glints of
-    light on it, and haze where it meets the sky (it is far away: soft)."""
-    height, width = image.shape[:2]
-    top, bottom = int(height * (horizon - 0.1)), int(height * horizon)
-    if bottom - top < 4:
-        return image
-    sky = image[max(0, top - 1)].mean(axis=0)
-    depth = np.linspace(0.0, 1.0, bottom - top, dtype=np.float32)[:, None, None]
-    water = np.array([0.16, 0.42, 0.6], np.float32) * (0.75 + 0.5 * sky.mean())
-    band = water * (1.0 - 0.25 * depth) + sky * 0.35 * (1 - depth)  # haze at the far edge
-    sparkle = (rng.random((bottom - top, width)) > 0.992).astype(np.float32)
-    glints = ndimage.uniform_filter1d(sparkle, size=25, axis=1)[..., None] * 4.0 * depth  # streaks, nearer
-    out = image.copy()
-    out[top:bottom] = np.clip(blur(band * np.ones((1, width, 1), np.float32) + glints, 1.2), 0, 1)
-    return out
-
-
-def _skyline(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
-    """A city skyline on the horizon, out of focus: building silhouettes with a few lit windows."""
-    height, width = image.shape[:2]
-    horizon_y = int(height * horizon)
-    mask = np.zeros((height, width), np.float32)
-    lights = np.zeros((height, width), np.float32)
-    x = 0
-    while x < width:
-        w, h = int(rng.integers(width // 50, width // 16)), int(rng.integers(height // 20, height // 5))
-        w, h = min(w, width - x), min(h, horizon_y)  # the last building ends at the canvas's edge
-        mask[horizon_y - h : horizon_y, x : x + w] = 1.0
-        lights[horizon_y - h : horizon_y, x : x + w] = rng.random((h, w)) > 0.996
-        x += w + int(rng.integers(0, width // 80 + 1))
-    silhouette = image[max(0, horizon_y - height // 4)].mean(axis=0) * 0.45
-    soft = blur(mask, 4.0)[..., None]
-    out = image * (1 - soft) + silhouette * soft
-    return np.clip(out + blur(lights, 2.5)[..., None] * np.array([1.0, 0.8, 0.45], np.float32) * 3.0, 0, 1)
-
-
 # An overlay: (image, palette, rng, horizon: the floor line as a share of the height) → image.
 Overlay = Callable[[Array, list[Array], np.random.Generator, float], Array]
 TEXTURES: dict[str, Overlay] = {
     "paper_grain": _paper_grain, "leaves_bokeh": _leaves, "foliage": partial(_leaves, strength=0.55),
     "light_bokeh": _light_bokeh, "snow": _snow, "confetti": _confetti, "window_shadows": _window_shadows,
-    "wall_tiles": _wall_tiles, "sea_horizon": _sea_horizon, "skyline": _skyline,
+    "wall_tiles": _wall_tiles, "sea_horizon": scenery.sea_horizon, "skyline": scenery.skyline,
     "palm_fronds": scenery.palm_fronds, "ferns": scenery.ferns, "dunes": scenery.dunes,
     "wall_art": interiors.wall_art, "headboard": interiors.headboard,
+}  # fmt: skip
+# Overlays that follow the key light (a shadow away from it, an edge or a leaf lit on its side, the sun's
+# glitter below it) take its direction as well.
+KEYED: dict[str, Callable[[Array, list[Array], np.random.Generator, float, str], Array]] = {
+    "palm_fronds": scenery.palm_fronds, "ferns": scenery.ferns, "dunes": scenery.dunes,
+    "sea_horizon": scenery.sea_horizon, "wall_art": interiors.wall_art, "headboard": interiors.headboard,
 }  # fmt: skip
 
 
@@ -254,7 +222,12 @@ def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Gen
     """The scene's overlay (leaves, lights, snow, confetti, wall tiles…) over backdrop and floor; "none"
     adds nothing."""
     overlay = TEXTURES.get(scene.texture)
-    return image if overlay is None else overlay(image, palette, rng, scene.floor_line)
+    if overlay is None:
+        return image
+    keyed = KEYED.get(scene.texture)
+    if keyed is not None:
+        return keyed(image, palette, rng, scene.floor_line, scene.light_direction)
+    return overlay(image, palette, rng, scene.floor_line)
 
 
 # --- depth, light and lens --------------------------------------------------------------------------
