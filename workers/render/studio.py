@@ -13,13 +13,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
 
 import numpy as np
 from PIL import Image
 
 from presets import Scene
-from workers.render import interiors, scenery
+from workers.render import interiors, particles, scenery
 from workers.render.floors import surface
 from workers.render.gloss import glaze
 from workers.render.paint import Array, blur, coords, mix, noise, rgb, smoothstep
@@ -75,12 +74,6 @@ def _pastel_gradient(w: Wall) -> Array:
     return image
 
 
-def _bokeh_backdrop(w: Wall) -> Array:
-    image = mix(np.broadcast_to(w.wall, w.shape), np.broadcast_to(w.floor, w.shape), w.ys)
-    image = image * (0.85 + 0.3 * noise(w.ys.shape, 3, w.rng, 2)[..., None])
-    return _bokeh_discs(image, w.accents, w.rng, count=28, radius=(0.04, 0.12), strength=0.45)
-
-
 def _wall_floor(w: Wall) -> Array:
     """A wall meets a floor at the horizon (and, for a window room, sunlight falls across both)."""
     horizon = w.scene.floor_line
@@ -95,11 +88,11 @@ def _wall_floor(w: Wall) -> Array:
     return image
 
 
-BACKDROPS = {
+BACKDROPS: dict[str, Callable[[Wall], Array]] = {
     "sweep": _sweep,
     "gradient": _gradient,
     "pastel_gradient": _pastel_gradient,
-    "bokeh": _bokeh_backdrop,
+    "bokeh": particles.bokeh_backdrop,
 }
 
 
@@ -111,70 +104,9 @@ def backdrop(scene: Scene, palette: list[Array], size: tuple[int, int], rng: np.
     return np.clip(paint(wall).astype(np.float32), 0.0, 1.0)
 
 
-def _bokeh_discs(
-    image: Array,
-    colours: list[Array],
-    rng: np.random.Generator,
-    count: int,
-    radius: tuple[float, float],
-    strength: float,
-    lowest: float = 0.75,
-) -> Array:
-    """Out-of-focus discs of light in `colours`, their centres above `lowest` (a share of the height)."""
-    height, width = image.shape[:2]
-    small_h, small_w = height // 4, width // 4
-    layer = np.zeros((small_h, small_w, 3), dtype=np.float32)
-    cover = np.zeros((small_h, small_w), dtype=np.float32)
-    ys, xs = np.mgrid[0:small_h, 0:small_w].astype(np.float32)
-    for _ in range(count):
-        cx, cy = rng.uniform(0, small_w), rng.uniform(0, small_h * lowest)
-        r = rng.uniform(*radius) * small_h
-        disc = np.clip((r - np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)) / (0.35 * r), 0, 1) * rng.uniform(
-            0.3, 1.0
-        )
-        colour = colours[int(rng.integers(len(colours)))]
-        layer = layer * (1 - disc[..., None]) + colour * disc[..., None]
-        cover = np.maximum(cover, disc)
-    big = np.asarray(Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8)).resize((width, height)))
-    alpha = np.asarray(Image.fromarray(cover, "F").resize((width, height)))
-    softened = blur(big.astype(np.float32) / 255.0, 3)
-    return mix(image, softened, np.clip(alpha, 0, 1) * strength)
-
-
 # --- texture overlays --------------------------------------------------------------------------------
-GREENS = [np.array(c, dtype=np.float32) for c in ((0.18, 0.35, 0.15), (0.3, 0.5, 0.22), (0.12, 0.25, 0.1))]
-LIGHTS = [np.array(c, dtype=np.float32) for c in ((1.0, 0.92, 0.7), (1.0, 0.8, 0.55), (1.0, 1.0, 0.95))]
-
-
 def _paper_grain(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
     return np.clip(image * (0.97 + 0.06 * noise(image.shape[:2], 300, rng, 1)[..., None]), 0, 1)
-
-
-def _leaves(
-    image: Array, palette: list[Array], rng: np.random.Generator, horizon: float, strength: float = 0.4
-) -> Array:
-    return _bokeh_discs(image, GREENS, rng, count=22, radius=(0.08, 0.2), strength=strength)
-
-
-def _light_bokeh(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
-    # Lights hang behind the product, above the floor (a glossy floor mirrors them: gloss.py).
-    return _bokeh_discs(image, LIGHTS, rng, count=30, radius=(0.02, 0.06), strength=0.6, lowest=horizon)
-
-
-def _snow(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
-    flakes = (noise(image.shape[:2], 220, rng, 1) > 0.86).astype(np.float32)
-    return np.clip(image + blur(flakes, 1.2)[..., None] * 0.7, 0, 1)
-
-
-def _confetti(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
-    height, width = image.shape[:2]
-    colours = [*palette[2:], np.array([1.0, 0.84, 0.3]), np.array([0.95, 0.45, 0.6])]
-    out = image.copy()
-    for _ in range(90):
-        x, y = int(rng.integers(0, width)), int(rng.integers(0, int(height * 0.8)))
-        w, h = int(rng.integers(4, 12)), int(rng.integers(3, 8))
-        out[y : y + h, x : x + w] = colours[int(rng.integers(len(colours)))]
-    return blur(out, 0.8)
 
 
 def _window_shadows(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
@@ -204,8 +136,9 @@ def _wall_tiles(image: Array, palette: list[Array], rng: np.random.Generator, ho
 # An overlay: (image, palette, rng, horizon: the floor line as a share of the height) → image.
 Overlay = Callable[[Array, list[Array], np.random.Generator, float], Array]
 TEXTURES: dict[str, Overlay] = {
-    "paper_grain": _paper_grain, "leaves_bokeh": _leaves, "foliage": partial(_leaves, strength=0.55),
-    "light_bokeh": _light_bokeh, "snow": _snow, "confetti": _confetti, "window_shadows": _window_shadows,
+    "paper_grain": _paper_grain, "leaves_bokeh": particles.leaves, "foliage": particles.foliage,
+    "light_bokeh": particles.light_bokeh, "snow": particles.snow, "confetti": particles.confetti,
+    "window_shadows": _window_shadows,
     "wall_tiles": _wall_tiles, "sea_horizon": scenery.sea_horizon, "skyline": scenery.skyline,
     "palm_fronds": scenery.palm_fronds, "ferns": scenery.ferns, "dunes": scenery.dunes,
     "wall_art": interiors.wall_art, "headboard": interiors.headboard,
@@ -215,6 +148,7 @@ TEXTURES: dict[str, Overlay] = {
 KEYED: dict[str, Callable[[Array, list[Array], np.random.Generator, float, str], Array]] = {
     "palm_fronds": scenery.palm_fronds, "ferns": scenery.ferns, "dunes": scenery.dunes,
     "sea_horizon": scenery.sea_horizon, "wall_art": interiors.wall_art, "headboard": interiors.headboard,
+    "confetti": particles.confetti,
 }  # fmt: skip
 
 
