@@ -14,8 +14,7 @@ from PIL import Image
 
 from presets import Scene
 from workers.render.camera import estimate_elevation
-from workers.render.layout import FrameCut, Placement, base_line, canvas_size, frame_cut, place
-from workers.render.props import draw_props
+from workers.render.layout import FrameCut, Placement, canvas_size, frame_cut, place
 from workers.render.relight import relight as relit
 from workers.render.set3d import REFERENCE_ELEVATION, Plate, Shot
 from workers.render.studio import render_background
@@ -56,15 +55,6 @@ def _reflection(
     region = canvas[base : base + rows, placement.left : placement.left + placement.width]
     region[:] = region * (1 - fade[..., None]) + flipped[..., :3] * fade[..., None]
     return canvas
-
-
-def _props_box(placement: Placement, cut: FrameCut, scene: Scene, height: int) -> tuple[int, int, int, int]:
-    """The box props are set beside: the product's; for a product the photo's frame cut at the bottom (it
-    runs off the ad), a product-sized box standing on the scene's floor line, so they stand on the floor."""
-    if not cut.bottom:
-        return placement.left, placement.top, placement.width, placement.height
-    floor_y, reference = round(height * base_line(scene.floor_line)), round(height * 0.45)
-    return placement.left, floor_y - reference, placement.width, reference
 
 
 LIFT = 0.17  # on a stand, the product stands this share of the height higher, so the stand fits below
@@ -112,21 +102,13 @@ def compose(
 ) -> Creative:
     """The creative: the set rendered around the placed product, then its pixels pasted on top (relit by the
     set with `relight`, opt-in; else exactly the cut-out's)."""
-    height = size[1]
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
     placement, product, shot = placed(cutout, cut, scene, size, seed)
     canvas, plate = render_background(scene, palette or list(scene.palette), size, seed, shot)
     shown = relit(product, canvas, (placement.left, placement.top), scene) if relight else product
     product_array = np.asarray(shown)
-    front = None
-    if scene.props and not scene.stand:  # props on the product's floor, behind it and beside it
-        canvas, front, _ = draw_props(
-            canvas, scene.props, _props_box(placement, cut, scene, height), scene.light_direction, seed
-        )
     if not cut.bottom:  # a product that runs off the bottom edge stands on no floor in the ad
         canvas = _reflection(canvas, product_array, placement, scene.reflection, plate)
-    if front is not None:
-        canvas = canvas * (1 - front[..., 3:4]) + front[..., :3] * front[..., 3:4]
     image = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
     image.paste(shown, (placement.left, placement.top), shown)
     return Creative(image, placement, product)

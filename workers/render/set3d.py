@@ -16,6 +16,8 @@ sees the point it stands on, on the floor or on its stand's top.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -31,6 +33,7 @@ SAMPLES = 16  # key light samples per pixel (stratified), for soft shadows
 SHADOW_SCALE = 4  # shadows are traced at 1 / SHADOW_SCALE of the plate's resolution (they are soft)
 FAR = 1e6
 FLOOR, WALL, STAND, NOTHING = 0, 1, 2, 3  # what a pixel sees
+PROP = 4  # ... or a prop on the floor beside the product (the plate's `props` says which)
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,11 @@ def camera_for(
 # --- shapes ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Box:
+    """Between two corners, turned by `yaw` (radians) about its vertical axis: a book lying askew."""
+
     low: tuple[float, float, float]
     high: tuple[float, float, float]
+    yaw: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,33 @@ class Sphere:
 
 
 @dataclass(frozen=True)
+class Ellipsoid:
+    """Fruit, an egg, a stone, a bean, a petal: radii along its own axes (x its length, y up, z across),
+    rolled by `roll` about its length, tipped by `pitch` (its x end up), then turned by `yaw` about the
+    vertical (radians). A `leaf` is trimmed to a leaf's outline, pointed at both ends of its length."""
+
+    centre: tuple[float, float, float]
+    radii: tuple[float, float, float]
+    yaw: float = 0.0
+    pitch: float = 0.0
+    roll: float = 0.0
+    leaf: bool = False
+
+
+@cache
+def turn(yaw: float, pitch: float = 0.0, roll: float = 0.0) -> Array:
+    """The rotation of a shape rolled about its x axis, tipped about z, then turned about the vertical:
+    its columns are the shape's own axes in the world (world = turn @ own)."""
+    cy, sy = np.cos(yaw), np.sin(yaw)
+    cp, sp = np.cos(pitch), np.sin(pitch)
+    cr, sr = np.cos(roll), np.sin(roll)
+    about_y = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
+    about_z = np.array([[cp, -sp, 0], [sp, cp, 0], [0, 0, 1]])
+    about_x = np.array([[1, 0, 0], [0, cr, -sr], [0, sr, cr]])
+    return (about_y @ about_z @ about_x).astype(np.float32)
+
+
+@dataclass(frozen=True)
 class Arch:
     """A flat panel facing the camera at depth z: |x| < half, up to `spring` and a semicircle above."""
 
@@ -107,11 +140,20 @@ class Arch:
     spring: float
 
 
-Shape = Box | Cylinder | Sphere | Arch
+Shape = Box | Cylinder | Sphere | Ellipsoid | Arch
+
+
+def _dot(a: Array, b: Array) -> Array:
+    """Row by row dot products of 3-vectors (a sum over so short an axis is slow in numpy)."""
+    return np.einsum("...i,...i->...", a, b)
 
 
 def _box(o: Array, d: Array, box: Box) -> tuple[Array, Array]:
     low, high = np.array(box.low, np.float32), np.array(box.high, np.float32)
+    if box.yaw:  # in the box's own frame, about its centre
+        middle, rotation = (low + high) / 2, turn(box.yaw)
+        t, normal = _box((o - middle) @ rotation + middle, d @ rotation, replace(box, yaw=0.0))
+        return t, normal @ rotation.T
     with np.errstate(divide="ignore", invalid="ignore"):
         inv = 1.0 / np.where(np.abs(d) < 1e-9, 1e-9, d)
     t1, t2 = (low - o) * inv, (high - o) * inv
@@ -156,6 +198,22 @@ def _sphere(o: Array, d: Array, s: Sphere) -> tuple[Array, Array]:
     return t, normal.astype(np.float32)
 
 
+def _ellipsoid(o: Array, d: Array, e: Ellipsoid) -> tuple[Array, Array]:
+    """In the ellipsoid's own frame, scaled to a unit ball: the nearer root of |o + t d| = 1."""
+    rotation, radii = turn(e.yaw, e.pitch, e.roll), np.array(e.radii, np.float32)
+    own_o = ((o - np.array(e.centre, np.float32)) @ rotation) / radii
+    own_d = (d @ rotation) / radii
+    a, b = _dot(own_d, own_d), _dot(own_o, own_d)
+    disc = b * b - a * (_dot(own_o, own_o) - 1)
+    t = (-b - np.sqrt(np.maximum(disc, 0))) / a
+    unit = own_o + t[..., None] * own_d
+    hit = (disc > 0) & (t > 1e-4)
+    if e.leaf:  # narrowing to a point at each end of its length
+        hit &= np.abs(unit[..., 2]) <= 1 - unit[..., 0] ** 2
+    normal = (unit / radii) @ rotation.T
+    return np.where(hit, t, FAR), _unit(normal).astype(np.float32)
+
+
 def _arch(o: Array, d: Array, a: Arch) -> tuple[Array, Array]:
     with np.errstate(divide="ignore", invalid="ignore"):
         t = (a.z - o[..., 2]) / d[..., 2]
@@ -173,6 +231,8 @@ def intersect(o: Array, d: Array, shape: Shape) -> tuple[Array, Array]:
         return _cylinder(o, d, shape)
     if isinstance(shape, Sphere):
         return _sphere(o, d, shape)
+    if isinstance(shape, Ellipsoid):
+        return _ellipsoid(o, d, shape)
     return _arch(o, d, shape)
 
 
@@ -203,6 +263,213 @@ def _cyclorama(o: Array, d: Array, wall_z: float, radius: float) -> tuple[Array,
     normal[curve] = np.stack([np.zeros_like(cy), -cy, -cz], -1)[curve] / radius
     part = np.where(t == t_floor, FLOOR, WALL)
     return t, normal, part
+
+
+# --- props: things on the floor beside the product ---------------------------------------------------
+PropShape = Box | Cylinder | Sphere | Ellipsoid
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A thing on the floor beside the product (a lemon, a book, a candle): its shapes, resting on the
+    floor, and the corners of an upright box around them; what it is (`kind`, for its material), how rough
+    its surface is (the key light's highlight on it is as broad) and the relief its material gives its
+    surface: `bump` is (pattern, frequency, depth), see `bumped`."""
+
+    kind: str
+    shapes: tuple[PropShape, ...]
+    low: tuple[float, float, float]
+    high: tuple[float, float, float]
+    roughness: float
+    bump: tuple[str, float, float] = ("", 0.0, 0.0)
+
+    @property
+    def centre(self) -> Array:
+        return (np.array(self.low, np.float32) + np.array(self.high, np.float32)) / 2
+
+    @property
+    def radius(self) -> float:
+        """Of a ball about `centre` that holds it: rays that miss the ball miss the prop."""
+        return float(np.linalg.norm(np.subtract(self.high, self.low))) / 2
+
+    @property
+    def reach(self) -> float:
+        """How far it reaches on the floor from the vertical through its centre."""
+        return float(np.hypot(self.high[0] - self.low[0], self.high[2] - self.low[2])) / 2
+
+
+def _plus(a: tuple[float, float, float], b: tuple[float, float, float]) -> tuple[float, float, float]:
+    return float(a[0] + b[0]), float(a[1] + b[1]), float(a[2] + b[2])
+
+
+def _moved(shape: PropShape, by: tuple[float, float, float]) -> PropShape:
+    if isinstance(shape, Box):
+        return replace(shape, low=_plus(shape.low, by), high=_plus(shape.high, by))
+    if isinstance(shape, Cylinder):
+        return replace(
+            shape, x=shape.x + by[0], z=shape.z + by[2], bottom=shape.bottom + by[1], top=shape.top + by[1]
+        )
+    return replace(shape, centre=_plus(shape.centre, by))
+
+
+def _extent(shape: PropShape) -> tuple[Array, Array]:
+    """The corners of the smallest upright box around a shape."""
+    if isinstance(shape, Box):
+        corners = np.array(list(itertools.product(*zip(shape.low, shape.high, strict=True))), np.float32)
+        middle = corners.mean(axis=0)
+        corners = (corners - middle) @ turn(shape.yaw).T + middle
+        return corners.min(axis=0), corners.max(axis=0)
+    if isinstance(shape, Cylinder):
+        r = shape.radius
+        low = np.array((shape.x - r, shape.bottom, shape.z - r), np.float32)
+        return low, np.array((shape.x + r, shape.top, shape.z + r), np.float32)
+    if isinstance(shape, Sphere):
+        half = np.full(3, shape.radius, np.float32)
+    else:  # along each world axis, the ellipsoid's axes' reach there added in quadrature
+        scaled = turn(shape.yaw, shape.pitch, shape.roll) * np.array(shape.radii, np.float32)
+        half = np.sqrt((scaled**2).sum(axis=1))
+    centre = np.array(shape.centre, np.float32)
+    return centre - half, centre + half
+
+
+def _corners(low: Array, high: Array) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    return (float(low[0]), float(low[1]), float(low[2])), (float(high[0]), float(high[1]), float(high[2]))
+
+
+def prop(kind: str, shapes: tuple[PropShape, ...], roughness: float, bump: tuple[str, float, float]) -> Prop:
+    """A prop made of `shapes` (modelled about the vertical through the origin), set down on the floor:
+    raised or lowered so that its lowest point rests on it (y = 0)."""
+    extents = [_extent(shape) for shape in shapes]
+    low, high = np.min([e[0] for e in extents], axis=0), np.max([e[1] for e in extents], axis=0)
+    lift = (0.0, -float(low[1]), 0.0)
+    corners = _corners(low + lift, high + lift)
+    return Prop(kind, tuple(_moved(shape, lift) for shape in shapes), *corners, roughness, bump)
+
+
+def moved_prop(p: Prop, x: float, z: float) -> Prop:
+    """The prop carried along the floor by (x, z)."""
+    by = (x, 0.0, z)
+    shapes = tuple(_moved(shape, by) for shape in p.shapes)
+    return replace(p, shapes=shapes, low=_plus(p.low, by), high=_plus(p.high, by))
+
+
+def local_point(points: Array, shape: PropShape) -> Array:
+    """Points on a shape in its own frame, where a material lays its pattern: an ellipsoid's or a ball's
+    unit ball, a box's cube from -1 to 1, a cylinder's unit radius across (x, z) and its height from foot
+    to top (y, 0 to 1)."""
+    if isinstance(shape, Cylinder):
+        across = np.stack([points[..., 0] - shape.x, points[..., 2] - shape.z], -1) / shape.radius
+        up = (points[..., 1] - shape.bottom) / (shape.top - shape.bottom)
+        return np.stack([across[..., 0], up, across[..., 1]], -1)
+    if isinstance(shape, Box):
+        low, high = np.array(shape.low, np.float32), np.array(shape.high, np.float32)
+        return ((points - (low + high) / 2) @ turn(shape.yaw)) / ((high - low) / 2)
+    if isinstance(shape, Sphere):
+        return (points - np.array(shape.centre, np.float32)) / shape.radius
+    rotation = turn(shape.yaw, shape.pitch, shape.roll)
+    return ((points - np.array(shape.centre, np.float32)) @ rotation) / np.array(shape.radii, np.float32)
+
+
+@cache
+def _bound(shape: PropShape) -> tuple[Array, float]:
+    """A ball around a shape: its centre and radius."""
+    low, high = _extent(shape)
+    return (low + high) / 2, float(np.linalg.norm(high - low)) / 2
+
+
+def _nearest_shape(o: Array, d: Array, shapes: tuple[PropShape, ...], t: Array) -> tuple[Array, Array, Array]:
+    """Along each ray (rows of `o`, `d`), the nearest of `shapes` nearer than `t`: its distance (`t` where
+    none is), normal, and which shape (-1: none); a shape only meets the rays through a ball around it."""
+    t, normal, which = t.copy(), np.zeros(d.shape, np.float32), np.full(t.shape, -1, np.int8)
+    for number, shape in enumerate(shapes):
+        rays = np.flatnonzero(_through_ball(o, d, *_bound(shape)))
+        ts, ns = intersect(o[rays], d[rays], shape)
+        nearer = ts < t[rays]
+        hit = rays[nearer]
+        t[hit], normal[hit], which[hit] = ts[nearer], ns[nearer], number
+    return t, normal, which
+
+
+def _through_ball(o: Array, d: Array, centre: Array, radius: float) -> Array:
+    """Which rays pass through a ball ahead of them (or start inside it). Rays from one point (a camera's:
+    `o` broadcast, its strides 0) cost one product with the directions."""
+    if o.ndim > 1 and not any(o.strides[:-1]):
+        rel = (centre - o[(0,) * (o.ndim - 1)]).astype(np.float32)
+        along = d @ rel
+        gap = float(rel @ rel) - along * along
+    else:
+        rel = centre - o
+        along = _dot(rel, d)
+        gap = _dot(rel, rel) - along * along
+    return (gap < radius * radius) & (along > -radius)
+
+
+def _props_hit(
+    o: Array, d: Array, props: tuple[Prop, ...], seen: tuple[Array, Array, Array]
+) -> tuple[Array, Array]:
+    """The props along the rays, where nearer than what the rays see (`seen`: distance, normal, part;
+    contiguous, updated in place): which prop each ray meets and which of its shapes (-1: none). Only the
+    rays through a prop's bounding ball meet its shapes."""
+    t, normal, part = seen[0].reshape(-1), seen[1].reshape(-1, 3), seen[2].reshape(-1)
+    index, piece = np.full(t.shape, -1, np.int16), np.full(t.shape, -1, np.int8)
+    o = np.broadcast_to(o, d.shape)
+    one = not any(o.strides[:-1])  # a camera's rays, all from one point: never copied out
+    for number, p in enumerate(props):
+        rays = np.flatnonzero(_through_ball(o, d, p.centre, p.radius))
+        at = np.broadcast_to(o[(0,) * (o.ndim - 1)], (len(rays), 3)) if one else o.reshape(-1, 3)[rays]
+        ts, ns, which = _nearest_shape(at, d.reshape(-1, 3)[rays], p.shapes, t[rays])
+        met = which >= 0
+        hit = rays[met]
+        t[hit], normal[hit], part[hit] = ts[met], ns[met], PROP
+        index[hit], piece[hit] = number, which[met]
+    return index.reshape(seen[0].shape), piece.reshape(seen[0].shape)
+
+
+WAVE_TRAINS = 12  # a material's grain and relief: this many wave trains in fixed directions
+
+
+@cache
+def _wave_trains() -> tuple[Array, Array]:
+    rng = np.random.default_rng(WAVE_TRAINS)
+    directions = rng.normal(size=(WAVE_TRAINS, 3))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    return directions.astype(np.float32), rng.uniform(0, 2 * np.pi, WAVE_TRAINS).astype(np.float32)
+
+
+def waves(points: Array, frequency: float) -> tuple[Array, Array]:
+    """A smooth pattern in space, fixed to the points it is laid on (mean 0, spread 1), and its gradient
+    per radian of phase: wave trains in fixed directions, `frequency` radians per unit."""
+    directions, phases = _wave_trains()
+    phase = frequency * (points @ directions.T) + phases
+    scale = np.float32(1 / np.sqrt(WAVE_TRAINS / 2))
+    return np.sin(phase).sum(-1) * scale, (np.cos(phase) @ directions) * scale
+
+
+def prop_pixels(index: Array, count: int) -> tuple[Array, ...]:
+    """Which pixels (flat indices) see each of `count` props."""
+    flat = index.reshape(-1)
+    return tuple(np.flatnonzero(flat == number) for number in range(count))
+
+
+def bumped(normals: Array, points: Array, pixels: tuple[Array, ...], props: tuple[Prop, ...]) -> Array:
+    """The normals the props' materials give their surfaces (at their `pixels`): "ribs" tilt them around
+    the prop's vertical axis (a pumpkin's lobes, a shell's flutes: `frequency` ribs), "waves" by a grain
+    (a citrus's pores, a stone's lumps), each by up to `depth`."""
+    out = normals.copy()
+    flat, where = out.reshape(-1, 3), points.reshape(-1, 3)
+    for p, pixel in zip(props, pixels, strict=True):
+        pattern, frequency, depth = p.bump
+        if not pattern or not len(pixel):
+            continue
+        n, at = flat[pixel], where[pixel]
+        if pattern == "ribs":
+            angle = np.arctan2(at[:, 2] - p.centre[2], at[:, 0] - p.centre[0])
+            around = np.stack([-np.sin(angle), np.zeros_like(angle), np.cos(angle)], -1)
+            tilt = np.sin(angle * frequency)[:, None] * around
+        else:
+            tilt = waves(at, frequency)[1]
+        flat[pixel] = _unit(n + depth * (tilt - _dot(tilt, n)[:, None] * n))  # along the surface only
+    return out
 
 
 # --- the set -----------------------------------------------------------------------------------------
@@ -239,6 +506,7 @@ class StudioSet:
     card: Card | None = None
     gobo: str = ""
     seed: int = 0
+    props: tuple[Prop, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,10 +522,31 @@ class Plate:
     normals: Array
     horizon: float
     studio: StudioSet | None = None  # the set it was shot in (camera, shapes): for tracing reflections
+    props: PropView | None = None  # the props it shows (None: none stand in the set)
+
+
+@dataclass(frozen=True)
+class PropView:
+    """The props as shot: the props in the set, which of them each pixel sees and which of its shapes (-1:
+    none), the key light's highlight on them (RGB, in the units of the plate's light: it is added to
+    their lit colour, as a gloss's reflection is not tinted by what lies under it)."""
+
+    placed: tuple[Prop, ...]
+    index: Array
+    piece: Array
+    sheen: Array
+    pixels: tuple[Array, ...]  # which pixels (flat indices) see each prop
 
 
 def trace(o: Array, d: Array, s: StudioSet) -> tuple[Array, Array, Array]:
     """Nearest hit of each ray in the set: distance, normal, part."""
+    t, normal, part, _, _ = trace_all(o, d, s)
+    return t, normal, part
+
+
+def trace_all(o: Array, d: Array, s: StudioSet) -> tuple[Array, Array, Array, Array, Array]:
+    """Nearest hit of each ray in the set: distance, normal, part, and which prop and which of its shapes
+    it meets (-1: none)."""
     t, normal, part = _cyclorama(o, d, s.wall_z, s.sweep_radius)
     for shape in s.shapes:
         ts, ns = intersect(o, d, shape)
@@ -265,11 +554,14 @@ def trace(o: Array, d: Array, s: StudioSet) -> tuple[Array, Array, Array]:
         t = np.where(nearer, ts, t)
         normal = np.where(nearer[..., None], ns, normal)
         part = np.where(nearer, STAND, part)
-    return t, normal, part
+    t, normal, part = (np.ascontiguousarray(a) for a in (t, normal, part))  # the props update them in place
+    index, piece = _props_hit(o, d, s.props, (t, normal, part))
+    return t, normal, part, index, piece
 
 
 def _occluded(points: Array, to_light: Array, s: StudioSet) -> Array:
-    """1 where the segment from each point towards the light (length of `to_light`) is blocked."""
+    """1 where the segment from each point towards the light (length of `to_light`) is blocked by the
+    set's blocks or the product (the props: `_props_block`)."""
     length = np.linalg.norm(to_light, axis=-1)
     d = to_light / np.maximum(length, 1e-9)[..., None]
     o = points + d * 1e-3
@@ -324,22 +616,71 @@ def _gobo(pattern: str, u: Array, v: Array, seed: int) -> Array:
     return np.where(value > 0.52, 0.18, 1.0).astype(np.float32)
 
 
-def transmission(points: Array, s: StudioSet) -> Array:
-    """How much of the key light reaches each point past the set's shapes, the product and the gobo:
-    the mean over stratified points of the light (the same points for every pixel, so a penumbra is a
-    smooth ramp, not noise)."""
+def _light_samples(s: StudioSet) -> Array:
+    """Stratified points on the key light (SAMPLES of them, jittered by the seed): the same for every
+    pixel, so a penumbra is a smooth ramp, not noise."""
     grid = int(np.ceil(np.sqrt(SAMPLES)))
     rng = np.random.default_rng(s.seed + 3)
+    samples = []
+    for i in range(SAMPLES):
+        cell = np.array([i % grid, i // grid], np.float32)
+        su, sv = ((cell + rng.random(2)) / grid * 2 - 1).astype(np.float32)
+        samples.append(s.key.centre + su * s.key.half_u + sv * s.key.half_v)
+    return np.array(samples, np.float32)
+
+
+def _in_reach(points: Array, p: Prop, key: Light) -> Array:
+    """The points whose light a prop may block: those whose segment to the key light's centre passes
+    within its bounding ball, widened towards the light by the light's own size."""
+    to_light = key.centre - points
+    length = np.maximum(np.sqrt(_dot(to_light, to_light)), 1e-9)
+    rel = p.centre - points
+    along = np.clip(_dot(rel, to_light) / length, 0, length)
+    miss = np.sqrt(np.maximum(_dot(rel, rel) - along * along, 0))
+    spread = float(np.linalg.norm(key.half_u + key.half_v)) * along / length  # the light's corner
+    return miss < p.radius + spread
+
+
+SHADOW_SIZE = 3.0  # a shape narrower than this many shadow-grid pixels casts no shadow the grid can see
+
+
+def _casting(p: Prop, s: StudioSet) -> tuple[PropShape, ...]:
+    """The prop's shapes big enough for the shadow grid to see their shadows (not a lemon's nubs, a wick)."""
+    distance = float(np.linalg.norm(p.centre - s.camera.position))
+    smallest = SHADOW_SIZE * SHADOW_SCALE * distance / s.camera.focal
+    return tuple(shape for shape in p.shapes if float(np.max(np.subtract(*_extent(shape)[::-1]))) > smallest)
+
+
+def _props_block(points: Array, s: StudioSet, lights: Array) -> Array:
+    """1 where a prop stands between a point and a light sample: (samples, *points), traced for all the
+    samples at once, only for the points in a prop's reach and the rays through its bounding ball."""
+    blocked = np.zeros((len(lights), *points.shape[:-1]), np.float32)
+    for p in s.props:
+        near = _in_reach(points, p, s.key)
+        at = points[near]
+        to_light = lights[:, None, :] - at[None]
+        length = np.sqrt(_dot(to_light, to_light))
+        d = to_light / np.maximum(length, 1e-9)[..., None]
+        o = at + d * 1e-3
+        rays = _through_ball(o, d, p.centre, p.radius)
+        hit = np.zeros(rays.shape, bool)
+        hit[rays] = _nearest_shape(o[rays], d[rays], _casting(p, s), length[rays])[2] >= 0
+        blocked[:, near] = np.maximum(blocked[:, near], hit)
+    return blocked
+
+
+def transmission(points: Array, s: StudioSet) -> Array:
+    """How much of the key light reaches each point past the set's shapes, the props, the product and the
+    gobo: the mean over stratified points of the light (`_light_samples`)."""
+    lights = _light_samples(s)
+    by_props = _props_block(points, s, lights)
     total = np.zeros(points.shape[:-1], np.float32)
     axis = s.key.centre / np.linalg.norm(s.key.centre)  # the light points at the product
     lu = np.cross(axis, np.array([0.0, 1.0, 0.0], np.float32))
     lu = lu / max(float(np.linalg.norm(lu)), 1e-6)
     lv = np.cross(lu, axis)
-    for i in range(SAMPLES):
-        cell = np.array([i % grid, i // grid], np.float32)
-        su, sv = ((cell + rng.random(2)) / grid * 2 - 1).astype(np.float32)
-        lp = s.key.centre + su * s.key.half_u + sv * s.key.half_v
-        share = 1 - _occluded(points, lp - points, s)
+    for i, lp in enumerate(lights):
+        share = 1 - np.maximum(_occluded(points, lp - points, s), by_props[i])
         if s.gobo:
             rel = points - (s.key.centre + 0.25 * (lp - s.key.centre))
             along = np.maximum(-(rel @ axis), 1e-3)
@@ -375,6 +716,92 @@ def _contact(points: Array, s: StudioSet) -> Array:
     if s.sweep_radius < 0.05:  # a room's wall meets its floor at a crease
         occlusion = np.maximum(occlusion, 0.4 * np.exp(-(np.abs(s.wall_z - z) + y) / 0.12))
     return 1 - occlusion
+
+
+PROP_CONTACT = 0.85  # how much of the sky a prop hides from the floor right under it
+SHEEN = 2.5  # a softbox's face, mirrored in a glossy peel or wax, is brighter than the light it spreads
+FLOOR_BOUNCE = 0.5  # a prop's underside still gets this share of the sky's light, off the floor
+AO_REACH = 1.5  # a prop darkens what lies within this many of its bounding radii (further: < 3%)
+
+
+def _ball(shape: PropShape) -> tuple[Array, float]:
+    """A ball of about the shape's volume at its centre: what it hides of the sky from points near it."""
+    low, high = _extent(shape)
+    if isinstance(shape, Ellipsoid):
+        return (low + high) / 2, float(np.prod(shape.radii)) ** (1 / 3)
+    return (low + high) / 2, float(np.prod(high - low)) ** (1 / 3) / 2
+
+
+def _balls_shade(points: Array, normals: Array, shapes: tuple[PropShape, ...], fade: Array) -> Array:
+    """The share of the sky points see past the balls of `shapes`: each hides (r / D)² of it times the
+    cosine towards it, `fade` of that (going to 0 where the prop's reach ends, so it ends unseen)."""
+    shade = np.ones(len(points), np.float32)
+    for middle, radius in map(_ball, shapes):
+        rel = middle - points
+        dist = np.sqrt(_dot(rel, rel)) + 1e-6
+        cos = np.clip(_dot(rel, normals) / dist, 0, 1)
+        shade *= 1 - PROP_CONTACT * np.clip(radius / dist, 0, 1) ** 2 * cos * fade
+    return shade
+
+
+def props_occlusion(points: Array, normals: Array, part: Array, s: StudioSet) -> Array:
+    """How much of the sky each point sees past the props (dark in the crevice where a fruit meets the
+    floor, fading within a few radii; analytic, so it costs nothing to trace), and the floor hiding the
+    lower half of the sky from a prop's underside."""
+    seen = np.ones(points.shape[:-1], np.float32)
+    for p in s.props:
+        centre, reach = p.centre, AO_REACH * p.radius
+        window = _window(s.camera, p, reach)
+        at, facing = points[window], normals[window]
+        off = ((at[..., 0] - centre[0]) ** 2 + (at[..., 2] - centre[2]) ** 2) / reach**2
+        near = off < 1
+        seen[window][near] *= _balls_shade(at[near], facing[near], p.shapes, (1 - off[near]) ** 2)
+    on = part == PROP
+    seen[on] *= FLOOR_BOUNCE + (1 - FLOOR_BOUNCE) * (1 + normals[on][:, 1]) / 2
+    return seen
+
+
+def _window(camera: Camera, p: Prop, grow: float) -> tuple[slice, slice]:
+    """The rows and columns of the picture where a prop's box, grown by `grow` across the floor, lies."""
+    low, high = np.subtract(p.low, (grow, 0, grow)), np.add(p.high, (grow, 0, grow))
+    left, top, right, bottom = (max(int(v), 0) for v in _rect(camera, low, high))
+    return slice(top, bottom + 2), slice(left, right + 2)
+
+
+def _unit(v: Array) -> Array:
+    return v / np.maximum(np.sqrt(_dot(v, v)), 1e-9)[..., None]
+
+
+def sheen(s: StudioSet, seen: tuple[Array, Array, Array], passed: Array) -> Array:
+    """The key light's highlight on the props (RGB): Blinn-Phong, as broad as a prop's surface is rough
+    and the light looks large from it, weighed by Schlick's Fresnel (a dielectric's: peel, wax, varnish),
+    where the key light reaches past the shadows; 0 off the props."""
+    points, normals, index = seen
+    out = np.zeros((*index.shape, 3), np.float32)
+    on = index >= 0
+    if not on.any():
+        return out
+    at, n = points[on], normals[on]
+    rough = np.array([p.roughness for p in s.props], np.float32)[index[on]]
+    to_light = s.key.centre - at
+    dist = np.sqrt(_dot(to_light, to_light))
+    light, view = to_light / dist[:, None], _unit(s.camera.position - at)
+    half = _unit(light + view)
+    spread = np.clip(rough**2 + float(np.linalg.norm(s.key.half_u)) / dist * 0.5, 0.02, 1.0)
+    power = 2 / spread**2 - 2
+    fresnel = 0.04 + 0.96 * (1 - np.clip(_dot(view, half), 0, 1)) ** 5
+    falloff = np.clip(_dot(n, light), 0, 1) * float(s.key.centre @ s.key.centre) / dist**2
+    lobe = (power + 2) / (2 * np.pi) * np.clip(_dot(n, half), 0, 1) ** power
+    out[on] = (SHEEN * s.key.strength * fresnel * lobe * falloff * passed[on])[:, None] * s.key.colour
+    return out
+
+
+def key_passing(points: Array, s: StudioSet) -> Array:
+    """How much of the key light reaches each seen point: traced on a grid SHADOW_SCALE times coarser
+    (shadows are soft; a prop's own shading is its surface's cosine, `direct`) and scaled up."""
+    coarse = (slice(SHADOW_SCALE // 2, None, SHADOW_SCALE),) * 2
+    passed = ndimage.gaussian_filter(transmission(points[coarse], s), 0.8)
+    return _upsampled(passed, points.shape[:2])
 
 
 CONTACT = 0.6  # how dark the floor is right under the product's base
@@ -501,6 +928,100 @@ def _card(shot: Shot, camera: Camera, target: Array, distance: float, depth: flo
     return Card(alpha, origin.astype(np.float32), right, down, float(target[1]))
 
 
+# --- setting props down ----------------------------------------------------------------------------
+PLACE_SEED = 11  # the props' places vary with the seed, apart from all else it varies
+PLACE_TRIES = 16  # steps outwards from the product's side before a prop tries another depth
+CLEAR = 0.02  # a margin round the product's pixels, as a share of its height, that no prop enters
+CROPPED = 0.25  # a prop in front may run off the picture's bottom edge by this share of its height
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Where props may stand: the camera, the product's box in the picture (left, top, right, bottom: no
+    prop shows there), its half width and depth on the floor, and how far back the floor is flat."""
+
+    camera: Camera
+    clear: tuple[float, float, float, float]
+    half: float
+    depth: float
+    far: float
+
+
+def clear_box(shot: Shot) -> tuple[float, float, float, float]:
+    """The box of the product's opaque pixels (of its placement, for a product the frame cut at the
+    bottom, which has no silhouette here), with a margin."""
+    opaque = shot.alpha > 0.05
+    rows, cols = np.flatnonzero(opaque.any(axis=1)), np.flatnonzero(opaque.any(axis=0))
+    margin = shot.height * CLEAR
+    if not len(rows):
+        left, top = shot.left - margin, shot.top - margin
+        return left, top, shot.left + shot.width + margin, shot.top + shot.height
+    left, top = shot.left + cols[0] - margin, shot.top + rows[0] - margin
+    return float(left), float(top), float(shot.left + cols[-1] + 1 + margin), float(shot.top + rows[-1] + 1)
+
+
+def _rect(
+    camera: Camera, low: Sequence[float] | Array, high: Sequence[float] | Array
+) -> tuple[float, float, float, float]:
+    """Where a box (its corners `low`, `high`) lies in the picture: left, top, right, bottom."""
+    corners = itertools.product(*zip(low, high, strict=True))
+    xs, ys = zip(*(camera.project(np.array(c, np.float32)) for c in corners), strict=True)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _depths(p: Prop, behind: bool, stage: Stage, rng: np.random.Generator) -> list[float]:
+    """The depths (z) a prop tries in turn: just in front of the product's front edge, beside it, just
+    behind its back (`behind` tries these from the back), then ever further back (a product the frame cut
+    at the bottom stands at the picture's edge); only where the floor is flat."""
+    front = -p.reach * rng.uniform(0.2, 0.8)
+    beside = stage.depth * rng.uniform(0.3, 0.7)
+    back = stage.depth + p.reach + rng.uniform(0.05, 0.3)
+    tries = [back, beside, front] if behind else [front, beside, back]
+    tries += [back + step * 0.35 for step in range(1, 6)]
+    return [z for z in tries if z + p.reach <= stage.far]
+
+
+def _spot(
+    p: Prop, side: int, behind: bool, placed: list[Prop], stage: Stage, rng: np.random.Generator
+) -> Prop | None:
+    """The prop set down on one `side` of the product (-1 left, 1 right): at the first depth where,
+    stepping outwards from the product, it keeps out of the product's box and clear of the props already
+    down, inside the picture (or cropped a little by its bottom edge, as a foreground is); None where it
+    fits nowhere."""
+    width, height = stage.camera.size
+    for z in _depths(p, behind, stage, rng):
+        x = side * (stage.half + p.reach + rng.uniform(0.01, 0.1))
+        for _ in range(PLACE_TRIES):
+            there = moved_prop(p, x, z)
+            left, top, right, bottom = _rect(stage.camera, there.low, there.high)
+            if left < 0 or right > width or top < 0 or bottom > height + (bottom - top) * CROPPED:
+                break
+            gaps = [np.hypot(*(there.centre - other.centre)[[0, 2]]) - other.reach for other in placed]
+            beside = right < stage.clear[0] or left > stage.clear[2] or bottom < stage.clear[1]
+            if beside and min(gaps, default=FAR) > there.reach:
+                return there
+            x += side * p.reach * 0.5
+    return None
+
+
+def arrange(props: tuple[Prop, ...], stage: Stage, seed: int) -> tuple[Prop, ...]:
+    """Props set down around the product, each kind on its two sides by turns (the seed picks the first),
+    on each side in front first, then behind (further away: smaller, and softer through the lens); a prop
+    that fits nowhere in the picture is left out."""
+    rng = np.random.default_rng(seed + PLACE_SEED)
+    first = 1 if rng.random() < 0.5 else -1
+    placed: list[Prop] = []
+    on_side, of_kind = {-1: 0, 1: 0}, dict.fromkeys((p.kind for p in props), 0)
+    for p in props:
+        side = first * (-1) ** (of_kind[p.kind] + list(of_kind).index(p.kind))
+        of_kind[p.kind] += 1
+        spot = _spot(p, side, on_side[side] % 2 == 1, placed, stage, rng)
+        if spot is not None:
+            placed.append(spot)
+            on_side[side] += 1
+    return tuple(placed)
+
+
 Lighting = tuple[str, float, float, bool]  # the key light's direction, softness, intensity, warmth
 
 
@@ -512,10 +1033,12 @@ def build_set(
     size: tuple[int, int],
     shot: Shot,
     floor_line: float,
+    props: tuple[Prop, ...] = (),
+    seed: int = 0,
 ) -> StudioSet:
     """The set around the product: the camera that sees it where the shot puts it, the sweep or room, the
-    stand it stands on (its top `lift` high, reaching down to near the picture's bottom edge), the key light
-    and the product's card."""
+    stand it stands on (its top `lift` high, reaching down to near the picture's bottom edge), the key light,
+    the product's card, and `props` set down on the floor around it (`arrange`, varied by `seed`)."""
     height = size[1]
     distance = FOCAL * height / max(shot.height, 1.0)  # the product (1 tall) spans its pixel height
     product_width = shot.width / max(shot.height, 1.0)
@@ -528,30 +1051,35 @@ def build_set(
     radius = 0.01 if backdrop in ("wall_floor", "window_room") else min(wall_z * 0.5, 2.5)
     shapes = stand_shapes(stand, product_width, depth, lift) if stand else ()
     key = key_for(*light, lift=lift)
-    return StudioSet(camera, wall_z, radius, shapes, key, _card(shot, camera, target, distance, depth), gobo)
+    half = (clear_box(shot)[2] - clear_box(shot)[0]) / 2 / max(shot.height, 1.0)  # its opaque half width
+    placed = arrange(props, Stage(camera, clear_box(shot), half, depth, wall_z - radius), seed)
+    card = _card(shot, camera, target, distance, depth)
+    return StudioSet(camera, wall_z, radius, shapes, key, card, gobo, seed, placed)
 
 
 def light_at(
-    studio: StudioSet, seen: tuple[Array, Array, Array], shot: Shot, softness: float, rim: Array | None
-) -> Array:
+    studio: StudioSet, seen: tuple[Array, Array, Array, Array], shot: Shot, softness: float, rim: Array | None
+) -> tuple[Array, Array]:
     """The light arriving at each seen point (RGB), 1 where the key light meets the product's base:
     ambient and key light, both darkened where surfaces meet, the key through shadows and gobo (traced
-    on a coarser grid: they are soft), and a gel's rim light on the stand's edges."""
-    points, normals, part = seen  # what each pixel sees: where, facing where, and which part of the set
+    on a coarser grid: they are soft), and a gel's rim light on the stand's edges; and the key light's
+    highlight on the props (`sheen`), in the same units."""
+    points, normals, part, index = seen  # what each pixel sees: where, facing where, which part, which prop
     height, width = points.shape[:2]
     key, lift = studio.key, studio.card.base if studio.card else 0.0
-    coarse = (slice(SHADOW_SCALE // 2, None, SHADOW_SCALE),) * 2
-    passed = ndimage.gaussian_filter(transmission(points[coarse], studio), 0.8)
-    key_share = direct(points, normals, key) * _upsampled(passed, (height, width))
+    passed = key_passing(points, studio)
+    key_share = direct(points, normals, key) * passed
     ambient = 0.45 + 0.25 * softness
     contact = _contact(points, studio) * under_product(shot, (width, height), points, lift)
+    contact = contact * props_occlusion(points, normals, part, studio)
     light = (ambient * contact)[..., None] + (key.strength * key_share * contact)[..., None] * key.colour
     if rim is not None:  # a gel behind the set: edges turned away from the camera glow in its colour
         view = points - studio.camera.position
         facing = np.abs((normals * view).sum(-1)) / np.maximum(np.linalg.norm(view, axis=-1), 1e-6)
         light = light + ((1 - facing) ** 3 * (part == STAND))[..., None] * rim * 0.9
     at_product = float(np.clip(key.centre[1] - lift, 0, None) / np.linalg.norm(key.centre - (0.0, lift, 0.0)))
-    return (light / (ambient + key.strength * max(at_product, 0.2))).astype(np.float32)
+    exposure = ambient + key.strength * max(at_product, 0.2)
+    return (light / exposure).astype(np.float32), sheen(studio, (points, normals, index), passed) / exposure
 
 
 def shoot(
@@ -564,24 +1092,30 @@ def shoot(
     floor_line: float,
     seed: int,
     rim: Array | None = None,
+    props: tuple[Prop, ...] = (),
 ) -> Plate:
     """Build the set around the product and shoot it: the light at every pixel of a `size` plate.
 
     `floor_line` is the preset's designed meeting of floor and wall (kept for the reference camera); the
-    product stands on `stand` ("" the floor); `rim` is a gel's colour."""
-    studio = replace(build_set(backdrop, light, gobo, stand, size, shot, floor_line), seed=seed)
+    product stands on `stand` ("" the floor); `rim` is a gel's colour; `props` stand on the floor around it
+    (those that fit in the picture)."""
+    studio = build_set(backdrop, light, gobo, stand, size, shot, floor_line, props, seed)
     camera = studio.camera
     d = camera.rays()
     o = np.broadcast_to(camera.position, d.shape)
-    t, normals, part = trace(o, d, studio)
+    t, normals, part, index, piece = trace_all(o, d, studio)
     points = o + np.minimum(t, 1e4)[..., None] * d
+    pixels = prop_pixels(index, len(studio.props))
+    normals = bumped(normals, points, pixels, studio.props)
     meet = camera.project(np.array([0.0, 0.0, studio.wall_z - studio.sweep_radius], np.float32))[1] / size[1]
+    lit, highlights = light_at(studio, (points, normals, part, index), shot, light[1], rim)
     return Plate(
-        light_at(studio, (points, normals, part), shot, light[1], rim),
+        lit,
         part,
         (t * (d @ camera.forward)).astype(np.float32),
         points.astype(np.float32),
         normals,
         float(meet),
         studio,
+        PropView(studio.props, index, piece, highlights, pixels) if studio.props else None,
     )

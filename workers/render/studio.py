@@ -22,6 +22,7 @@ from workers.render import interiors, particles, scenery
 from workers.render.floors import surface
 from workers.render.gloss import glaze
 from workers.render.paint import Array, blur, coords, mix, noise, rgb, smoothstep
+from workers.render.props import finish_props, paint_props, prop_models
 from workers.render.set3d import STAND, Plate, Shot, shoot
 
 
@@ -275,6 +276,7 @@ def render_background(
         scene.floor_line,
         seed,
         rim,
+        prop_models(scene.props, seed) if not scene.stand else (),  # on the floor: none beside a stand
     )
     drawn = replace(scene, floor_line=float(np.clip(plate.horizon, 0.02, 0.98)))  # as the camera sees it
     image = backdrop(drawn, colours, painted, rng)
@@ -284,7 +286,7 @@ def render_background(
     image = np.where(
         stand[..., None], image, texture(drawn, colours, image, rng)
     )  # nothing paints on a stand
-    image = np.clip(image * plate.light, 0, 1)
+    image = finish_props(np.clip(paint_props(image, plate, seed) * plate.light, 0, 1), plate)
     focus = float(
         plate.depth[
             min(int(shot.base_row / scale), painted[1] - 1),
