@@ -181,6 +181,8 @@ MAX_BLUR = 0.03  # ... and never wider than this share
 BLUR_LEVELS = 4  # the lens blurs by mixing this many blurred copies (each twice the last's radius)
 PAINT_SCALE = 2  # an ad-sized scene is painted at 1 / PAINT_SCALE of its resolution, then scaled up
 SCALED_FROM_WIDTH = 1000  # ... from this width (previews are painted at their own size)
+
+
 def depth_of_field(scene: Scene, image: Array, depth: Array, focus: float) -> Array:
     """A lens focused on the product: each pixel blurred by its circle of confusion, from its distance
     against the focus distance and the scene's f-number (a thin lens: |1 - focus / depth|), so the room
