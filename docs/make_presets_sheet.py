@@ -35,7 +35,7 @@ def main() -> None:
         left, top = (index % COLUMNS) * TILE[0], (index // COLUMNS) * (TILE[1] + CAPTION)
         sheet.paste(creative.image.resize(TILE, Image.Resampling.LANCZOS), (left, top))
         draw.text((left + 6, top + TILE[1] + 3), preset.id, fill=(40, 40, 40), font=font)
-    target = ROOT / "docs" / "presets.jpg"
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "presets.jpg"
     sheet.save(target, "JPEG", quality=80, optimize=True, progressive=True)
     print(f"wrote {target} ({target.stat().st_size // 1024} KB)")
 

@@ -616,17 +616,22 @@ def _gobo(pattern: str, u: Array, v: Array, seed: int) -> Array:
     return np.where(value > 0.52, 0.18, 1.0).astype(np.float32)
 
 
-def _light_samples(s: StudioSet) -> Array:
-    """Stratified points on the key light (SAMPLES of them, jittered by the seed): the same for every
-    pixel, so a penumbra is a smooth ramp, not noise."""
+BAYER = np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]], np.float32)  # 4x4 order
+
+
+def _light_samples(s: StudioSet, shape: tuple[int, ...]) -> Array:
+    """Stratified points on the key light, (SAMPLES, *shape, 3): one in each cell of a grid over the light,
+    jittered by the seed, and shifted within its cell for each pixel by an ordered 4x4 pattern, so that
+    neighbouring pixels see 16 different points each: the shadow's blur then averages 256 points, and a
+    wide penumbra is a smooth ramp, not 16 stacked copies of a sharp shadow."""
     grid = int(np.ceil(np.sqrt(SAMPLES)))
     rng = np.random.default_rng(s.seed + 3)
-    samples = []
-    for i in range(SAMPLES):
-        cell = np.array([i % grid, i // grid], np.float32)
-        su, sv = ((cell + rng.random(2)) / grid * 2 - 1).astype(np.float32)
-        samples.append(s.key.centre + su * s.key.half_u + sv * s.key.half_v)
-    return np.array(samples, np.float32)
+    order = np.tile(BAYER, (-(-shape[0] // 4), -(-shape[1] // 4)))[: shape[0], : shape[1]]
+    shift = (np.stack([order % 4, order // 4], -1)[..., None, :] + 0.5) / 4  # (*shape, 1, 2), in cells
+    index = np.array([[i % grid, i // grid] for i in range(SAMPLES)], np.float32)
+    uv = (index + (rng.random((SAMPLES, 2)) + shift) % 1.0) / grid * 2 - 1  # (*shape, SAMPLES, 2)
+    points = s.key.centre + uv[..., :1] * s.key.half_u + uv[..., 1:] * s.key.half_v
+    return np.moveaxis(points, -2, 0).astype(np.float32)
 
 
 def _in_reach(points: Array, p: Prop, key: Light) -> Array:
@@ -658,7 +663,7 @@ def _props_block(points: Array, s: StudioSet, lights: Array) -> Array:
     for p in s.props:
         near = _in_reach(points, p, s.key)
         at = points[near]
-        to_light = lights[:, None, :] - at[None]
+        to_light = lights[:, near] - at[None]
         length = np.sqrt(_dot(to_light, to_light))
         d = to_light / np.maximum(length, 1e-9)[..., None]
         o = at + d * 1e-3
@@ -670,22 +675,30 @@ def _props_block(points: Array, s: StudioSet, lights: Array) -> Array:
 
 
 def transmission(points: Array, s: StudioSet) -> Array:
-    """How much of the key light reaches each point past the set's shapes, the props, the product and the
-    gobo: the mean over stratified points of the light (`_light_samples`)."""
-    lights = _light_samples(s)
+    """How much of the key light reaches each point past the set's shapes, the props and the product: the
+    mean over stratified points of the light (`_light_samples`, shifted for each pixel)."""
+    lights = _light_samples(s, points.shape[:-1])
     by_props = _props_block(points, s, lights)
     total = np.zeros(points.shape[:-1], np.float32)
+    for i, lp in enumerate(lights):
+        total += 1 - np.maximum(_occluded(points, lp - points, s), by_props[i])
+    return total / SAMPLES
+
+
+def through_gobo(points: Array, s: StudioSet) -> Array:
+    """How much of the key light its gobo lets through to each point (1 without one): the pattern seen
+    from points near the light's centre (a quarter of its size), so its edges stay crisp under a big light."""
+    if not s.gobo:
+        return np.ones(points.shape[:-1], np.float32)
     axis = s.key.centre / np.linalg.norm(s.key.centre)  # the light points at the product
     lu = np.cross(axis, np.array([0.0, 1.0, 0.0], np.float32))
     lu = lu / max(float(np.linalg.norm(lu)), 1e-6)
     lv = np.cross(lu, axis)
-    for i, lp in enumerate(lights):
-        share = 1 - np.maximum(_occluded(points, lp - points, s), by_props[i])
-        if s.gobo:
-            rel = points - (s.key.centre + 0.25 * (lp - s.key.centre))
-            along = np.maximum(-(rel @ axis), 1e-3)
-            share = share * _gobo(s.gobo, (rel @ lu) / along * 3, (rel @ lv) / along * 3, s.seed)
-        total += share
+    total = np.zeros(points.shape[:-1], np.float32)
+    for lp in _light_samples(s, (1, 1))[:, 0, 0]:
+        rel = points - (s.key.centre + 0.25 * (lp - s.key.centre))
+        along = np.maximum(-(rel @ axis), 1e-3)
+        total += _gobo(s.gobo, (rel @ lu) / along * 3, (rel @ lv) / along * 3, s.seed)
     return total / SAMPLES
 
 
@@ -798,9 +811,13 @@ def sheen(s: StudioSet, seen: tuple[Array, Array, Array], passed: Array) -> Arra
 
 def key_passing(points: Array, s: StudioSet) -> Array:
     """How much of the key light reaches each seen point: traced on a grid SHADOW_SCALE times coarser
-    (shadows are soft; a prop's own shading is its surface's cosine, `direct`) and scaled up."""
+    (shadows are soft; a prop's own shading is its surface's cosine, `direct`) and scaled up. A 4x4 box
+    averages each pixel's light samples with its neighbours' (`_light_samples`' ordered pattern); the
+    gobo's pattern is not averaged so."""
     coarse = (slice(SHADOW_SCALE // 2, None, SHADOW_SCALE),) * 2
-    passed = ndimage.gaussian_filter(transmission(points[coarse], s), 0.8)
+    seen = points[coarse]
+    unshadowed = ndimage.gaussian_filter(ndimage.uniform_filter(transmission(seen, s), 4), 0.5)
+    passed = unshadowed * ndimage.gaussian_filter(through_gobo(seen, s), 0.8)
     return _upsampled(passed, points.shape[:2])
 
 

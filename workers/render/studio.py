@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 from presets import Scene
 from workers.render import interiors, particles, scenery
@@ -23,7 +24,7 @@ from workers.render.floors import surface
 from workers.render.gloss import glaze
 from workers.render.paint import Array, blur, coords, mix, noise, rgb, smoothstep
 from workers.render.props import finish_props, paint_props, prop_models
-from workers.render.set3d import STAND, Plate, Shot, shoot
+from workers.render.set3d import STAND, WALL, Plate, Shot, shoot
 
 
 # --- backdrops ---------------------------------------------------------------------------------------
@@ -238,6 +239,22 @@ def shot_at(shot: Shot, scale: int) -> Shot:
 
 
 WARM_WALL = 0.08  # a wall this much redder than blue is lit by warm light
+HEADROOM = 0.3  # light above the product's is compressed into this much more (a film's shoulder)
+OPEN_AIR = {"sea_horizon", "dunes", "skyline"}  # overlays whose "wall" is a view far away: sky, sea, city
+
+
+def exposed(scene: Scene, plate: Plate) -> Plate:
+    """The set's light as a camera exposed for the product records it: light up to the product's passes
+    unchanged; brighter light (a sweep near the key light) rolls off smoothly instead of burning a coloured
+    paper to flat white. An open-air scene's view (sky, sea, skyline) is far away: it shines by its own
+    light, and no shadow of the product or the set falls on it."""
+    light = plate.light
+    over = np.maximum(light - 1.0, 0.0)
+    light = light - over + HEADROOM * np.tanh(over / HEADROOM)
+    if scene.texture in OPEN_AIR:
+        view = ndimage.gaussian_filter((plate.part == WALL).astype(np.float32), 1.5)[..., None]
+        light = light * (1 - view) + view
+    return replace(plate, light=light.astype(np.float32))
 
 
 def stand_material(palette: list[Array], plate: Plate, rng: np.random.Generator) -> Array:
@@ -280,6 +297,7 @@ def render_background(
         rim,
         prop_models(scene.props, seed) if not scene.stand else (),  # on the floor: none beside a stand
     )
+    plate = exposed(scene, plate)
     drawn = replace(scene, floor_line=float(np.clip(plate.horizon, 0.02, 0.98)))  # as the camera sees it
     image = backdrop(drawn, colours, painted, rng)
     image = surface(drawn, colours, image, rng, plate)
