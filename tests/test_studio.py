@@ -375,3 +375,21 @@ def test_each_pixel_of_a_four_by_four_block_sees_other_points_of_the_key_light()
     points = _light_samples(studio, (4, 4))  # (samples, 4, 4, 3)
     flat = points.reshape(-1, 3)
     assert len(np.unique(flat.round(5), axis=0)) == 16 * 16  # 256 distinct points, none repeated
+
+
+def test_a_product_on_a_block_mirrors_in_its_top_only_not_down_its_face() -> None:
+    scene = replace(presets.load_catalog()["light_grey_background"].scene, stand="cube", reflection=0.9)
+    cutout, palette = drawn_cutout(), list(scene.palette)
+    shiny = np.asarray(render_creative(cutout, scene, palette, False, seed=0).image, np.float32)
+    creative = render_creative(cutout, replace(scene, reflection=0.0), palette, False, seed=0)
+    matte = np.asarray(creative.image, np.float32)
+    _, plate = background(scene, WIDE_SIZE, 0)
+    placement = creative.placement
+    column = round(placement.centre_x / 2)  # the plate is shot at half size
+    face = (plate.part[:, column] == STAND) & (plate.normals[:, column, 1] < 0.3)  # the block's front
+    rows = np.flatnonzero(face) * 2
+    assert len(rows) > 10
+    middle = slice(placement.left + placement.width // 3, placement.left + 2 * placement.width // 3)
+    top = slice(rows[0] - 12, rows[0] - 2)
+    assert np.abs(shiny[top, middle] - matte[top, middle]).mean() > 1  # mirrored in the block's top
+    assert np.array_equal(shiny[rows[0] + 2 : rows[-1], middle], matte[rows[0] + 2 : rows[-1], middle])

@@ -34,6 +34,9 @@ def base_row(alpha: np.ndarray) -> int:
     return int(rows[-1]) + 1 if len(rows) else alpha.shape[0]
 
 
+UPWARD = 0.7  # a surface whose normal points up this much is a top a product can stand on and mirror in
+
+
 def _reflection(
     canvas: np.ndarray, product: np.ndarray, placement: Placement, strength: float, plate: Plate
 ) -> np.ndarray:
@@ -43,7 +46,8 @@ def _reflection(
     standing = base_row(product[..., 3] / 255.0)
     base = placement.top + standing
     scale = height / plate.part.shape[0]
-    column = plate.part[:, min(int(placement.centre_x / scale), plate.part.shape[1] - 1)]
+    x = min(int(placement.centre_x / scale), plate.part.shape[1] - 1)
+    column = plate.part[:, x] * 2 + (plate.normals[:, x, 1] > UPWARD)  # which part, and facing up or not
     under = column[min(int(base / scale), len(column) - 1)]
     changes = np.flatnonzero(column[int(base / scale) :] != under)
     below = height if not len(changes) else base + int(changes[0] * scale)
