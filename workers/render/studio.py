@@ -239,7 +239,7 @@ def shot_at(shot: Shot, scale: int) -> Shot:
 
 
 WARM_WALL = 0.08  # a wall this much redder than blue is lit by warm light
-HEADROOM = 0.3  # light above the product's is compressed into this much more (a film's shoulder)
+HEADROOM = 0.12  # light above the product's rolls off into at most 12 % more (a film's shoulder)
 OPEN_AIR = {"sea_horizon", "dunes", "skyline"}  # overlays whose "wall" is a view far away: sky, sea, city
 
 
