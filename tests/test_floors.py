@@ -17,7 +17,8 @@ from workers.render.compose import placed
 from workers.render.floors import FLOORS, LINEN_PITCH, ROUGHNESS, SCALE, STRETCH, Floor, surface
 from workers.render.layout import FrameCut
 from workers.render.paint import rgb
-from workers.render.set3d import FLOOR, shoot
+from workers.render.props import prop_models
+from workers.render.set3d import FLOOR, PROP, shoot
 
 SURFACES = [s for s in presets.SURFACES if s != "seamless"]
 SIZE = (314, 837)  # an ad's background as the studio paints it (half its resolution)
@@ -69,15 +70,26 @@ def flat(name: str, per_pixel: float, facing: float, light: np.ndarray | None = 
     """The luminance of `name` painted on a patch of floor (160 x 320 pixels, away from anything placed
     near the product), `per_pixel` floor units a pixel across, seen at `facing` (the cosine between the
     view and the floor's normal: a pixel spans 1 / facing as much along the depth)."""
-    rows, width = 160, 320
+    luminance: np.ndarray = flat_colour(name, per_pixel, facing, light).mean(axis=2)
+    return luminance
+
+
+def flat_colour(
+    name: str,
+    per_pixel: float,
+    facing: float,
+    light: np.ndarray | None = None,
+    rows: int = 160,
+    width: int = 320,
+) -> np.ndarray:
+    """`name` painted on a patch of floor, as `flat`, in colour."""
     u = 3.0 + np.arange(width, dtype=np.float32)[None, :] * per_pixel * np.ones((rows, 1), np.float32)
     step = per_pixel * STRETCH / facing
     v = 6.0 - np.arange(rows, dtype=np.float32)[:, None] * step * np.ones((1, width), np.float32)
     depth = np.full((rows, width), 0.6, np.float32)
     detail = np.full((rows, width), 0.5, np.float32)
     floor = Floor(BASE, ACCENT, WALL, u, v, depth, detail, np.random.default_rng(5), light)
-    luminance: np.ndarray = FLOORS[name](floor).mean(axis=2)
-    return luminance
+    return FLOORS[name](floor)
 
 
 def far(name: str, seed: int) -> np.ndarray:
@@ -138,3 +150,69 @@ def test_snow_sparkles_only_where_the_key_light_reaches() -> None:
     sparkles = (snow - ndimage.median_filter(snow, 5)) > 0.15
     assert sparkles[:, 170:310].sum() >= 10
     assert sparkles[:, 10:150].sum() == 0
+
+
+def stones_garden(with_props: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The zen garden's raked sand painted on its plate, with its stones on the floor or without them, and
+    what each pixel sees."""
+    scene = presets.load_catalog()["zen_stone_garden"].scene
+    palette = [rgb(c) for c in scene.palette]
+    _, _, shot = placed(drawn_cutout(), FrameCut(), scene, SIZE[::-1], 0)
+    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    props = prop_models(scene.props, 0) if with_props else ()
+    plate = shoot(scene.backdrop, light, "", "", SIZE[::-1], shot, scene.floor_line, 0, None, props)
+    bare = np.full((*SIZE, 3), 0.5, np.float32)
+    return surface(scene, palette, bare, np.random.default_rng(5), plate), plate.part
+
+
+def test_a_prop_does_not_bend_the_floor_pattern_around_it() -> None:
+    stones, part = stones_garden(True)
+    plain, _ = stones_garden(False)
+    prop = part == PROP
+    assert prop.any(), "the garden's stones stand in the picture"
+    # The rows just above each prop's top (the floor behind it), in the prop's columns.
+    above = np.zeros_like(prop)
+    for shift in range(1, 7):
+        above[:-shift] |= prop[shift:]
+    above &= part == FLOOR
+    assert above.sum() > 100
+    assert np.abs(stones[above] - plain[above]).max() < 1e-4
+    assert plain[above].std() > 0.01, "the raked furrows show there"
+
+
+def test_terrazzo_has_small_chips_apart_in_a_cement_that_covers_most_of_it() -> None:
+    # Looked at straight down, the product (1 unit tall: a 20 cm bottle) 200 pixels tall: a chip's size in
+    # product heights is its size in pixels over 200.
+    product = 200
+    painted = flat_colour("terrazzo", SCALE / product, 1.0, rows=320, width=400)
+    cement = np.median(painted.reshape(-1, 3), axis=0)
+    chips = np.linalg.norm(painted - cement, axis=2) > 0.08
+    assert 0.25 < chips.mean() < 0.42, "the cement covers 60-70 % of the floor"
+    labels, _ = ndimage.label(chips)
+    areas = np.bincount(labels.ravel())[1:]
+    sizes = np.sqrt(4.0 * areas[areas >= 3] / np.pi) / product  # each chip's width, in product heights
+    assert len(sizes) > 300
+    assert 0.02 <= np.median(sizes) <= 0.08
+    assert np.mean(sizes < 0.04) > 0.5, "many small chips"
+    assert 0.08 < np.percentile(sizes, 99) < 0.15, "a few large ones, no blots"
+
+
+def fine_peak(band: np.ndarray) -> tuple[float, float]:
+    """The strongest single frequency among a band's periods under 32 pixels along its rows: how far its
+    power stands above the spectrum round it, and its share of the band's whole power."""
+    power = (np.abs(np.fft.rfft(band - band.mean(axis=1, keepdims=True), axis=1)) ** 2).mean(axis=0)[1:]
+    local = ndimage.median_filter(power, 9, mode="nearest")
+    fine = slice(band.shape[1] // 32, None)
+    return float((power / local)[fine].max()), float((power - local)[fine].max() / power.sum())
+
+
+def test_grass_shows_no_moire_and_its_detail_falls_with_distance() -> None:
+    _, painted, floor = paint("grass")
+    luminance = painted.mean(axis=2)
+    stands_out, share = fine_peak(luminance[-60:, 100:-100])
+    assert stands_out < 8.0 and share < 0.05, "no blade pitch beats near the camera"
+    far_lawn = far("grass", 4)
+    assert all(fine_peak(far_lawn[a:b])[1] < 0.03 for a, b in ((30, 60), (60, 100), (100, 160)))
+    detail = luminance - ndimage.gaussian_filter(luminance, 1.5)
+    rows = np.flatnonzero(floor.all(axis=1))
+    assert detail[rows[:25]].std() < 0.85 * detail[rows[-25:]].std(), "blades crowd and blend far off"

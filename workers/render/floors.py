@@ -252,6 +252,12 @@ def _nearest_cells(x: Array, y: Array) -> tuple[Array, Array, Array, Array]:
     return xi, yi, fx, fy
 
 
+def _fract(x: Array) -> Array:
+    """The fractional part of x (as x % 1, many times faster)."""
+    fract: Array = x - np.floor(x)
+    return fract
+
+
 def _rgb(colour: Array, shape: tuple[int, int]) -> Array:
     return np.broadcast_to(np.asarray(colour, np.float32), (*shape, 3))
 
@@ -567,27 +573,91 @@ def _creases(w: _World, count: int) -> Array:
 
 
 def _terrazzo(f: Floor) -> Array:
-    """Polished terrazzo: crushed marble chips of three sizes and several colours, angular and ragged,
-    some close together and some apart, set in a fine speckled cement, ground flat and polished."""
+    """Polished terrazzo: crushed marble chips of a few sizes, many small and fewer large, angular and
+    apart, set in a cement matrix that covers most of the floor; the chips' colours muted and varied
+    (marble whites, greys, a few of the palette's colours), each with a faint cloud of its own, the matrix
+    with a fine sand grain, all ground flat and polished. Chip by chip where they are resolved; far off,
+    where the perspective packs them, the floor melts into the average of chips and matrix."""
     w = _World(f)
-    matrix = 1.0 + 0.03 * w.fbm(3, 3 / STRETCH, 2, seed=1) + 0.08 * w.fbm(300, 300 / STRETCH, 2, seed=2)
-    colour = _rgb(f.base, f.size) * matrix[..., None]
-    base, accent, wall = (np.asarray(c, np.float32) for c in (f.base, f.accent, f.wall))
-    chips = np.stack(
-        (accent, wall * 0.78, base * 0.42, np.minimum(base * 1.08 + 0.05, 1.0), mix(accent, base, 0.5))
-    )
-    mean = chips.mean(axis=0)
-    ragged = 0.25 * w.fbm(90, 90 / STRETCH, 1, seed=4)  # crushed edges: the cells' borders a little bent
-    for scale, share, seed in ((14.0, 0.5, 1), (40.0, 0.5, 2), (100.0, 0.5, 3)):
-        _, border, ident, weight = w.cells(scale, scale / STRETCH, seed, ragged)
-        gap = 0.1 + 0.3 * (ident * 7.0 % 1.0) ** 2  # most chips near their neighbours, some apart
-        edge = np.maximum(w.pixel_cells(scale, scale / STRETCH), 0.02)
-        inside = smoothstep(-edge, edge, border - gap) * (ident < share)
-        pick = (ident / share * len(chips)).astype(np.int32) % len(chips)
-        tone = 0.88 + 0.24 * (ident * 13.0 % 1.0)
-        chip = mix(_rgb(mean, f.size), chips[pick] * tone[..., None], weight)
-        colour = mix(colour, chip, inside)
+    colour = _terrazzo_matrix(w)
+    cloud = 1.0 + 0.06 * w.fbm(1.0 / (SCALE * 0.01), 1.0 / (SCALE * 0.01 * STRETCH), 1, seed=5)
+    ragged = 0.3 * w.fbm(1.0 / (SCALE * 0.01), 1.0 / (SCALE * 0.01 * STRETCH), 1, seed=4)
+    stones = _chip_colours(f)
+    taken = np.zeros(f.size, np.float32)  # where chips (and the cement round them) already lie
+    for size, share, seed in TERRAZZO_CHIPS:
+        inside, clear, tint = _chips(w, (size, share, seed), stones, ragged)
+        colour = mix(colour, tint * cloud[..., None], inside * (1.0 - taken))
+        taken = np.maximum(taken, clear)
     return _finish(w, colour, ROUGHNESS["terrazzo"])
+
+
+# Terrazzo's chips, in layers: a cell's size (world units: the product is 1 tall, so a 20 cm bottle's
+# tabletop has chips of a few mm to 2 cm), the share of cells that hold a chip, and the layer's seed.
+TERRAZZO_CHIPS = ((0.1, 0.28, 1), (0.055, 0.32, 2), (0.03, 0.38, 3))
+TERRAZZO_GAP = (0.2, 0.5)  # the cement round a chip, in cells (F2 - F1): most chips large, some small
+CHIP_TURN = 0.61  # radians each layer's lattice of chips turns from the last
+TERRAZZO_CLEAR = 0.3  # cement kept between a chip and the next layer's chips, in the layer's cells
+
+
+def _terrazzo_matrix(w: _World) -> Array:
+    """The cement between the chips: the base colour, faintly clouded, with fine grains of sand in it."""
+    f = w.f
+    grains = w.fbm(1.0 / (SCALE * 0.006), 1.0 / (SCALE * 0.006 * STRETCH), 2, seed=2)
+    shade = 1.0 + 0.025 * w.fbm(3, 3 / STRETCH, 2, seed=1) + 0.12 * grains
+    return _rgb(f.base, f.size) * shade[..., None]
+
+
+def _chip_colours(f: Floor) -> Array:
+    """The stones a terrazzo is crushed from (rows of RGB), muted: marble whites and greys most, a few
+    of the palette's colours, a charcoal."""
+    base, accent, wall = (np.asarray(c, np.float32) for c in (f.base, f.accent, f.wall))
+    white = np.ones(3, np.float32)
+    grey = np.full(3, float(base.mean()), np.float32)
+    muted = mix(accent, np.full(3, float(accent.mean()), np.float32), 0.35)
+    return np.stack(
+        (
+            mix(base, white, 0.7),
+            mix(base, white, 0.45),
+            grey * 0.8,
+            grey * 0.62,
+            mix(wall, white, 0.3),
+            muted,
+            mix(muted, grey, 0.5) * 0.85,
+            grey * 0.45,
+        )
+    )
+
+
+def _chips(
+    w: _World, layer: tuple[float, float, int], stones: Array, ragged: Array
+) -> tuple[Array, Array, Array]:
+    """One layer of chips (`layer`: cell size, share of cells with a chip, seed): how much of each pixel a
+    chip covers, where the chip and the cement kept round it lie, and each chip's colour (a stone and a
+    tone of its own). Each chip is its Voronoi cell shrunk by a gap, its edges bent by `ragged`."""
+    size, share, seed = layer
+    scale = 1.0 / (SCALE * size)
+    border, ident, weight = _chip_cells(w, scale, seed, ragged)
+    chosen = (ident < share).astype(np.float32)
+    gap = TERRAZZO_GAP[0] + (TERRAZZO_GAP[1] - TERRAZZO_GAP[0]) * _fract(ident * 7.0) ** 2
+    edge = np.maximum(w.pixel_cells(scale, scale / STRETCH), 0.03)
+    inside = smoothstep(-edge, edge, border - gap) * chosen
+    clear = smoothstep(-edge, edge, border - gap + TERRAZZO_CLEAR) * chosen
+    pick = (ident / share * 97.0).astype(np.int32) % len(stones)
+    tone = 0.92 + 0.16 * _fract(ident * 13.0)
+    tint = mix(_rgb(stones.mean(axis=0), w.f.size), stones[pick] * tone[..., None], weight)
+    coverage = share * 0.35  # a chip's share of its cell, on average
+    return coverage + (inside - coverage) * weight, clear * weight, tint
+
+
+def _chip_cells(w: _World, scale: float, seed: int, ragged: Array) -> tuple[Array, Array, Array]:
+    """Voronoi cells as `_World.cells` makes them (`scale` per unit, round on the floor), their lattice
+    turned its own way for each `seed`, so that no layer's chips share a direction: the distance to a
+    cell's border (F2 - F1), a random value per cell and the weight the cells' detail keeps."""
+    y, contrast = w.along(scale / STRETCH)
+    x, y = w.u * np.float32(scale) + 17.3 * seed + ragged, y - 5.1 * seed - ragged
+    cos, sin = np.float32(np.cos(seed * CHIP_TURN)), np.float32(np.sin(seed * CHIP_TURN))
+    first, second, ident = w._nearest_two(x * cos - y * sin, x * sin + y * cos)
+    return second - first, ident, w.fade(scale * 0.35) * contrast
 
 
 def _sand(f: Floor) -> Array:
@@ -740,28 +810,119 @@ def _metal(f: Floor) -> Array:
 
 
 def _grass(f: Floor) -> Array:
-    """A lawn: blades standing up (streaks along the depth in perspective) of varied greens, tips lit,
-    shadowed gaps between them, the far lawn an even mown green."""
+    """A lawn seen from a low camera: blades standing up side by side in staggered rows, each a tapering
+    stroke that leans a little, dark at its base (the shade deep in the sward) and light towards its tip,
+    the nearer blades in front of those behind; greens varying blade by blade and in patches. Where the
+    distance makes the blades finer than a pixel or two they melt into the lawn's even tone."""
     w = _World(f)
     green = _natural(f.base, (0.27, 0.45, 0.14))
-    yellow = green * np.asarray((1.3, 1.12, 0.6), np.float32)
+    shade, hue, tips = _sward(w)
+    hue = np.clip(0.65 * hue + 0.35 * (w.fbm(2, 2 / STRETCH, 2, seed=1) * 1.6 + 0.5), 0.0, 1.0)
+    ramp = np.linspace(0.0, 1.0, GRASS_HUES, dtype=np.float32)  # dark blue-greens ... yellow-greens
     deep = green * np.asarray((0.55, 0.8, 0.75), np.float32)
-    hue = w.fbm(3, 3 / STRETCH, 3, seed=1) + 0.5
-    colour = mix(_rgb(deep, f.size), _rgb(green, f.size), np.clip(hue * 1.6, 0, 1))
-    colour = mix(colour, _rgb(yellow, f.size), np.clip((hue - 0.6) * 2.5, 0, 1))
-    # Blades stand up: each is a stroke along the view's vertical (a constant direction from the camera),
-    # as wide as a blade at the product's distance, shorter and fainter as the depth squeezes it.
-    angle = w.across() * np.float32(1.2)
-    blades = np.zeros(f.size, np.float32)
-    for k, (su, sv) in enumerate(((260.0, 14.0), (520.0, 26.0))):
-        y, contrast = w.along(sv)
-        stroke = w.value(angle * su + 7.1 * k, y + 3.3 * k, k)
-        blades += (stroke - 0.5) * contrast * (0.6 - 0.2 * k)
-    tips = smoothstep(0.1, 0.3, blades)
-    gaps = smoothstep(-0.05, -0.3, blades)  # the shade deep between the blades
-    shade = 0.95 + 0.8 * blades + 0.15 * tips - 0.3 * gaps + 0.15 * w.fbm(12, 12 / STRETCH, 2, seed=4)
-    colour = colour * shade[..., None] + (0.05 * tips)[..., None] * np.asarray((1.0, 1.0, 0.5), np.float32)
-    return _finish(w, colour, ROUGHNESS["grass"])
+    yellow = green * np.asarray((1.28, 1.12, 0.6), np.float32)
+    greens = mix(
+        mix(deep, green, np.clip(ramp * 1.8, 0, 1)[:, None]), yellow, smoothstep(0.6, 1.0, ramp)[:, None]
+    )
+    colour = greens.reshape(GRASS_HUES, 3)[(hue * (GRASS_HUES - 1)).astype(np.int32)]
+    light = (0.2 * tips)[..., None] * np.asarray(
+        (1.0, 1.0, 0.6), np.float32
+    )  # the set's light falls on it later
+    return _finish(w, colour * shade[..., None] + light, ROUGHNESS["grass"])
+
+
+GRASS_HUES = 256  # steps of the lawn's ramp of greens, each far finer than the eye can tell
+
+GRASS_BLADE = (0.03, 0.3)  # a blade's cell across and its row's depth (world units: the product is 1 tall)
+GRASS_ROWS = 3  # rows of blades rooted between one another, the nearer in front
+GRASS_BASE = (0.35, 0.3)  # the sward's base deep between the blades: its shade and hue (dark, bluish)
+GRASS_BEHIND = (0.8, 0.5, 0.15)  # the blades further back, on average: their shade, hue and tip light
+GRASS_OPEN = 0.6  # the view's cosine to the ground under which more blades behind fill the gaps
+
+
+def _sward(w: _World) -> tuple[Array, Array, Array]:
+    """The blades' light and shade (GRASS_BASE's deep in the sward ... about 1.1 at a tip), their hue
+    (0..1) and how much of a lit tip each pixel shows. Between the blades the sward's dark base shows
+    near the camera; the lower the view grazes the lawn, the more blades further back fill those gaps.
+    Where the blades fall below a few pixels they melt into the average of blades further back."""
+    rise, width = _blade_rise(w)
+    blades = [_blades(w, (rise + k / GRASS_ROWS, width), k) for k in range(GRASS_ROWS)]
+    shade, hue, tips, left = _front_to_back(
+        blades, [(rise + k / GRASS_ROWS) % 1.0 for k in range(GRASS_ROWS)]
+    )
+    open_ = np.clip(w.facing / GRASS_OPEN, 0.0, 1.0) ** 2  # how much of the sward's base the view reaches
+    deep = left * open_
+    behind = left - deep  # the gaps the blades further back fill
+    fine = np.clip((0.4 - width / GRASS_BLADE[0]) / 0.15, 0.0, 1.0)  # 1 down to 4 pixels a blade, 0 at 2.5
+    resolved = fine * (0.3 + 0.7 * open_)  # crowded blades blend
+    near = (shade + deep * GRASS_BASE[0], hue + deep * GRASS_BASE[1], tips)
+    shade, hue, tips = (
+        far + (value + (behind - 1.0) * far) * resolved for value, far in zip(near, GRASS_BEHIND, strict=True)
+    )
+    return shade, hue, tips
+
+
+def _front_to_back(
+    blades: list[tuple[Array, Array, Array]], rows: list[Array]
+) -> tuple[Array, Array, Array, Array]:
+    """The rows of blades (how far up each blade a pixel lies, its cover and tone; `rows`: how far into
+    its row of blades each pixel row lies, the larger the nearer the blade's root) laid over one another,
+    each hidden by the blades rooted nearer: the shade, hue and tip light they show, and the share of
+    each pixel no blade covers."""
+    shade, hue, tips = (np.zeros(blades[0][0].shape, np.float32) for _ in range(3))
+    left = np.ones(blades[0][0].shape, np.float32)
+    for k, (up, cover, tone) in enumerate(blades):
+        seen = cover.copy()
+        for n, (_, other, _) in enumerate(blades):
+            seen *= 1.0 - other * (rows[n] > rows[k]).astype(np.float32)
+        shade += seen * (0.5 + 0.55 * up * np.sqrt(up)) * (0.8 + 0.4 * _fract(tone * 7.0))
+        hue += seen * tone
+        tips += seen * smoothstep(0.6, 0.95, up)
+        left -= seen
+    return shade, hue, tips, left
+
+
+def _blade_rise(w: _World) -> tuple[Array, Array]:
+    """How far up the rows of blades each pixel row lies (in rows of blades, rising towards the horizon),
+    and the floor's width in world units across a pixel there (columns). A blade standing up spans as
+    many pixels as a stick of its length lying across the floor at its root, so each pixel row rises by
+    its width over the depth of a row of blades."""
+    width = np.abs(w.ux).mean(axis=1, keepdims=True) / np.float32(SCALE)
+    rise = np.cumsum((width / np.float32(GRASS_BLADE[1]))[::-1], axis=0)[::-1]
+    anchor = float(w.v[-1].mean()) / (SCALE * STRETCH * GRASS_BLADE[1])  # the near edge, in the world
+    return rise - rise[-1] + np.float32(anchor), width
+
+
+def _blades(w: _World, rows: tuple[Array, Array], row: int) -> tuple[Array, Array, Array]:
+    """One row of blades (`rows`: the rise and the pixels' width, as `_blade_rise`; `row` picks its pitch
+    across and its random draws): how far up its blade each pixel lies (0 at the root, 1 at the tip),
+    how much of the pixel the blade covers and its tone. A blade stands up: it keeps its root's column
+    all the way up, its width measured where it grows."""
+    rise, width = rows
+    root = np.floor(rise)
+    at_root = np.interp(root.ravel(), rise[::-1, 0], width[::-1, 0]).astype(np.float32)[:, None]
+    cell = np.float32(GRASS_BLADE[0] * (1.0 + 0.23 * row))  # each row its own pitch: no beat between them
+    middle = w.u[:, w.u.shape[1] // 2 : w.u.shape[1] // 2 + 1]
+    across = (w.u - middle) * (at_root / (width * SCALE * cell)) + (middle / (SCALE * cell) + 0.37 * row)
+    across = across + _bend(across, root + row) * (0.4 + (rise - root) ** 2)  # no even pitch: no beat
+    i = np.floor(across).astype(np.int32)
+    draw = w.hash(i, root.astype(np.int32) + 31 * row + 59 * (i >> 8), row % 3)
+    start = 0.45 * _fract(draw * 3.0)  # where the blade's root lies in its row, and its length:
+    tall = (1.0 - start) * (0.55 + 0.45 * _fract(draw * 5.0))  # all within the row
+    up = (rise - root - start) / tall
+    inside = (up >= 0.0) & (up < 1.0)
+    up = np.clip(up, 0.0, 1.0)
+    centre = 0.35 + 0.3 * _fract(draw * 11.0) + (_fract(draw * 17.0) - 0.5) * 0.5 * up * up
+    half = (0.14 + 0.16 * _fract(draw * 23.0)) * np.sqrt(1.0 - up) * inside  # within its cell
+    cover = np.clip((half - np.abs(across - i - centre)) * (cell / at_root) + 0.5, 0.0, 1.0)
+    return up, cover, draw
+
+
+def _bend(across: Array, row: Array) -> Array:
+    """How far (in blades) a row of blades leans at its tips: a smooth sway across the lawn, neighbours
+    leaning alike as the wind or the mower left them, the whole lattice bending so no blade is cut."""
+    sway: Array = 0.7 * np.sin(0.37 * across + 2.3 * row) + 0.5 * np.sin(0.13 * across + 1.1 * row + 2.0)
+    return sway
 
 
 def _moss(f: Floor) -> Array:
@@ -892,6 +1053,21 @@ FLOORS: dict[str, Callable[[Floor], Array]] = {
 SCALE = 0.2  # pattern units per world unit (the product is 1 tall)
 
 
+def _floor_plane(plate: Plate, first: int) -> tuple[Array, Array]:
+    """The world x and z where each pixel's ray from row `first` down meets the floor's plane (y = 0):
+    the plane runs on under props and stands, so no pixel of theirs bends the pattern on the floor
+    around them (a plate shot without its set keeps the points it saw)."""
+    if plate.studio is None:
+        return plate.points[first:, :, 0], plate.points[first:, :, 2]
+    camera = plate.studio.camera
+    width, height = camera.size
+    across = (np.arange(width, dtype=np.float32) + 0.5 - width / 2)[None, :] / np.float32(camera.focal)
+    down = (np.arange(first, height, dtype=np.float32) + 0.5 - height / 2)[:, None] / np.float32(camera.focal)
+    ray = [camera.forward[k] + across * camera.right[k] - down * camera.up[k] for k in range(3)]
+    reach = -camera.position[1] / np.minimum(ray[1], np.float32(-1e-6))  # every row shown looks down
+    return camera.position[0] + reach * ray[0], camera.position[2] + reach * ray[2]
+
+
 def surface(
     scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator, plate: Plate
 ) -> Array:
@@ -904,7 +1080,7 @@ def surface(
     height, width = floor.shape
     first = int(rows[0])
     accent = palette[2] if len(palette) > 2 else palette[1] * 0.7
-    x, z = plate.points[first:, :, 0], plate.points[first:, :, 2]
+    x, z = _floor_plane(plate, first)
     top = max(0.0, plate.horizon) * height
     row = np.arange(first, height, dtype=np.float32)[:, None] * np.ones((1, width), np.float32)
     depth = np.clip((row - top) / max(height - top, 1.0), 0, 1)
