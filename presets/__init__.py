@@ -107,6 +107,9 @@ class Scene:
     # block of the studio set, workers.render.set3d; "" stands it on the floor). Optional in the catalog.
     props: tuple[str, ...] = ()
     stand: str = ""
+    # What the stand is made of: one of STAND_SURFACES (a floor material laid on its faces, workers.render.
+    # stands; "glass" refracts, workers.render.gloss); "" a cast block a shade off the floor. Optional.
+    stand_surface: str = ""
     # A pattern the key light throws (one of GOBOS: window panes, blinds, leaves, palm fronds; "" none),
     # a coloured gel on the rim light ("" none, else "#rrggbb") and the lens's f-number: smaller is a
     # shallower depth of field (the room behind the product softer). Optional in the catalog.
@@ -142,6 +145,24 @@ _CHOICES = {
 
 
 STANDS = ("", "plinth", "pedestal", "podium", "cube", "sphere", "steps", "slab", "arch")
+# The SURFACES a stand can be made of: the solid ones (no water, sand, grass, snow or mirror block).
+STAND_SURFACES = (
+    "",
+    "matte",
+    "glossy",
+    "marble",
+    "wood",
+    "concrete",
+    "linen",
+    "terrazzo",
+    "stone",
+    "slate",
+    "glass",
+    "velvet",
+    "silk",
+    "paper",
+    "metal",
+)
 GOBOS = ("", "window", "blinds", "leaves", "palms")
 # The props the studio engine draws (workers.render.props), which a scene may name.
 PROPS = (
@@ -175,13 +196,24 @@ def _check_keys(
         raise CatalogError(f"{where}: missing key(s) {', '.join(sorted(missing))}.")
 
 
+def _check_stand(where: str, entry: dict[str, Any]) -> None:
+    """The stand is one of STANDS, and what it is made of one of STAND_SURFACES (and only with a stand)."""
+    if entry.get("stand", "") not in STANDS:
+        raise CatalogError(f"{where}: stand={entry['stand']!r} is not one of {', '.join(STANDS[1:])}.")
+    made_of = entry.get("stand_surface", "")
+    if made_of not in STAND_SURFACES:
+        choices = ", ".join(STAND_SURFACES[1:])
+        raise CatalogError(f"{where}: stand_surface={made_of!r} is not one of {choices}.")
+    if made_of and not entry.get("stand"):
+        raise CatalogError(f"{where}: stand_surface={made_of!r} needs a stand.")
+
+
 def _scene(where: str, entry: Any) -> Scene:
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: scene must be a table.")
-    optional = frozenset({"props", "stand", "gobo", "gel", "aperture"})
+    optional = frozenset({"props", "stand", "stand_surface", "gobo", "gel", "aperture"})
     _check_keys(where, entry, {f.name for f in fields(Scene)}, optional=optional)
-    if entry.get("stand", "") not in STANDS:
-        raise CatalogError(f"{where}: stand={entry['stand']!r} is not one of {', '.join(STANDS[1:])}.")
+    _check_stand(where, entry)
     if entry.get("gobo", "") not in GOBOS:
         raise CatalogError(f"{where}: gobo={entry['gobo']!r} is not one of {', '.join(GOBOS[1:])}.")
     if entry.get("gel", "") and not _COLOUR.match(str(entry["gel"])):

@@ -285,3 +285,37 @@ def test_the_prompt_text_names_the_product_once(prompt: str, prompt_text: str) -
 )
 def test_the_worker_reads_the_scene_after_the_whole_name(prompt: str, scene_words: str) -> None:
     assert prompt_scene.without_name(prompt, "White Sneaker") == scene_words
+
+
+@pytest.mark.parametrize(
+    ("prompt", "stand", "stand_surface", "surface"),
+    [
+        ("draped over a velvet pedestal in a boutique display, warm spotlight", "pedestal", "velvet", None),
+        ("on a marble plinth", "plinth", "marble", None),  # the plinth is marble, not the floor
+        ("a glass pedestal on a wooden floor", "pedestal", "glass", "wood"),
+        ("on a wooden podium", "podium", "wood", None),
+        ("on a concrete block in an urban loft", "cube", "concrete", None),
+        ("on a round stone pedestal", "pedestal", "stone", None),
+        ("on marble beside a pedestal", "pedestal", "", "marble"),  # a material elsewhere is the floor's
+        ("on a snow plinth", "plinth", "", "snow"),  # no stand is made of snow: the floor is
+    ],
+)
+def test_a_material_before_a_stand_is_what_the_stand_is_made_of(
+    prompt: str, stand: str, stand_surface: str, surface: str | None
+) -> None:
+    resolution = resolve(prompt)
+    assert (resolution.stand, resolution.stand_surface, resolution.surface) == (stand, stand_surface, surface)
+    assert resolution.left_out == ()
+    assert resolution.stand_surface in presets.STAND_SURFACES
+
+
+def test_the_scene_of_a_prompt_stands_the_product_on_what_it_names() -> None:
+    catalog = presets.load_catalog()
+    prompt = "draped over a velvet pedestal in a boutique display, warm spotlight"
+    scene = scene_from_prompt(preset_for_prompt(prompt, catalog).scene, prompt)
+    assert (scene.stand, scene.stand_surface) == ("pedestal", "velvet")
+    glass = scene_from_prompt(catalog["champagne_glass_pedestal"].scene, "on a wooden podium")
+    assert (glass.stand, glass.stand_surface) == ("podium", "wood")  # the preset's glass is not kept
+    plain = scene_from_prompt(catalog["concrete_plinth"].scene, "on a plinth")
+    assert (plain.stand, plain.stand_surface) == ("plinth", "")
+    assert preset_for_prompt("on a clear glass pedestal", catalog).id == "champagne_glass_pedestal"

@@ -1093,3 +1093,50 @@ def surface(
     out = image.copy()
     out[first:] = mix(image[first:], painted.astype(np.float32), fade)
     return np.clip(out, 0.0, 1.0)
+
+
+# --- a stand's faces (workers/render/stands.py lays these on them) ----------------------------------------
+# A block's own colour where its material has one (a palette of another hue gives way to it: `_natural`).
+STAND_NATURAL: dict[str, tuple[float, float, float]] = {
+    "marble": (0.9, 0.89, 0.87), "wood": (0.6, 0.43, 0.28), "concrete": (0.66, 0.65, 0.63),
+    "stone": (0.68, 0.64, 0.58), "slate": (0.24, 0.25, 0.27), "terrazzo": (0.88, 0.86, 0.83),
+}  # fmt: skip
+STEEL = (0.97, 0.98, 1.0)  # a neutral palette's metal block: steel, a touch cool
+NEUTRAL_SPREAD = 0.08  # a colour whose channels differ by less than this is a grey
+VEINS = 0.72  # a natural block's accent (marble's veins, wood's warm grain) is its colour this much darker
+
+
+def stand_colours(material: str, floor: Array, accent: Array) -> tuple[Array, Array]:
+    """A block's base and accent colours: a shade off the floor's (so it reads apart from the floor it
+    stands on, never lost in a black set), in its material's own colour where it has one and the
+    palette is of another hue; a metal block on a grey palette is steel."""
+    base = np.asarray(floor, np.float32) * 0.85 + 0.1
+    accent = np.asarray(accent, np.float32)
+    natural = STAND_NATURAL.get(material)
+    if natural is not None:
+        veins = (natural[0] * VEINS, natural[1] * VEINS, natural[2] * VEINS)
+        return _natural(base, natural, keep=0.8), _natural(accent, veins, keep=0.8)
+    if material == "metal" and float(np.ptp(base)) < NEUTRAL_SPREAD:
+        base = np.clip(base * 0.6 + 0.25, 0.0, 1.0) * np.asarray(STEEL, np.float32)
+    return base, accent
+
+
+def velvet_pile(f: Floor) -> tuple[Array, Array]:
+    """Velvet's pile on a stand's face, as `_velvet` lays it on a floor: its fine nap (about 0) and the
+    patches where it was crushed (0 to about 1.4), which catch more of its sheen."""
+    w = _World(f)
+    ridges = 1.0 - np.abs(2.0 * w.fbm(8, 8 / STRETCH, 2, seed=2, gain=0.6))
+    crushed = smoothstep(0.6, 0.95, ridges) + 0.4 * smoothstep(0.0, 0.3, w.fbm(3, 1, 2, seed=4))
+    return w.fbm(400, 400 / STRETCH, 1, seed=3), crushed * w.fade(16)
+
+
+def brushed_streaks(f: Floor) -> Array:
+    """Brushed metal's shade on a stand's face (about 1): fine streaks along the face's `u` and a few
+    scratches, as `_metal` lays them on a floor; the highlight is the stand's own (stands.py)."""
+    w = _World(f)
+    streaks = (
+        0.8 * w.fbm(3.0, 500, 2, seed=1) + 0.5 * w.fbm(0.8, 150, 2, seed=2) + 0.3 * w.fbm(40, 700, 1, seed=3)
+    )
+    scratch, weight = w.sample(6.0, 900.0, seed=4)
+    shade: Array = 1.0 + 0.25 * streaks + 0.08 * smoothstep(0.8, 0.95, scratch) * weight
+    return shade

@@ -1,4 +1,4 @@
-"""Gloss and glass on the studio set: a glossy floor's reflections of the set and a glass pedestal's
+"""Gloss and glass on the studio set: a glossy floor's reflections of the set and a glass stand's
 refraction, traced through the set's own 3D shapes (set3d.py) and sampled from the painted picture.
 
 A glossy floor: every floor pixel's view ray is reflected about the floor's normal (rippled, for water)
@@ -9,11 +9,14 @@ straight down, strong at grazing angles on the far floor. A rough floor blurs wh
 further that lies from the mirroring point, sampled from a pyramid of ever softer copies of the picture
 streaked downwards, as a polished floor smears a light.
 
-A glass pedestal: the view ray is bent into the glass (index 1.5), out through its back face and traced
-to what lies behind it, which the picture shows beside the stand (`_without_stands`): a solid cylinder is a
-lens, so the wall behind it shows flipped and squeezed, tinted and a touch darker. Fresnel makes its edges
-mirror the set; the key light draws a thin highlight line down its side and lights its top rim, and the
-light it focuses makes a brighter caustic in its shadow on the floor.
+A glass stand (a scene's `stand_surface = "glass"`): the view ray is bent into the glass (index 1.5), out
+through its back face and traced to what lies behind it, which the picture shows beside the stand
+(`_without_stands`): a solid cylinder (a pedestal, a podium) is a lens, so the wall behind it shows flipped
+and squeezed, tinted and a touch darker; a block (a cube, a plinth) shifts it, and mirrors it inside where
+the ray cannot leave; a ball turns it upside down. Fresnel makes its edges mirror the set; the key light
+draws a thin highlight line down a cylinder's side and lights its top rim (a block's edges, a ball's
+spot), and the light a cylinder focuses makes a brighter caustic in its shadow on the floor. An arch's
+flat panel is a pane: seen straight through, tinted.
 """
 
 from __future__ import annotations
@@ -32,13 +35,18 @@ from workers.render.set3d import (
     NOTHING,
     STAND,
     WALL,
+    Arch,
+    Box,
     Camera,
     Cylinder,
     Light,
     Plate,
+    Shape,
+    Sphere,
     StudioSet,
     trace,
 )
+from workers.render.stands import pieces
 
 
 @dataclass(frozen=True)
@@ -332,8 +340,38 @@ def _enlarged(layer: Array, shape: tuple[int, int]) -> Array:
     )
 
 
-# --- a glass pedestal ---------------------------------------------------------------------------------
-def _exit(points: Array, inside: Array, c: Cylinder) -> tuple[Array, Array]:
+# --- a glass stand -----------------------------------------------------------------------------------
+def _exit(points: Array, inside: Array, shape: Shape) -> tuple[Array, Array]:
+    """Where rays travelling inside a solid glass shape from `points` leave it, and the outward normal
+    there (a cylinder, a box or a ball; an arch's panel has no inside)."""
+    if isinstance(shape, Box):
+        return _box_exit(points, inside, shape)
+    if isinstance(shape, Sphere):
+        centre = np.array(shape.centre, np.float32)
+        rel = points - centre
+        b = dot(rel, inside)
+        t = -b + np.sqrt(np.maximum(b * b - dot(rel, rel) + shape.radius**2, 0))
+        out = points + t[:, None] * inside
+        return out.astype(np.float32), ((out - centre) / shape.radius).astype(np.float32)
+    assert isinstance(shape, Cylinder)
+    return _cylinder_exit(points, inside, shape)
+
+
+def _box_exit(points: Array, inside: Array, box: Box) -> tuple[Array, Array]:
+    """Where rays inside an upright box leave it: through the nearest of the three faces they head for."""
+    low, high = np.array(box.low, np.float32), np.array(box.high, np.float32)
+    bound = np.where(inside > 0, high, low)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_axes = np.where(np.abs(inside) > 1e-9, (bound - points) / inside, FAR)
+    axis = t_axes.argmin(axis=1)
+    rows = np.arange(len(points))
+    t = np.maximum(t_axes[rows, axis], 0)
+    normal = np.zeros_like(points)
+    normal[rows, axis] = np.sign(inside[rows, axis])
+    return (points + t[:, None] * inside).astype(np.float32), normal.astype(np.float32)
+
+
+def _cylinder_exit(points: Array, inside: Array, c: Cylinder) -> tuple[Array, Array]:
     """Where rays travelling inside the cylinder `c` from `points` leave it (its side, top or bottom) and
     the outward normal there."""
     ox, oz = points[:, 0] - c.x, points[:, 2] - c.z
@@ -351,15 +389,18 @@ def _exit(points: Array, inside: Array, c: Cylinder) -> tuple[Array, Array]:
     return out.astype(np.float32), np.where((t_cap < t_side)[:, None], flat, radial).astype(np.float32)
 
 
-def _through(picture: Picture, points: Array, view: Array, normals: Array, c: Cylinder) -> Array:
+def _through(picture: Picture, points: Array, view: Array, normals: Array, shape: Shape) -> Array:
     """What the camera sees through the glass: each ray bent in at the front and out at the back (or the
     top or the bottom), traced on to what lies behind; a ray the glass traps (total internal reflection)
-    bounces inside, and one still trapped after `BOUNCES` sees only the dim studio (a dark edge)."""
+    bounces inside, and one still trapped after `BOUNCES` sees only the dim studio (a dark edge). A flat
+    pane (an arch) is seen straight through."""
+    if isinstance(shape, Arch):
+        return seen(picture, points + view * NUDGE, view, GLASS_SPREAD)
     ray, _ = refract(view, normals, 1 / IOR)
     at, done = points, np.zeros(len(points), bool)
     out_at, out_dir = points.copy(), ray.copy()
     for _ in range(BOUNCES):
-        at, normal = _exit(at, ray, c)
+        at, normal = _exit(at, ray, shape)
         leaving, trapped = refract(ray, -normal, IOR)
         new = ~done & ~trapped
         out_at[new], out_dir[new] = at[new] - ray[new] * NUDGE, leaving[new]
@@ -370,8 +411,39 @@ def _through(picture: Picture, points: Array, view: Array, normals: Array, c: Cy
     return colour
 
 
-def _glints(points: Array, normals: Array, view: Array, c: Cylinder, key: Light) -> Array:
-    """The key light on the glass: a thin line down its side where the normal halves the way between
+BLOCK_GLINT = 300.0  # how tight the key light's reflection in a glass block's flat face or a ball is
+BLOCK_RIM = 0.3  # how bright a glass block's edges are, times the key light's strength
+LOWER_EDGES = 0.33  # ... its upright and bottom edges, against those round its top
+
+
+def _glints(points: Array, normals: Array, view: Array, shape: Shape, key: Light) -> Array:
+    """The key light on the glass: a cylinder's lines and rim (`_cylinder_glints`); a block's edges lit
+    and the light mirrored in its faces; a ball's mirrored spot; none on a flat pane."""
+    if isinstance(shape, Cylinder):
+        return _cylinder_glints(points, normals, view, shape, key)
+    if isinstance(shape, Arch):
+        return np.zeros_like(points)
+    mirrored = reflect(view, normals)
+    spot = np.clip(dot(mirrored, _unit(key.centre - points)), 0, 1) ** BLOCK_GLINT * LINE
+    edge = _box_edges(points, normals, shape) if isinstance(shape, Box) else 0.0
+    return ((spot + BLOCK_RIM * edge) * key.strength)[:, None] * key.colour
+
+
+def _box_edges(points: Array, normals: Array, box: Box) -> Array:
+    """How near each point lies to an edge of the face it is on (1 on it, falling off within `RIM` of the
+    block's height): a glass block's edges catch the light, those round its top most (the light is above),
+    the others `LOWER_EDGES` as much."""
+    low, high = np.array(box.low, np.float32), np.array(box.high, np.float32)
+    inside = np.minimum(points - low, high - points)
+    inside[np.abs(normals) > 0.5] = FAR  # the distance across the face's own axis is not to an edge
+    nearest = inside.min(axis=1)
+    near = np.exp(-((nearest / (RIM * (high[1] - low[1]))) ** 2))
+    round_top = (normals[:, 1] > 0.5) | (high[1] - points[:, 1] <= nearest + 1e-6)
+    return near * np.where(round_top, 1.0, LOWER_EDGES)
+
+
+def _cylinder_glints(points: Array, normals: Array, view: Array, c: Cylinder, key: Light) -> Array:
+    """The key light on a glass cylinder: a thin line down its side where the normal halves the way between
     the light and the eye across (a vertical cylinder mirrors an area light as a line), a fainter line
     the back face mirrors, and its top edge lit."""
     half = _unit(_unit(key.centre - points) - view) * np.array([1, 0, 1], np.float32)
@@ -427,33 +499,40 @@ def _around(plate: Plate, camera: Camera, c: Cylinder, reach: float) -> tuple[sl
     return rows, slice(int(np.clip(col.min(), 0, width)), int(np.clip(np.ceil(col.max()) + 1, 0, width)))
 
 
-def glass_pedestal(image: Array, plate: Plate, picture: Picture, c: Cylinder) -> Array:
-    """The pedestal's pixels as glass: what lies behind it refracted through it, tinted, and the set
-    mirrored in it as Fresnel weighs it (its edges mirror most), with the key light's glints."""
+def glass_stand(image: Array, plate: Plate, picture: Picture) -> Array:
+    """The stand's pixels as glass: what lies behind each of its shapes refracted through it, tinted, and
+    the set mirrored in it as Fresnel weighs it (its edges mirror most), with the key light's glints."""
     stand = plate.part == STAND
     points, normals = plate.points[stand], plate.normals[stand]
     view = _unit(points - picture.studio.camera.position)
+    shapes = picture.studio.shapes
+    piece = pieces(points, shapes)
+    through, glints = np.zeros_like(points), np.zeros_like(points)
+    for k, shape in enumerate(shapes):
+        mine = piece == k
+        through[mine] = _through(picture, points[mine], view[mine], normals[mine], shape)
+        glints[mine] = _glints(points[mine], normals[mine], view[mine], shape, picture.studio.key)
     fresnel = schlick(-dot(view, normals), DIELECTRIC)[:, None]
-    through = _through(picture, points, view, normals, c) * GLASS_TINT
     mirrored = seen(picture, points + normals * NUDGE, reflect(view, normals), GLASS_SPREAD)
-    glass = (
-        through * (1 - fresnel) + mirrored * fresnel + _glints(points, normals, view, c, picture.studio.key)
-    )
+    glass = through * GLASS_TINT * (1 - fresnel) + mirrored * fresnel + glints
     out = image.copy()
     out[stand] = np.clip(glass, 0, 1)
     return out
 
 
 def glaze(scene: Scene, image: Array, plate: Plate) -> Array:
-    """The set's gloss and glass on the lit picture: a glass pedestal, then a glossy floor's reflections
-    of the set (the pedestal included). Other floors and stands are left as they are."""
+    """The set's gloss and glass on the lit picture: a glass stand (its cylinder's caustic on the floor
+    first), then a glossy floor's reflections of the set (the stand included). Other floors and stands
+    are left as they are."""
     studio = plate.studio
     glossy = scene.surface in GLOSSES and scene.reflection > 0
-    pedestal = studio.shapes[0] if studio and scene.stand == "pedestal" and studio.shapes else None
-    if studio is None or not (glossy or isinstance(pedestal, Cylinder)):
+    glass = studio is not None and scene.stand_surface == "glass" and bool(studio.shapes)
+    if studio is None or not (glossy or glass):
         return image
     picture = picture_of(image, plate, studio)
-    if isinstance(pedestal, Cylinder):
-        image = glass_pedestal(caustic(image, plate, studio, pedestal), plate, picture, pedestal)
+    if glass:
+        lens = studio.shapes[0]
+        focused = caustic(image, plate, studio, lens) if isinstance(lens, Cylinder) else image
+        image = glass_stand(focused, plate, picture)
         picture = picture_of(image, plate, studio, picture.behind)
     return floor_reflection(scene, image, plate, picture) if glossy else image

@@ -2,12 +2,15 @@
 
 `resolve(prompt)` answers a `Resolution`: the setting (backdrop), the surface and its finish, the texture
 or view behind, the light (direction, hard or soft, warm or cool, the time of day, a spotlight), the
-props, the stand, the gobo, the rim light's gel, the mood, the colours and where they go (wall, floor,
+props, the stand and what it is made of, the gobo, the rim light's gel, the mood, the colours and where they go (wall, floor,
 accents, gel) — and `left_out`, the content words of the prompt that nothing drew. Every word of a prompt
 is either used by one of those, known to carry no scene (`NEUTRAL`: function words, photography jargon,
 how the product is placed, the product's own name), or reported in `left_out`.
 
-The values are those of `presets` (SURFACES, STANDS, GOBOS, TEXTURES, BACKDROPS, PROPS). A few things of
+A material word before a stand noun ("a velvet pedestal", "a wooden podium", "a round stone pedestal") is
+what the stand is made of (`stand_surface`), not the floor; a material anywhere else is the floor's.
+
+The values are those of `presets` (SURFACES, STANDS, STAND_SURFACES, GOBOS, TEXTURES, BACKDROPS, PROPS). A few things of
 the service's own Recommendations the engine has no drawing for are drawn as the nearest thing it has
 (strawberries as apples, mountains as dunes); those are listed in `Resolution.stand_ins`, never hidden.
 
@@ -20,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from presets import STAND_SURFACES
 from workers.render.prompt_props import MAX_KINDS, PROP_WORDS, STAND_INS, prop_mentions
 from workers.vocabulary import COLOUR_NAMES
 from workers.words import singular
@@ -294,6 +298,7 @@ class Resolution:
     reflective: bool = False
     blur: bool = False  # a shallow depth of field
     stand: str = ""
+    stand_surface: str = ""  # what the stand is made of ("" a cast block): one of presets.STAND_SURFACES
     gobo: str = ""
     gel: str = ""  # "#rrggbb" for the rim light, from a coloured rim light or glow, or the light's warmth
     mood: str | None = None
@@ -442,6 +447,40 @@ def _read_phrases(reading: _Reading) -> None:
                 reading.apply(entry, list(range(i, i + n)))
 
 
+STAND_REACH = 2  # a material word names the stand's this many words before its noun at most
+
+
+def _stand_material(reading: _Reading, i: int) -> str:
+    """The surface a stand can be made of that the unread word at `i` names ("" none)."""
+    entry = None if reading.status[i] else WORDS.get(reading.forms[i])
+    surface = dict(entry.strong).get("surface", "") if entry else ""
+    return surface if surface in STAND_SURFACES else ""
+
+
+def _stand_after(reading: _Reading, i: int) -> tuple[int, str] | None:
+    """The stand noun just after the word at `i` and the stand it names, past words that only describe it
+    ("stone round pedestal"); None where another word comes first."""
+    for j in range(i + 1, min(i + 1 + STAND_REACH, len(reading.tokens))):
+        entry = None if reading.status[j] else WORDS.get(reading.forms[j])
+        stand = dict(entry.strong).get("stand") if entry else None
+        if stand:
+            return j, stand
+        if entry is None or entry.strong or entry.weak:
+            return None
+    return None
+
+
+def _read_stands(reading: _Reading) -> None:
+    """A material word before a stand noun is what the stand is made of: "a velvet pedestal", "a wooden
+    podium", "a concrete block" (the floor is left to the rest of the prompt)."""
+    for i in range(len(reading.tokens)):
+        material = _stand_material(reading, i)
+        found = _stand_after(reading, i) if material else None
+        if found is not None:
+            j, stand = found
+            reading.apply(Entry((("stand", stand), ("stand_surface", material))), list(range(i, j + 1)))
+
+
 def _read_props(reading: _Reading) -> None:
     for index, prop in prop_mentions(reading.tokens, skip={i for i, s in enumerate(reading.status) if s}):
         reading.add_prop(prop, [index])
@@ -492,6 +531,7 @@ def resolve(prompt: str, product_name: str = "") -> Resolution:
     tokens = _TOKEN.findall(text.lower())
     reading = _Reading(tokens, [_form(t) for t in tokens], [""] * len(tokens))
     _read_phrases(reading)
+    _read_stands(reading)
     _read_colours(reading)
     _read_props(reading)
     _read_words(reading, _name_words(product_name))
@@ -523,6 +563,7 @@ def _resolution(reading: _Reading) -> Resolution:
         reflective=values.get("finish") == "reflective",
         blur=values.get("blur") == "shallow",
         stand=stand,
+        stand_surface=values.get("stand_surface", "") if stand else "",
         gobo=values.get("gobo", ""),
         gel=gel,
         mood=values.get("mood"),

@@ -30,7 +30,7 @@ FUNCTION_WORDS = {"with", "and", "the", "for", "from", "into", "onto", "its", "t
 HARD_LIGHT = {"dramatic", "moody", "dark", "hard", "harsh", "noir", "contrast"}
 BRIGHT_MOOD = {"soft", "airy", "bright", "morning", "diffused", "dreamy", "gentle", "sunlight"}
 # What a preset's scene shares with a prompt's resolution, each worth a shared word.
-SCENE_FIELDS = ("surface", "backdrop", "texture", "stand", "gobo")
+SCENE_FIELDS = ("surface", "backdrop", "texture", "stand", "stand_surface", "gobo")
 # Words every kind of preset says, which choose none ("a deep navy backdrop" is no answer to "a deep
 # charcoal backdrop": the colour is drawn from the prompt whatever the preset).
 GENERIC = {"surface", "backdrop", "background", "deep", "pale"}
@@ -44,9 +44,9 @@ def _words(text: str) -> set[str]:
 
 def preset_for_prompt(prompt: str, catalog: Mapping[str, Preset]) -> Preset:
     """The preset whose name, prompt and categories share the most words with a custom prompt, and whose
-    scene the most of what the prompt resolves to (its surface, backdrop, texture, stand, gobo); a preset
-    of the opposite mood (a moody one for a sunny prompt, or the reverse) loses a point. Its palette and
-    light are what the prompt does not name (`scene_from_prompt` draws what it does)."""
+    scene the most of what the prompt resolves to (its surface, backdrop, texture, stand and its material,
+    gobo); a preset of the opposite mood (a moody one for a sunny prompt, or the reverse) loses a point.
+    Its palette and light are what the prompt does not name (`scene_from_prompt` draws what it does)."""
     wanted = _words(prompt)
     resolution = resolve(prompt)
     asked = {key: getattr(resolution, key) for key in SCENE_FIELDS if getattr(resolution, key)}
@@ -90,14 +90,16 @@ MIRRORING = ("glass", "water", "mirror", "glossy", "ice")
 
 def scene_from_prompt(base: Scene, prompt: str) -> Scene:
     """The scene a custom prompt resolves to (`workers.render.prompt_scene`), over the base preset's: what
-    the prompt names is drawn (its surface, backdrop, texture, stand, gobo, gel, props, light), what it
-    does not name keeps the base's structure (backdrop, surface, light) but none of the base's own things
-    (its texture, props, stand, gobo or gel: a prompt that names no confetti gets none)."""
+    the prompt names is drawn (its surface, backdrop, texture, stand and what the stand is made of, gobo,
+    gel, props, light), what it does not name keeps the base's structure (backdrop, surface, light) but
+    none of the base's own things (its texture, props, stand, gobo or gel: a prompt that names no confetti
+    gets none)."""
     said = resolve(prompt)
     changes: dict[str, object] = {
         "texture": said.texture or "none",
         "props": said.props,
         "stand": said.stand,
+        "stand_surface": said.stand_surface,
         "gobo": said.gobo,
         "gel": said.gel,
     }

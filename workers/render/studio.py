@@ -19,7 +19,7 @@ from PIL import Image
 from scipy import ndimage
 
 from presets import Scene
-from workers.render import interiors, particles, scenery
+from workers.render import interiors, particles, scenery, stands
 from workers.render.floors import surface
 from workers.render.gloss import glaze
 from workers.render.paint import Array, blur, coords, mix, noise, rgb, smoothstep
@@ -257,9 +257,12 @@ def exposed(scene: Scene, plate: Plate) -> Plate:
     return replace(plate, light=light.astype(np.float32))
 
 
-def stand_material(palette: list[Array], plate: Plate, rng: np.random.Generator) -> Array:
-    """What the stand is made of: a cast block in the floor's second colour, a little mottled (a glass
-    pedestal is glazed over it once the set is lit: gloss.py)."""
+def stand_material(scene: Scene, palette: list[Array], plate: Plate, rng: np.random.Generator) -> Array:
+    """What the stand is made of (`scene.stand_surface`): "" a cast block in the floor's second colour, a
+    little mottled, as is glass until gloss.py glazes it once the set is lit; else that material laid on
+    its faces (stands.py)."""
+    if scene.stand_surface not in ("", "glass"):
+        return stands.painted(scene, palette, plate, rng)
     colour = palette[1] * 0.85 + 0.1  # a block a shade off the floor, never lost in a black set
     shape = plate.part.shape
     mottle = 0.94 + 0.08 * noise(shape, 40, rng, 2)[..., None]
@@ -302,7 +305,7 @@ def render_background(
     image = backdrop(drawn, colours, painted, rng)
     image = surface(drawn, colours, image, rng, plate)
     stand = plate.part == STAND
-    image = np.where(stand[..., None], stand_material(colours, plate, rng), image)
+    image = np.where(stand[..., None], stand_material(drawn, colours, plate, rng), image)
     image = np.where(
         stand[..., None], image, texture(drawn, colours, image, rng)
     )  # nothing paints on a stand
