@@ -459,6 +459,10 @@ def _layered_stone(f: Floor, dark: float, layers: float, roughness: float) -> Ar
     return _finish(w, colour * shade[..., None], roughness, depth_slope)
 
 
+PIT_CELLS = 150  # a stone's pits: this many cells per unit (the product's height), a few mm apart
+PIT_SHADE = 0.3  # how much darker a pit's bowl is than the rock around it
+
+
 def _stone(f: Floor) -> Array:
     """Natural stone, a weathered rock face: lumps and hollows of every size lit from the key light's side,
     pits (small bowls, dark inside with a lit far rim), patches of other minerals and weathering in the
@@ -469,7 +473,7 @@ def _stone(f: Floor) -> Array:
     relief = np.clip(-depth_slope * STRETCH * 4.0 + across_slope * f.key * 3.0, -0.4, 0.4)
     speckle = w.fbm(250, 250 / STRETCH, 2, seed=4)
     grains = 0.15 * smoothstep(0.18, 0.3, speckle) - 0.2 * smoothstep(-0.18, -0.3, speckle)
-    shade = (1.0 + relief) * (1.0 - 0.5 * pits) * (1.0 + grains + 0.1 * speckle)
+    shade = (1.0 + relief) * (1.0 - PIT_SHADE * pits) * (1.0 + grains + 0.1 * speckle)
     return _finish(w, _rock_colour(w) * shade[..., None], ROUGHNESS["stone"], depth_slope)
 
 
@@ -478,9 +482,9 @@ def _rock_relief(w: _World) -> tuple[Array, Array]:
     pits sinking in as small ragged bowls) and its pits (0..1 deep), gathered in patches as weathering
     leaves them."""
     cluster = smoothstep(0.35, 0.65, w.value(w.u * np.float32(3.0), w.v * np.float32(1.0), 2))
-    pit, weight = w.sample(60, 60 / STRETCH, seed=5)
-    ragged = 0.08 * w.fbm(160, 160 / STRETCH, 1, seed=11)
-    pits = smoothstep(0.8, 0.97, pit + ragged + 0.08 * cluster) * weight
+    pit, weight = w.sample(PIT_CELLS, PIT_CELLS / STRETCH, seed=5)
+    ragged = 0.08 * w.fbm(PIT_CELLS * 2.5, PIT_CELLS * 2.5 / STRETCH, 1, seed=11)
+    pits = smoothstep(0.84, 0.97, pit + ragged + 0.06 * cluster) * weight
     lumps = w.fbm(3, 3 / STRETCH, 5, seed=1, gain=0.62)
     height = 0.014 * lumps - 0.0004 * pits
     return height, pits
