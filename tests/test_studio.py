@@ -11,7 +11,8 @@ from scipy import ndimage
 
 import presets
 from tests.drawing import drawn_cutout, product_fidelity
-from workers.render.compose import LIFT, Creative, base_row, placed, render_creative
+from tests.test_camera import shoe_from_above
+from workers.render.compose import LIFT, Creative, base_row, camera_of, compose, placed, render_creative
 from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
 from workers.render.set3d import FLOOR, STAND, WALL, Plate, Shot, _light_samples, build_set
 from workers.render.studio import HEADROOM, depth_of_field, exposed, render_background
@@ -394,3 +395,45 @@ def test_a_product_on_a_block_mirrors_in_its_top_only_not_down_its_face() -> Non
     top = slice(rows[0] - 12, rows[0] - 2)
     assert np.abs(shiny[top, middle] - matte[top, middle]).mean() > 1  # mirrored in the block's top
     assert np.array_equal(shiny[rows[0] + 2 : rows[-1], middle], matte[rows[0] + 2 : rows[-1], middle])
+
+
+def _lying_shoe() -> Image.Image:
+    """A shoe's sole seen from straight above, as a cut-out: the camera reads it as a flat lay."""
+    alpha = Image.fromarray(shoe_from_above(30))
+    cutout = Image.new("RGBA", alpha.size, (150, 90, 60, 0))
+    cutout.putalpha(alpha)
+    return cutout
+
+
+def test_a_flat_lay_lies_on_a_floor_that_fills_the_picture_and_drops_its_shadow_beside_it() -> None:
+    shoe = _lying_shoe()
+    assert camera_of(shoe)[1], "read as lying flat"
+    scene = presets.load_catalog()["mid_century_modern_office"].scene  # a room with wall art
+    image, plate = background(scene, (837, 314), seed=1, cutout=shoe)
+    assert plate.horizon <= 0 and not (plate.part == WALL).any()  # looking down: no wall in view
+    bare, _ = background(replace(scene, texture="none"), (837, 314), seed=1, cutout=shoe)
+    assert np.array_equal(image, bare)  # and no wall art floating on the floor
+    _, _, shot = placed(shoe, frame_cut(np.asarray(shoe.getchannel("A"))), scene, (837, 314), 1)
+    light = plate.light.mean(axis=2)
+    rows, cols = np.nonzero(shot.alpha > 0.5)
+    outline = np.zeros(light.shape, bool)
+    outline[rows + int(shot.top), cols + int(shot.left)] = True
+
+    def ring(inner: float, outer: float) -> np.ndarray:  # the floor this far from the shoe (its heights)
+        grown = ndimage.binary_dilation(outline, iterations=int(shot.height * outer))
+        inside = ndimage.binary_dilation(outline, iterations=max(1, int(shot.height * inner)))
+        return np.asarray(grown & ~inside)
+
+    far = np.percentile(light[ring(0.8, 2.0)], 2)
+    assert light[ring(0.0, 0.12)].min() < far - 0.1  # its drop shadow, right beside it ...
+    assert np.percentile(light[ring(0.3, 0.7)], 2) > far  # ... and no long shadow of a shoe standing up
+
+
+def test_a_flat_lay_shows_no_mirror_image_of_itself_on_a_glossy_floor() -> None:
+    shoe = _lying_shoe()
+    scene = replace(presets.load_catalog()["glossy_black_reflective"].scene, texture="none")
+    creative = compose(shoe, scene, (837, 314), seed=2)
+    canvas, _ = background(scene, (837, 314), seed=2, cutout=shoe)
+    expected = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
+    expected.paste(creative.product, (creative.placement.left, creative.placement.top), creative.product)
+    assert np.array_equal(np.asarray(creative.image), np.asarray(expected))  # the set and the shoe, no copy

@@ -77,23 +77,25 @@ def placed(
     shot = Shot(
         placement.left, placement.top, placement.width, placement.height,
         placement.top + base_row(alpha), alpha if not cut.bottom else np.zeros_like(alpha),
-        elevation_of(cutout),
+        *camera_of(cutout),
     )  # fmt: skip
     return placement, product, shot
 
 
-def elevation_of(cutout: Image.Image) -> float:
+def camera_of(cutout: Image.Image) -> tuple[float, bool]:
     """The height the product was photographed from, in degrees above its base (camera.py), as sure as
-    its cue: an unsure estimate leans towards the elevation presets are designed for."""
+    its cue: an unsure estimate leans towards the elevation presets are designed for; and whether it lies
+    flat under the camera (a flat lay: a watch, a fork, a folded shirt shot from above)."""
     alpha = cutout.getchannel("A")
-    return _elevation(alpha.tobytes(), alpha.size)
+    return _camera(alpha.tobytes(), alpha.size)
 
 
 @lru_cache(maxsize=8)
-def _elevation(alpha: bytes, size: tuple[int, int]) -> float:
-    """`elevation_of` for an alpha channel, read once per cut-out: a task's creatives share their product."""
+def _camera(alpha: bytes, size: tuple[int, int]) -> tuple[float, bool]:
+    """`camera_of` for an alpha channel, read once per cut-out: a task's creatives share their product."""
     estimate = estimate_elevation(np.frombuffer(alpha, np.uint8).reshape(size[1], size[0]))
-    return REFERENCE_ELEVATION + estimate.confidence * (estimate.elevation - REFERENCE_ELEVATION)
+    elevation = REFERENCE_ELEVATION + estimate.confidence * (estimate.elevation - REFERENCE_ELEVATION)
+    return elevation, estimate.cue == "flat lay"
 
 
 def compose(
@@ -111,7 +113,9 @@ def compose(
     canvas, plate = render_background(scene, palette or list(scene.palette), size, seed, shot)
     shown = relit(product, canvas, (placement.left, placement.top), scene) if relight else product
     product_array = np.asarray(shown)
-    if not cut.bottom:  # a product that runs off the bottom edge stands on no floor in the ad
+    # A product that runs off the bottom edge stands on no floor in the ad; one lying flat shows the floor
+    # no side of it to mirror.
+    if not (cut.bottom or shot.lying):
         canvas = _reflection(canvas, product_array, placement, scene.reflection, plate)
     image = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
     image.paste(shown, (placement.left, placement.top), shown)

@@ -181,7 +181,7 @@ def scatter_lights(
     depth = np.exp(rng.uniform(math.log(NEAREST), math.log(FARTHEST), count))
     radius = BLUR_AT_INFINITY * height * (2.8 / lens.aperture) * (1 - 1 / depth)
     power = np.clip(rng.uniform(0.6, 1.0, count) * PEAK * (SMALLEST * height / radius) ** 2, FAINTEST, PEAK)
-    xs, ys = rng.uniform(0, width, count), rng.uniform(0.02, lowest, count) * height
+    xs, ys = rng.uniform(0, width, count), rng.uniform(0.02, max(lowest, 0.03), count) * height
     picks = rng.integers(len(colours), size=count)
     return [
         Highlight(float(x), float(y), float(r), colours[int(c)], float(p))

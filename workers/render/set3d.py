@@ -862,6 +862,7 @@ class Shot:
     base_row: float  # the row below its lowest opaque pixel: where it touches what it stands on
     alpha: Array  # float [0, 1], the placed product's alpha at working resolution
     elevation: float = REFERENCE_ELEVATION
+    lying: bool = False  # a flat lay: the product lies on what it stands on, under a camera looking down
 
 
 def stand_shapes(kind: str, width: float, depth: float, height: float) -> tuple[Shape, ...]:
@@ -934,15 +935,36 @@ def _upsampled(values: Array, shape: tuple[int, int]) -> Array:
     return ndimage.zoom(values, zoom, order=1, mode="nearest", grid_mode=True)[: shape[0], : shape[1]]
 
 
+SWEEP_RADIUS = 2.5  # the most a sweep's floor curves up into its wall over
+THICKNESS = 0.04  # a product lying flat (a watch, a fork, a shirt) stands this high off the floor
+
+
 def _card(shot: Shot, camera: Camera, target: Array, distance: float, depth: float) -> Card:
+    """The product as a card for the shadow it casts: standing through its base and facing the camera, or,
+    lying flat, on the floor a product's thickness above it (rows of the picture run along the floor,
+    stretched as the camera foreshortens it), so it casts a low drop shadow right beside itself."""
     step = 2  # the card's alpha at half resolution: it only casts a soft shadow
     alpha = shot.alpha[::step, ::step].astype(np.float32)
     per_pixel = distance / camera.focal * step
     right, down = camera.right * per_pixel, -camera.up * per_pixel
-    base_col, base_row = shot.width / 2 / step, (shot.base_row - shot.top) / step
     centre = target + np.array([0.0, 0.0, depth / 2], np.float32)
+    if shot.lying:
+        sine = max(float(np.sin(np.radians(shot.elevation))), 0.2)
+        down = np.array([0.0, 0.0, -per_pixel / sine], np.float32)  # down the picture: towards the camera
+        centre = target + np.array([0.0, THICKNESS, 0.0], np.float32)
+    base_col, base_row = shot.width / 2 / step, (shot.base_row - shot.top) / step
     origin = centre - right * base_col - down * base_row
     return Card(alpha, origin.astype(np.float32), right, down, float(target[1]))
+
+
+def _beyond_view(camera: Camera, wall_z: float, floor: float) -> float:
+    """The wall's distance pushed back past the floor the camera's top row sees: a camera looking down on
+    a flat lay sees only what the product lies on."""
+    d = camera.forward + (camera.size[1] / 2) / camera.focal * camera.up  # the top row's middle ray
+    if d[1] >= -1e-3:  # the top row looks at or above the horizon: the wall stays in view
+        return wall_z
+    reach = camera.position[2] + (camera.position[1] - floor) / -d[1] * d[2]
+    return max(wall_z, float(reach) + 1.0 + SWEEP_RADIUS)  # past where a sweep would start curving up
 
 
 # --- setting props down ----------------------------------------------------------------------------
@@ -1065,7 +1087,8 @@ def build_set(
     camera = camera_for(size, shot.elevation, (shot.left + shot.width / 2, shot.base_row), target, distance)
     wall_z = wall_distance(size, shot, np.zeros(3, np.float32), distance, floor_line)
     wall_z = max(wall_z, depth + (2.5 if stand else 0.4))  # never through the product or its stand
-    radius = 0.01 if backdrop in ("wall_floor", "window_room") else min(wall_z * 0.5, 2.5)
+    wall_z = _beyond_view(camera, wall_z, 0.0) if shot.lying else wall_z
+    radius = 0.01 if backdrop in ("wall_floor", "window_room") else min(wall_z * 0.5, SWEEP_RADIUS)
     shapes = stand_shapes(stand, product_width, depth, lift) if stand else ()
     key = key_for(*light, lift=lift)
     half = (clear_box(shot)[2] - clear_box(shot)[0]) / 2 / max(shot.height, 1.0)  # its opaque half width

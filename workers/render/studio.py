@@ -154,6 +154,9 @@ KEYED: dict[str, Callable[[Array, list[Array], np.random.Generator, float, str],
 }  # fmt: skip
 
 
+ON_THE_FLOOR = {"none", "paper_grain", "confetti", "snow"}  # overlays that need no wall or room behind
+
+
 def texture(scene: Scene, palette: list[Array], image: Array, rng: np.random.Generator) -> Array:
     """The scene's overlay (leaves, lights, snow, confetti, wall tiles…) over backdrop and floor; "none"
     adds nothing."""
@@ -301,7 +304,9 @@ def render_background(
         prop_models(scene.props, seed) if not scene.stand else (),  # on the floor: none beside a stand
     )
     plate = exposed(scene, plate)
-    drawn = replace(scene, floor_line=float(np.clip(plate.horizon, 0.02, 0.98)))  # as the camera sees it
+    drawn = replace(scene, floor_line=float(np.clip(plate.horizon, 0.0, 0.98)))  # as the camera sees it
+    if plate.horizon <= 0 and scene.texture not in ON_THE_FLOOR:  # looking down: no wall, no room behind
+        drawn = replace(drawn, texture="none")
     image = backdrop(drawn, colours, painted, rng)
     image = surface(drawn, colours, image, rng, plate)
     stand = plate.part == STAND
