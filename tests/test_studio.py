@@ -437,3 +437,13 @@ def test_a_flat_lay_shows_no_mirror_image_of_itself_on_a_glossy_floor() -> None:
     expected = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
     expected.paste(creative.product, (creative.placement.left, creative.placement.top), creative.product)
     assert np.array_equal(np.asarray(creative.image), np.asarray(expected))  # the set and the shoe, no copy
+
+
+def test_a_product_the_frame_cuts_gets_no_block_peeking_out_under_it() -> None:
+    scene = presets.load_catalog()["black_velvet_luxury"].scene  # a velvet cube under the product
+    cutout = cut_by_the_frame(False, True)
+    creative = render_creative(cutout, scene, list(scene.palette), False, seed=4)
+    without = render_creative(
+        cutout, replace(scene, stand="", stand_surface=""), list(scene.palette), False, 4
+    )
+    assert np.array_equal(np.asarray(creative.image), np.asarray(without.image))

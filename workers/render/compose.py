@@ -6,7 +6,7 @@ product in the creative is the product in the photo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -109,6 +109,8 @@ def compose(
     """The creative: the set rendered around the placed product, then its pixels pasted on top (relit by the
     set with `relight`, opt-in; else exactly the cut-out's)."""
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
+    if cut.top or cut.bottom:  # a product the frame cuts stands on no block: none is built to peek out
+        scene = replace(scene, stand="", stand_surface="")
     placement, product, shot = placed(cutout, cut, scene, size, seed)
     canvas, plate = render_background(scene, palette or list(scene.palette), size, seed, shot)
     shown = relit(product, canvas, (placement.left, placement.top), scene) if relight else product
