@@ -664,24 +664,26 @@ def _chip_cells(w: _World, scale: float, seed: int, ragged: Array) -> tuple[Arra
     return second - first, ident, w.fade(scale * 0.35) * contrast
 
 
+SAND_RIPPLE = 0.07  # wind ripples on a beach this far apart, in the product's heights (a few centimetres)
+
+
 def _sand(f: Floor) -> Array:
     """Beach sand: wind ripples across the view that wander, bend and merge, lit on their windward side and
     fading out in flat patches; fine grains of several tones and the odd quartz grain flashing in the sun
     (only where the key light reaches)."""
     w = _World(f)
-    spacing = 0.12
-    y, contrast = w.along(1.0 / spacing)
-    phase = y + 4.0 * w.fbm(1.5, 1.5 / STRETCH, 3, seed=1) + 1.2 * w.fbm(5, 5 / STRETCH, 1, seed=7)
+    y, contrast = w.along(1.0 / SAND_RIPPLE)
+    phase = y + 4.0 * w.fbm(1.5, 1.5 / STRETCH, 3, seed=1) + 1.5 * w.fbm(5, 5 / STRETCH, 1, seed=7)
     ripple = phase - np.floor(phase)
     profile = np.where(ripple < 0.7, ripple / 0.7, (1 - ripple) / 0.3)  # gentle windward, steep lee
-    strength = np.clip(0.5 + w.fbm(2, 2 / STRETCH, 2, seed=6) * 2.0, 0.0, 1.0)
-    height = 0.006 * smoothstep(0.0, 1.0, profile) * contrast * strength
+    strength = np.clip(0.25 + w.fbm(2, 2 / STRETCH, 2, seed=6) * 2.5, 0.0, 1.0)  # wide flat patches
+    height = 0.004 * smoothstep(0.0, 1.0, profile) * contrast * strength
     depth_slope = w.slopes(height)[1]
     grains = w.fbm(400, 400 / STRETCH, 2, seed=2)
     dark, dark_weight = w.sample(600, 600 / STRETCH, seed=3)
     mottle = w.fbm(2, 2 / STRETCH, 2, seed=5)
     shade = 0.97 + 0.12 * mottle + 0.3 * grains - 0.25 * smoothstep(0.84, 0.93, dark) * dark_weight
-    shade = shade + np.clip(-depth_slope * 1.6, -0.16, 0.16)
+    shade = shade + np.clip(-depth_slope * 1.6, -0.1, 0.1)
     sparkle = 0.6 * _glints(w, 500.0) * w.lit
     return _finish(
         w, _rgb(f.base, f.size) * shade[..., None] + sparkle[..., None], ROUGHNESS["sand"], depth_slope
