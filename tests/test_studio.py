@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import replace
 
 import numpy as np
@@ -12,8 +13,10 @@ from scipy import ndimage
 import presets
 from tests.drawing import drawn_cutout, product_fidelity
 from tests.test_camera import shoe_from_above
+from workers.colour import Colour, hex_to_rgb
 from workers.render.compose import LIFT, Creative, base_row, camera_of, compose, placed, render_creative
 from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
+from workers.render.scenes import blend_with_product
 from workers.render.set3d import FLOOR, STAND, WALL, Plate, Shot, _light_samples, build_set
 from workers.render.studio import HEADROOM, depth_of_field, exposed, render_background
 
@@ -447,3 +450,14 @@ def test_a_product_the_frame_cuts_gets_no_block_peeking_out_under_it() -> None:
         cutout, replace(scene, stand="", stand_surface=""), list(scene.palette), False, 4
     )
     assert np.array_equal(np.asarray(creative.image), np.asarray(without.image))
+
+
+def test_the_same_style_leans_the_scenes_hue_towards_the_product_without_greying_it() -> None:
+    green, lavender = Colour("#53b868", "green", 0.4), "#b9a5dc"
+    (leaned,) = blend_with_product([lavender], [green])
+    before, after = (colorsys.rgb_to_hls(*(c / 255 for c in hex_to_rgb(v))) for v in (lavender, leaned))
+    assert after[1] == pytest.approx(before[1], abs=0.01) and after[2] == pytest.approx(before[2], abs=0.02)
+    assert 0 < before[0] - after[0] < 0.15 * (before[0] - colorsys.rgb_to_hls(0.33, 0.72, 0.41)[0]) + 0.01
+    greys = ["#ffffff", "#000000", "#888888"]
+    assert blend_with_product(greys, [green]) == greys  # no hue to turn
+    assert blend_with_product([lavender], [Colour("#302923", "black", 0.4)]) == [lavender]  # a black product

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -153,17 +154,24 @@ def palette_for(preset: Preset, prompt: str | None) -> list[str]:
 MAX_PALETTE = 4
 
 
+GREYISH = 0.12  # a product colour with less chroma than this (max - min channel) has no hue to lean towards
+
+
 def blend_with_product(palette: list[str], product: list[Colour], amount: float = 0.15) -> list[str]:
-    """UseSameStyleReferenceImage: lean the scene's colours a little towards the product's main colour,
-    so scene and product share a hue (analogous, never clashing)."""
+    """UseSameStyleReferenceImage: turn the scene's hues `amount` of the way round the colour wheel towards
+    the product's main colour, so scene and product share a hue. Lightness and saturation stay the
+    scene's: a lavender wall behind a green speaker turns a little bluer, never grey (mixing the two
+    colours themselves would meet in grey across the wheel); a grey or black product leaves it as it is."""
     if not product:
         return palette
-    target = np.array(hex_to_rgb(product[0].hex), dtype=np.float64)
+    rgb = [c / 255 for c in hex_to_rgb(product[0].hex)]
+    if max(rgb) - min(rgb) < GREYISH:
+        return palette
+    hue = colorsys.rgb_to_hls(*rgb)[0]
     blended = []
     for value in palette:
-        colour = np.array(hex_to_rgb(value), dtype=np.float64)
-        # Keep the scene colour's brightness: only its hue leans towards the product.
-        tinted = target * (colour.mean() / max(target.mean(), 1.0))
-        mixed = np.clip(colour * (1 - amount) + tinted * amount, 0, 255).round().astype(int)
-        blended.append("#{:02x}{:02x}{:02x}".format(*mixed))
+        h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in hex_to_rgb(value)))
+        turn = (hue - h + 0.5) % 1.0 - 0.5  # the shorter way round
+        red, green, blue = colorsys.hls_to_rgb((h + amount * turn) % 1.0, lightness, s)
+        blended.append("#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (red, green, blue))))
     return blended
