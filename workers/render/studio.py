@@ -107,8 +107,12 @@ def backdrop(scene: Scene, palette: list[Array], size: tuple[int, int], rng: np.
 
 
 # --- texture overlays --------------------------------------------------------------------------------
+PAPER_TOOTH = 0.025  # how much a seamless paper's fine tooth varies its brightness: felt more than seen
+
+
 def _paper_grain(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
-    return np.clip(image * (0.97 + 0.06 * noise(image.shape[:2], 300, rng, 1)[..., None]), 0, 1)
+    tooth = 1 - PAPER_TOOTH / 2 + PAPER_TOOTH * noise(image.shape[:2], 300, rng, 1)
+    return np.clip(image * tooth[..., None], 0, 1)
 
 
 def _window_shadows(image: Array, palette: list[Array], rng: np.random.Generator, horizon: float) -> Array:
