@@ -11,6 +11,7 @@ from scipy import ndimage
 
 import presets
 from tests.drawing import drawn_cutout
+from tests.test_presets import VALID_ENTRY
 from workers.render.compose import placed
 from workers.render.gloss import glaze
 from workers.render.layout import FrameCut
@@ -126,28 +127,9 @@ def test_the_catalogs_stands_are_made_of_what_their_words_say() -> None:
     assert all(not preset.scene.stand_surface for preset in catalog.values() if not preset.scene.stand)
 
 
-ENTRY = """
-[[preset]]
-id = "on_a_block"
-preview_name = "On a block"
-prompt_text = ", on a block"
-categories = ["minimal"]
-negative_prompt = "clutter"
-[preset.scene]
-backdrop = "sweep"
-palette = ["#ffffff", "#eeeeee"]
-surface = "seamless"
-texture = "none"
-floor_line = 0.7
-light_direction = "top"
-light_softness = 0.8
-light_intensity = 0.5
-vignette = 0.1
-grain = 0.02
-reflection = 0.0
-stand = "plinth"
-stand_surface = "marble"
-"""
+ENTRY = (
+    VALID_ENTRY.replace('id = "plain"', 'id = "on_a_block"') + 'stand = "plinth"\nstand_surface = "marble"\n'
+)
 
 
 def test_the_catalog_reads_what_a_stand_is_made_of_and_refuses_what_cannot_be() -> None:
