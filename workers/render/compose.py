@@ -1,7 +1,8 @@
-"""Putting the product into the scene: contact shadow, cast shadow, reflection, then its own pixels.
+"""Putting the product into the scene: the set is shot around where it stands (its shadows come from the
+set's light, set3d.py), its reflection goes on the surface it stands on, then its own pixels.
 
 The product is resized once to its placement and pasted with its alpha; nothing paints over it, so the
-product in the creative is the product in the photo.
+product in the creative is the product in the photo (unless the request asks for `relight`, relight.py).
 """
 
 from __future__ import annotations

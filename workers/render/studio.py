@@ -1,11 +1,13 @@
 """The `studio` engine: a procedural renderer for the preset scenes, on any CPU, with no weights.
 
-A scene is drawn back to front: backdrop (sweep, gradient, wall and floor, a shadowy room with window
-light, pastel blobs, bokeh) → floor surface (marble, wood, concrete, linen, terrazzo, water, sand…) →
-overlay (tiles, leaves, palm fronds, dunes, a framed print…) → its reflection in a glossy floor → depth of
-field (the room behind the product softly out of focus) → key light, falloff and vignette → scaled up to
-the ad's size → film grain; the product, its shadows and reflection go on in compose.py. Everything random
-comes from one seed, so a task's creative can be remade.
+The set around the product is ray cast first (set3d.py: where each pixel looks, what it sees, the light
+there, exposed as a camera records it). Then the picture is painted: backdrop (sweep, gradient, wall and
+floor, a shadowy room, an out-of-focus room with lights) → floor material in the world's coordinates
+(floors.py) → the stand's material (stands.py) → overlay (lens lights, foliage, confetti, snow:
+particles.py; tiles, a framed print, palms, dunes, sea, skyline: interiors.py, scenery.py) → 3D props
+(props.py) → all of it times the set's light → glossy floors reflect the set and glass refracts it
+(gloss.py) → depth of field → vignette → scaled up to the ad's size → film grain; the product and its
+reflection go on in compose.py. Everything random comes from one seed, so a task's creative can be remade.
 """
 
 from __future__ import annotations
