@@ -153,7 +153,7 @@ def test_it_reads_a_custom_prompt_into_the_scene() -> None:
     # Plural words meet their table entries, whatever the preset.
     white = catalog["white_background"].scene
     assert scene_from_prompt(white, "with christmas lights").texture == "light_bokeh"
-    assert scene_from_prompt(white, "soft shadows from window blinds").texture == "window_shadows"
+    assert scene_from_prompt(white, "soft shadows from window blinds").gobo == "blinds"  # the key light's
     assert scene_from_prompt(white, "over gentle ripples").surface == "water"
     assert scene_from_prompt(white, "with dramatic side light").texture == "none"  # "light" is no texture
     assert scene_from_prompt(white, "among tropical palm leaves").texture == "palm_fronds"
