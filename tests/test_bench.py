@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bench.figures import Figure, read, record
+from bench.photosets import Tally, Verdict, confidently_wrong, judge, part_of, read_table
 from bench.run import chart, table
 
 
@@ -78,3 +81,50 @@ def test_the_gpu_scripts_figures_are_rows_of_the_table(
     assert step.ratio == pytest.approx(1.25)  # 0.25 s a step against the bare 0.2 s
     assert rows["fine-tune peak GPU memory"].value == 12.0
     assert len(table(list(rows.values()))) == 1 + 5
+
+
+def test_the_held_out_split_is_the_hash_rule_about_a_third_and_ignores_the_folder() -> None:
+    photos = [f"product_{number:03d}.jpg" for number in range(300)]
+    parts = [part_of(photo) for photo in photos]
+    assert parts == [part_of(photo) for photo in photos]  # the same every time
+    assert 0.25 < parts.count("holdout") / len(photos) < 0.42
+    first = photos[0]
+    expected = (
+        "holdout"
+        if int(hashlib.sha1(first.encode(), usedforsecurity=False).hexdigest(), 16) % 3 == 0
+        else "tune"
+    )
+    assert part_of(first) == expected and part_of(f"../shared/photos/dev/{first}") == expected
+
+
+def test_a_name_is_right_generic_or_wrong_by_the_two_tables_and_only_wrong_can_be_confident() -> None:
+    right, generic = re.compile("juice|carton", re.IGNORECASE), re.compile("drink|food", re.IGNORECASE)
+    assert judge("Orange Juice", right, generic) == "right"
+    assert judge("drink", right, generic) == "generic"
+    assert judge("ball", right, generic) == "wrong"
+    assert judge("drink", right, None) == "wrong"  # a photo without a generic.tsv line
+    assert confidently_wrong("wrong", None, 0.6) and confidently_wrong(
+        "wrong", 0.5, None
+    )  # no confidence yet
+    assert confidently_wrong("wrong", 0.6, 0.6) and not confidently_wrong("wrong", 0.59, 0.6)
+    assert not confidently_wrong("generic", 0.99, 0.6) and not confidently_wrong("right", None, None)
+
+
+def test_the_answer_tables_are_read_case_insensitively_and_a_tally_gives_shares(tmp_path: Path) -> None:
+    table = tmp_path / "names.tsv"
+    table.write_text("# photo\tregex\n\na.jpg\tjuice|carton\nb.jpg\t toy \n", encoding="utf-8")
+    patterns = read_table(table)
+    assert sorted(patterns) == ["a.jpg", "b.jpg"] and patterns["a.jpg"].search("JUICE")
+    assert read_table(tmp_path / "generic.tsv") == {}
+    tally = Tally()
+    tallied: list[tuple[Verdict, bool]] = [
+        ("right", False),
+        ("right", False),
+        ("generic", False),
+        ("wrong", True),
+    ]
+    for verdict, confident in tallied:
+        tally.add(verdict, confident)
+    assert tally.total == 4 and tally.share(tally.counts["right"]) == 50.0
+    assert tally.share(tally.confident_wrong) == 25.0 and "confidently wrong 1 (25 %)" in tally.line()
+    assert Tally().share(0) == 0.0
