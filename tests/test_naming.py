@@ -11,7 +11,16 @@ from workers import naming
 from workers.analysis import recommend_prompts
 from workers.captions import name_from_caption
 from workers.colour import Colour, accent_colour
-from workers.naming import choose_noun, closer_view, describe, looked_closer
+from workers.label_words import LabelWords
+from workers.naming import (
+    choose_noun,
+    closer_view,
+    confidence,
+    describe,
+    looked_closer,
+    name_with_label,
+    step_up,
+)
 from workers.vocabulary import CATEGORY_WORDS
 
 WATER_BOTTLE, BEER_BOTTLE, TABLE_LAMP, VASE, TEAPOT, SPOTLIGHT = 898, 440, 846, 883, 849, 818
@@ -144,3 +153,74 @@ def test_an_unsure_guess_looks_closer_and_a_clock_face_on_a_strap_is_a_watch(
     looks.clear()
     assert looked_closer(_watch_drawing(), [(SPATULA, 0.8)], classifier=None) is None  # sure: no second look
     assert looks == []
+
+
+# --- confidence and stepping up --------------------------------------------------------------------
+SPEAKER, HAIR_DRYER, EGGNOG = 632, 589, 969
+
+
+def _named(top: list[tuple[int, float]], printed: LabelWords | None = None) -> tuple[str, float]:
+    """The name and its confidence for fake classifier output and label words (no models)."""
+    words = printed or LabelWords()
+    guess = choose_noun(top, neck_ratio=0.5)
+    sure = confidence(guess, name_with_label(guess, words), words)
+    return step_up(name_with_label(guess, words), sure).noun, sure
+
+
+def test_every_confidence_is_between_0_and_1() -> None:
+    tops = [[(HAIR_DRYER, 1.0)], [(SPEAKER, 0.01)], [], [(EGGNOG, 0.9), (TEAPOT, 0.1)]]
+    labels = [LabelWords(), LabelWords("teapot", "tableware"), LabelWords("coffee", "beverage")]
+    for top in tops:
+        for words in labels:
+            assert 0.0 <= _named(top, words)[1] <= 1.0
+
+
+def test_a_strong_single_kind_keeps_its_noun() -> None:
+    name, sure = _named([(HAIR_DRYER, 0.85), (SPEAKER, 0.02)])
+    assert name == "hair dryer" and sure >= naming.CONFIDENT
+
+
+def test_mass_split_across_unrelated_kinds_steps_up_to_the_department_or_to_product() -> None:
+    # The speaker leads but a teapot and a sneaker are nearly as likely: only its department is sure.
+    assert _named([(SPEAKER, 0.32), (TEAPOT, 0.25), (SNEAKER, 0.2)])[0] == "audio device"
+    # Even the department is a weak guess: the product is just a product.
+    assert _named([(SPEAKER, 0.22), (TEAPOT, 0.18), (SNEAKER, 0.15)])[0] == "product"
+
+
+def test_a_printed_noun_that_agrees_raises_the_confidence_and_one_that_contradicts_lowers_it() -> None:
+    top = [(TEAPOT, 0.65)]
+    alone = _named(top)[1]
+    agreeing = _named(top, LabelWords("teapot", "tableware"))
+    contradicting = _named(top, LabelWords("coffee", "beverage"))
+    assert agreeing[1] > alone > contradicting[1]
+    assert agreeing[0] == "teapot" and contradicting[0] == "tableware"  # below the line: its department
+
+
+def test_a_class_a_packshot_seldom_shows_needs_more_support_than_a_product_class() -> None:
+    assert _named([(TEAPOT, 0.6)])[0] == "teapot"
+    eggnog, sure = _named([(EGGNOG, 0.6)])
+    assert eggnog != "eggnog" and sure < _named([(TEAPOT, 0.6)])[1]
+    # The classifier alone never names it; with a label that agrees, it does.
+    assert _named([(EGGNOG, 0.95)], LabelWords("eggnog", "beverage"))[0] == "eggnog"
+
+
+def test_the_recommendations_body_carries_the_confidence_beside_the_contract_fields() -> None:
+    from adcreative.recommendations.models import Recommendation
+
+    record = Recommendation(
+        product_name="teapot", product_description="A teapot.", analysis={"confidence": 0.8}, prompts=["a"]
+    )
+    body = record.body()
+    assert list(body) == [
+        "productInfo",
+        "backgroundRemovedImageAssetId",
+        "recommendedPrompts",
+        "recommendedPresetIds",
+    ]
+    assert body["productInfo"] == {
+        "productName": "teapot",
+        "productDescription": "A teapot.",
+        "productNameConfidence": 0.8,
+    }
+    record.analysis = {}  # recorded before confidences: the contract's fields alone
+    assert record.body()["productInfo"] == {"productName": "teapot", "productDescription": "A teapot."}

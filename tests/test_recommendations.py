@@ -56,7 +56,7 @@ def test_it_recommends_for_an_uploaded_photo(client: Client, celery_worker: subp
         "recommendedPrompts",
         "recommendedPresetIds",
     ]
-    assert set(body["productInfo"]) == {"productName", "productDescription"}
+    assert set(body["productInfo"]) == {"productName", "productDescription", "productNameConfidence"}
     assert len(body["recommendedPrompts"]) == 4 and len(set(body["recommendedPresetIds"])) == 6
 
     asset = client.get(

@@ -13,6 +13,11 @@ letter opener to ImageNet as a whole, a clock face up close).
 The name is the most specific noun the evidence supports: a class the classifier is sure of ("hair
 dryer"), else the kind its guesses agree on ("shoes" for sandal against slip-on shoe), else the category's
 noun ("toy"): a general right name beats a specific wrong one.
+
+Every name carries a confidence (0..1): the classifier's mass for the name's kind, raised by a printed
+noun that agrees and lowered by one that contradicts. Below `CONFIDENT` (calibrated on photos: names at or
+above it were right 95 % of the time) the name steps up to the product's department as shoppers say it
+("audio device", "drink", "footwear"), or to "product" when even the department is unsure.
 """
 
 from __future__ import annotations
@@ -36,9 +41,11 @@ from workers.vocabulary import (
     CATEGORY_HINTS,
     CATEGORY_NOUNS,
     CONTAINER_CLASSES,
+    DEPARTMENT_NOUNS,
     DRINK_CLASSES,
     KIND_OF,
     PRODUCTS,
+    UNLIKELY_CLASSES,
 )
 from workers.words import is_plural, singular, words
 
@@ -59,6 +66,13 @@ CLOSER_SIDE = 5.0  # the closer view: a square this many times the radius of the
 CLOSER_ZOOM = 0.6  # ... only when that square is at most this share of the product's long side
 CLOSER_GAIN = 2.0  # the closer view wins when its best kind is this many times more probable
 CLOSER_WORK = 256  # the silhouette is measured at this long side
+UNLIKELY_WEIGHT = 0.5  # a class rarely shown as a packshot's product (eggnog, piggy bank) counts this much
+CONFIDENT = 0.5  # a name this confident stays; below it the name steps up to the department (calibrated)
+SURE_DEPARTMENT = 0.3  # a department with less mass than this is unsure: the product is just "product"
+LABEL_AGREES = 0.5  # a printed noun that agrees with the name takes away this share of the doubt
+LABEL_CONTRADICTS = 0.5  # a printed noun of another category scales the confidence by this
+SHAPE_SETTLED = 0.6  # a name the silhouette chose (no neck: a can) counts this share of the mass it overrode
+LABEL_NAMED = 0.6  # a noun read from the label, where the classifier had none it was sure of
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,7 @@ class Guess:
     material: str
     sureness: float = 0.0
     container: bool = False
+    department: float = 0.0  # the classifier's mass for the category: how sure the step up would be
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,7 @@ class Product:
     labels: tuple[tuple[str, float], ...]  # the classifier's top guesses, for the record
     printed: tuple[str, ...] = ()  # the biggest lines printed on the product, as read
     flavours: tuple[str, ...] = ()  # flavours and plant bases printed big on food and drink ("orange")
+    confidence: float = 1.0  # how likely the name is right, 0..1 (`CONFIDENT`: the line kept names clear)
 
 
 # --- classification --------------------------------------------------------------------------------
@@ -153,7 +169,7 @@ def looked_closer(cutout: Image.Image, top: list[tuple[int, float]], classifier:
     if mass < CLOSER_GAIN * whole or mass < CLOSER:
         return None
     if kind == "clock":
-        return Guess("watch", "jewelry", "", mass)
+        return Guess("watch", "jewelry", "", mass, department=mass)
     guess = choose_noun(closer, 1.0)
     return replace(guess, noun=KIND_OF.get(guess.noun, guess.noun), material="")
 
@@ -206,6 +222,8 @@ def _tally(top: list[tuple[int, float]]) -> _Votes:
             votes.categories[category] = votes.categories.get(category, 0.0) + probability
         if index not in PRODUCTS:
             continue
+        if index in UNLIKELY_CLASSES:  # a packshot seldom shows one: it needs more support to name it
+            probability *= UNLIKELY_WEIGHT
         noun, category, material = PRODUCTS[index]
         kind = KIND_OF.get(noun, noun)
         votes.nouns[noun] = votes.nouns.get(noun, 0.0) + probability
@@ -216,14 +234,18 @@ def _tally(top: list[tuple[int, float]]) -> _Votes:
 
 
 def _by_silhouette(top: list[tuple[int, float]], best: str, votes: _Votes, neck_ratio: float) -> Guess | None:
-    """Classes ImageNet confuses, told apart by the silhouette: a can has no neck, a vase no lampshade.
-    A shape says nothing of material: these guesses carry none."""
+    (
+        """Classes ImageNet confuses, told apart by the silhouette: a can has no neck, a vase no lampshade.
+    A shape says nothing of material: these guesses carry none, and a shape tells what the product is not
+    more surely than what it is: they are less sure than the classes they overrode."""
+        ""
+    )
     bottle_mass = sum(p for i, p in top if i in BOTTLE_CLASSES)
     if bottle_mass >= votes.nouns[best] * 0.9 and neck_ratio > NECKLESS:
         # Bottle-like guesses but a silhouette without a neck: a can (ImageNet has no class for cans).
         drinks = sum(p for i, p in top if i in DRINK_CLASSES)
         noun, category, _ = BEVERAGE_CAN if drinks >= bottle_mass / 4 else TIN
-        return Guess(noun, category, "", bottle_mass)
+        return Guess(noun, category, "", SHAPE_SETTLED * bottle_mass)
     lamps = votes.kinds.get("lamp", 0.0)
     if (
         KIND_OF.get(best) == "lamp"
@@ -233,7 +255,7 @@ def _by_silhouette(top: list[tuple[int, float]], best: str, votes: _Votes, neck_
         # A lamp's shade is its widest part and sits on top; a narrow top over a wide body is a vessel
         # (a vase with dried stems reads as a table lamp to ImageNet classifiers).
         noun, category, _ = PRODUCTS[VASE]
-        return Guess(noun, category, "", lamps)
+        return Guess(noun, category, "", SHAPE_SETTLED * lamps)
     return None
 
 
@@ -246,6 +268,11 @@ def choose_noun(top: list[tuple[int, float]], neck_ratio: float) -> Guess:
     the kind is a weak guess. Material comes only with a class the classifier is sure of.
     """
     votes = _tally(top)
+    guess = _kind_guess(top, neck_ratio, votes)
+    return replace(guess, department=max(guess.sureness, votes.categories.get(guess.category, 0.0)))
+
+
+def _kind_guess(top: list[tuple[int, float]], neck_ratio: float, votes: _Votes) -> Guess:
     if not votes.kinds or max(votes.kinds.values()) < MIN_PRODUCT_VOTE:
         if votes.categories:  # only a hint such as a toy store: the category's noun
             category = max(votes.categories, key=lambda c: votes.categories[c])
@@ -306,21 +333,62 @@ def name_with_label(guess: Guess, printed: LabelWords) -> Guess:
     return Guess(noun, category, "", guess.sureness, guess.container)
 
 
+def _label_says(guess: Guess, printed: LabelWords) -> int:
+    """+1 where the biggest printed noun agrees with the guess (its head noun or its category), -1 where
+    it names something of another category, 0 where nothing printed names a product."""
+    if not printed.noun:
+        return 0
+    return 1 if _head(printed.noun) == _head(guess.noun) or printed.category == guess.category else -1
+
+
+def confidence(guess: Guess, labelled: Guess, printed: LabelWords) -> float:
+    """How likely the name is right, 0..1, from a few named factors: the classifier's mass for the
+    guess's kind (`LABEL_NAMED` for a noun read from the label instead); a printed noun that agrees takes
+    away `LABEL_AGREES` of the doubt (for a label's noun: the classifier seeing the same category), one of
+    another category scales it by `LABEL_CONTRADICTS`."""
+    if labelled is guess:
+        sure, said = guess.sureness, _label_says(guess, printed)
+    else:
+        sure, said = LABEL_NAMED, 1 if guess.category == labelled.category else 0
+    if said > 0:
+        sure = 1 - (1 - sure) * (1 - LABEL_AGREES)
+    elif said < 0:
+        sure *= LABEL_CONTRADICTS
+    return round(min(1.0, max(0.0, sure)), 3)
+
+
+def step_up(guess: Guess, sure: float) -> Guess:
+    """The guess as named at confidence `sure`: its own noun at `CONFIDENT` or above; below, the noun of
+    its department as shoppers say it ("audio device", "drink"), or "product" where even the department
+    is unsure. A stepped-up name claims no material (the description says only what is known)."""
+    if sure >= CONFIDENT:
+        return guess
+    if guess.department >= SURE_DEPARTMENT:
+        kind = KIND_OF.get(guess.noun, guess.noun)
+        return replace(guess, noun=DEPARTMENT_NOUNS.get(kind, CATEGORY_NOUNS[guess.category]), material="")
+    return replace(guess, noun=CATEGORY_NOUNS["general"], category="general", material="")
+
+
 def _head(noun: str) -> str:
     return singular((words(noun) or [""])[-1])
 
 
 def _named(
     top: list[tuple[int, float]], shape: str, neck_ratio: float, printed: LabelWords, closer: Guess | None
-) -> tuple[Guess, str]:
-    """The classifier's guess (or its `closer` look's) named by the label where it names the product, and
-    what holds food the label named ("pack" or "bottle", else "")."""
+) -> tuple[Guess, float, str]:
+    """The classifier's guess (or its `closer` look's) named by the label where it names the product and
+    stepped up to its department where unsure, its confidence, and what holds food the label named
+    ("pack" or "bottle", else "")."""
     container = shape != "wide" and sum(p for i, p in top if i in CONTAINER_CLASSES) >= CONTAINER
     guess = replace(closer or choose_noun(top, neck_ratio), container=container)
     labelled = name_with_label(guess, printed)
-    if labelled is guess or labelled.category not in FLAVOURED:
-        return labelled, ""
-    return labelled, "bottle" if container and neck_ratio < NECKLESS else "pack"  # "a pack of orange juice"
+    if labelled is not guess:  # the label says the department too
+        labelled = replace(labelled, department=LABEL_NAMED)
+    sure = confidence(guess, labelled, printed)
+    named = step_up(labelled, sure)
+    if labelled is guess or named is not labelled or labelled.category not in FLAVOURED:
+        return named, sure, ""
+    return named, sure, "bottle" if container and neck_ratio < NECKLESS else "pack"  # "a pack of juice"
 
 
 def identify(
@@ -336,7 +404,7 @@ def identify(
     top = classify(cutout, classifier)
     shape, neck_ratio = shape_of(cutout)
     printed = read_words(read_label(cutout, reader)) if reader is not None else LabelWords()
-    named, held_in = _named(top, shape, neck_ratio, printed, looked_closer(cutout, top, classifier))
+    named, sure, held_in = _named(top, shape, neck_ratio, printed, looked_closer(cutout, top, classifier))
     noun, category, material = named.noun, named.category, named.material
     palette = colours.dominant_colours(cutout)
     description = describe(noun, material, shape, palette, printed.printed, held_in)
@@ -352,5 +420,5 @@ def identify(
     labels = tuple((clean_label(i), round(p, 4)) for i, p in top[:5])
     flavours = (*printed.flavours, *printed.bases) if category in FLAVOURED else ()
     return Product(
-        noun, description, category, material, shape, tuple(palette), labels, printed.printed, flavours
+        noun, description, category, material, shape, tuple(palette), labels, printed.printed, flavours, sure
     )

@@ -116,11 +116,31 @@ CATEGORY_HINTS = {865: "toy", 788: "footwear", 582: "food", 438: "kitchen"}
 # wrong one.
 CATEGORY_NOUNS = {
     "beverage": "drink", "dairy": "dairy product", "food": "food product", "supplement": "supplement",
-    "beauty": "cosmetic product", "footwear": "shoes", "bag": "bag", "fashion": "garment",
-    "jewelry": "accessory", "toy": "toy", "kitchen": "kitchen utensil", "tableware": "tableware piece",
+    "beauty": "beauty product", "footwear": "shoes", "bag": "bag", "fashion": "clothing",
+    "jewelry": "accessory", "toy": "toy", "kitchen": "kitchenware", "tableware": "tableware",
     "home": "decor piece", "lighting": "lamp", "plant": "plant", "tech": "electronic device",
     "stationery": "stationery item", "tools": "tool", "sports": "sports item", "music": "musical instrument",
     "outdoor": "outdoor item", "general": "product",
+}  # fmt: skip
+
+# What a shopper calls a product of a kind when only its department is sure (the public Google product
+# taxonomy's second level: Electronics > Audio, Apparel & Accessories > Clothing, Health & Beauty >
+# Personal Care > Skin Care). A kind not listed goes by its category's noun (`CATEGORY_NOUNS`).
+DEPARTMENT_NOUNS = {
+    "speaker": "audio device", "radio": "audio device", "music player": "audio device", "microphone": "audio device",
+    "lotion": "skincare product", "sunscreen": "skincare product", "soap dispenser": "skincare product",
+    "perfume": "fragrance", "lipstick": "makeup", "face powder": "makeup",
+    "necklace": "jewellery", "hair clip": "jewellery",
+    "sunglasses": "eyewear", "necktie": "accessory", "bow tie": "accessory", "scarf": "accessory",
+    "bottle": "drink", "cup": "drinkware", "glass": "drinkware",
+}  # fmt: skip
+
+# ImageNet classes a product photo rarely shows as the product itself (a drink poured in a glass, a dish,
+# fruit, a piggy bank, a tie knotted on a shirt): a packshot that looks like one is more often something
+# else, so their probability counts for less (`UNLIKELY_WEIGHT` in `workers.naming`).
+UNLIKELY_CLASSES = {
+    966, 967, 969, 928, 929, 930, 931, 932, 933, 963, 960, 948, 949, 950, 951, 953, 954, 957, 945, 947,
+    719, 906, 985, 797,
 }  # fmt: skip
 
 # Containers for food, drink and cosmetics: with a flavour printed big on them and no noun, they hold a drink.

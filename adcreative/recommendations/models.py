@@ -43,9 +43,16 @@ class Recommendation(Leased):  # attempts, queued_at, started_at, lease_until: a
         return f"recommendation {self.id} ({self.status})"
 
     def body(self) -> dict[str, Any]:
-        """The 200 body of the Recommendations endpoint."""
+        """The 200 body of the Recommendations endpoint: the contract's fields, and the name's confidence
+        (0..1) where the analysis gave one, an extension a client that does not read it never sees."""
+        info: dict[str, Any] = {
+            "productName": self.product_name,
+            "productDescription": self.product_description,
+        }
+        if "confidence" in self.analysis:
+            info["productNameConfidence"] = self.analysis["confidence"]
         return {
-            "productInfo": {"productName": self.product_name, "productDescription": self.product_description},
+            "productInfo": info,
             "backgroundRemovedImageAssetId": str(self.cutout_id),
             "recommendedPrompts": list(self.prompts),
             "recommendedPresetIds": list(self.preset_ids),

@@ -86,6 +86,7 @@ def analysis_of(outcome: PhotoAnalysis) -> dict[str, Any]:
     product = outcome.recommendation.product
     return {
         "category": product.category,
+        "confidence": product.confidence,
         "material": product.material,
         "shape": product.shape,
         "colours": [asdict(c) for c in product.colours],

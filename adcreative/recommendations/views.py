@@ -27,7 +27,17 @@ RecommendationSchema = inline_serializer(
     fields={
         "productInfo": inline_serializer(
             name="ProductInfo",
-            fields={"productName": serializers.CharField(), "productDescription": serializers.CharField()},
+            fields={
+                "productName": serializers.CharField(),
+                "productDescription": serializers.CharField(),
+                "productNameConfidence": serializers.FloatField(
+                    required=False,
+                    min_value=0.0,
+                    max_value=1.0,
+                    help_text="How likely the name is right (an extension of the contract): below "
+                    '0.5 the name is the product\'s department ("footwear", "drink") or "product".',
+                ),
+            },
         ),
         "backgroundRemovedImageAssetId": serializers.UUIDField(),
         "recommendedPrompts": serializers.ListField(

@@ -20,6 +20,7 @@ class Preset(TypedDict):
 class ProductInfo(TypedDict):
     productName: str
     productDescription: str
+    productNameConfidence: NotRequired[float]  # this service's extension: how likely the name is right
 
 
 class Recommendation(TypedDict):
