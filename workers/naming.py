@@ -67,12 +67,12 @@ CLOSER_ZOOM = 0.6  # ... only when that square is at most this share of the prod
 CLOSER_GAIN = 2.0  # the closer view wins when its best kind is this many times more probable
 CLOSER_WORK = 256  # the silhouette is measured at this long side
 UNLIKELY_WEIGHT = 0.5  # a class rarely shown as a packshot's product (eggnog, piggy bank) counts this much
-CONFIDENT = 0.5  # a name this confident stays; below it the name steps up to the department (calibrated)
+CONFIDENT = 0.65  # a name this confident stays; below it the name steps up to the department (calibrated)
 SURE_DEPARTMENT = 0.3  # a department with less mass than this is unsure: the product is just "product"
 LABEL_AGREES = 0.5  # a printed noun that agrees with the name takes away this share of the doubt
 LABEL_CONTRADICTS = 0.5  # a printed noun of another category scales the confidence by this
 SHAPE_SETTLED = 0.6  # a name the silhouette chose (no neck: a can) counts this share of the mass it overrode
-LABEL_NAMED = 0.6  # a noun read from the label, where the classifier had none it was sure of
+LABEL_NAMED = 0.7  # a noun read from the label, where the classifier had none it was sure of
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ DEPARTMENT_NOUNS = {
     "perfume": "fragrance", "lipstick": "makeup", "face powder": "makeup",
     "necklace": "jewellery", "hair clip": "jewellery",
     "sunglasses": "eyewear", "necktie": "accessory", "bow tie": "accessory", "scarf": "accessory",
-    "bottle": "drink", "cup": "drinkware", "glass": "drinkware",
+    "bottle": "drink",
 }  # fmt: skip
 
 # ImageNet classes a product photo rarely shows as the product itself (a drink poured in a glass, a dish,

@@ -35,7 +35,7 @@ RecommendationSchema = inline_serializer(
                     min_value=0.0,
                     max_value=1.0,
                     help_text="How likely the name is right (an extension of the contract): below "
-                    '0.5 the name is the product\'s department ("footwear", "drink") or "product".',
+                    '0.65 the name is the product\'s department ("footwear", "drink") or "product".',
                 ),
             },
         ),
