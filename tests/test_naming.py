@@ -3,6 +3,8 @@ a caption), the description's grammar and the prompts' colours."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -224,3 +226,31 @@ def test_the_recommendations_body_carries_the_confidence_beside_the_contract_fie
     }
     record.analysis = {}  # recorded before confidences: the contract's fields alone
     assert record.body()["productInfo"] == {"productName": "teapot", "productDescription": "A teapot."}
+
+
+# --- departments summed over every class they file --------------------------------------------------
+SODA_BOTTLE, LOTION, HAIR_SPRAY, CASSETTE_PLAYER = 737, 631, 585, 482
+
+
+def test_a_bottle_whose_mass_is_split_across_bottle_shaped_classes_is_named_bottle() -> None:
+    # Soda and water bottles lead but drinks alone are unsure; lotion and hair spray are bottles too.
+    top = [(SODA_BOTTLE, 0.15), (WATER_BOTTLE, 0.1), (LOTION, 0.15), (HAIR_SPRAY, 0.15), (TEAPOT, 0.1)]
+    guess = choose_noun(top, neck_ratio=0.5)
+    named = step_up(guess, confidence(guess, guess, LabelWords()))
+    assert named.noun == "bottle" and named.sureness == pytest.approx(0.55)
+
+
+def test_a_department_counts_the_classes_of_its_aisle_that_name_no_product() -> None:
+    # A speaker alone is unsure, and so is electronics; with a cassette player it is a sure audio device.
+    assert (
+        _named([(SPEAKER, 0.25), (CASSETTE_PLAYER, 0.1), (TEAPOT, 0.2), (SNEAKER, 0.15)])[0] == "audio device"
+    )
+    assert _named([(SPEAKER, 0.25), (TEAPOT, 0.2), (SNEAKER, 0.15)])[0] == "product"
+
+
+def test_a_stepped_up_name_is_as_sure_as_its_department() -> None:
+    guess = choose_noun([(SPEAKER, 0.32), (TEAPOT, 0.25), (SNEAKER, 0.2)], neck_ratio=0.5)
+    named = step_up(guess, confidence(guess, guess, LabelWords()))
+    assert named.noun == "audio device" and named.sureness == pytest.approx(0.32)
+    unsure = step_up(replace(guess, departments=(("audio device", 0.2), ("electronic device", 0.25))), 0.2)
+    assert unsure.noun == "product" and unsure.sureness == pytest.approx(0.25)

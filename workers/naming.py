@@ -41,6 +41,7 @@ from workers.vocabulary import (
     CATEGORY_HINTS,
     CATEGORY_NOUNS,
     CONTAINER_CLASSES,
+    DEPARTMENT_CLASSES,
     DEPARTMENT_NOUNS,
     DRINK_CLASSES,
     KIND_OF,
@@ -85,7 +86,8 @@ class Guess:
     material: str
     sureness: float = 0.0
     container: bool = False
-    department: float = 0.0  # the classifier's mass for the category: how sure the step up would be
+    # The names it steps up to where unsure, most specific first, each with the classifier's mass for it
+    departments: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def looked_closer(cutout: Image.Image, top: list[tuple[int, float]], classifier:
     if mass < CLOSER_GAIN * whole or mass < CLOSER:
         return None
     if kind == "clock":
-        return Guess("watch", "jewelry", "", mass, department=mass)
+        return Guess("watch", "jewelry", "", mass, departments=((CATEGORY_NOUNS["jewelry"], mass),))
     guess = choose_noun(closer, 1.0)
     return replace(guess, noun=KIND_OF.get(guess.noun, guess.noun), material="")
 
@@ -269,7 +271,21 @@ def choose_noun(top: list[tuple[int, float]], neck_ratio: float) -> Guess:
     """
     votes = _tally(top)
     guess = _kind_guess(top, neck_ratio, votes)
-    return replace(guess, department=max(guess.sureness, votes.categories.get(guess.category, 0.0)))
+    return replace(guess, departments=_ladder(top, votes, guess))
+
+
+def _ladder(top: list[tuple[int, float]], votes: _Votes, guess: Guess) -> tuple[tuple[str, float], ...]:
+    """The names an unsure guess steps up to, most specific first, each with the mass of every top class
+    filed under it: the kind's department as shoppers say it (every bottle-shaped class for "bottle", every
+    player and speaker for "audio device"), then the category's noun (its products and the classes that
+    only hint at it: a shoe shop, a cassette player). A department is sure even where no class of it is."""
+    category = CATEGORY_NOUNS[guess.category]
+    rungs = [(category, max(guess.sureness, votes.categories.get(guess.category, 0.0)))]
+    department = DEPARTMENT_NOUNS.get(KIND_OF.get(guess.noun, guess.noun), category)
+    if department != category:
+        members = DEPARTMENT_CLASSES[department]
+        rungs.insert(0, (department, max(guess.sureness, sum(p for i, p in top if i in members))))
+    return tuple(rungs)
 
 
 def _kind_guess(top: list[tuple[int, float]], neck_ratio: float, votes: _Votes) -> Guess:
@@ -358,15 +374,17 @@ def confidence(guess: Guess, labelled: Guess, printed: LabelWords) -> float:
 
 
 def step_up(guess: Guess, sure: float) -> Guess:
-    """The guess as named at confidence `sure`: its own noun at `CONFIDENT` or above; below, the noun of
-    its department as shoppers say it ("audio device", "drink"), or "product" where even the department
-    is unsure. A stepped-up name claims no material (the description says only what is known)."""
+    """The guess as named at confidence `sure`: its own noun at `CONFIDENT` or above; below, the most
+    specific of its departments ("audio device", then "electronic device") with `SURE_DEPARTMENT` of the
+    classifier's mass or more, or "product" where none has. A stepped-up name is as sure as its department
+    (its `sureness`) and claims no material (the description says only what is known)."""
     if sure >= CONFIDENT:
         return guess
-    if guess.department >= SURE_DEPARTMENT:
-        kind = KIND_OF.get(guess.noun, guess.noun)
-        return replace(guess, noun=DEPARTMENT_NOUNS.get(kind, CATEGORY_NOUNS[guess.category]), material="")
-    return replace(guess, noun=CATEGORY_NOUNS["general"], category="general", material="")
+    for noun, mass in guess.departments:
+        if mass >= SURE_DEPARTMENT:
+            return replace(guess, noun=noun, material="", sureness=mass)
+    mass = max((mass for _, mass in guess.departments), default=0.0)
+    return replace(guess, noun=CATEGORY_NOUNS["general"], category="general", material="", sureness=mass)
 
 
 def _head(noun: str) -> str:
@@ -383,9 +401,13 @@ def _named(
     guess = replace(closer or choose_noun(top, neck_ratio), container=container)
     labelled = name_with_label(guess, printed)
     if labelled is not guess:  # the label says the department too
-        labelled = replace(labelled, department=LABEL_NAMED)
+        kind = KIND_OF.get(labelled.noun, labelled.noun)
+        department = DEPARTMENT_NOUNS.get(kind, CATEGORY_NOUNS[labelled.category])
+        labelled = replace(labelled, departments=((department, LABEL_NAMED),))
     sure = confidence(guess, labelled, printed)
     named = step_up(labelled, sure)
+    if named is not labelled:  # a department's name is as sure as the department
+        sure = round(min(1.0, named.sureness), 3)
     if labelled is guess or named is not labelled or labelled.category not in FLAVOURED:
         return named, sure, ""
     return named, sure, "bottle" if container and neck_ratio < NECKLESS else "pack"  # "a pack of juice"

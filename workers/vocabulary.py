@@ -132,7 +132,7 @@ DEPARTMENT_NOUNS = {
     "perfume": "fragrance", "lipstick": "makeup", "face powder": "makeup",
     "necklace": "jewellery", "hair clip": "jewellery",
     "sunglasses": "eyewear", "necktie": "accessory", "bow tie": "accessory", "scarf": "accessory",
-    "bottle": "drink",
+    "bottle": "bottle",
 }  # fmt: skip
 
 # ImageNet classes a product photo rarely shows as the product itself (a drink poured in a glass, a dish,
@@ -148,6 +148,20 @@ CONTAINER_CLASSES = {440, 737, 898, 907, 901, 720, 631, 838, 585, 692, 478, 653,
 
 # Bottle-shaped classes: without a neck, such an object is a can (ImageNet has no class for cans).
 BOTTLE_CLASSES = {440, 737, 898, 907, 901, 720, 631, 838, 585}
+
+# Every ImageNet class a department (`DEPARTMENT_NOUNS`) files: the classes of its kinds, and classes of
+# the same aisle that name no product of their own (cassette and CD players are audio devices); a bottle
+# is a bottle whatever it holds, so every bottle-shaped class is one.
+DEPARTMENT_CLASSES = {
+    department: frozenset(
+        index
+        for index, (noun, _, _) in PRODUCTS.items()
+        if DEPARTMENT_NOUNS.get(KIND_OF.get(noun, noun)) == department
+    )
+    for department in set(DEPARTMENT_NOUNS.values())
+}
+DEPARTMENT_CLASSES["audio device"] |= {482, 485, 848, 598}  # cassette, CD and tape players, home theatre
+DEPARTMENT_CLASSES["bottle"] |= BOTTLE_CLASSES
 DRINK_CLASSES = {440, 737, 898, 907, 901, 966}
 
 # Plain colour words a shopper reads, by sRGB value; a colour is named by its nearest entry in Lab. Only
