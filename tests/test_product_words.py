@@ -37,7 +37,7 @@ def label(*lines: tuple[str, float]) -> Label:
         ("Koekjes", "biscuits"),  # Dutch
         ("Mjlk", "milk"),  # Swedish "Mjölk" as read
         ("Jus d'orange", "orange juice"),  # a flavour on the noun's line
-        ("Erdbeer-Joghurt", "yoghurt"),  # the compound's flavour is no separate word: the noun alone
+        ("Erdbeer-Joghurt", "strawberry yoghurt"),  # the flavour's compound form, not "beer"
         ("Fraise Yaourt", "strawberry yoghurt"),
         ("Plant-Based Superfood", "supplement"),
         ("Eau de Parfum", "perfume"),  # the phrase, not "water"

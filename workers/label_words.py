@@ -1,88 +1,139 @@
 """What the words printed on a product say it is: a multilingual product vocabulary for labels.
 
-Label words in English, German, French, Spanish, Italian, Dutch and Swedish map to the noun a shopper uses
-("Gräddfil", "Sauerrahm" and "crème fraîche" → sour cream; "Galettes", "Kekse" → biscuits), and to the
-flavours and plant bases that make the noun precise ("orange" juice, "soy" milk, "vanilla" yoghurt).
+Label words in English, German, French, Spanish, Italian, Dutch, Swedish, Danish, Norwegian, Portuguese and
+Polish map to the English noun the service names the product with ("Gräddfil", "Sauerrahm" and "crème
+fraîche" → sour cream; "Mjölk", "Mleko", "Leite" → milk; "Haferdrink" → oat drink), and to the flavours and
+plant bases that make the noun precise ("orange" juice, "soy" milk, "vanilla" yoghurt).
 
-Plain data written for this service, and one matching rule: a vocabulary word matches a label word spelt
-the same once both are in lower case, with its accents stripped ("gräddfil" → "graddfil") or with its
-accented letters dropped ("graddfil" or "grddfil": the label reader's alphabet has no diacritics and
-sometimes drops the letter), after folding an English plural. Phrases ("sour cream", "eau de parfum") match
-consecutive words of one printed line, longest first.
+Plain data written for this service, and one matching rule: a vocabulary word matches a whole label word
+spelt the same once both are in lower case, with its accents stripped ("gräddfil" → "graddfil", "mælk" →
+"maelk") or with its accented letters dropped ("graddfil" or "grddfil": the label reader's alphabet has no
+diacritics and sometimes drops the letter; only where 4 letters are left), after folding an English plural.
+Phrases ("sour cream", "eau de parfum") match consecutive words of one printed line, longest first. A word
+that matches nothing may end in a noun: a compound ("Orangensaft", "Kernseife") or two words the reader ran
+together ("OrangeJuice"); the noun must have 5 letters or follow a flavour ("schwein" is no wine). Only
+print big on the label names the product (NOUN_PRINT): an ingredients list does not.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
-from workers.label import Label, Line
 from workers.words import singular
 
-# Shopper noun → (category, the words that name it on a label). Longer phrases win over their parts.
+# Shopper noun → (category, the words that name it on a label), in English, German, French, Spanish, Italian,
+# Dutch, Swedish, Danish, Norwegian, Portuguese and Polish. Longer phrases win over their parts.
 NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "juice": ("beverage", ("juice", "saft", "jus", "zumo", "jugo", "succo", "sap", "sumo", "nektar", "nectar")),
-    "milk": ("dairy", ("milk", "milch", "lait", "leche", "latte", "melk", "mjölk", "vollmilch", "lait entier")),
-    "drink": ("beverage", ("drink", "getränk", "boisson", "bebida", "bevanda", "dryck", "drank", "lemonade",
-                           "limonade", "limonata", "soda")),
-    "water": ("beverage", ("mineral water", "mineralwasser", "eau minérale", "agua mineral", "acqua minerale",
-                           "mineraalwater", "mineralvatten", "sparkling water", "still water")),
-    "coffee": ("beverage", ("coffee", "kaffee", "café", "caffè", "koffie", "kaffe", "espresso")),
-    "tea": ("beverage", ("tea", "green tea", "black tea", "thee", "herbal tea", "kräutertee", "infusion")),
-    "beer": ("beverage", ("beer", "bier", "bière", "cerveza", "birra", "lager", "pilsner")),
-    "wine": ("beverage", ("wine", "wein", "vin", "vino", "wijn", "rotwein", "vin rouge")),
-    "yoghurt": ("dairy", ("yoghurt", "yogurt", "yoghourt", "joghurt", "jogurt", "yaourt", "yogur", "filmjölk",
-                          "drinking yoghurt", "kefir", "skyr")),
+    "juice": ("beverage", ("juice", "saft", "jus", "zumo", "jugo", "succo", "sap", "sumo", "suco", "sok", "nektar",
+                           "nectar")),
+    "milk": ("dairy", ("milk", "milch", "lait", "leche", "latte", "melk", "mjölk", "mælk", "leite", "mleko",
+                       "vollmilch", "lait entier")),
+    "oat drink": ("beverage", ("oat drink", "haferdrink", "hafer drink", "boisson avoine", "boisson à l'avoine",
+                               "bebida de avena", "bevanda d'avena", "bevanda all'avena", "haverdrank",
+                               "havredryck", "havredrik", "havredrikk", "bebida de aveia", "napój owsiany")),
+    "yoghurt drink": ("dairy", ("yoghurt drink", "yogurt drink", "drinking yoghurt", "drinking yogurt",
+                                "joghurtdrink", "trinkjoghurt", "yaourt à boire", "yogur líquido",
+                                "yogurt da bere", "drinkyoghurt", "drickyoghurt", "jogurt pitny",
+                                "iogurte líquido")),
+    "drink": ("beverage", ("drink", "getränk", "boisson", "bebida", "bevanda", "dryck", "drank", "drik", "drikk",
+                           "napój", "lemonade", "limonade", "limonata", "soda")),
+    "cola": ("beverage", ("cola",)),
+    "water": ("beverage", ("water", "mineral water", "wasser", "mineralwasser", "eau", "eau minérale", "agua",
+                           "agua mineral", "acqua", "acqua minerale", "mineraalwater", "vatten", "mineralvatten",
+                           "vand", "vann", "água", "woda", "sparkling water", "still water")),
+    "coffee": ("beverage", ("coffee", "kaffee", "café", "caffè", "koffie", "kaffe", "kawa", "espresso")),
+    "tea": ("beverage", ("tea", "green tea", "black tea", "thee", "herbal tea", "kräutertee", "früchtetee",
+                         "grüner tee", "schwarzer tee", "herbata", "infusion")),
+    "beer": ("beverage", ("beer", "bier", "bière", "cerveza", "birra", "cerveja", "piwo", "lager", "pilsner")),
+    "wine": ("beverage", ("wine", "wein", "vin", "vino", "wijn", "vinho", "wino", "rotwein", "vin rouge")),
+    "yoghurt": ("dairy", ("yoghurt", "yogurt", "yoghourt", "joghurt", "jogurt", "yaourt", "yogur", "iogurte",
+                          "filmjölk", "kefir", "skyr")),
     "sour cream": ("dairy", ("sour cream", "sauerrahm", "saure sahne", "schmand", "crème aigre", "crema agria",
                              "panna acida", "zure room", "gräddfil")),
     "crème fraîche": ("dairy", ("crème fraîche", "creme fraiche")),
-    "cheese": ("dairy", ("cheese", "käse", "fromage", "queso", "formaggio", "kaas", "mozzarella",
+    "cheese": ("dairy", ("cheese", "käse", "fromage", "queso", "formaggio", "kaas", "queijo", "mozzarella",
                          "cheddar", "parmesan", "gouda")),
-    "butter": ("dairy", ("butter", "beurre", "mantequilla", "burro", "boter", "smör")),
-    "cream": ("dairy", ("whipping cream", "schlagsahne", "crème fraîche liquide", "nata", "panna", "slagroom",
-                        "vispgrädde", "grädde")),
+    "peanut butter": ("food", ("peanut butter", "peanutbutter", "erdnussbutter", "beurre de cacahuète",
+                               "crema de cacahuete", "burro di arachidi", "pindakaas", "jordnötssmör",
+                               "masło orzechowe", "manteiga de amendoim")),
+    "body butter": ("beauty", ("body butter", "shea butter", "körperbutter", "beurre corporel")),
+    "butter": ("dairy", ("butter", "beurre", "mantequilla", "burro", "boter", "smör", "smør", "manteiga",
+                         "masło")),
+    "ice cream": ("food", ("ice cream", "icecream", "eiscreme", "speiseeis", "crème glacée", "helado", "gelato",
+                           "iskrem", "sorvete", "lody")),
+    "cream": ("dairy", ("cream", "whipping cream", "double cream", "single cream", "schlagsahne", "sahne",
+                        "creme", "crème", "crema", "krem", "kräm", "nata", "panna", "slagroom", "vispgrädde",
+                        "grädde", "fløde", "fløte")),
+    "tofu": ("food", ("tofu",)),
     "biscuits": ("food", ("biscuit", "cookie", "keks", "kekse", "galette", "biscotti", "galleta", "koekje",
-                          "koekjes", "kex", "sablé", "shortbread", "cracker", "wafer", "waffel", "gaufrette")),
-    "chocolate": ("food", ("chocolate", "schokolade", "chocolat", "cioccolato", "chocolade", "choklad")),
-    "cereal": ("food", ("cereal", "muesli", "müsli", "granola", "cornflakes", "porridge", "haferflocken",
-                        "flocons d'avoine", "copos de avena", "havregryn")),
-    "pasta": ("food", ("pasta", "spaghetti", "penne", "fusilli", "nudeln", "pâtes", "macaroni", "tagliatelle")),
-    "rice": ("food", ("basmati", "jasmine rice", "long grain rice", "risotto rice", "riso", "arroz", "rijst")),
-    "honey": ("food", ("honey", "honig", "miel", "miele", "honing", "honung")),
-    "jam": ("food", ("jam", "marmalade", "marmelade", "konfitüre", "confiture", "mermelada", "marmellata", "sylt")),
-    "sauce": ("food", ("sauce", "soße", "salsa", "saus", "sås", "ketchup", "mayonnaise", "pesto", "dressing")),
-    "mustard": ("food", ("mustard", "senf", "moutarde", "mostaza", "senape", "mosterd", "senap")),
+                          "koekjes", "kex", "sablé", "shortbread", "cracker", "wafer", "waffel", "gaufrette",
+                          "ciastka", "bolacha")),
+    "chocolate": ("food", ("chocolate", "schokolade", "chocolat", "cioccolato", "chocolade", "choklad",
+                           "chokolade", "sjokolade", "czekolada")),
+    "cereal": ("food", ("cereal", "céréales", "cereales", "cereali", "cereais", "muesli", "müsli", "musli",
+                        "granola", "cornflakes", "porridge", "haferflocken", "flocons d'avoine",
+                        "copos de avena", "havregryn", "płatki śniadaniowe")),
+    "pasta": ("food", ("pasta", "spaghetti", "penne", "fusilli", "nudeln", "pâtes", "macaroni", "tagliatelle",
+                       "makaron")),
+    "rice": ("food", ("basmati", "jasmine rice", "long grain rice", "risotto rice", "riso", "arroz", "rijst",
+                      "ryż")),
+    "honey": ("food", ("honey", "honig", "miel", "miele", "honing", "honung", "honning", "miód")),
+    "jam": ("food", ("jam", "marmalade", "marmelade", "konfitüre", "confiture", "mermelada", "marmellata", "sylt",
+                     "syltetøj", "dżem")),
+    "sauce": ("food", ("sauce", "soße", "sosse", "salsa", "saus", "sås", "molho", "ketchup", "mayonnaise",
+                       "pesto", "dressing")),
+    "mustard": ("food", ("mustard", "senf", "moutarde", "mostaza", "senape", "mosterd", "senap", "sennep",
+                         "musztarda", "mostarda")),
     "seasoning": ("food", ("seasoning", "würze", "gewürz", "assaisonnement", "arôme", "condimento", "kruiden",
-                           "krydda", "kryddor", "spices", "épices", "especias", "spezie", "bouillon", "stock cube")),
+                           "krydda", "kryddor", "spices", "épices", "especias", "spezie", "przyprawa",
+                           "bouillon", "stock cube")),
     "olive oil": ("food", ("olive oil", "olivenöl", "huile d'olive", "aceite de oliva", "olio di oliva",
-                           "olijfolie", "olivolja", "extra virgin")),
+                           "olijfolie", "olivolja", "olivenolie", "azeite", "oliwa", "extra virgin")),
     "crisps": ("food", ("crisps", "chips", "tortilla chips", "popcorn", "pretzels", "brezeln")),
     "supplement": ("supplement", ("supplement", "dietary supplement", "food supplement", "superfood", "probiotic",
-                                  "vitamin", "vitamins", "multivitamin", "vitamine", "vitamina", "protein",
-                                  "protéine", "proteína", "proteina", "eiwit", "collagen", "capsules", "kapseln",
-                                  "gélules", "cápsulas", "capsule", "tablets", "tabletten", "comprimés",
-                                  "nahrungsergänzungsmittel", "complément alimentaire", "suplemento",
-                                  "integratore", "voedingssupplement", "kosttillskott")),
-    "shampoo": ("beauty", ("shampoo", "shampooing", "champú", "schampo")),
-    "conditioner": ("beauty", ("conditioner", "spülung", "après-shampooing", "acondicionador", "balsamo")),
-    "body lotion": ("beauty", ("body lotion", "lotion", "körperlotion", "lait corporel", "loción", "bodylotion")),
+                                  "vitamin", "vitamins", "multivitamin", "vitamine", "vitamina", "witamina",
+                                  "protein", "protéine", "proteína", "proteina", "eiwit", "collagen", "capsules",
+                                  "kapseln", "gélules", "cápsulas", "capsule", "kapsułki", "tablets", "tabletten",
+                                  "comprimés", "nahrungsergänzungsmittel", "complément alimentaire",
+                                  "suplemento", "integratore", "voedingssupplement", "kosttillskott",
+                                  "suplement diety")),
+    "shampoo": ("beauty", ("shampoo", "shampooing", "champú", "schampo", "sjampo", "szampon", "champô",
+                           "xampu")),
+    "conditioner": ("beauty", ("conditioner", "spülung", "après-shampooing", "acondicionador", "balsamo",
+                               "balsam", "odżywka", "condicionador")),
+    "body lotion": ("beauty", ("body lotion", "lotion", "körperlotion", "lait corporel", "loción", "bodylotion",
+                               "loção", "balsam do ciała")),
     "face cream": ("beauty", ("face cream", "moisturiser", "moisturizer", "gesichtscreme", "crème visage",
-                              "crema viso", "crema facial", "dagcrème", "night cream", "day cream")),
-    "hand cream": ("beauty", ("hand cream", "handcreme", "crème mains", "crema mani", "crema de manos")),
+                              "crema viso", "crema facial", "dagcrème", "night cream", "day cream",
+                              "krem do twarzy", "creme facial")),
+    "hand cream": ("beauty", ("hand cream", "handcreme", "crème mains", "crema mani", "crema de manos",
+                              "håndcreme", "handkräm", "krem do rąk")),
     "serum": ("beauty", ("serum", "sérum", "siero")),
+    "micellar water": ("beauty", ("micellar water", "eau micellaire", "mizellenwasser", "agua micelar",
+                                  "acqua micellare", "płyn micelarny", "água micelar")),
     "sunscreen": ("beauty", ("sunscreen", "sun cream", "sonnencreme", "crème solaire", "protector solar",
-                             "crema solare", "zonnebrand", "solskydd", "spf")),
-    "perfume": ("beauty", ("perfume", "parfum", "profumo", "eau de parfum", "eau de toilette", "cologne")),
-    "deodorant": ("beauty", ("deodorant", "deo", "déodorant", "desodorante", "deodorante", "antiperspirant")),
-    "soap": ("beauty", ("soap", "seife", "savon", "jabón", "sapone", "zeep", "tvål", "hand wash")),
+                             "crema solare", "zonnebrand", "solskydd", "solcreme", "solkrem", "protetor solar",
+                             "krem z filtrem", "spf")),
+    "perfume": ("beauty", ("perfume", "parfum", "profumo", "perfumy", "eau de parfum", "eau de toilette",
+                           "eau de cologne", "cologne")),
+    "deodorant": ("beauty", ("deodorant", "deo", "déodorant", "desodorante", "deodorante", "dezodorant",
+                             "desodorizante", "antiperspirant")),
+    "soap": ("beauty", ("soap", "seife", "savon", "jabón", "sapone", "zeep", "tvål", "sæbe", "såpe", "mydło",
+                        "sabonete", "hand wash")),
     "shower gel": ("beauty", ("shower gel", "duschgel", "gel douche", "gel de ducha", "bagnoschiuma",
-                              "douchegel", "body wash")),
+                              "douchegel", "żel pod prysznic", "gel de banho", "body wash")),
     "toothpaste": ("beauty", ("toothpaste", "zahnpasta", "zahncreme", "dentifrice", "pasta de dientes",
-                              "dentifricio", "tandpasta", "tandkräm")),
-    "lipstick": ("beauty", ("lipstick", "lippenstift", "rouge à lèvres", "pintalabios", "rossetto")),
-    "mascara": ("beauty", ("mascara", "máscara")),
-    "nail polish": ("beauty", ("nail polish", "nagellack", "vernis à ongles", "esmalte", "smalto")),
+                              "dentifricio", "tandpasta", "tandkräm", "tannkrem", "pasta do zębów",
+                              "pasta de dentes", "creme dental")),
+    "lipstick": ("beauty", ("lipstick", "lippenstift", "rouge à lèvres", "pintalabios", "rossetto", "szminka",
+                            "batom")),
+    "mascara": ("beauty", ("mascara", "máscara", "tusz do rzęs")),
+    "nail polish": ("beauty", ("nail polish", "nagellack", "vernis à ongles", "esmalte", "smalto",
+                               "lakier do paznokci")),
     "candle": ("home", ("candle", "kerze", "bougie", "vela", "candela", "kaars", "scented candle", "duftkerze")),
     "camera": ("tech", ("camera", "kamera", "appareil photo", "cámara", "fotocamera")),
     "headphones": ("tech", ("headphones", "kopfhörer", "casque", "auriculares", "cuffie", "koptelefoon",
@@ -100,19 +151,26 @@ NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 # Words that make a noun precise: fruits and flavours, and the plant bases of plant milks.
 FLAVOURS: dict[str, tuple[str, ...]] = {
-    "orange": ("orange", "apelsin", "naranja", "arancia", "sinaasappel", "appelsien"),
-    "apple": ("apple", "apfel", "pomme", "manzana", "mela", "appel", "äpple"),
-    "strawberry": ("strawberry", "erdbeere", "fraise", "fresa", "fragola", "aardbei", "jordgubb", "jordgubbe"),
-    "lemon": ("lemon", "zitrone", "citron", "limón", "limone", "citroen"),
-    "peach": ("peach", "pfirsich", "pêche", "melocotón", "pesca", "perzik", "persika"),
-    "raspberry": ("raspberry", "himbeere", "framboise", "frambuesa", "lampone", "framboos", "hallon"),
+    "orange": ("orange", "apelsin", "appelsin", "naranja", "arancia", "sinaasappel", "appelsien", "laranja",
+               "pomarańcza", "pomarańczowy"),
+    "apple": ("apple", "apfel", "pomme", "manzana", "mela", "appel", "äpple", "äppel", "æble", "eple", "maçã",
+              "jabłko", "jabłkowy"),
+    "strawberry": ("strawberry", "erdbeere", "fraise", "fresa", "fragola", "aardbei", "jordgubb", "jordgubbe",
+                   "jordbær", "morango", "truskawka", "truskawkowy"),
+    "lemon": ("lemon", "zitrone", "citron", "limón", "limone", "citroen", "sitron", "limão", "cytryna"),
+    "peach": ("peach", "pfirsich", "pêche", "melocotón", "pesca", "perzik", "persika", "fersken", "pêssego",
+              "brzoskwinia"),
+    "raspberry": ("raspberry", "himbeere", "framboise", "frambuesa", "lampone", "framboos", "hallon", "hindbær",
+                  "bringebær", "framboesa", "malina"),
     "blueberry": ("blueberry", "heidelbeere", "blaubeere", "myrtille", "arándano", "mirtillo", "bosbes", "blåbär"),
-    "cherry": ("cherry", "kirsche", "cerise", "cereza", "ciliegia", "kers", "körsbär"),
+    "cherry": ("cherry", "kirsche", "cerise", "cereza", "ciliegia", "kers", "körsbär", "kirsebær", "cereja",
+               "wiśnia"),
     "mango": ("mango", "mangue"),
     "banana": ("banana", "banane", "plátano", "banaan", "banan"),
-    "pineapple": ("pineapple", "ananas", "piña"),
+    "pineapple": ("pineapple", "ananas", "piña", "abacaxi"),
     "grape": ("grape", "traube", "raisin", "uva", "druif", "druva"),
-    "vanilla": ("vanilla", "vanille", "vainilla", "vaniglia", "vanilj"),
+    "vanilla": ("vanilla", "vanille", "vainilla", "vaniglia", "vanilj", "vanilje", "baunilha", "wanilia",
+                "waniliowy"),
     "chocolate": ("chocolate", "schoko", "chocolat", "cioccolato", "chocolade", "choklad"),
     "caramel": ("caramel", "karamell", "karamel", "caramelo", "caramello"),
     "mint": ("mint", "minze", "menthe", "menta", "munt", "mynta"),
@@ -120,8 +178,8 @@ FLAVOURS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 BASES: dict[str, tuple[str, ...]] = {
     "soy": ("soy", "soya", "soja", "soia"),
-    "oat": ("oat", "hafer", "avoine", "avena", "haver", "havre"),
-    "almond": ("almond", "mandel", "amande", "almendra", "mandorla", "amandel"),
+    "oat": ("oat", "hafer", "avoine", "avena", "haver", "havre", "aveia", "owsiany"),
+    "almond": ("almond", "mandel", "amande", "almendra", "mandorla", "amandel", "amêndoa", "migdałowy"),
     "rice": ("rice", "reis", "riz"),
 }  # fmt: skip
 # What a flavour looks like beside its product in a scene: "orange juice … beside sliced oranges".
@@ -136,10 +194,24 @@ FLAVOUR_PROPS = {
 }  # fmt: skip
 FLAVOURED = {"beverage", "dairy", "food"}  # categories whose nouns take a flavour: "vanilla yoghurt"
 DRINKS = {"drink", "milk", "juice"}
-NOUN_PRINT = 0.35  # a noun counts printed at least this big, as a share of the biggest print
+# Printed phrases that hold a noun's word and name no product: "water resistant" on a watch.
+NOT_NAMES = ("water resistant", "water repellent", "water bottle", "water based", "wasserdicht")
+MIN_HEAD = 5  # letters of a noun ending a compound ("haferdrink", "kernseife"); shorter only after a flavour
+# ("orangensaft", "sinaasappelsap"): "schwein" is no wine, "consumo" no juice
+MIN_STEM = 3  # letters before it: "swine" is no compound of "wine"
+LINKS = (
+    "n",
+    "s",
+    "en",
+)  # a compound's linking letters: orange+n, jordgubb+s, zitrone+n ("erdbeer" lacks an e)
+# A noun counts printed at least this big, as a share of the biggest print. The reader's line boxes pad
+# small print more: an ingredients line a sixth the size of the name measures 0.4 of it.
+NOUN_PRINT = 0.5
 FLAVOUR_PRINT = 0.5  # a flavour counts printed at least this big (not "peach" in a list of ingredients)
 QUOTED_LINES = 2  # printed lines quoted in the description
 QUOTE_CONFIDENCE = 0.9
+# Letters that are no accented letter, as the reader (Latin without diacritics) reads them.
+LETTERS = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "ł": "l", "œ": "oe", "Æ": "AE", "Ø": "O", "Ł": "L"})
 
 
 def _spellings(phrase: str) -> set[str]:
@@ -154,7 +226,8 @@ def _spellings(phrase: str) -> set[str]:
 
 
 def _unaccented(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    """The text without accents; letters that are no accented letter spelt as the reader reads them."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -176,11 +249,30 @@ def _phrases() -> dict[tuple[str, ...], tuple[str, str]]:
     entries = [(flavour, "flavour", words) for flavour, words in FLAVOURS.items()]
     entries += [(base, "base", words) for base, words in BASES.items()]
     entries += [(noun, category, words) for noun, (category, words) in NOUNS.items()]
+    entries += [("", "", NOT_NAMES)]
     for meaning, kind, words in entries:
         for word in words:
             for spelling in _spellings(word):
                 table.setdefault(tuple(spelling.split()), (meaning, kind))
     return dict(sorted(table.items(), key=lambda item: -len(item[0])))
+
+
+class Line(Protocol):
+    """A printed line as `workers.label` reads it (that module asks this one whether a read names anything)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def height(self) -> float: ...  # as a share of the product's height
+
+
+class Label(Protocol):
+    """A read label (`workers.label.Label`): its lines, biggest print first."""
+
+    @property
+    def lines(self) -> Sequence[Line]: ...
 
 
 def _meanings(line: Line) -> list[tuple[str, str]]:
@@ -196,8 +288,41 @@ def _meanings(line: Line) -> list[tuple[str, str]]:
                 position += len(phrase)
                 break
         else:
+            found += _compound(tokens[position])
             position += 1
-    return found
+    return [meaning for meaning in found if meaning[0]]
+
+
+@cache
+def _words() -> dict[str, tuple[str, str]]:
+    """The one-word spellings of `_phrases`."""
+    return {phrase[0]: meaning for phrase, meaning in _phrases().items() if len(phrase) == 1}
+
+
+def _compound(word: str) -> list[tuple[str, str]]:
+    """What a word glued from a product noun at its end means: a compound ("Orangensaft", "Haferdrink",
+    "Kernseife") or two printed words read as one ("OrangeJuice"): the noun, after the flavour or base
+    before it where that is one. A flavour's own compound form is the flavour ("Erdbeer", not "beer")."""
+    whole, words = _stem(word), _words()
+    if whole:
+        return [whole]
+    for cut in range(MIN_STEM, len(word) - 2):  # the longest noun first
+        noun = words.get(word[cut:])
+        if noun is None or noun[1] in ("flavour", "base", ""):
+            continue
+        stem = _stem(word[:cut])
+        if stem or len(word) - cut >= MIN_HEAD:
+            return [stem, noun] if stem else [noun]
+    return []
+
+
+def _stem(text: str) -> tuple[str, str] | None:
+    """The flavour or plant base a compound's first part names, with its linking letters ("erdbeer",
+    "orangen", "jordgubbs"), or None."""
+    cut = [text[: -len(link)] for link in LINKS if text.endswith(link)]
+    spellings = [text, text + "e"] + [stem for stem in cut if len(stem) > MIN_STEM]  # "kern" is no "ker(s)"
+    meanings = [_words().get(spelling, ("", "")) for spelling in spellings]
+    return next((meaning for meaning in meanings if meaning[1] in ("flavour", "base")), None)
 
 
 @dataclass(frozen=True)
