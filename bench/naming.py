@@ -13,8 +13,8 @@ for), ≤ 5 % confidently wrong, time per photo ≤ 1.5x the baseline's.
 
     .venv/bin/python bench/naming.py [FOLDER ...] [--split tune|holdout|all] [--tsv PATH]
 
-One line a photo (ok / GEN / MISS, the name, its confidence, the description); `--tsv` writes them, one row
-a photo, for analysis.
+One line a photo (ok / GEN / MISS, H where held out, the name, its confidence, the description); `--tsv`
+writes one row a photo for analysis, with the words read on it, the classifier's top guesses and the times.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ BASELINE = replace(PIPELINE, read_labels=False, classifiers=("efficientnet-lite0
 PARTS: dict[str, tuple[Part, ...]] = {"tune": ("tune",), "holdout": ("holdout",), "all": ("tune", "holdout")}
 ORDER = ("tune", "holdout", "all")  # the order a folder's parts are reported in
 MARKS: dict[Verdict, str] = {"right": "ok  ", "generic": "GEN ", "wrong": "MISS"}
+LABELS_SHOWN = 3  # the classifier's guesses written per photo in the --tsv table
 RIGHT_GOAL = 90.0  # % named right on the public sets
 UNSEEN_GOAL = 75.0  # % named right on unseen photos: the held-out parts stand for them
 CONFIDENTLY_WRONG_GOAL = 5.0  # % of photos at most
@@ -66,6 +67,7 @@ class Row:
     confidence: float | None
     description: str
     printed: str  # the biggest lines printed on the product, as read, " | " between them
+    labels: str  # the classifier's top guesses with their probabilities, "; " between them
     baseline_name: str
     baseline_verdict: Verdict
     seconds: float
@@ -84,6 +86,11 @@ def photos_of(folder: Path, split: str) -> list[str]:
     return [photo for photo in read_table(folder / "names.tsv") if part_of(photo) in PARTS[split]]
 
 
+def labels_of(product: naming.Product) -> str:
+    """The classifier's top guesses as one field: "label 0.42; label 0.17"."""
+    return "; ".join(f"{label} {probability:.2f}" for label, probability in product.labels[:LABELS_SHOWN])
+
+
 def measure(folder: Path, photo: str, pipeline: PipelineSettings) -> Row:
     """Name `photo` with the baseline, then the pipeline, and judge both names."""
     data = (folder / photo).read_bytes()
@@ -98,7 +105,7 @@ def measure(folder: Path, photo: str, pipeline: PipelineSettings) -> Row:
     base_name = base.recommendation.product.name
     return Row(
         folder.name, photo, part_of(photo), verdict, wrong, product.name, confidence, product.description,
-        " | ".join(product.printed), base_name, judge(base_name, right, generic), seconds, base_seconds,
+        " | ".join(product.printed), labels_of(product), base_name, judge(base_name, right, generic), seconds, base_seconds,
     )  # fmt: skip
 
 
@@ -117,6 +124,10 @@ def tallies(rows: list[Row], baseline: bool = False) -> dict[tuple[str, str], Ta
         for key in ((row.folder, row.part), (row.folder, "all")):
             verdict = row.baseline_verdict if baseline else row.verdict
             out.setdefault(key, Tally()).add(verdict, False if baseline else row.confidently_wrong)
+    parts = {(row.folder, row.part) for row in rows}
+    for folder in {row.folder for row in rows}:
+        if sum(key[0] == folder for key in parts) == 1:
+            del out[folder, "all"]  # one part only (a --split run): "all" would repeat it
     return dict(sorted(out.items(), key=lambda item: (item[0][0], ORDER.index(item[0][1]))))
 
 

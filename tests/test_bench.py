@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from bench.figures import Figure, read, record
-from bench.photosets import Tally, Verdict, confidently_wrong, judge, part_of, read_table
+from bench.photosets import Part, Tally, Verdict, confidently_wrong, judge, part_of, read_table
 from bench.run import chart, table
 
 
@@ -128,3 +128,28 @@ def test_the_answer_tables_are_read_case_insensitively_and_a_tally_gives_shares(
     assert tally.total == 4 and tally.share(tally.counts["right"]) == 50.0
     assert tally.share(tally.confident_wrong) == 25.0 and "confidently wrong 1 (25 %)" in tally.line()
     assert Tally().share(0) == 0.0
+
+
+def test_naming_tallies_each_folder_by_part_and_records_a_figure_per_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import naming
+
+    def row(folder: str, part: Part, verdict: Verdict) -> naming.Row:
+        wrong = verdict == "wrong"
+        return naming.Row(
+            folder, "p.jpg", part, verdict, wrong, "ball", None, "", "", "", "tin", "wrong", 2.0, 1.0
+        )
+
+    rows = [row("dev", "tune", "right"), row("dev", "holdout", "wrong"), row("dev2", "tune", "generic")]
+    tallied = naming.tallies(rows)
+    assert list(tallied) == [("dev", "tune"), ("dev", "holdout"), ("dev", "all"), ("dev2", "tune")]
+    assert tallied["dev", "all"].counts == {"right": 1, "generic": 0, "wrong": 1}
+    assert tallied["dev", "all"].confident_wrong == 1
+    results = tmp_path / "figures.jsonl"
+    monkeypatch.setenv("BENCH_RESULTS", str(results))
+    naming.record_figures(rows)
+    figures = {f.name: f for f in read(results)}
+    assert figures["named right, dev holdout"].goal == naming.UNSEEN_GOAL
+    assert figures["names confidently wrong"].value == pytest.approx(100 / 3)
+    assert figures["Recommendations pipeline per photo"].ratio == pytest.approx(2.0)
