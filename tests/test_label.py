@@ -107,7 +107,9 @@ def packshot(text: str, points: int, angle: int = 0) -> Image.Image:
 
 
 @pytest.mark.parametrize("angle", [0, 90, 270])
-@pytest.mark.parametrize(("printed", "points", "name"), [("MJÖLK", 26, "milk"), ("Orange Juice", 14, "orange juice")])
+@pytest.mark.parametrize(
+    ("printed", "points", "name"), [("MJÖLK", 26, "milk"), ("Orange Juice", 14, "orange juice")]
+)
 def test_a_small_packshots_big_print_names_it_upright_or_turned(
     reader: Any, printed: str, points: int, name: str, angle: int
 ) -> None:
@@ -155,7 +157,7 @@ def test_a_small_product_is_read_again_enlarged_only_where_its_print_names_nothi
     ("printed", "name"),
     [
         *[(word, "milk") for word in ("Milk", "Milch", "Lait", "Leche", "Latte", "Melk", "MJÖLK", "Mjlk", "Mælk",
-                                      "Leite", "Mleko", "Vollmilch")],
+                                      "Leite", "Mleko", "Vollmilch", "MJELK")],  # Ö read as E
         *[(word, "orange juice") for word in ("Orange Juice", "OrangeJuice", "Orangensaft", "Jus d'orange",
                                               "Zumo de naranja", "Succo di arancia", "Sinaasappelsap",
                                               "Apelsinjuice", "Appelsinjuice", "Sumo de laranja")],

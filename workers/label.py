@@ -9,7 +9,7 @@ first: a product's name and brand are printed larger than its small print.
 
 A small packshot (a carton 200 px tall) is read twice where its first read found print but no word that names
 a product: again enlarged to ENLARGED_SIDE, where strokes a few pixels wide become legible (the water bottle's
-"water infused" read only so). Only then: that costs a second read (0.6-1.4 s on 2 busy cores) on about one
+"water infused" was read only so, though run together). Only then: that costs a second read (0.6-1.4 s on 2 busy cores) on about one
 photo in eight of the tune photos, not on products without print. Print turned 90° or 270° on a bottle or
 carton needs no turned read: the reader turns every line box taller than wide itself (a turned read of the
 58 tune photos named nothing more, for a second and third read each).

@@ -288,7 +288,7 @@ def _meanings(line: Line) -> list[tuple[str, str]]:
                 position += len(phrase)
                 break
         else:
-            found += _compound(tokens[position])
+            found += _misread(tokens[position]) or _compound(tokens[position])
             position += 1
     return [meaning for meaning in found if meaning[0]]
 
@@ -297,6 +297,37 @@ def _meanings(line: Line) -> list[tuple[str, str]]:
 def _words() -> dict[str, tuple[str, str]]:
     """The one-word spellings of `_phrases`."""
     return {phrase[0]: meaning for phrase, meaning in _phrases().items() if len(phrase) == 1}
+
+
+@cache
+def _accent_slots() -> dict[str, tuple[str, str]]:
+    """Every one-word vocabulary spelling of 5 letters or more with an accented letter, that letter made a
+    "?" ("mj?lk"), → what it means: the reader reads the letter as any other ("MJELK")."""
+    slots: dict[str, tuple[str, str]] = {}
+    for phrase, meaning in _phrases().items():
+        for word in _accented_words(phrase, meaning):
+            plain = _unaccented(word)  # "mælk" → "maelk": its letters no longer line up, it has no slot
+            for at, letter in enumerate(word):
+                if not letter.isascii() and len(plain) == len(word) >= MIN_HEAD:
+                    slots.setdefault(f"{plain[:at]}?{plain[at + 1 :]}", meaning)
+    return slots
+
+
+def _accented_words(phrase: tuple[str, ...], meaning: tuple[str, str]) -> list[str]:
+    """The vocabulary's own spellings (with accents) of a one-word phrase's meaning that read as it."""
+    if len(phrase) != 1 or not meaning[0]:
+        return []
+    words = FLAVOURS.get(meaning[0], ()) if meaning[1] == "flavour" else ()
+    words += BASES.get(meaning[0], ()) if meaning[1] == "base" else ()
+    words += NOUNS[meaning[0]][1] if meaning[0] in NOUNS and meaning[1] == NOUNS[meaning[0]][0] else ()
+    return [word.lower() for word in words if " " not in word and _normal(_unaccented(word)) == phrase[0]]
+
+
+def _misread(word: str) -> list[tuple[str, str]]:
+    """What a word means whose accented letter the reader read as another letter ("MJELK" for "MJÖLK")."""
+    slots = _accent_slots()
+    found = (slots.get(f"{word[:at]}?{word[at + 1 :]}") for at in range(len(word)))
+    return next(([meaning] for meaning in found if meaning), [])
 
 
 def _compound(word: str) -> list[tuple[str, str]]:
