@@ -3,7 +3,8 @@
 A folder of photos (../shared/photos/dev, dev2) has `names.tsv` (photo, tab, a case-insensitive regular
 expression that every name a shopper accepts matches) and `generic.tsv` (photo, tab, a regular expression of
 names that are true but only a category: "toy", "drink"). A name is RIGHT when it matches names.tsv, GENERIC
-when it does not but matches generic.tsv (true, but says little), WRONG otherwise; a wrong name given with
+when it does not but every word of it matches generic.tsv (true, but says little: "electronic device"), WRONG
+otherwise ("cosmetic product" for a speaker, though "product" alone is generic); a wrong name given with
 confidence at or above the product's line is CONFIDENTLY WRONG, the worst kind: it writes the description
 and the prompts.
 
@@ -23,6 +24,9 @@ Part = Literal["tune", "holdout"]
 Verdict = Literal["right", "generic", "wrong"]
 VERDICTS: tuple[Verdict, ...] = ("right", "generic", "wrong")
 HELD_OUT_EVERY = 3  # one photo in three is held out
+EMPTY_HEADS = (
+    r"\bproduct|\bitem|\bpiece"  # a name's head that claims nothing ("tableware piece" says "tableware")
+)
 
 
 def part_of(photo: str) -> Part:
@@ -48,9 +52,17 @@ def judge(name: str, right: re.Pattern[str], generic: re.Pattern[str] | None) ->
     """Whether `name` is right (a noun a shopper accepts), generic (true but a category) or wrong."""
     if right.search(name):
         return "right"
-    if generic is not None and generic.search(name):
+    if generic is not None and only_category_words(name, generic):
         return "generic"
     return "wrong"
+
+
+def only_category_words(name: str, generic: re.Pattern[str]) -> bool:
+    """Whether every word of `name` is a category word of `generic` (plurals and word endings included):
+    "sports item" is generic where "sport" is ("item", "piece", "product" claim nothing), but "cosmetic product" for a speaker is not just
+    because "product" is — its other word is a wrong claim, and it writes the description."""
+    covering = re.compile(rf"\w*(?:{generic.pattern}|{EMPTY_HEADS})\w*", re.IGNORECASE)
+    return bool(name.strip()) and not re.search(r"\w", covering.sub(" ", name))
 
 
 def confidently_wrong(verdict: Verdict, confidence: float | None, line: float | None) -> bool:

@@ -103,6 +103,11 @@ def test_a_name_is_right_generic_or_wrong_by_the_two_tables_and_only_wrong_can_b
     assert judge("drink", right, generic) == "generic"
     assert judge("ball", right, generic) == "wrong"
     assert judge("drink", right, None) == "wrong"  # a photo without a generic.tsv line
+    categories = re.compile(r"sport|item|video ?game|product", re.IGNORECASE)
+    assert judge("sports item", right, categories) == "generic"  # every word a category word
+    assert judge("video game", right, categories) == "generic"  # a category of two words
+    assert judge("video game piece", right, categories) == "generic"  # "piece" claims nothing
+    assert judge("cosmetic product", right, categories) == "wrong"  # "cosmetic" claims what it is not
     assert confidently_wrong("wrong", None, 0.6) and confidently_wrong(
         "wrong", 0.5, None
     )  # no confidence yet
