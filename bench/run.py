@@ -53,7 +53,7 @@ SCRIPTS = (
     Script("web_memory.py", limit=180),
     Script("enqueue.py", limit=120, needs="services"),
     Script("object_store.py", limit=300, needs="services"),
-    Script("naming.py", limit=300, needs="photos"),
+    Script("naming.py", limit=900, needs="photos"),  # both photo sets: ~9 min on 2 cores
     Script("diffusion_gpu.py", limit=600, needs="cuda"),
     Script("finetune_gpu.py", limit=600, needs="cuda"),
 )
