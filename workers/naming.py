@@ -236,12 +236,9 @@ def _tally(top: list[tuple[int, float]]) -> _Votes:
 
 
 def _by_silhouette(top: list[tuple[int, float]], best: str, votes: _Votes, neck_ratio: float) -> Guess | None:
-    (
-        """Classes ImageNet confuses, told apart by the silhouette: a can has no neck, a vase no lampshade.
+    """Classes ImageNet confuses, told apart by the silhouette: a can has no neck, a vase no lampshade.
     A shape says nothing of material: these guesses carry none, and a shape tells what the product is not
     more surely than what it is: they are less sure than the classes they overrode."""
-        ""
-    )
     bottle_mass = sum(p for i, p in top if i in BOTTLE_CLASSES)
     if bottle_mass >= votes.nouns[best] * 0.9 and neck_ratio > NECKLESS:
         # Bottle-like guesses but a silhouette without a neck: a can (ImageNet has no class for cans).
