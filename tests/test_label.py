@@ -136,6 +136,31 @@ class CountingReader:
         return [[box, text, 0.95] for text in self.lines], None
 
 
+class PanelReader:
+    """A stand-in for the OCR that answers lines at given box sizes (text, width, height as shares of the
+    image), all at its top left corner."""
+
+    def __init__(self, *lines: tuple[str, float, float]) -> None:
+        self.lines = lines
+
+    def __call__(self, bgr: Any) -> tuple[list[Any], None]:
+        height, width = bgr.shape[:2]
+        found = []
+        for text, across, down in self.lines:
+            w, h = across * width, down * height
+            found.append([[[0, 0], [w, 0], [w, h], [0, h]], text, 0.95])
+        return found, None
+
+
+def test_print_turned_on_a_side_panel_is_measured_across_its_line_not_along_it() -> None:
+    # A nutrition line printed up a carton's side: its box is as tall as the line is long.
+    turned = ("Energie 8400kJ/2000kcal valeurs nutritionnelles", 0.06, 0.3)
+    reader = PanelReader(turned, ("TOFU FERME", 0.5, 0.09), ("Ingredients: eau, soja", 0.4, 0.03))
+    label = read_label(carton([]), reader)
+    assert label.lines[0].text == "TOFU FERME"
+    assert read_words(label).name_for(drink_container=False) == ("tofu", "food")
+
+
 @pytest.mark.parametrize(
     ("printed", "size", "reads"),
     [
@@ -176,6 +201,10 @@ def test_a_small_product_is_read_again_enlarged_only_where_its_print_names_nothi
         ("Mydło", "soap"), ("Odżywka", "conditioner"), ("Body Lotion", "body lotion"), ("Creme", "cream"),
         ("Pasta do zębów", "toothpaste"), ("Dezodorant", "deodorant"), ("Protetor solar", "sunscreen"),
         ("Peanut Butter", "peanut butter"), ("Tofu", "tofu"),
+        *[(word, "biscuits") for word in ("Cookies", "Cookie", "Crackers", "Kekse", "Galletas")],  # "cooky"
+        ("Chocolate Cookies", "chocolate biscuits"),
+        *[(word, "nuts") for word in ("Mixed Nuts", "Erdnüsse", "Frutos secos", "Cacahuètes", "Orzechy")],
+        ("Kartoffelchips", "crisps"), ("Patatas fritas", "crisps"), ("Fideos", "pasta"),
     ],
 )  # fmt: skip
 def test_each_languages_product_words_name_the_product_in_english(printed: str, name: str) -> None:
@@ -185,7 +214,20 @@ def test_each_languages_product_words_name_the_product_in_english(printed: str, 
 
 @pytest.mark.parametrize(
     "printed",
-    ["Water resistant 50 m", "Schwein", "Consumo", "Teamwork", "Waterproof", "The Original", "Plus"],
+    # Brands name nothing; "peanut" alone is as often a spread's word as a bag of nuts'.
+    [
+        "Water resistant 50 m",
+        "Schwein",
+        "Consumo",
+        "Teamwork",
+        "Waterproof",
+        "The Original",
+        "Plus",
+        "Hood",
+        "Alesto",
+        "Peanut",
+        "Hazelnut",
+    ],
 )
 def test_words_that_only_hold_a_product_word_name_nothing(printed: str) -> None:
     assert read_words(Label((Line(printed, 0.95, 0.1),))).name_for(drink_container=False) is None

@@ -13,7 +13,7 @@ from workers import naming
 from workers.analysis import recommend_prompts
 from workers.captions import name_from_caption
 from workers.colour import Colour, accent_colour
-from workers.label_words import LabelWords
+from workers.label_words import LabelWords, read_words
 from workers.naming import (
     choose_noun,
     closer_view,
@@ -204,6 +204,38 @@ def test_a_class_a_packshot_seldom_shows_needs_more_support_than_a_product_class
     assert eggnog != "eggnog" and sure < _named([(TEAPOT, 0.7)])[1]
     # The classifier alone never names it; with a label that agrees, it does.
     assert _named([(EGGNOG, 0.95)], LabelWords("eggnog", "beverage"))[0] == "eggnog"
+
+
+def _printed(*lines: tuple[str, float]) -> LabelWords:
+    """What a label with these lines (text, print height) says, biggest print first."""
+    from workers.label import Label, Line
+
+    return read_words(Label(tuple(Line(text, 0.95, height) for text, height in lines)))
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ((("cookies", 0.2), ("and", 0.18)), "biscuits"),
+        ((("TOFU FERME", 0.09), ("Eau, soja", 0.03)), "tofu"),
+        ((("MIXED NUTS", 0.12), ("Alesto", 0.1)), "nuts"),
+        ((("Kellogg's", 0.2), ("Cereal", 0.15)), "cereal"),
+    ],
+)
+def test_packaged_foods_big_print_names_it_where_the_classifier_is_unsure_of_another_category(
+    printed: tuple[tuple[str, float], ...], name: str
+) -> None:
+    # Unsure guesses of a speaker and a teapot: the food printed big names the product, confidently.
+    named, sure = _named([(SPEAKER, 0.3), (TEAPOT, 0.2)], _printed(*printed))
+    assert named == name and sure >= naming.CONFIDENT
+
+
+def test_a_brand_alone_or_a_food_word_in_small_print_names_no_food() -> None:
+    top = [(SPEAKER, 0.3), (TEAPOT, 0.2)]
+    assert _named(top, _printed(("Hood", 0.15), ("AafGHalf", 0.12)))[0] == _named(top)[0]
+    assert _named(top, _printed(("Maryl", 0.5), ("cookies", 0.1)))[0] == _named(top)[0]  # the size rule holds
+    # A product the classifier is sure of keeps a contradicting print from naming it: never "biscuits".
+    assert _named([(SNEAKER, 0.85)], _printed(("Cookies", 0.2)))[0] != "biscuits"
 
 
 def test_the_recommendations_body_carries_the_confidence_beside_the_contract_fields() -> None:

@@ -42,7 +42,7 @@ WORD = re.compile(r"[^\W\d_]{2,}")  # letters only, two or more: not "4x", "100%
 class Line:
     text: str
     confidence: float
-    height: float  # the line's height as a share of the product's: how big it is printed
+    height: float  # how big it is printed (`print_size`), as a share of the product's height
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,16 @@ def _read(image: Image.Image, reader: Any) -> Label:
     found, _ = reader(np.asarray(image)[:, :, ::-1])  # RapidOCR reads OpenCV's BGR order
     lines = []
     for corners, text, confidence in found or []:
-        ys = [point[1] for point in corners]
-        height = (max(ys) - min(ys)) / image.height
+        height = print_size(corners) / image.height
         if float(confidence) >= MIN_CONFIDENCE and text.strip():
             lines.append(Line(text.strip(), round(float(confidence), 3), round(height, 4)))
     return Label(tuple(sorted(lines, key=lambda line: -line.height)))
+
+
+def print_size(corners: Any) -> float:
+    """How big a line is printed, in pixels: its box's height, or its width where the box is taller than
+    wide. Print turned 90° on a carton's side has a box whose height is the line's length: measured so, a
+    side panel's nutrition line outsized the product's name fourfold and hid it as small print."""
+    points = np.asarray(corners, dtype=float)
+    width, height = points.max(axis=0) - points.min(axis=0)
+    return float(min(width, height))

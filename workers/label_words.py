@@ -78,7 +78,7 @@ NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
                         "granola", "cornflakes", "porridge", "haferflocken", "flocons d'avoine",
                         "copos de avena", "havregryn", "płatki śniadaniowe")),
     "pasta": ("food", ("pasta", "spaghetti", "penne", "fusilli", "nudeln", "pâtes", "macaroni", "tagliatelle",
-                       "makaron")),
+                       "makaron", "fideos", "maccheroni", "noedels", "makaroner")),
     "rice": ("food", ("basmati", "jasmine rice", "long grain rice", "risotto rice", "riso", "arroz", "rijst",
                       "ryż")),
     "honey": ("food", ("honey", "honig", "miel", "miele", "honing", "honung", "honning", "miód")),
@@ -93,7 +93,12 @@ NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
                            "bouillon", "stock cube")),
     "olive oil": ("food", ("olive oil", "olivenöl", "huile d'olive", "aceite de oliva", "olio di oliva",
                            "olijfolie", "olivolja", "olivenolie", "azeite", "oliwa", "extra virgin")),
-    "crisps": ("food", ("crisps", "chips", "tortilla chips", "popcorn", "pretzels", "brezeln")),
+    "crisps": ("food", ("crisps", "chips", "tortilla chips", "popcorn", "pretzels", "brezeln", "kartoffelchips",
+                        "patatas fritas", "patatine", "chipsy", "batatas fritas")),
+    # Nuts in the plural only: "peanut" or "hazelnut" alone is as often a spread's or a flavour's word.
+    "nuts": ("food", ("nuts", "mixed nuts", "nüsse", "erdnüsse", "nussmischung", "noix de cajou",
+                      "cacahuètes", "frutos secos", "anacardos", "frutta secca", "nötter", "nøtter", "nødder",
+                      "orzechy", "amendoins")),
     "supplement": ("supplement", ("supplement", "dietary supplement", "food supplement", "superfood", "probiotic",
                                   "vitamin", "vitamins", "multivitamin", "vitamine", "vitamina", "witamina",
                                   "protein", "protéine", "proteína", "proteina", "eiwit", "collagen", "capsules",
@@ -222,6 +227,8 @@ def _spellings(phrase: str) -> set[str]:
     dropped = _normal("".join(c for c in lower if c.isascii() or not c.isalpha()))
     if all(len(word) >= 4 for word in dropped.split()):
         spellings.add(dropped)
+    if lower.endswith("ie"):  # "cookie": its printed plural folds to "cooky" (`singular`), so that counts too
+        spellings |= _spellings(lower + "s")
     return spellings
 
 
