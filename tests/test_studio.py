@@ -453,11 +453,17 @@ def test_a_product_the_frame_cuts_gets_no_block_peeking_out_under_it() -> None:
 
 
 def test_the_same_style_leans_the_scenes_hue_towards_the_product_without_greying_it() -> None:
-    green, lavender = Colour("#53b868", "green", 0.4), "#b9a5dc"
-    (leaned,) = blend_with_product([lavender], [green])
-    before, after = (colorsys.rgb_to_hls(*(c / 255 for c in hex_to_rgb(v))) for v in (lavender, leaned))
+    blue, lavender = Colour("#3a6fd8", "blue", 0.4), "#b9a5dc"
+
+    def hls(value: str) -> tuple[float, float, float]:
+        return colorsys.rgb_to_hls(*(c / 255 for c in hex_to_rgb(value)))
+
+    (leaned,) = blend_with_product([lavender], [blue])
+    before, after, towards = hls(lavender), hls(leaned), hls(blue.hex)
     assert after[1] == pytest.approx(before[1], abs=0.01) and after[2] == pytest.approx(before[2], abs=0.02)
-    assert 0 < before[0] - after[0] < 0.15 * (before[0] - colorsys.rgb_to_hls(0.33, 0.72, 0.41)[0]) + 0.01
+    assert 0 < before[0] - after[0] <= 0.15 * (before[0] - towards[0]) + 0.005  # a little bluer, not grey
+    green, brown = Colour("#53b868", "green", 0.4), "#8a5a3c"
+    assert blend_with_product([lavender, brown], [green]) == [lavender, brown]  # across the wheel: kept
     greys = ["#ffffff", "#000000", "#888888"]
-    assert blend_with_product(greys, [green]) == greys  # no hue to turn
+    assert blend_with_product(greys, [blue]) == greys  # no hue to turn
     assert blend_with_product([lavender], [Colour("#302923", "black", 0.4)]) == [lavender]  # a black product

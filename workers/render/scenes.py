@@ -154,14 +154,17 @@ def palette_for(preset: Preset, prompt: str | None) -> list[str]:
 MAX_PALETTE = 4
 
 
+ANALOGOUS = 0.25  # hues within a quarter of the wheel of the product's lean towards it; farther ones stay
 GREYISH = 0.12  # a product colour with less chroma than this (max - min channel) has no hue to lean towards
 
 
 def blend_with_product(palette: list[str], product: list[Colour], amount: float = 0.15) -> list[str]:
     """UseSameStyleReferenceImage: turn the scene's hues `amount` of the way round the colour wheel towards
     the product's main colour, so scene and product share a hue. Lightness and saturation stay the
-    scene's: a lavender wall behind a green speaker turns a little bluer, never grey (mixing the two
-    colours themselves would meet in grey across the wheel); a grey or black product leaves it as it is."""
+    scene's, so it never greys (mixing the colours themselves met in grey across the wheel). Only hues within
+    a quarter turn of the product's lean (a warm wood behind an orange mug): a hue across the wheel (a brown
+    floor behind a blue can) would pass through others (magenta) on its way, and stays. A grey or black
+    product leaves the scene as it is."""
     if not product:
         return palette
     rgb = [c / 255 for c in hex_to_rgb(product[0].hex)]
@@ -172,6 +175,7 @@ def blend_with_product(palette: list[str], product: list[Colour], amount: float 
     for value in palette:
         h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in hex_to_rgb(value)))
         turn = (hue - h + 0.5) % 1.0 - 0.5  # the shorter way round
+        turn = turn if abs(turn) <= ANALOGOUS else 0.0  # across the wheel a turn passes through other hues
         red, green, blue = colorsys.hls_to_rgb((h + amount * turn) % 1.0, lightness, s)
         blended.append("#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (red, green, blue))))
     return blended
