@@ -690,10 +690,7 @@ def through_gobo(points: Array, s: StudioSet) -> Array:
     from points near the light's centre (a quarter of its size), so its edges stay crisp under a big light."""
     if not s.gobo:
         return np.ones(points.shape[:-1], np.float32)
-    axis = s.key.centre / np.linalg.norm(s.key.centre)  # the light points at the product
-    lu = np.cross(axis, np.array([0.0, 1.0, 0.0], np.float32))
-    lu = lu / max(float(np.linalg.norm(lu)), 1e-6)
-    lv = np.cross(lu, axis)
+    axis, lu, lv = light_axes(s.key.centre)
     total = np.zeros(points.shape[:-1], np.float32)
     for lp in _light_samples(s, (1, 1))[:, 0, 0]:
         rel = points - (s.key.centre + 0.25 * (lp - s.key.centre))
@@ -899,13 +896,19 @@ LIGHT_PLACES = {  # where the key light hangs for each direction: (x, y, z) arou
 }  # fmt: skip
 
 
-def key_for(direction: str, softness: float, intensity: float, warm: bool, lift: float) -> Light:
-    centre = np.array(LIGHT_PLACES.get(direction, LIGHT_PLACES["top_left"]), np.float32)
-    centre[1] += lift
+def light_axes(centre: Array) -> tuple[Array, Array, Array]:
+    """A light hung at `centre` pointing at the product: the axis it shines along (towards the origin,
+    reversed) and its two sides, level and upright, that span its face (and its gobo's pattern)."""
     axis = centre / np.linalg.norm(centre)
     u = np.cross(axis, np.array([0.0, 1.0, 0.0], np.float32))
     u = u / max(float(np.linalg.norm(u)), 1e-6)
-    v = np.cross(u, axis)
+    return axis, u, np.cross(u, axis)
+
+
+def key_for(direction: str, softness: float, intensity: float, warm: bool, lift: float) -> Light:
+    centre = np.array(LIGHT_PLACES.get(direction, LIGHT_PLACES["top_left"]), np.float32)
+    centre[1] += lift
+    _, u, v = light_axes(centre)
     half = 0.15 + 1.6 * softness  # a bigger light gives softer shadows
     colour = np.array([1.0, 0.94, 0.84] if warm else [1.0, 0.99, 0.97], np.float32)
     return Light(centre, u * half, v * half, colour, 0.6 + 0.9 * intensity)
@@ -1091,8 +1094,9 @@ def build_set(
     radius = 0.01 if backdrop in ("wall_floor", "window_room") else min(wall_z * 0.5, SWEEP_RADIUS)
     shapes = stand_shapes(stand, product_width, depth, lift) if stand else ()
     key = key_for(*light, lift=lift)
-    half = (clear_box(shot)[2] - clear_box(shot)[0]) / 2 / max(shot.height, 1.0)  # its opaque half width
-    placed = arrange(props, Stage(camera, clear_box(shot), half, depth, wall_z - radius), seed)
+    clear = clear_box(shot)
+    half = (clear[2] - clear[0]) / 2 / max(shot.height, 1.0)  # its opaque half width
+    placed = arrange(props, Stage(camera, clear, half, depth, wall_z - radius), seed)
     card = _card(shot, camera, target, distance, depth)
     return StudioSet(camera, wall_z, radius, shapes, key, card, gobo, seed, placed)
 
