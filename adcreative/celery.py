@@ -6,6 +6,7 @@ acknowledged late, so a worker that dies mid-task has the message redelivered.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -163,13 +164,33 @@ QUEUE_DOWN = "The task queue is unreachable right now. Please retry in a few sec
 # A row whose message the broker refused is marked sent at this time: the reaper's next tick sends it.
 NEVER_SENT = datetime(2000, 1, 1, tzinfo=UTC)
 BROKER_PAUSE_SECONDS = 10.0  # after a refused send, new work is refused this long (503) before trying again
-_broker_refused_at = -1e9  # monotonic time of this process's last refused send
+
+
+def refusal_marker() -> Path:
+    """The file whose modification time is the last refused send to this deployment's broker. A file, not a
+    variable, so that every web process of the host (gunicorn runs several) pauses together: the first to
+    find the broker down tells the others, whose next request would each wait out the connection first."""
+    broker = hashlib.sha256(str(app.conf.broker_url).encode()).hexdigest()[:12]
+    return Path(settings.VAR_DIR) / f"broker-refused-{broker}"
 
 
 def broker_refusing() -> bool:
-    """Whether the broker refused a message in this process within the last BROKER_PAUSE_SECONDS: new
-    work is then answered 503 at once instead of being stored for a queue that cannot be reached."""
-    return time.monotonic() - _broker_refused_at < BROKER_PAUSE_SECONDS
+    """Whether the broker refused a message within the last BROKER_PAUSE_SECONDS (in any process of this
+    host): new work is then answered 503 at once instead of being stored for a queue that cannot be reached."""
+    try:
+        refused_at = refusal_marker().stat().st_mtime
+    except OSError:
+        return False
+    return time.time() - refused_at < BROKER_PAUSE_SECONDS
+
+
+def _mark_refused() -> None:
+    marker = refusal_marker()
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()  # an existing file's time is set to now
+    except OSError:
+        log.warning("could not write %s: other web processes will find the broker down on their own", marker)
 
 
 def send_on_commit(task: Task, *args: Any, unsent: Callable[[], object] | None = None) -> None:  # type: ignore[type-arg]
@@ -181,11 +202,10 @@ def send_on_commit(task: Task, *args: Any, unsent: Callable[[], object] | None =
     """
 
     def send() -> None:
-        global _broker_refused_at
         try:
             task.delay(*args)
         except Exception:
-            _broker_refused_at = time.monotonic()
+            _mark_refused()
             log.exception(
                 "could not send %s%r to the broker; the beat jobs will send it again", task.name, args
             )

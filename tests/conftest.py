@@ -61,7 +61,7 @@ def _broker_not_refusing() -> Iterator[None]:
     import adcreative.celery
 
     yield
-    adcreative.celery._broker_refused_at = -1e9
+    adcreative.celery.refusal_marker().unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,8 @@ back for a retry (renderState never steps back)."""
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from typing import Any
 from unittest import mock
 
@@ -17,7 +19,7 @@ from adcreative.creatives.models import Process, Task
 from adcreative.creatives.tasks import render
 from adcreative.notifications.models import Delivery, NotificationChannel
 from adcreative.notifications.tasks import flush_channel
-from tests.conftest import Tenant
+from tests.conftest import ROOT, Tenant
 from tests.helpers import PROMPTS, ad_creative, cutout_asset, queued_process
 
 
@@ -56,6 +58,27 @@ def test_a_broker_that_refuses_the_render_still_answers_the_process_it_created(
     with mock.patch.object(render, "delay") as resend:
         assert reap_stuck_work()["renders_resent"] == 2
     assert sorted(call.args[0] for call in resend.call_args_list) == sorted(str(t.id) for t in tasks)
+
+
+REFUSED_ELSEWHERE = """
+import django; django.setup()
+from unittest import mock
+from kombu.exceptions import OperationalError
+from adcreative.celery import send_on_commit
+from adcreative.creatives.tasks import render
+with mock.patch.object(render, "delay", side_effect=OperationalError("Connection refused.")):
+    send_on_commit(render, "an-id")
+"""
+
+
+def test_a_send_refused_in_one_web_process_pauses_new_work_in_the_others_of_the_host() -> None:
+    """gunicorn runs several web processes: the one that found the broker down tells the others, which
+    would otherwise each accept (and store) one more piece of work before finding out for themselves."""
+    from adcreative.celery import broker_refusing
+
+    assert not broker_refusing()
+    subprocess.run([sys.executable, "-c", REFUSED_ELSEWHERE], cwd=ROOT, check=True, capture_output=True)
+    assert broker_refusing()
 
 
 @pytest.mark.django_db(transaction=True)  # hooks run at the commit, as in production, not at a test's end
