@@ -19,6 +19,7 @@ from workers.naming import (
     closer_view,
     confidence,
     describe,
+    face_share,
     looked_closer,
     name_with_label,
     step_up,
@@ -28,6 +29,7 @@ from workers.vocabulary import CATEGORY_WORDS
 WATER_BOTTLE, BEER_BOTTLE, TABLE_LAMP, VASE, TEAPOT, SPOTLIGHT = 898, 440, 846, 883, 849, 818
 CLOCK = ("alarm clock", "home", "metal")
 ANALOG_CLOCK, LETTER_OPENER, SPATULA, SNEAKER = 409, 623, 813, 770
+WALL_CLOCK = 892
 
 
 def test_a_bottle_without_a_neck_is_a_can() -> None:
@@ -155,6 +157,21 @@ def test_an_unsure_guess_looks_closer_and_a_clock_face_on_a_strap_is_a_watch(
     looks.clear()
     assert looked_closer(_watch_drawing(), [(SPATULA, 0.8)], classifier=None) is None  # sure: no second look
     assert looks == []
+
+
+def test_a_clock_the_classifier_is_sure_of_is_a_watch_when_its_face_is_only_part_of_the_product() -> None:
+    sure_clock = [(ANALOG_CLOCK, 0.74), (WALL_CLOCK, 0.17)]
+    watch = looked_closer(_watch_drawing(), sure_clock, classifier=None)  # no second look needed
+    assert (
+        watch is not None
+        and (watch.noun, watch.category) == ("watch", "jewelry")
+        and watch.sureness == 0.91
+        and face_share(_watch_drawing()) < 0.5
+    )
+    disc = Image.new("RGBA", (400, 440), (0, 0, 0, 0))  # a clock: its face is the whole product
+    ImageDraw.Draw(disc).ellipse((20, 20, 380, 380), fill=(200, 0, 0, 255))
+    ImageDraw.Draw(disc).rectangle((60, 370, 100, 440), fill=(20, 20, 20, 255))  # a leg
+    assert looked_closer(disc, sure_clock, classifier=None) is None
 
 
 # --- confidence and stepping up --------------------------------------------------------------------

@@ -67,6 +67,7 @@ CLOSER_SIDE = 5.0  # the closer view: a square this many times the radius of the
 CLOSER_ZOOM = 0.6  # ... only when that square is at most this share of the product's long side
 CLOSER_GAIN = 2.0  # the closer view wins when its best kind is this many times more probable
 CLOSER_WORK = 256  # the silhouette is measured at this long side
+ON_A_STRAP = 0.5  # a clock face covering less of the product than this is a watch's, on its strap
 UNLIKELY_WEIGHT = 0.5  # a class rarely shown as a packshot's product (eggnog, piggy bank) counts this much
 CONFIDENT = 0.65  # a name this confident stays; below it the name steps up to the department (calibrated)
 SURE_DEPARTMENT = 0.3  # a department with less mass than this is unsure: the product is just "product"
@@ -132,20 +133,35 @@ def classify(cutout: Image.Image, model: Any) -> list[tuple[int, float]]:
     return [(int(i), float(p)) for p, i in zip(top.values, top.indices, strict=True)]
 
 
-def closer_view(cutout: Image.Image) -> Image.Image | None:
-    """The square around the product's most solid part (the point deepest inside its silhouette), when
-    that square is a real zoom on the product; None when it would show about the whole product anyway."""
+def _solid_part(cutout: Image.Image) -> tuple[float, int, int, float, np.ndarray]:
+    """The product's most solid part at the working size: (scale, x, y, radius) of the point deepest inside
+    its silhouette, and the silhouette."""
     scale = CLOSER_WORK / max(cutout.size)
     small = cutout.getchannel("A").resize(
         (max(1, round(cutout.width * scale)), max(1, round(cutout.height * scale))), Image.Resampling.BILINEAR
     )
-    depth = ndimage.distance_transform_edt(np.pad(np.asarray(small) > 127, 1))[1:-1, 1:-1]
+    inside = np.asarray(small) > 127
+    depth = ndimage.distance_transform_edt(np.pad(inside, 1))[1:-1, 1:-1]
     y, x = np.unravel_index(int(np.argmax(depth)), depth.shape)
-    half = CLOSER_SIDE * float(depth[y, x]) / 2
+    return scale, int(x), int(y), float(depth[y, x]), inside
+
+
+def closer_view(cutout: Image.Image) -> Image.Image | None:
+    """The square around the product's most solid part (the point deepest inside its silhouette), when
+    that square is a real zoom on the product; None when it would show about the whole product anyway."""
+    scale, x, y, radius, _ = _solid_part(cutout)
+    half = CLOSER_SIDE * radius / 2
     if 2 * half > CLOSER_ZOOM * CLOSER_WORK or half < 2:
         return None
     left, upper, right, lower = (round(v / scale) for v in (x - half, y - half, x + half, y + half))
     return cutout.crop((left, upper, right, lower))
+
+
+def face_share(cutout: Image.Image) -> float:
+    """How much of the product its most solid part's disc covers: about all of a clock, a third of a
+    watch on its strap however it lies (the closer view's square misses a strap laid corner to corner)."""
+    _, _, _, radius, inside = _solid_part(cutout)
+    return min(1.0, np.pi * radius**2 / max(1, int(inside.sum())))
 
 
 def _best_kind(top: list[tuple[int, float]]) -> tuple[str, float]:
@@ -153,16 +169,22 @@ def _best_kind(top: list[tuple[int, float]]) -> tuple[str, float]:
     return max(kinds.items(), key=lambda item: item[1], default=("", 0.0))
 
 
+def _watch(mass: float) -> Guess:
+    return Guess("watch", "jewelry", "", mass, departments=((CATEGORY_NOUNS["jewelry"], mass),))
+
+
 def looked_closer(cutout: Image.Image, top: list[tuple[int, float]], classifier: Any) -> Guess | None:
     """The guess of a closer look at the product's most solid part, where the whole product left the
     classifier unsure and the closer view is much surer; None otherwise.
 
     A clock face up close on a product that reaches well beyond it is a watch on its strap or bracelet
-    (a clock's face is the clock: its closer view is no zoom). Nothing else is renamed by its detail alone:
-    the closer view names the kind (a handle up close is not the whole pan)."""
-    _, whole = _best_kind(top)
+    (a clock's face is the clock: its closer view is no zoom). So is a clock the whole product was sure of,
+    when its face is only a part of the product (a watch photographed face-up, its strap around it).
+    Nothing else is renamed by its detail alone: the closer view names the kind (a handle up close is not
+    the whole pan)."""
+    kind, whole = _best_kind(top)
     if whole >= CLOSER:
-        return None
+        return _watch(whole) if kind == "clock" and face_share(cutout) < ON_A_STRAP else None
     view = closer_view(cutout)
     if view is None:
         return None
@@ -171,7 +193,7 @@ def looked_closer(cutout: Image.Image, top: list[tuple[int, float]], classifier:
     if mass < CLOSER_GAIN * whole or mass < CLOSER:
         return None
     if kind == "clock":
-        return Guess("watch", "jewelry", "", mass, departments=((CATEGORY_NOUNS["jewelry"], mass),))
+        return _watch(mass)
     guess = choose_noun(closer, 1.0)
     return replace(guess, noun=KIND_OF.get(guess.noun, guess.noun), material="")
 
