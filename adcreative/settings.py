@@ -226,6 +226,8 @@ IP_ADAPTER_WEIGHT_NAME = env_str("IP_ADAPTER_WEIGHT_NAME", "ip-adapter_sd15.safe
 IP_ADAPTER_SCALE = env_float("IP_ADAPTER_SCALE", 0.5, minimum=0.0)
 # A transformers image-to-text model (local path or HF cache id) that writes product descriptions.
 CAPTION_MODEL = env_str("CAPTION_MODEL", "")
+# A CLIP or SigLIP model (local path or HF cache id) that names products over a shop taxonomy, zero-shot.
+ZERO_SHOT_MODEL = env_str("ZERO_SHOT_MODEL", "")
 # The ImageNet classifiers that name products (averaged when several; Lite0 named most dev photos, fastest).
 CLASSIFIER_MODELS = env_choices(
     "CLASSIFIER_MODELS", ["efficientnet-lite0"], ("efficientnet-lite0", "efficientnet-lite2")

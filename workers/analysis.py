@@ -21,7 +21,7 @@ from presets import Preset
 from workers import colour as colours
 from workers.colour import Colour
 from workers.label_words import FLAVOUR_PROPS
-from workers.naming import Product, identify
+from workers.naming import Product, ZeroShot, identify
 from workers.vocabulary import CATEGORY_WORDS, FAMILY_OF_CATEGORY, PRESET_AFFINITY, SCENES
 
 PROMPT_COUNT = 4
@@ -115,10 +115,12 @@ def analyse(
     encoder: Any,
     captioner: Callable[[Image.Image], str] | None = None,
     reader: Any = None,
+    zero_shot: ZeroShot | None = None,
 ) -> Recommendation:
     """Everything the Recommendations endpoint answers, from the product's cut-out (`reader`: the label
-    reader, or None to name the product without its printed words)."""
-    product = identify(cutout, classifier, captioner, reader)
+    reader, or None to name the product without its printed words; `zero_shot`: a recogniser that names
+    it over the shop taxonomy instead of the ImageNet classes, or None)."""
+    product = identify(cutout, classifier, captioner, reader, zero_shot)
     prompts = recommend_prompts(
         product.category, list(product.colours), stable_seed(cutout), product.flavours
     )

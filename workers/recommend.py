@@ -19,6 +19,7 @@ class PipelineSettings:
     rembg_model: str = "u2netp"
     u2net_home: str = ""
     caption_model: str = ""
+    zero_shot_model: str = ""  # a local CLIP/SigLIP that names products over the shop taxonomy; "": off
     classifiers: tuple[str, ...] = models.CLASSIFIERS  # averaged when more than one
     read_labels: bool = True
 
@@ -49,7 +50,9 @@ def recommend_from_photo(
     captioner = models.captioner(settings.caption_model) if settings.caption_model else None
     reader = models.label_reader() if settings.read_labels else None
     classifier = models.classifiers(settings.classifiers)
-    recommendation = analyse(cutout.image, catalog, classifier, models.text_encoder(), captioner, reader)
+    zero_shot = models.zero_shot(settings.zero_shot_model) if settings.zero_shot_model else None
+    encoder = models.text_encoder()
+    recommendation = analyse(cutout.image, catalog, classifier, encoder, captioner, reader, zero_shot)
     timings["analysis"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
     return PhotoAnalysis(cutout, recommendation, {k: round(v, 4) for k, v in timings.items()})

@@ -66,6 +66,7 @@ def analyse_photo(recommendation: Recommendation) -> Any:
         rembg_model=settings.REMBG_MODEL,
         u2net_home=settings.U2NET_HOME,
         caption_model=settings.CAPTION_MODEL,
+        zero_shot_model=settings.ZERO_SHOT_MODEL,
         classifiers=tuple(settings.CLASSIFIER_MODELS),
         read_labels=settings.LABEL_READING,
     )
@@ -91,6 +92,8 @@ def warm_up() -> dict[str, float]:
     ]
     if settings.LABEL_READING:
         loaders.append(("label_reader", models.label_reader))
+    if settings.ZERO_SHOT_MODEL:  # its nouns' text embeddings are computed as it loads
+        loaders.append(("zero_shot", lambda: models.zero_shot(settings.ZERO_SHOT_MODEL)))
     loaded: dict[str, float] = {}
     for name, load in loaders:
         started = time.perf_counter()
