@@ -15,9 +15,10 @@ from PIL import Image
 
 from presets import Scene
 from workers.render.camera import estimate_elevation
-from workers.render.layout import FrameCut, Placement, canvas_size, frame_cut, place
+from workers.render.formats import OutputFormat, default_formats
+from workers.render.layout import FrameCut, Placement, frame_cut, place, place_format
 from workers.render.relight import relight as relit
-from workers.render.set3d import REFERENCE_ELEVATION, Plate, Shot
+from workers.render.set3d import REFERENCE_ELEVATION, STAND, Plate, Shot
 from workers.render.studio import render_background
 
 
@@ -26,6 +27,24 @@ class Creative:
     image: Image.Image  # RGB, exactly the canvas size
     placement: Placement
     product: Image.Image  # the resized cut-out as placed (RGBA), for fidelity checks
+    stand: tuple[int, int, int, int] | None = (
+        None  # the box (left, top, right, bottom) of the block it stands on
+    )
+
+
+def stand_box(plate: Plate, size: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """Where the set's block (podium, plinth, cube…) shows in the picture, at `size`: no place for copy."""
+    stand = plate.part == STAND
+    if not stand.any():
+        return None
+    rows, cols = np.flatnonzero(stand.any(axis=1)), np.flatnonzero(stand.any(axis=0))
+    across, down = size[0] / stand.shape[1], size[1] / stand.shape[0]
+    return (
+        int(cols[0] * across),
+        int(rows[0] * down),
+        min(size[0], int(np.ceil((cols[-1] + 1) * across))),
+        min(size[1], int(np.ceil((rows[-1] + 1) * down))),
+    )
 
 
 def base_row(alpha: np.ndarray) -> int:
@@ -63,16 +82,26 @@ def _reflection(
 
 
 LIFT = 0.17  # on a stand, the product stands this share of the height higher, so the stand fits below
+# What a creative is composed for: an output format (laid out for its shape), or a bare size (laid out
+# as the 1200x628 ad, centred in it: previews and tests of the scene at small sizes).
+Canvas = tuple[int, int] | OutputFormat
+
+
+def pixels(canvas: Canvas) -> tuple[int, int]:
+    return canvas.size if isinstance(canvas, OutputFormat) else canvas
 
 
 def placed(
-    cutout: Image.Image, cut: FrameCut, scene: Scene, size: tuple[int, int], seed: int
+    cutout: Image.Image, cut: FrameCut, scene: Scene, size: Canvas, seed: int
 ) -> tuple[Placement, Image.Image, Shot]:
     """The product resized to its placement, and the shot the set is built for: where it stands (on the
     floor, or higher on the scene's stand) and the photo's camera, estimated from its silhouette."""
     on_stand = bool(scene.stand) and not (cut.top or cut.bottom)  # a block of the set: it stands on it
     floor_line = scene.floor_line - LIFT if on_stand else scene.floor_line
-    placement = place(cutout.size, size, floor_line, cut, seed)
+    if isinstance(size, OutputFormat):
+        placement = place_format(cutout.size, size, floor_line, cut, seed)
+    else:
+        placement = place(cutout.size, size, floor_line, cut, seed)
     product = cutout.resize((placement.width, placement.height), Image.Resampling.LANCZOS)
     alpha = np.asarray(product.getchannel("A"), dtype=np.float32) / 255.0
     shot = Shot(
@@ -102,18 +131,19 @@ def _camera(alpha: bytes, size: tuple[int, int]) -> tuple[float, bool]:
 def compose(
     cutout: Image.Image,
     scene: Scene,
-    size: tuple[int, int],
+    size: Canvas,
     seed: int = 0,
     palette: list[str] | None = None,
     relight: bool = False,
 ) -> Creative:
     """The creative: the set rendered around the placed product, then its pixels pasted on top (relit by the
-    set with `relight`, opt-in; else exactly the cut-out's)."""
+    set with `relight`, opt-in; else exactly the cut-out's). An output format gets the scene laid out for
+    its own shape: the same scene code builds the set, camera and props around the product where it stands."""
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
     if cut.top or cut.bottom:  # a product the frame cuts stands on no block: none is built to peek out
         scene = replace(scene, stand="", stand_surface="")
     placement, product, shot = placed(cutout, cut, scene, size, seed)
-    canvas, plate = render_background(scene, palette or list(scene.palette), size, seed, shot)
+    canvas, plate = render_background(scene, palette or list(scene.palette), pixels(size), seed, shot)
     shown = relit(product, canvas, (placement.left, placement.top), scene) if relight else product
     product_array = np.asarray(shown)
     # A product that runs off the bottom edge stands on no floor in the ad; one lying flat shows the floor
@@ -122,7 +152,7 @@ def compose(
         canvas = _reflection(canvas, product_array, placement, scene.reflection, plate)
     image = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
     image.paste(shown, (placement.left, placement.top), shown)
-    return Creative(image, placement, product)
+    return Creative(image, placement, product, stand_box(plate, pixels(size)))
 
 
 def render_creative(
@@ -134,4 +164,17 @@ def render_creative(
     relight: bool = False,
 ) -> Creative:
     """One studio creative: exactly 1674x628 (or 1200x628 with DisableSafeMargin)."""
-    return compose(cutout, scene, canvas_size(disable_safe_margin), seed, palette, relight)
+    return render_format(cutout, scene, palette, default_formats(disable_safe_margin)[0], seed, relight)
+
+
+def render_format(
+    cutout: Image.Image,
+    scene: Scene,
+    palette: list[str],
+    fmt: OutputFormat,
+    seed: int,
+    relight: bool = False,
+) -> Creative:
+    """One studio creative in an output format, exactly its size: the same seed gives the same scene
+    family (palette, props, light) in every format, each composed for its own shape."""
+    return compose(cutout, scene, fmt, seed, palette, relight)

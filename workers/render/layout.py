@@ -2,7 +2,8 @@
 
 The 1200x628 composition is the ad. The 1674x628 canvas is the same composition extended by 237 px of the
 same scene on each side, so a designer can crop it to place the product left, centre or right
-(DisableSafeMargin=true returns exactly the 1200x628 centre).
+(DisableSafeMargin=true returns exactly the 1200x628 centre). Every other format (formats.py) is laid out
+anew for its own shape (`place_format`), never cropped from another.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from workers.render.formats import NO_MARGIN_FORMAT, SAFE_MARGIN_FORMAT, OutputFormat
 
 AD_SIZE = (1200, 628)
 WIDE_SIZE = (1674, 628)
@@ -116,3 +119,91 @@ def _left_in_safe_zone(width: int, canvas_width: int, where: float) -> int:
     if free <= 0:  # wider than the safe zone (it never is wider than the ad): centred
         return round((canvas_width - width) / 2)
     return round(safe_left + free * where)
+
+
+@dataclass(frozen=True)
+class Design:
+    """How a product is framed on a canvas of one shape (shares of the canvas's own width and height)."""
+
+    heights: tuple[float, float, float]  # the height a tall (aspect > 1.4), a squat and a wide product take
+    widths: tuple[float, float]  # the most of the safe width a wide product (aspect < 0.8), or another, takes
+    side_margin: float  # each side's share of the width kept free
+    below_horizon: float  # how far below the floor line the product's base stands (`base_line` for the ad)
+    lowest_base: float  # ... and never lower than this
+    cut_height: float  # the most of the height a product the frame cut takes (a tall one keeps text room)
+    at_an_end: bool = False  # a strip: the product stands at its left or right end, the rest is for text
+
+
+# Wider than 3:1 (a leaderboard): the product at one end, most of the height, a small share of the width.
+# From 7:5 to 3:1: as the 1200x628 ad. From 7:10 to 7:5 (square, portrait, a 300x250 banner): smaller and
+# standing lower, so a headline fits above it. Taller than 7:10 (a story, a skyscraper): bounded by the
+# width, standing in the lower middle with the upper half free for text.
+STRIP = Design((0.86, 0.86, 0.86), (0.3, 0.3), 0.04, 0.2, LOWEST_BASE, 1.0, at_an_end=True)
+WIDE = Design((0.74, 0.66, 0.52), (0.62, 0.5), SIDE_MARGIN, STANDS_BELOW_HORIZON, LOWEST_BASE, 1.0)
+SQUARE = Design((0.46, 0.4, 0.32), (0.66, 0.58), 0.1, 0.16, 0.92, 0.8)
+TALL = Design((0.36, 0.28, 0.22), (0.9, 0.85), 0.06, 0.18, 0.9, 0.6)
+LEGACY = (SAFE_MARGIN_FORMAT, NO_MARGIN_FORMAT)  # laid out by `place`, as they always were
+
+
+def design_for(fmt: OutputFormat) -> Design:
+    aspect = fmt.width / fmt.height
+    return STRIP if aspect >= 3 else WIDE if aspect >= 1.4 else SQUARE if aspect >= 0.7 else TALL
+
+
+def place_format(
+    product_size: tuple[int, int],
+    fmt: OutputFormat,
+    floor_line: float,
+    cut: FrameCut = FrameCut(),
+    seed: int | None = None,
+) -> Placement:
+    """`place` for any output format: landscape_safe and landscape exactly as ever; any other laid out for
+    its own shape by its `Design`: the product scaled by its aspect, standing on the same floor line, the
+    seed's `LAYOUTS` moving it across the safe width and varying its size, or putting it at one end of a
+    strip. A product the photo's frame cut runs off the same edge (see `place`), centred (or at a strip's
+    end), taking at most the design's `cut_height`."""
+    if fmt.name in LEGACY:
+        return place(product_size, fmt.size, floor_line, cut, seed)
+    design = design_for(fmt)
+    canvas_width, canvas_height = fmt.size
+    through = cut.top or cut.bottom
+    where, factor = LAYOUTS[seed % len(LAYOUTS)] if seed is not None else (0.5, 1.0)
+    where = (0.0 if where <= 0.5 else 1.0) if design.at_an_end else 0.5 if through else where
+    floor_y = canvas_height * min(design.lowest_base, floor_line + design.below_horizon)
+    floor_y = canvas_height if cut.bottom else floor_y
+    new_width, new_height = _scaled(product_size, fmt.size, design, cut, (floor_y, factor))
+    top = 0 if cut.top and not cut.bottom else round(floor_y - new_height)
+    free = canvas_width * (1 - 2 * design.side_margin) - new_width
+    left = (
+        round(canvas_width * design.side_margin + free * where)
+        if free > 0
+        else (canvas_width - new_width) // 2
+    )
+    return Placement(left, top, new_width, new_height)
+
+
+def _scaled(
+    product_size: tuple[int, int],
+    canvas: tuple[int, int],
+    design: Design,
+    cut: FrameCut,
+    base: tuple[float, float],
+) -> tuple[int, int]:
+    """The product's size on a canvas of `design`, its base at `base[0]` and scaled by the seed's `base[1]`:
+    its aspect's share of the height, at most its share of the safe width, under the top margin (a product
+    the frame cut: as much of the height as the design gives it, at most the whole width, or a strip's
+    share)."""
+    width, height = product_size
+    canvas_width, canvas_height = canvas
+    floor_y, factor = base
+    aspect = height / width
+    widest = canvas_width * (1 - 2 * design.side_margin) * design.widths[0 if aspect < 0.8 else 1]
+    if cut.top or cut.bottom:
+        room = floor_y - (0 if cut.top else canvas_height * TOP_MARGIN)
+        widest = widest if design.at_an_end else canvas_width
+        scale = min(room / height, canvas_height * design.cut_height / height, widest / width)
+    else:
+        share = design.heights[0 if aspect > 1.4 else 1 if aspect > 0.8 else 2]
+        scale = min(canvas_height * share / height, widest / width) * factor
+        scale = min(scale, (floor_y - canvas_height * TOP_MARGIN) / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
