@@ -3,8 +3,8 @@
 Simple over easy, top to bottom: check the jobs → lay each one out with the studio engine (the init
 image: scene, product, shadow) → mask everything but the product → scale both to the model's native
 pixel budget in the canvas's aspect ratio (SD 1.x/2.x about 512², SDXL about 1024²: far outside it, scenes
-repeat and warp) → one batched pipeline call per canvas size, each job with its own seeded generator →
-scale the scene up to the exact size → paste the product's own pixels back at full resolution with a
+repeat and warp) → one batched pipeline call per working size (formats of one aspect share it), each
+job with its own seeded generator → scale the scene up to its format's exact size → paste the product's own pixels back at full resolution with a
 feathered edge (inpainting drifts pixels even outside its mask).
 """
 
@@ -23,7 +23,7 @@ from PIL import Image, ImageFilter
 from presets import Scene
 from workers import capabilities
 from workers.imaging import ImageRejected
-from workers.render.compose import Creative, render_creative
+from workers.render.compose import Creative, render_format
 from workers.render.engines import Lora, Progress, SceneJob
 from workers.render.relight import relight
 
@@ -185,41 +185,44 @@ class DiffusionEngine:
         return [positive]
 
     def render(self, jobs: Sequence[SceneJob], progress: Progress = lambda _: None) -> list[Creative]:
-        """Creatives in the order of `jobs`; jobs of one canvas size share one batched call."""
+        """Creatives in the order of `jobs`, each in its format; jobs of one working size (`working_size`:
+        one aspect ratio at the model's pixel budget) share one batched call."""
         check_jobs(jobs)
         if not jobs:
             return []
-        layouts = [render_creative(j.cutout, j.scene, j.palette, j.disable_safe_margin, j.seed) for j in jobs]
+        layouts = [render_format(j.cutout, j.scene, j.palette, j.fmt, j.seed) for j in jobs]
+        working = [working_size(layout.image.size, self.native_side) for layout in layouts]
         results: list[Creative | None] = [None] * len(jobs)
-        sizes = sorted({layout.image.size for layout in layouts})
-        for group, size in enumerate(sizes):
-            members = [i for i, layout in enumerate(layouts) if layout.image.size == size]
+        sizes = sorted(set(working))
+        for group, canvas in enumerate(sizes):
+            members = [i for i, size in enumerate(working) if size == canvas]
 
             def report(done: float, group: int = group) -> None:
                 progress(int(10 + 80 * ((group + done) / len(sizes))))
 
-            images = self.inpaint([jobs[i] for i in members], [layouts[i] for i in members], size, report)
+            images = self.inpaint([jobs[i] for i in members], [layouts[i] for i in members], canvas, report)
             for i, image in zip(members, images, strict=True):
-                scene = image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
-                lit_by = jobs[i].scene if jobs[i].relight else None
-                results[i] = Creative(
-                    restore_product(scene, layouts[i], relight_in=lit_by),
-                    layouts[i].placement,
-                    layouts[i].product,
-                )
+                results[i] = self.finished(image, layouts[i], jobs[i])
         return [r for r in results if r is not None]
+
+    def finished(self, image: Image.Image, layout: Creative, job: SceneJob) -> Creative:
+        """The painted scene scaled to the layout's exact size, the product's own pixels back on it."""
+        scene = image.convert("RGB").resize(layout.image.size, Image.Resampling.LANCZOS)
+        lit_by = job.scene if job.relight else None
+        return Creative(
+            restore_product(scene, layout, relight_in=lit_by), layout.placement, layout.product, layout.stand
+        )
 
     def inpaint(
         self,
         jobs: list[SceneJob],
         layouts: list[Creative],
-        size: tuple[int, int],
+        canvas: tuple[int, int],
         report: Callable[[float], None],
     ) -> list[Image.Image]:
-        """One batched pipeline call for jobs of one canvas size: the scene repainted around each product."""
+        """One batched pipeline call for jobs of one working size `canvas`: the scene repainted around each
+        product (each layout scaled to it from its own size)."""
         import torch
-
-        canvas = working_size(size, self.native_side)
 
         def step_end(pipe: Any, step: int, timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
             total = getattr(pipe, "num_timesteps", None) or self.steps  # strength < 1 runs fewer steps
@@ -230,7 +233,7 @@ class DiffusionEngine:
             prompt=[job.prompt for job in jobs],
             negative_prompt=[job.negative_prompt for job in jobs],
             image=[layout.image.resize(canvas, Image.Resampling.LANCZOS) for layout in layouts],
-            mask_image=[scene_mask_at(keep_mask(layout, size), canvas) for layout in layouts],
+            mask_image=[scene_mask_at(keep_mask(layout, layout.image.size), canvas) for layout in layouts],
             height=canvas[1],
             width=canvas[0],
             num_inference_steps=self.steps,

@@ -16,7 +16,8 @@ from PIL import Image
 from presets import Scene
 from workers import capabilities
 from workers.capabilities import Capabilities
-from workers.render.compose import Creative, render_creative
+from workers.render.compose import Creative, render_format
+from workers.render.formats import OutputFormat, default_formats
 
 Progress = Callable[[int], object]  # percent of the whole render, 10 to 90
 
@@ -32,6 +33,12 @@ class SceneJob:
     negative_prompt: str = ""
     style_image: Image.Image | None = None  # the IP-Adapter's style reference (a preset preview)
     relight: bool = False  # the product takes the scene's light (workers.render.relight)
+    output_format: OutputFormat | None = None  # what it renders; None: as `disable_safe_margin` says
+
+    @property
+    def fmt(self) -> OutputFormat:
+        """The format it renders: its own, or landscape (DisableSafeMargin) or landscape_safe."""
+        return self.output_format or default_formats(self.disable_safe_margin)[0]
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class Engine(Protocol):
 
 
 class StudioEngine:
-    """Procedural studio scenes, one job after another."""
+    """Procedural studio scenes, one job after another, each in its own format."""
 
     name = "studio"
     capabilities = capabilities.STUDIO
@@ -66,9 +73,7 @@ class StudioEngine:
         creatives = []
         for done, job in enumerate(jobs, start=1):
             creatives.append(
-                render_creative(
-                    job.cutout, job.scene, job.palette, job.disable_safe_margin, job.seed, job.relight
-                )
+                render_format(job.cutout, job.scene, job.palette, job.fmt, job.seed, job.relight)
             )
             progress(10 + 80 * done // len(jobs))
         return creatives
