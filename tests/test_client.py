@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import io
+import json
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ from photoshoot import (  # noqa: E402
     preset,
 )
 from photoshoot.cli import main  # noqa: E402
+from photoshoot.types import TaskFormat  # noqa: E402
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -244,6 +246,7 @@ def test_the_cli_runs_a_photo_to_creatives_and_a_contact_sheet(
         "--seed",
         "3",
         "--relight",
+        "--layout",
         "--out",
         str(out),
         "--interval",
@@ -251,12 +254,15 @@ def test_the_cli_runs_a_photo_to_creatives_and_a_contact_sheet(
     ]
     assert main([*arguments, *credentials(live_server, tenant)]) == 0
     printed = capsys.readouterr().out
-    saved = sorted(p.name for p in out.iterdir())
+    saved = sorted(p.name for p in out.iterdir() if not p.name.endswith(".layout.json"))
     assert saved == [
         "01-white-background.pdf",
         "02-on-a-marble-counter-with-a-unicorn.pdf",
         "contact-sheet.jpg",
     ], printed
+    layout = json.loads((out / "01-white-background.layout.json").read_text())  # the one format's, 1674x628
+    assert [w["placement"] for w in layout["cropWindows"]] == ["left", "centre", "right"]
+    assert (out / "02-on-a-marble-counter-with-a-unicorn.layout.json").exists()
     assert "2. on a marble counter with a unicorn: not drawn: unicorn" in printed  # prompt.unrenderedTerms
     assert Process.objects.get(application_id=tenant.id).relight  # --relight reached the service
     assert all((out / name).read_bytes().startswith(b"%PDF-1.6") for name in saved[:2])
@@ -301,3 +307,100 @@ def test_the_cli_exits_non_zero_with_the_services_message(
     assert "at most 6 prompts" in capsys.readouterr().err
     assert main(["recommend", str(photo), "--url", live_server.url, "--application-id", tenant.id]) == 1
     assert "no credentials" in capsys.readouterr().err
+
+
+def laid_out(fmt: TaskFormat) -> bool:
+    """A completed format's layout: the product's box inside the image, text zones with their colour, and
+    no crop windows (landscape_safe's only)."""
+    layout = fmt["layout"]
+    assert layout is not None and set(layout) == {"productBox", "textZones"}
+    box = layout["productBox"]
+    assert 0 <= box["x"] < box["x"] + box["width"] <= fmt["width"]
+    assert 0 <= box["y"] < box["y"] + box["height"] <= fmt["height"]
+    return all(zone["text"] in ("light", "dark") for zone in layout["textZones"])
+
+
+def test_the_client_renders_a_task_in_several_formats_for_one_credit(
+    live_server: Any, celery_worker: subprocess.Popen[bytes], photo: Path
+) -> None:
+    tenant = make_tenant(balance=10)
+    api = api_for(live_server, tenant)
+    found = api.recommend(photo)
+    with pytest.raises(ValidationError) as refused:
+        api.ad_creative(found, [preset("white_background")], output_formats=["square", "huge"])
+    assert refused.value.status == 400 and "Unknown format 'huge'" in refused.value.errors["outputFormats"][0]
+
+    process = api.ad_creative(
+        found, [preset("white_background")], output_formats=["1080X1080", "banner_300x250"]
+    )
+    done = api.wait(process, interval=0.3)
+    (task,) = done["tasks"]
+    formats = task["formats"]
+    assert [(f["outputFormat"], f["width"], f["height"]) for f in formats] == [
+        ("square", 1080, 1080),  # a named format's size is that format
+        ("banner_300x250", 300, 250),
+    ]
+    assert formats[0]["downloadUrl"] == task["downloadUrl"] and formats[1]["downloadUrl"]
+    assert all(laid_out(fmt) for fmt in formats)
+    first = api.download(task, process=done)  # the first format, as without the extension
+    assert first.filename == f"{task['taskId']}.png"
+    assert Image.open(io.BytesIO(first.content)).size == (1080, 1080)
+    banner = api.download(task, process=done, output_format="banner_300x250", format="jpeg")
+    assert banner.filename == f"{task['taskId']}-banner_300x250.jpg"
+    assert Image.open(io.BytesIO(banner.content)).size == (300, 250)
+    with pytest.raises(BusinessError) as missing:
+        api.download(task, process=done, output_format="story")
+    assert missing.value.status == 404 and "engine: ProductGeneration/Download" in missing.value.errors
+    assert api.credits()["balance"] == 9  # one credit for the task, both formats
+
+
+def test_the_cli_saves_every_format_with_its_layout_and_a_sheet_per_format(
+    live_server: Any,
+    celery_worker: subprocess.Popen[bytes],
+    photo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tenant = make_tenant(balance=10)
+    out = tmp_path / "creatives"
+    arguments = ["run", str(photo), "--preset", "white_background", "--formats", "square, banner_300x250"]
+    options = ["--layout", "--out", str(out), "--interval", "0.3", *credentials(live_server, tenant)]
+    assert main([*arguments, *options]) == 0
+    printed = capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == [
+        "01-white-background-banner_300x250.layout.json",
+        "01-white-background-banner_300x250.png",
+        "01-white-background-square.layout.json",
+        "01-white-background-square.png",
+        "contact-sheet-banner_300x250.jpg",
+        "contact-sheet-square.jpg",
+    ], printed
+    for name, size in (("square", (1080, 1080)), ("banner_300x250", (300, 250))):
+        with Image.open(out / f"01-white-background-{name}.png") as image:
+            assert image.size == size
+        layout = json.loads((out / f"01-white-background-{name}.layout.json").read_text())
+        assert set(layout) == {"productBox", "textZones"}
+        assert set(layout["productBox"]) == {"x", "y", "width", "height"}
+        assert all(set(zone) == {"x", "y", "width", "height", "text"} for zone in layout["textZones"])
+        with Image.open(out / f"contact-sheet-{name}.jpg") as sheet:
+            assert sheet.format == "JPEG" and sheet.width > 600
+    assert "credits left: 9" in printed
+
+
+def test_the_cli_refuses_formats_with_the_services_message(
+    live_server: Any,
+    celery_worker: subprocess.Popen[bytes],
+    photo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tenant = make_tenant()
+    out = tmp_path / "creatives"
+    arguments = ["run", str(photo), "--preset", "white_background", "--out", str(out)]
+    code = main([*arguments, "--formats", "square,poster", *credentials(live_server, tenant)])
+    error = capsys.readouterr().err
+    assert code == 1 and "error: 400 outputFormats: Unknown format 'poster'" in error, error
+    assert not out.exists()
+    with pytest.raises(SystemExit) as empty:  # the one check made before the service is asked
+        main([*arguments, "--formats", " , ", *credentials(live_server, tenant)])
+    assert empty.value.code == 2 and "name at least one format" in capsys.readouterr().err

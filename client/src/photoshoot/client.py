@@ -8,6 +8,11 @@
     done = api.wait(process)
     png = api.download(done["tasks"][0], process=done).content
 
+A process may render every creative in several placements at once (an extension of this service), for
+one credit a task: `api.ad_creative(found, prompts, output_formats=["square", "story"])`; each task's
+`formats` lists them with their sizes and layouts, and `api.download(task, process=done,
+output_format="story")` fetches one.
+
 The client fetches a token pair with the application's key and secret (or its `jwtPrivateKey`), refreshes
 it before it runs out, and fetches a new pair when a refresh is refused. Errors are raised as the
 exceptions of `photoshoot.errors`, each with the status, the errors and the traceId of the service's body;
@@ -62,7 +67,7 @@ def custom(prompt: str) -> PromptObject:
 @dataclass(frozen=True)
 class Download:
     content: bytes
-    filename: str  # as the service names it: <taskId>.<png|jpg|pdf>
+    filename: str  # as the service names it: <taskId>.<png|jpg|pdf>, <taskId>-<outputFormat>.<ext> for a later format
     content_type: str
 
     def save(self, folder: str | Path, name: str | None = None) -> Path:
@@ -83,6 +88,11 @@ def _read(photo: Photo) -> tuple[str, bytes]:
         except OSError as error:
             raise PhotoshootError(f"cannot read {path}: {error.strerror or error}") from None
     return Path(getattr(photo, "name", "photo")).name, photo.read()
+
+
+def _names(output_formats: Sequence[str] | str) -> list[str]:
+    """The formats as a list of names: one name alone is a list of one (not of its letters)."""
+    return [output_formats] if isinstance(output_formats, str) else list(output_formats)
 
 
 def _when(text: str) -> datetime:
@@ -296,10 +306,14 @@ class Photoshoot:
         user_id: str | None = None,
         idempotency_key: str | None = None,
         relight: bool = False,
+        output_formats: Sequence[str] | str | None = None,
     ) -> Process:
         """Render 1-6 creatives of a cut-out: `product` is its asset id or the recommendation that made it
         (whose name and description are then used unless given); a prompt given as a string is a preset id.
-        `relight` (this service's extension, sent only when true) lights the product with each scene's light."""
+        `relight` (this service's extension, sent only when true) lights the product with each scene's light.
+        `output_formats` (an extension, sent only when given) renders each creative in 1-8 placements,
+        named ("square", "story", ...) or "<W>x<H>"; the service checks them (a bad one is a
+        ValidationError on `outputFormats`). Without it, the contract's one format (DisableSafeMargin's)."""
         info = cast(Mapping[str, str], {} if isinstance(product, str) else product.get("productInfo", {}))
         form: dict[str, Any] = {
             "applicationId": self.application_id,
@@ -319,6 +333,7 @@ class Photoshoot:
             "fineTuneId": fine_tune_id,
             "userId": user_id,
             "relight": "true" if relight else None,
+            "outputFormats": None if output_formats is None else json.dumps(_names(output_formats)),
         }
         form.update({k: str(v) for k, v in optional.items() if v is not None})
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
@@ -393,8 +408,11 @@ class Photoshoot:
         process: str | Mapping[str, Any],
         format: Format = "png",
         low_resolution: bool = False,
+        output_format: str | None = None,
     ) -> Download:
-        """A finished task's creative (the first download of a task costs 1 credit; later ones are free)."""
+        """A finished task's creative (the first download of a task costs 1 credit; later ones are free).
+        `output_format` (an extension, sent only when given) picks one of the task's `formats` by name or
+        "<W>x<H>"; without it, the task's first. One the task did not render is a 404 BusinessError."""
         if format not in FORMATS:
             raise PhotoshootError(f"format {format!r}: use png, jpeg or pdf")
         params = {
@@ -404,11 +422,13 @@ class Photoshoot:
             "lowResolution": "true" if low_resolution else "false",
             "format": FORMATS[format],
         }
+        if output_format is not None:
+            params["outputFormat"] = output_format
         response = self.request("GET", f"{PRODUCT_GENERATION}/Download", params=params)
         disposition = response.headers.get("Content-Disposition", "")
+        stem = f"{params['taskId']}" + (f"-{output_format}" if output_format else "")
         filename = (
-            disposition.partition('filename="')[2].rstrip('"')
-            or f"{params['taskId']}.{EXTENSIONS[FORMATS[format]]}"
+            disposition.partition('filename="')[2].rstrip('"') or f"{stem}.{EXTENSIONS[FORMATS[format]]}"
         )
         return Download(response.content, filename, response.headers.get("Content-Type", ""))
 

@@ -50,6 +50,48 @@ class TaskPrompt(TypedDict):
     unrenderedTerms: NotRequired[list[str]]
 
 
+class Box(TypedDict):
+    """A rectangle in integer pixels of its format's image (x, y: its top-left corner)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+class TextZone(Box):
+    """Free space beside the product where a headline or call-to-action fits, and the text colour that
+    reads on it."""
+
+    text: Literal["light", "dark"]
+
+
+class CropWindow(Box):
+    """One of the three 1200x628 ads a landscape_safe (1674x628) creative can be cropped to."""
+
+    placement: Literal["left", "centre", "right"]
+
+
+class Layout(TypedDict):
+    """Where copy goes on a creative (this service's extension): the product's box, the zones text fits in
+    and, for landscape_safe only, its crop windows."""
+
+    productBox: Box
+    textZones: list[TextZone]
+    cropWindows: NotRequired[list[CropWindow]]
+
+
+class TaskFormat(TypedDict):
+    """One output format of a task (this service's extension): a named placement (e.g. "square") or a
+    custom "<W>x<H>"; `downloadUrl` and `layout` are null until the task is Completed."""
+
+    outputFormat: str
+    width: int
+    height: int
+    downloadUrl: str | None
+    layout: Layout | None
+
+
 class Task(TypedDict):
     taskId: str
     order: int
@@ -62,6 +104,8 @@ class Task(TypedDict):
     height: NotRequired[int | None]
     error: NotRequired[str | None]
     downloadUrl: NotRequired[str | None]
+    # Every format the task renders, the process's first format first (its downloadUrl is the task's).
+    formats: NotRequired[list[TaskFormat]]
 
 
 class Process(TypedDict):
