@@ -32,6 +32,7 @@ from workers.render.scenery import (
 )
 
 FRAME_WIDTH = 0.2  # the framed print's width, as a share of the canvas width
+FRAME_TALLEST = 0.42  # ... and its height at most this share of the canvas height (on a 728x90 strip)
 FRAME_DEPTH = 0.014  # how far the frame stands off the wall, as a share of the width (its shadow's offset)
 FRAME_SHADOW = 0.5  # how much the frame's shadow darkens the wall
 PLANT_HEIGHT = 0.42  # the potted plant's height, as a share of the canvas height
@@ -258,7 +259,7 @@ def wall_art(
     """A framed print on the wall at one side, a potted plant on the floor at the other."""
     height, width = image.shape[:2]
     side = int(rng.integers(2))  # which side the print hangs on
-    frame_w = round(width * FRAME_WIDTH)
+    frame_w = min(round(width * FRAME_WIDTH), round(height * FRAME_TALLEST / 0.75))
     frame_h = round(frame_w * 0.75)
     left = round(width * (0.08 if side == 0 else 0.92 - FRAME_WIDTH))
     box = Box(left, max(4, round(horizon * height * 0.45 - frame_h / 2)), frame_w, frame_h)
