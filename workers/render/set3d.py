@@ -28,6 +28,8 @@ from workers.render.camera import DEFAULT_ELEVATION
 from workers.render.paint import Array, noise
 
 FOCAL = 1.7  # focal length in canvas heights: a short telephoto, as packshots are taken
+WIDEST = 2.75  # ... on canvases up to this wide (the 1674x628 ad is 2.67); a wider strip's (a 728x90
+# leaderboard's) is set by its width as if it were this wide, or its sides would be a wide angle's, stretched
 REFERENCE_ELEVATION = DEFAULT_ELEVATION  # degrees: the camera a preset's floor line was designed for
 SAMPLES = 16  # key light samples per pixel (stratified), for soft shadows
 SHADOW_SCALE = 4  # shadows are traced at 1 / SHADOW_SCALE of the plate's resolution (they are soft)
@@ -62,6 +64,11 @@ class Camera:
         ) / z
 
 
+def focal_length(size: tuple[int, int]) -> float:
+    """The focal length in pixels for a canvas of `size` (see `FOCAL` and `WIDEST`)."""
+    return FOCAL * max(size[1], size[0] / WIDEST)
+
+
 def camera_for(
     size: tuple[int, int], elevation: float, base_px: tuple[float, float], target: Array, distance: float
 ) -> Camera:
@@ -71,7 +78,7 @@ def camera_for(
     forward = np.array([0.0, -np.sin(theta), np.cos(theta)], np.float32)
     right = np.array([1.0, 0.0, 0.0], np.float32)
     up = np.array([0.0, np.cos(theta), np.sin(theta)], np.float32)
-    focal = FOCAL * size[1]
+    focal = focal_length(size)
     d = forward + (base_px[0] - size[0] / 2) / focal * right - (base_px[1] - size[1] / 2) / focal * up
     d = d / np.linalg.norm(d)
     return Camera((target - distance * d).astype(np.float32), forward, right, up, focal, size)
@@ -1082,10 +1089,10 @@ def build_set(
     stand it stands on (its top `lift` high, reaching down to near the picture's bottom edge), the key light,
     the product's card, and `props` set down on the floor around it (`arrange`, varied by `seed`)."""
     height = size[1]
-    distance = FOCAL * height / max(shot.height, 1.0)  # the product (1 tall) spans its pixel height
+    distance = focal_length(size) / max(shot.height, 1.0)  # the product (1 tall) spans its pixel height
     product_width = shot.width / max(shot.height, 1.0)
     depth = min(product_width, 0.9) * 0.8
-    lift = max((height * 0.93 - shot.base_row) / (FOCAL * height) * distance, 0.08) if stand else 0.0
+    lift = max((height * 0.93 - shot.base_row) / focal_length(size) * distance, 0.08) if stand else 0.0
     target = np.array([0.0, lift, 0.0], np.float32)
     camera = camera_for(size, shot.elevation, (shot.left + shot.width / 2, shot.base_row), target, distance)
     wall_z = wall_distance(size, shot, np.zeros(3, np.float32), distance, floor_line)
