@@ -140,8 +140,8 @@ class Design:
 # width, standing in the lower middle with the upper half free for text.
 STRIP = Design((0.86, 0.86, 0.86), (0.3, 0.3), 0.04, 0.2, LOWEST_BASE, 1.0, at_an_end=True)
 WIDE = Design((0.74, 0.66, 0.52), (0.62, 0.5), SIDE_MARGIN, STANDS_BELOW_HORIZON, LOWEST_BASE, 1.0)
-SQUARE = Design((0.46, 0.4, 0.32), (0.66, 0.58), 0.1, 0.16, 0.92, 0.8)
-TALL = Design((0.36, 0.28, 0.22), (0.9, 0.85), 0.06, 0.18, 0.9, 0.6)
+SQUARE = Design((0.46, 0.4, 0.32), (0.66, 0.58), 0.1, 0.16, 0.92, 0.66)
+TALL = Design((0.36, 0.28, 0.22), (0.9, 0.85), 0.06, 0.18, 0.9, 0.55)
 LEGACY = (SAFE_MARGIN_FORMAT, NO_MARGIN_FORMAT)  # laid out by `place`, as they always were
 
 

@@ -26,6 +26,7 @@ TEXT_GAP = 0.02  # share of the image's shorter side kept between the product an
 MIN_TEXT_HEIGHT = 0.10  # a text zone is at least this share of the image's height tall (≥ 16 px) ...
 MIN_TEXT_WIDTH = 0.25  # ... and this share of the ad's width wide (≥ 16 px): a line of headline fits
 MIN_TEXT_PIXELS = 16
+ACROSS = 1.15  # a band across the image is taken first unless a band beside the product is this much larger
 # The relative luminance at which black and white text have the same contrast (WCAG: 1.05 / (L + 0.05) =
 # (L + 0.05) / 0.05): above it dark text reads better.
 EVEN_CONTRAST = 0.179
@@ -112,19 +113,26 @@ def free_zones(
     area: Box, product: Box, gap: int, least: tuple[int, int], stand: Box | None = None
 ) -> list[Box]:
     """Zones of `area` clear of the product and of the block it stands on (by `gap`), none overlapping
-    another, each at least `least` (width, height): the largest band around the product (the largest
-    part of it off the block), then the largest part of each other band that the zones taken leave free."""
-    candidates = _bands(area, _grown(product, gap))
+    another, each at least `least` (width, height). First the largest band around the product (the largest
+    part of it off the block), a band across the image (above or below it) preferred unless one beside it
+    is `ACROSS` times larger, as a headline is a line across; then, largest first, the largest part of
+    each other band that the zones taken leave free."""
+    candidates = _bands(area, _grown(product, gap))  # above, below, left, right
     if stand is not None:
         candidates = [_outside(c, _grown(stand, gap)) for c in candidates]
-    zones: list[Box] = []
-    while True:
-        fits = [c for c in candidates if c.width >= least[0] and c.height >= least[1]]
-        if not fits:
-            return zones
-        chosen = max(fits, key=lambda box: box.area)
-        zones.append(chosen)
-        candidates = [_outside(c, chosen) for c in fits if c is not chosen]
+    fits = [(i, c) for i, c in enumerate(candidates) if c.width >= least[0] and c.height >= least[1]]
+    if not fits:
+        return []
+    _, chosen = max(fits, key=lambda item: item[1].area * (ACROSS if item[0] < 2 else 1.0))
+    zones = [chosen]
+    rest = [c for _, c in fits if c is not chosen]
+    while rest:
+        rest = [_outside(c, zones[-1]) for c in rest]  # each zone taken is cut out of the bands left
+        rest = [c for c in rest if c.width >= least[0] and c.height >= least[1]]
+        if rest:
+            zones.append(max(rest, key=lambda box: box.area))
+            rest.remove(zones[-1])
+    return zones
 
 
 def text_colour(image: np.ndarray, zone: Box) -> str:
