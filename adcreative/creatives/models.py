@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.db import models
@@ -12,6 +13,7 @@ from adcreative.assets.models import Asset
 from adcreative.finetunes.models import FineTune
 from adcreative.leases import Leased
 from adcreative.tenancy.models import Application
+from workers.render.formats import OutputFormat, default_formats, output_format
 
 
 class Process(models.Model):
@@ -34,6 +36,9 @@ class Process(models.Model):
     use_same_style = models.BooleanField(default=True)
     # AdCreative's `relight` (an extension, off by default): the product takes the scene's light.
     relight = models.BooleanField(default=False)
+    # AdCreative's `outputFormats` (an extension): the placements each task renders, first one first (names
+    # of workers.render.formats, or "<W>x<H>"); empty: the one DisableSafeMargin chooses, as the contract says.
+    output_formats = models.JSONField(default=list, blank=True)
     idempotency_key = models.CharField(max_length=200, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -57,6 +62,18 @@ class Process(models.Model):
 
     def __str__(self) -> str:
         return f"process {self.id}"
+
+    @property
+    def formats(self) -> tuple[OutputFormat, ...]:
+        """The output formats each of its tasks renders, the first one first."""
+        return formats_of(self.output_formats, self.disable_safe_margin)
+
+
+def formats_of(names: Sequence[str], disable_safe_margin: bool) -> tuple[OutputFormat, ...]:
+    """The output formats of a request: those it asked for, else the one DisableSafeMargin chooses."""
+    if not names:
+        return default_formats(disable_safe_margin)
+    return tuple(output_format(name) for name in names)
 
 
 def result_path(task: Task, filename: str) -> str:
@@ -103,6 +120,9 @@ class Task(Leased):  # attempts, queued_at, started_at, lease_until: adcreative.
     result_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     thumbnail_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     timings = models.JSONField(default=dict, blank=True)
+    # Where the product and the free room for text are in `result` (workers.render.layout_meta's shape);
+    # the task's other output formats keep theirs in their TaskFormat rows.
+    layout = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -116,16 +136,49 @@ class Task(Leased):  # attempts, queued_at, started_at, lease_until: adcreative.
     @property
     def download_url(self) -> str | None:
         """Where a client downloads the creative (API.md, Download); None until the task is Completed."""
+        return self.download_url_of("")
+
+    def download_url_of(self, output_format: str) -> str | None:
+        """The Download link of one of the task's output formats ("": its first, with no outputFormat)."""
         if self.render_state != self.State.COMPLETED:
             return None
-        query = urlencode(
-            {
-                "applicationId": str(self.process.application_id),
-                "taskId": str(self.id),
-                "imageProductGeneratorProcessId": str(self.process_id),
-            }
-        )
-        return f"/api/v1/Image/ProductGeneration/Download?{query}"
+        query = {
+            "applicationId": str(self.process.application_id),
+            "taskId": str(self.id),
+            "imageProductGeneratorProcessId": str(self.process_id),
+        }
+        if output_format:
+            query["outputFormat"] = output_format
+        return f"/api/v1/Image/ProductGeneration/Download?{urlencode(query)}"
+
+
+def format_path(shot: TaskFormat, filename: str) -> str:
+    return result_path(shot.task, f"{shot.output_format}-{filename}")
+
+
+class TaskFormat(models.Model):
+    """A task's creative in one more output format (its second and later ones): the same prompt, scene and
+    seed laid out anew for that size. The first format's files are the task's own `result` and `thumbnail`."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="more_formats")
+    order = models.PositiveSmallIntegerField()  # its place in the process's outputFormats (1 and up)
+    output_format = models.CharField(max_length=20)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    result = models.FileField(upload_to=format_path, max_length=200)
+    thumbnail = models.FileField(upload_to=format_path, max_length=200)
+    result_size = models.PositiveBigIntegerField()
+    thumbnail_size = models.PositiveBigIntegerField()
+    layout = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["task", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "output_format"], name="one_file_set_per_output_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.output_format} of task {self.task_id}"
 
 
 class ProgressClock(models.Model):

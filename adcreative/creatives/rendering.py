@@ -20,7 +20,7 @@ from adcreative.engines import EngineChoice
 from adcreative.finetunes.models import FineTune
 from adcreative.leases import heartbeat
 from workers.render.engines import Lora
-from workers.render.job import RenderJob, run_batch
+from workers.render.job import RenderJob, run_formats
 
 State = Task.State
 
@@ -37,6 +37,7 @@ def job_of(task: Task) -> RenderJob:
         negative_prompt=task.negative_prompt,
         product_name=process.product_name,
         relight=process.relight,
+        formats=tuple(fmt.name for fmt in process.formats),
     )
 
 
@@ -95,7 +96,7 @@ def render_held(tasks: list[Task], choice: EngineChoice) -> None:
     engine = choice.load()
     if engine.capabilities.fine_tunes:  # the process's fine-tune, or the base alone
         engine.use_lora(lora_of(tasks[0].process.fine_tune))
-    results = run_batch(
+    results = run_formats(
         [job_of(task) for task in tasks],
         cutout,
         presets.load_catalog(),
@@ -103,7 +104,11 @@ def render_held(tasks: list[Task], choice: EngineChoice) -> None:
         engine,
         settings.PRESET_PREVIEW_DIR,
     )
-    for task, result in zip(tasks, results, strict=True):
-        telemetry.stage("render", result.timings.get("render", 0.0) + result.timings.get("encode", 0.0))
+    for task, (first, *more) in zip(tasks, results, strict=True):
+        seconds = sum(r.timings.get("render", 0.0) + r.timings.get("encode", 0.0) for r in (first, *more))
+        telemetry.stage("render", seconds)
         if state.advance(task, State.FINALIZING, 90):
-            state.complete(task, result.png, result.thumbnail_jpeg, result.timings, engine=engine.name)
+            state.complete(
+                task, first.png, first.thumbnail_jpeg, first.timings, engine=engine.name, layout=first.layout,
+                more=[state.FormatFiles(r.output_format, r.size, r.png, r.thumbnail_jpeg, r.layout) for r in more],
+            )  # fmt: skip

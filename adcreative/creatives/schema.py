@@ -51,6 +51,56 @@ CreatedProcessSchema = inline_serializer(
     },
 )
 
+
+def _box(name: str, **extra: serializers.Field[Any, Any, Any, Any]) -> serializers.Serializer[Any]:
+    return inline_serializer(
+        name=name,
+        fields={
+            "x": serializers.IntegerField(min_value=0),
+            "y": serializers.IntegerField(min_value=0),
+            "width": serializers.IntegerField(min_value=1),
+            "height": serializers.IntegerField(min_value=1),
+            **extra,
+        },
+    )
+
+
+LayoutSchema = inline_serializer(
+    name="Layout",
+    fields={
+        "productBox": _box("ProductBox"),
+        "textZones": serializers.ListField(
+            child=_box(
+                "TextZone",
+                text=serializers.ChoiceField(
+                    choices=["light", "dark"], help_text="The text colour that reads better on the zone."
+                ),
+            ),
+            help_text="Free rectangles clear of the product where a headline or a call-to-action fits, "
+            "largest first.",
+        ),
+        "cropWindows": serializers.ListField(
+            required=False,
+            child=_box("CropWindow", placement=serializers.ChoiceField(choices=["left", "centre", "right"])),
+            help_text="landscape_safe only: the three 1200x628 windows, product left, centre and right, "
+            "that keep the whole product inside.",
+        ),
+    },
+)
+
+OutputFormatSchema = inline_serializer(
+    name="TaskOutputFormat",
+    fields={
+        "outputFormat": serializers.CharField(help_text="A placement's name or <W>x<H>, as asked for."),
+        "width": serializers.IntegerField(min_value=1),
+        "height": serializers.IntegerField(min_value=1),
+        "downloadUrl": serializers.CharField(allow_null=True, help_text="Null until the task is Completed."),
+        "layout": type(LayoutSchema)(
+            allow_null=True, help_text="In the image's pixels; null until Completed."
+        ),
+    },
+)
+
 ProgressTaskSchema = inline_serializer(
     name="ProgressTask",
     fields={
@@ -62,6 +112,10 @@ ProgressTaskSchema = inline_serializer(
         "height": serializers.IntegerField(min_value=1),
         "error": serializers.CharField(allow_null=True),
         "downloadUrl": serializers.CharField(allow_null=True, help_text="Null until the task is Completed."),
+        "formats": serializers.ListField(
+            child=OutputFormatSchema,
+            help_text="An extension: the task's output formats (outputFormats), its first one first.",
+        ),
     },
 )
 

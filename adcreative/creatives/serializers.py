@@ -11,6 +11,7 @@ from rest_framework import serializers
 import presets
 from adcreative.api import parsers
 from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidField
+from workers.render import formats
 
 MAX_PROMPTS = 6
 # What the text of PromptObjectsString must be, as far as a pattern can say: a JSON array whose first and
@@ -73,6 +74,44 @@ def _prompt_problem(item: Any, catalog: dict[str, presets.Preset]) -> str | None
     return "'tag' must be 'preset' or 'custom'."
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "An extension: JSON text, an array of 1 to "
+        f"{formats.MAX_FORMATS} distinct output formats, each a placement's name "
+        f'({", ".join(formats.NAMED)}) or "<W>x<H>" (each side {formats.MIN_SIDE} to {formats.MAX_SIDE} '
+        f"px, at most {formats.MAX_PIXELS:,} pixels). Every task renders its creative in each, the first one "
+        "first; absent: the one DisableSafeMargin chooses (1674x628, or 1200x628 with it), as without "
+        'the extension. A JSON body may send the array itself. Example: ["landscape_safe", "square", "story"].',
+        "pattern": r'^[ \t\n\r]*\[[ \t\n\r]*"[\s\S]*"[ \t\n\r]*\][ \t\n\r]*$',
+    }
+)
+class OutputFormatsField(serializers.Field):  # type: ignore[type-arg]
+    """`outputFormats`: the placements every task renders (`workers.render.formats`), as their names."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data == "":  # a form's empty field: as if absent
+            return True, []
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        try:
+            items = parsers.loads(data) if isinstance(data, str) else data
+        except ValueError:
+            raise serializers.ValidationError(
+                'The value is not a valid JSON array of output formats, such as ["square", "story"].'
+            ) from None
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise serializers.ValidationError('Give a JSON array of output format names, such as ["square"].')
+        try:
+            return [fmt.name for fmt in formats.output_formats(items)]
+        except ValueError as problem:
+            raise serializers.ValidationError(str(problem)) from None
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class AdCreativeSerializer(ContractSerializer):
     applicationId = GuidField(required=False)
     userId = GuidField(required=False, allow_null=True)
@@ -92,6 +131,7 @@ class AdCreativeSerializer(ContractSerializer):
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     negativePrompt = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     fineTuneId = GuidField(required=False, allow_null=True)
+    outputFormats = OutputFormatsField(required=False)
 
 
 class ProgressQuerySerializer(ContractSerializer):

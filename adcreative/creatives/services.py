@@ -24,15 +24,13 @@ from adcreative.api.exceptions import Conflict, InvalidField, NotFound, Unavaila
 from adcreative.assets.models import Asset
 from adcreative.celery import NEVER_SENT, QUEUE_DOWN, broker_refusing, send_on_commit
 from adcreative.creatives import signals, state
-from adcreative.creatives.models import Process, Task
+from adcreative.creatives.models import Process, Task, formats_of
 from adcreative.creatives.tasks import render, render_process
 from adcreative.finetunes import services as finetunes
 from adcreative.finetunes.models import FineTune
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application
 from workers.render.prompt_scene import name_pattern, resolve, without_name
-
-WIDE, NARROW = (1674, 628), (1200, 628)  # with the safe margin, and with DisableSafeMargin
 
 
 @dataclass(frozen=True)
@@ -57,6 +55,7 @@ class ProcessRequest:
     idempotency_key: str
     fine_tune: FineTune | None = None
     relight: bool = False  # the product takes the scene's light (an extension, off by default)
+    output_formats: tuple[str, ...] = ()  # outputFormats (an extension); empty: DisableSafeMargin's one
 
     def fingerprint(self) -> str:
         body = {
@@ -72,6 +71,8 @@ class ProcessRequest:
         }
         if self.relight:  # only when asked: a request without it keeps the fingerprint it always had
             body["relight"] = True
+        if self.output_formats:  # likewise
+            body["outputFormats"] = list(self.output_formats)
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -211,6 +212,7 @@ PROCESS_FIELDS = (
     "disable_safe_margin",
     "use_same_style",
     "relight",
+    "output_formats",
 )
 
 
@@ -249,6 +251,7 @@ def _open(application: Application, request: ProcessRequest) -> Process:
         disable_safe_margin=request.disable_safe_margin,
         use_same_style=request.use_same_style,
         relight=request.relight,
+        output_formats=list(request.output_formats),
         idempotency_key=request.idempotency_key,
         request_hash=request.fingerprint(),
         fine_tune=request.fine_tune,
@@ -257,7 +260,8 @@ def _open(application: Application, request: ProcessRequest) -> Process:
 
 
 def _tasks_of(process: Process, request: ProcessRequest) -> list[Task]:
-    width, height = NARROW if request.disable_safe_margin else WIDE
+    first = formats_of(request.output_formats, request.disable_safe_margin)[0]
+    width, height = first.width, first.height
     base_seed = request.seed if request.seed is not None else int.from_bytes(uuid.uuid4().bytes[:4], "big")
     return [
         Task(

@@ -8,7 +8,8 @@ is announced through `signals.tasks_changed` inside its transaction (notificatio
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -18,7 +19,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from adcreative.creatives import progress, signals
-from adcreative.creatives.models import Process, Task
+from adcreative.creatives.models import Process, Task, TaskFormat
 from adcreative.leases import Lease
 
 State = Task.State
@@ -105,9 +106,29 @@ def advance(task: Task, state: int, progress: int) -> bool:
     return bool(moved)
 
 
-def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, float], engine: str) -> bool:
-    """Store the full-size PNG and the JPEG thumbnail and mark the task Completed by `engine`, or store
-    nothing (the task was cancelled or finished meanwhile)."""
+@dataclass(frozen=True)
+class FormatFiles:
+    """A creative in one more of its task's output formats, as the worker rendered it."""
+
+    output_format: str
+    size: tuple[int, int]
+    png: bytes
+    thumbnail_jpeg: bytes
+    layout: dict[str, Any]
+
+
+def complete(
+    task: Task,
+    png: bytes,
+    thumbnail_jpeg: bytes,
+    timings: dict[str, float],
+    engine: str,
+    layout: dict[str, Any] | None = None,
+    more: Sequence[FormatFiles] = (),
+) -> bool:
+    """Store the full-size PNG and the JPEG thumbnail (with their `layout`) and those of the task's other
+    output formats (`more`), and mark the task Completed by `engine`; or store nothing (the task was
+    cancelled or finished meanwhile). No file outlives a row that was never written."""
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -117,23 +138,42 @@ def complete(task: Task, png: bytes, thumbnail_jpeg: bytes, timings: dict[str, f
             if locked is None:
                 return False
             locked.process = task.process
-            files = {"result": ("result.png", png), "thumbnail": ("thumbnail.jpg", thumbnail_jpeg)}
-            for field, (name, data) in files.items():
-                getattr(locked, field).save(name, ContentFile(data), save=False)
-                written.append(getattr(locked, field).name or "")
-                setattr(locked, f"{field}_size", len(data))
+            _save_files(locked, png, thumbnail_jpeg, written)
             locked.render_state, locked.progress, locked.engine = State.COMPLETED, 100, engine
-            locked.timings, locked.finished_at = timings, timezone.now()
+            locked.timings, locked.finished_at, locked.layout = timings, timezone.now(), layout or {}
             locked.save(update_fields=[*COMPLETED_FIELDS])
+            for order, files in enumerate(more, start=1):
+                _store_format(locked, order, files, written)
             _announce([task.id])
     except BaseException:
         for name in written:
-            task.result.storage.delete(name)  # no orphan file for a row that was never written
+            task.result.storage.delete(name)
         raise
     return True
 
 
+def _save_files(owner: Task | TaskFormat, png: bytes, thumbnail_jpeg: bytes, written: list[str]) -> None:
+    """Write the PNG and the thumbnail into `owner`'s file fields (not its row), noting each name."""
+    for field, (name, data) in {
+        "result": ("result.png", png),
+        "thumbnail": ("thumbnail.jpg", thumbnail_jpeg),
+    }.items():
+        getattr(owner, field).save(name, ContentFile(data), save=False)
+        written.append(getattr(owner, field).name or "")
+        setattr(owner, f"{field}_size", len(data))
+
+
+def _store_format(task: Task, order: int, files: FormatFiles, written: list[str]) -> None:
+    shot = TaskFormat(
+        task=task, order=order, output_format=files.output_format, width=files.size[0], height=files.size[1],
+        layout=files.layout,
+    )  # fmt: skip
+    _save_files(shot, files.png, files.thumbnail_jpeg, written)
+    shot.save()
+
+
 COMPLETED_FIELDS = (
+    "layout",
     "result",
     "thumbnail",
     "result_size",

@@ -18,6 +18,7 @@ from adcreative.api.parsers import BoundedJSONParser
 from adcreative.api.schema import ERROR_RESPONSES
 from adcreative.api.serializers import valid_query, zulu
 from adcreative.creatives import progress, services, state
+from adcreative.creatives.formats import formats_body
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.schema import (
     ApplicationProgressSchema,
@@ -47,6 +48,7 @@ def task_body(task: Task) -> dict[str, Any]:
         "height": task.height,
         "error": task.error_message or None,
         "downloadUrl": task.download_url,
+        "formats": formats_body(task),
     }
 
 
@@ -117,12 +119,13 @@ def process_request(
         idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
         fine_tune=services.fine_tune_for(application, data.get("fineTuneId")),
         relight=data["relight"],
+        output_formats=tuple(data.get("outputFormats") or ()),
     )
 
 
 def _processes(application: Application, query: dict[str, Any]) -> QuerySet[Process]:
     found = Process.objects.filter(application=application).prefetch_related(
-        Prefetch("tasks", queryset=Task.objects.order_by("order"))
+        Prefetch("tasks", queryset=Task.objects.order_by("order")), "tasks__more_formats"
     )
     if query.get("userId"):
         found = found.filter(user_id=query["userId"])

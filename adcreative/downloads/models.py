@@ -23,12 +23,18 @@ class Rendition(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="renditions")
     variant = models.CharField(max_length=20, choices=Variant.choices)
+    output_format = models.CharField(max_length=20, blank=True)  # "": the task's first output format
     file = models.FileField(upload_to=rendition_path, max_length=200)
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["task", "variant"], name="one_rendition_per_variant")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "output_format", "variant"], name="one_rendition_per_format_and_variant"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.variant} of task {self.task_id}"
+        of = f" ({self.output_format})" if self.output_format else ""
+        return f"{self.variant}{of} of task {self.task_id}"

@@ -26,7 +26,7 @@ from django.db.models.fields.files import FieldFile
 from PIL import Image
 
 from adcreative import telemetry
-from adcreative.creatives.models import Task
+from adcreative.creatives.models import Task, TaskFormat
 from adcreative.downloads.models import Rendition
 
 log = logging.getLogger(__name__)
@@ -93,28 +93,32 @@ class Served:
         return path
 
 
-def served_file(task: Task, low_resolution: bool, fmt: Format) -> Served:
-    """The file answering (lowResolution, format) for a Completed task, converting it the first time."""
-    source = task.thumbnail if low_resolution else task.result
-    recorded = task.thumbnail_size if low_resolution else task.result_size
+def served_file(task: Task, low_resolution: bool, fmt: Format, shot: TaskFormat | None = None) -> Served:
+    """The file answering (lowResolution, format) for a Completed task, converting it the first time: of its
+    first output format, or of `shot`, one of its others."""
+    files: Task | TaskFormat = shot or task
+    source = files.thumbnail if low_resolution else files.result
+    recorded = files.thumbnail_size if low_resolution else files.result_size
     stored = Format.JPEG if low_resolution else Format.PNG
     variant = f"{'thumbnail' if low_resolution else 'full'}.{fmt.extension}"
+    of = shot.output_format if shot else ""
     try:  # no look before: the read (to convert or to send) is the request that finds a file missing
         if not source.name:
             raise FileNotFoundError("no file recorded")
         if fmt == stored:
             name, size = source.name, recorded if recorded is not None else source.size
         else:
-            rendition = _rendition(task, Rendition.Variant(variant), source, fmt)
+            rendition = _rendition(task, of, Rendition.Variant(variant), source, fmt)
             name, size = rendition.file.name or "", rendition.size
     except FileNotFoundError:
         raise MissingFile(f"task {task.id}: {source.name or 'no file'} is not in storage") from None
-    # Files never change once written: the task, the variant and the size name the bytes.
-    return Served(name=name, size=size, format=fmt, etag=f'"{task.id.hex}-{variant}-{size}"')
+    # Files never change once written: the task, the format, the variant and the size name the bytes.
+    return Served(name=name, size=size, format=fmt, etag=f'"{task.id.hex}-{of}{variant}-{size}"')
 
 
-def _rendition(task: Task, variant: Rendition.Variant, source: FieldFile, fmt: Format) -> Rendition:
-    existing = Rendition.objects.filter(task=task, variant=variant).first()
+def _rendition(task: Task, of: str, variant: Rendition.Variant, source: FieldFile, fmt: Format) -> Rendition:
+    kept = Rendition.objects.filter(task=task, output_format=of, variant=variant)
+    existing = kept.first()
     if existing is not None:
         if existing.file.storage.exists(existing.file.name or ""):
             return existing
@@ -127,16 +131,18 @@ def _rendition(task: Task, variant: Rendition.Variant, source: FieldFile, fmt: F
         telemetry.stage("download_conversion", time.perf_counter() - started)
         size = out.tell()
         out.seek(0)
-        rendition = Rendition(task=task, variant=variant, size=size)
-        name = variant.value if existing is None else f"{uuid.uuid4().hex[:8]}-{variant.value}"
-        rendition.file.save(name, File(out), save=False)
+        rendition = Rendition(task=task, output_format=of, variant=variant, size=size)
+        name = f"{of}-{variant.value}" if of else variant.value
+        rendition.file.save(
+            name if existing is None else f"{uuid.uuid4().hex[:8]}-{name}", File(out), save=False
+        )
     try:
         with transaction.atomic():
             rendition.save()
     except IntegrityError:  # a concurrent request converted the same variant first: serve that one
         rendition.file.storage.delete(rendition.file.name or "")
-        return Rendition.objects.get(task=task, variant=variant)
-    log.info("made %s of task %s (%d bytes)", variant, task.id, size)
+        return kept.get()
+    log.info("made %s%s of task %s (%d bytes)", variant, f" ({of})" if of else "", task.id, size)
     return rendition
 
 

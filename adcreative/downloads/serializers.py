@@ -50,3 +50,11 @@ class DownloadQuerySerializer(ContractSerializer):
     imageProductGeneratorProcessId = GuidField()
     lowResolution = FormBoolean(default_value=False)
     format = DownloadFormatField()
+    outputFormat = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=20,
+        help_text="An extension: which of the task's output formats to serve (its name, or <W>x<H>); "
+        "absent: its first. A format the task was not rendered in is a 404.",
+    )

@@ -18,11 +18,12 @@ from django.db.models import Exists, OuterRef
 
 from adcreative.api import areas
 from adcreative.api.exceptions import NotFound, PaymentRequired, ServiceError
-from adcreative.creatives.models import Task
+from adcreative.creatives.models import Task, TaskFormat
 from adcreative.downloads import renditions
 from adcreative.memo import Memo
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application
+from workers.render import formats
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Query:
     process_id: uuid.UUID
     low_resolution: bool
     format: int
+    output_format: str = ""  # outputFormat (an extension): one of the task's output formats; "": its first
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,13 @@ class Download:
     paid: bool  # its first download was charged already: later ones are free
     query: Query
     remembered: bool = False  # answered from `_paid`, not from the database
+    shot: TaskFormat | None = None  # the output format served, where not the task's first
+
+    @property
+    def filename(self) -> str:
+        """`<taskId>.<ext>`, as the contract names it; `<taskId>-<outputFormat>.<ext>` for a later format."""
+        of = f"-{self.shot.output_format}" if self.shot else ""
+        return f"{self.task.id}{of}.{self.served.format.extension}"
 
 
 _paid: Memo[Download] = Memo(max_entries=2048)
@@ -71,19 +80,39 @@ def _find(application: Application, query: Query) -> Download:
     paid = bool(getattr(task, "paid", False))
     if not paid:  # a download the credits cannot pay for converts nothing
         charge_task(application, task.id, check_only=True)
+    shot = _format_of(task, query.output_format)
     try:
-        served = renditions.served_file(task, query.low_resolution, renditions.Format(query.format))
+        served = renditions.served_file(task, query.low_resolution, renditions.Format(query.format), shot)
     except renditions.MissingFile:
         log.exception("a completed task has no file to download")
         raise NotFound(errors=NOT_FOUND) from None
-    download = Download(task, served, paid, query)
+    download = Download(task, served, paid, query, shot=shot)
     if paid:
         _remember(application, download)
     return download
 
 
+def _format_of(task: Task, output_format: str) -> TaskFormat | None:
+    """The task's files in `output_format` (a name, or the same size as "<W>x<H>"): None for its first
+    format (the task's own files), else its TaskFormat row; the contract's 404 for a format the task was
+    not rendered in."""
+    if not output_format:
+        return None
+    try:
+        wanted = formats.output_format(output_format).name  # "Square" and "1080x1080" are "square"
+    except ValueError:
+        raise NotFound(errors=NOT_FOUND) from None
+    rendered = [fmt.name for fmt in task.process.formats]
+    if wanted == rendered[0]:
+        return None
+    shot = task.more_formats.filter(output_format=wanted).first() if wanted in rendered else None
+    if shot is None:
+        raise NotFound(errors=NOT_FOUND)
+    return shot
+
+
 def _remember(application: Application, download: Download) -> None:
-    paid = Download(download.task, download.served, True, download.query, remembered=True)
+    paid = Download(download.task, download.served, True, download.query, remembered=True, shot=download.shot)
     _paid.put((application.id, download.query), paid, PAID_SECONDS)
 
 
@@ -156,7 +185,7 @@ def charge_and_link(application: Application, download: Download) -> str:
         _remember(application, download)
     served = download.served
     log.info("download of task %s as %s: a link to the store", download.task.id, served.format.name)
-    filename = f"{download.task.id}.{served.format.extension}"
+    filename = download.filename
     parameters = {
         "ResponseContentDisposition": f'attachment; filename="{filename}"',
         "ResponseContentType": served.format.content_type,

@@ -21,7 +21,7 @@ from adcreative.tenancy.permissions import current_application
 def file_response(download: services.Download, handle: IO[bytes] | None) -> HttpResponseBase:
     """The file as an attachment named after the task; without a handle (HEAD) only its headers."""
     served = download.served
-    filename = f"{download.task.id}.{served.format.extension}"
+    filename = download.filename
     if handle is not None:
         return FileResponse(
             handle, as_attachment=True, filename=filename, content_type=served.format.content_type
@@ -75,6 +75,7 @@ class DownloadView(APIView):
                 query["imageProductGeneratorProcessId"],
                 query["lowResolution"],
                 query["format"],
+                query["outputFormat"].strip(),
             ),
         )
         if download.paid and etag_matches(request.headers.get("If-None-Match", ""), download.served.etag):

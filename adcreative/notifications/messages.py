@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from adcreative.api.serializers import zulu
+from adcreative.creatives.formats import formats_body
 from adcreative.creatives.models import Process, Task
 from adcreative.creatives.state import process_progress, process_status
 from adcreative.finetunes.models import FineTune
@@ -46,6 +47,12 @@ def task_message(task: Task) -> dict[str, Any]:
             "OccurredAt": zulu(timezone.now()),
         }
     )
+    if message_type == TASK_COMPLETED:  # an extension: every output format's link and layout
+        body["Formats"] = [
+            {"OutputFormat": f["outputFormat"], "Width": f["width"], "Height": f["height"],
+             "DownloadUrl": f["downloadUrl"], "Layout": f["layout"]}
+            for f in formats_body(task)
+        ]  # fmt: skip
     if message_type == TASK_FAILED:
         body["ErrorCode"] = task.error_code or None
         body["Error"] = task.error_message or None
