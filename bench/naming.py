@@ -42,7 +42,9 @@ from workers.recommend import PhotoAnalysis, PipelineSettings, recommend_from_ph
 PHOTOS = ROOT.parent / "shared" / "photos"
 DEFAULT_FOLDERS = (PHOTOS / "dev", PHOTOS / "dev2")
 U2NET_HOME = ROOT / "models"
-PIPELINE = PipelineSettings(max_pixels=40_000_000, u2net_home=str(U2NET_HOME))
+PIPELINE = PipelineSettings(
+    max_pixels=40_000_000, u2net_home=str(U2NET_HOME), zero_shot_model=os.environ.get("ZERO_SHOT_MODEL", "")
+)  # ZERO_SHOT_MODEL: measure a local CLIP/SigLIP (workers.models.zero_shot) where one is at hand
 BASELINE = replace(PIPELINE, read_labels=False, classifiers=("efficientnet-lite0",))
 PARTS: dict[str, tuple[Part, ...]] = {"tune": ("tune",), "holdout": ("holdout",), "all": ("tune", "holdout")}
 ORDER = ("tune", "holdout", "all")  # the order a folder's parts are reported in
