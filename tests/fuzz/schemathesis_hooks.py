@@ -7,6 +7,8 @@ addresses. A value in these fields is replaced, and schemathesis judges the case
   service's refusal of a photo the document calls valid fails the run);
 - a `PromptObjectsString` that is, as the document's pattern says, a JSON array of objects is 1 to 6 real
   prompt objects (the document describes the objects in words); text of another form stays as drawn;
+- an `outputFormats` that is, as the document's pattern says, a JSON array of strings is 1 to 3 distinct
+  named formats (the document lists the names and bounds in words); text of another form stays as drawn;
 - `assetIds` is a JSON array of GUIDs (the document can only call it a string); `photos` is a zip of photos
   (the document can only call it binary);
 - a channel's `url` or `connectionString` of the document's scheme points at a closed loopback port (the SSRF
@@ -42,6 +44,7 @@ from PIL import Image, ImageDraw
 from schemathesis.transport.serialization import Binary
 
 import presets
+from workers.render.formats import NAMED
 
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 CLOSED_PORT = 9  # discard: nothing listens on the test machine's loopback
@@ -55,6 +58,7 @@ LOOPBACK_TARGETS = {
     ),
 }
 JSON_ARRAY_OF_OBJECTS = re.compile(r"^[ \t\n\r]*\[[ \t\n\r]*\{[\s\S]*\}[ \t\n\r]*\][ \t\n\r]*$")
+JSON_ARRAY_OF_STRINGS = re.compile(r'^[ \t\n\r]*\[[ \t\n\r]*"[\s\S]*"[ \t\n\r]*\][ \t\n\r]*$')
 LARGEST_SIDE = 320
 KEY_PAIR_OPERATION = "POST /api/v1/Authorization/GenerateJwtToken"
 
@@ -189,6 +193,8 @@ def map_case(context: Any, case: Any) -> Any:
     prompts = fields.get("PromptObjectsString")
     if isinstance(prompts, str) and JSON_ARRAY_OF_OBJECTS.search(prompts):
         fields["PromptObjectsString"] = prompt_objects(rng)
+    if isinstance(fields.get("outputFormats"), str) and JSON_ARRAY_OF_STRINGS.search(fields["outputFormats"]):
+        fields["outputFormats"] = json.dumps(rng.sample(sorted(NAMED), rng.randint(1, 3)))
     if isinstance(fields.get("assetIds"), str):
         fields["assetIds"] = json.dumps(
             [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(rng.randint(1, 3))]
