@@ -29,7 +29,8 @@ from workers.render.scenes import blend_with_product  # noqa: E402
 
 PHOTO = ROOT.parent / "shared" / "photos" / "teapot_00.jpg"
 PRESETS = ["white_marble_countertop", "scandinavian_living_room", "gold_luxury"]
-ROW_HEIGHT, MAX_TILE_WIDTH, GAP = 300, 820, 8  # the leaderboard is scaled to the width, the rest to the height
+# Tiles are scaled to the row's height, or to MAX_TILE_WIDTH where wider (the leaderboard).
+ROW_HEIGHT, MAX_TILE_WIDTH, GAP = 300, 820, 8
 OUTLINES = {"productBox": (230, 30, 30), "textZones": (40, 190, 60), "cropWindows": (255, 170, 0)}
 
 

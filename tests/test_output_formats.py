@@ -76,7 +76,8 @@ def test_a_bad_output_formats_is_a_400_naming_the_field_and_nothing_is_stored_or
     response = ad_creative(client, tenant, str(asset.id), PROMPTS[:1], outputFormats=value)
     assert response.status_code == 400, response.content
     body = response.json()
-    assert body["title"] == "One or more validation errors occurred." and list(body["errors"]) == ["outputFormats"]
+    assert body["title"] == "One or more validation errors occurred."
+    assert list(body["errors"]) == ["outputFormats"]
     assert words in " ".join(body["errors"]["outputFormats"]), body
     assert Process.objects.count() == 0 and Task.objects.count() == 0 and balance(tenant) == before
 
@@ -165,7 +166,8 @@ def test_download_serves_each_format_in_every_file_type_and_a_format_not_rendere
         response = download(client, tenant, task, outputFormat=missing)
         assert response.status_code == 404, missing
         assert response.json()["errors"][ENGINE] == ["Image content not found."]
-    assert balance(tenant) == before - 1 and CreditEntry.objects.filter(task_id=task.id, change__lt=0).count() == 1
+    assert balance(tenant) == before - 1  # one credit for the task, whatever its formats
+    assert CreditEntry.objects.filter(task_id=task.id, change__lt=0).count() == 1
 
 
 def thumbnail_size(size: tuple[int, int]) -> tuple[int, int]:
