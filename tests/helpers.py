@@ -55,6 +55,18 @@ def ad_creative(client: Client, tenant: Tenant, asset_id: str, prompts: list[dic
     return client.post(f"{BASE}/AdCreative", form, headers={**tenant.key_headers(), **headers})
 
 
+def process_progress(client: Client, tenant: Tenant, process_id: str) -> dict[str, Any]:
+    """One process as CheckUserProgress answers it (a 200 asserted)."""
+    response = client.get(
+        f"{BASE}/CheckUserProgress",
+        {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
+        headers=tenant.key_headers(),
+    )
+    assert response.status_code == 200, response.content
+    (process,) = response.json()["processes"]
+    return dict(process)
+
+
 def poll_until_done(
     client: Client,
     tenant: Tenant,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from typing import Any
 
 import numpy as np
 import pytest
@@ -20,21 +19,10 @@ from adcreative.creatives.rendering import render_tasks
 from adcreative.notifications.messages import task_message
 from adcreative.tenancy.models import CreditEntry
 from tests.conftest import Tenant, make_tenant
-from tests.helpers import BASE, PROMPTS, ad_creative, cutout_asset
-from tests.test_download import ENGINE, balance, download, run_together
+from tests.helpers import PROMPTS, ad_creative, cutout_asset, process_progress
+from tests.test_download import ENGINE, balance, content, download, run_together
 
 FORMATS = ["square", "banner_300x250", "1000x400"]
-
-
-def progress_of(client: Client, tenant: Tenant, process_id: str) -> dict[str, Any]:
-    response = client.get(
-        f"{BASE}/CheckUserProgress",
-        {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
-        headers=tenant.key_headers(),
-    )
-    assert response.status_code == 200, response.content
-    (process,) = response.json()["processes"]
-    return dict(process)
 
 
 def rendered(client: Client, tenant: Tenant, output_formats: list[str], prompts: int = 1) -> Process:
@@ -88,7 +76,7 @@ def test_without_output_formats_a_task_has_the_contracts_one_format(client: Clie
             client, tenant, str(cutout_asset(tenant).id), PROMPTS[:1], DisableSafeMargin=margin
         )
         process_id = response.json()["imageProductGeneratorProcessId"]
-        (task,) = progress_of(client, tenant, process_id)["tasks"]
+        (task,) = process_progress(client, tenant, process_id)["tasks"]
         assert (task["width"], task["height"]) == size
         assert task["formats"] == [
             {"outputFormat": name, "width": size[0], "height": size[1], "downloadUrl": None, "layout": None}
@@ -101,7 +89,7 @@ def test_every_format_is_rendered_listed_with_its_layout_and_downloadable(
 ) -> None:
     process = rendered(client, tenant, ["Square", "banner_300x250", "1000x400"])
     assert process.output_formats == FORMATS  # as the formats are named: "Square" is "square"
-    (task,) = progress_of(client, tenant, str(process.id))["tasks"]
+    (task,) = process_progress(client, tenant, str(process.id))["tasks"]
     assert task["renderStateName"] == "Completed" and (task["width"], task["height"]) == (1080, 1080)
     assert [(f["outputFormat"], f["width"], f["height"]) for f in task["formats"]] == [
         ("square", 1080, 1080), ("banner_300x250", 300, 250), ("1000x400", 1000, 400),
@@ -110,7 +98,7 @@ def test_every_format_is_rendered_listed_with_its_layout_and_downloadable(
     stored = Task.objects.get(id=task["taskId"])
     for listed in task["formats"]:
         response = client.get(listed["downloadUrl"], headers=tenant.key_headers())
-        image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+        image = Image.open(io.BytesIO(content(response)))
         assert response.status_code == 200 and image.size == (listed["width"], listed["height"])
         box = listed["layout"]["productBox"]  # matched against the product's alpha in tests/test_formats.py
         assert inside(box, image.size) and box["width"] * box["height"] > 0

@@ -18,7 +18,7 @@ import presets
 from adcreative.creatives.models import Task
 from adcreative.creatives.services import resolve_prompt
 from tests.conftest import ROOT, Tenant
-from tests.helpers import BASE, ad_creative, cutout_asset
+from tests.helpers import ad_creative, cutout_asset, process_progress
 from workers import colour as colours
 from workers.label_words import FLAVOUR_PROPS, FLAVOURED
 from workers.render import prompt_scene
@@ -216,14 +216,7 @@ def test_the_resolver_is_words_only(tmp_path: Path) -> None:
 
 
 def _progress_tasks(client: Client, tenant: Tenant, process_id: str) -> list[dict[str, Any]]:
-    response = client.get(
-        f"{BASE}/CheckUserProgress",
-        {"applicationId": tenant.id, "imageProductGeneratorProcessId": process_id},
-        headers=tenant.key_headers(),
-    )
-    assert response.status_code == 200, response.content
-    (process,) = response.json()["processes"]
-    return process["tasks"]  # type: ignore[no-any-return]
+    return list(process_progress(client, tenant, process_id)["tasks"])
 
 
 @pytest.mark.django_db
@@ -246,8 +239,9 @@ def test_check_user_progress_reports_the_words_left_out(client: Client, tenant: 
     assert Task.objects.get(id=tasks[0]["taskId"]).unrendered_terms == ["moon", "unicorn"]
     # The answer to AdCreative already tells them, in the same prompt object.
     assert [task["prompt"]["unrenderedTerms"] for task in response.json()["tasks"]] == terms
-    # The contract's task fields are as they were: the resolution lives in the prompt object, one name.
-    assert list(tasks[0])[-2:] == ["error", "downloadUrl"] and "unresolvedWords" not in tasks[0]
+    # The contract's task fields are as they were, then the formats extension: the resolution lives in the
+    # prompt object, one name.
+    assert list(tasks[0])[-3:] == ["error", "downloadUrl", "formats"] and "unresolvedWords" not in tasks[0]
     assert tasks[0]["prompt"] == {
         **prompts[0],
         "promptText": "red bottle, on the surface of the moon with a unicorn",
