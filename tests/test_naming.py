@@ -97,6 +97,8 @@ def test_a_description_reads_as_a_sentence_for_one_thing_or_a_pair() -> None:
     assert describe("alarm clock", "", "", PALETTE) == "An alarm clock in black and tan."
     assert describe("loafers", "leather", "wide", PALETTE) == "Wide leather loafers in black and tan."
     assert describe("abacus", "wood", "wide", PALETTE) == "A wide wood abacus in black and tan."
+    assert describe("jewellery", "", "wide", PALETTE) == "Wide jewellery in black and tan."  # a kind of goods
+    assert describe("tableware", "", "", PALETTE) == "Tableware in black and tan."
 
 
 @pytest.mark.parametrize("category", sorted(CATEGORY_WORDS))

@@ -51,7 +51,7 @@ from workers.vocabulary import (
     PRODUCTS,
     UNLIKELY_CLASSES,
 )
-from workers.words import is_plural, singular, words
+from workers.words import singular, takes_no_article, words
 
 TOP_K = 10
 MIN_PRODUCT_VOTE = 0.05
@@ -350,7 +350,7 @@ def describe(
     finish = f" in {colour_words}" if colour_words else ""
     if printed:
         finish += ", labelled " + " and ".join(f"\u201c{text}\u201d" for text in printed)
-    if is_plural(noun) and not held_in:  # sneakers, sunglasses: no article
+    if takes_no_article(noun) and not held_in:  # sneakers, sunglasses, jewellery: no article
         return f"{phrase[:1].upper()}{phrase[1:]}{finish}."
     article = "An" if phrase[:1].lower() in "aeiou" else "A"
     return f"{article} {phrase}{finish}."

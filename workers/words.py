@@ -29,6 +29,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+# Shop words for a kind of goods, not one thing: "wide jewellery", never "a wide jewellery" (the names a
+# product steps up to where its name is unsure are often such words).
+MASS_NOUNS = frozenset({
+    "jewellery", "jewelry", "footwear", "makeup", "clothing", "kitchenware", "tableware", "eyewear",
+    "stationery", "luggage", "cookware", "glassware", "furniture", "bedding", "homeware", "sportswear",
+})  # fmt: skip
+
+
+def takes_no_article(noun: str) -> bool:
+    """Sneakers, sunglasses and jewellery take no article; an abacus, a glass and a watch do."""
+    last = words(noun)[-1:] or [""]
+    return is_plural(noun) or last[0] in MASS_NOUNS
+
+
 def is_plural(noun: str) -> bool:
     """For grammar: "sneakers" and "sunglasses" take no article; "abacus" and "glass" do."""
     last = words(noun)[-1:] or [""]
