@@ -10,9 +10,11 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
+from adcreative.assets.models import DiscardedFile
 from adcreative.creatives import state
 from adcreative.creatives.models import Process, Task, TaskFormat
 from adcreative.creatives.rendering import render_tasks
@@ -195,3 +197,24 @@ def test_a_completed_task_message_lists_every_format_with_its_layout(client: Cli
     assert message["Formats"][0]["DownloadUrl"] == message["DownloadUrl"]
     assert "outputFormat=banner_300x250" in message["Formats"][1]["DownloadUrl"]
     assert set(message["Formats"][1]["Layout"]) >= {"productBox", "textZones"}
+
+
+def test_deleting_a_process_discards_the_files_of_every_format(client: Client, tenant: Tenant) -> None:
+    process = rendered(client, tenant, ["square", "banner_300x250"])
+    task = process.tasks.get()
+    assert download(client, tenant, task, outputFormat="banner_300x250", format="2").status_code == 200
+    shot = task.more_formats.get()
+    names = [
+        task.result.name, task.thumbnail.name, shot.result.name, shot.thumbnail.name,
+        *(r.file.name for r in task.renditions.all()),
+    ]  # fmt: skip
+    assert len(names) == 5 and all(default_storage.exists(name) for name in names)
+    process.delete()
+    assert sorted(DiscardedFile.objects.values_list("name", flat=True)) == sorted(names)
+
+
+def test_a_format_not_rendered_is_not_found_before_credits_are_asked(client: Client, db: None) -> None:
+    broke = make_tenant(balance=0)
+    task = rendered(client, broke, ["square", "story"]).tasks.get()
+    assert download(client, broke, task, outputFormat="portrait").status_code == 404
+    assert download(client, broke, task, outputFormat="story").status_code == 402

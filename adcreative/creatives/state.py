@@ -147,7 +147,7 @@ def complete(
             _announce([task.id])
     except BaseException:
         for name in written:
-            task.result.storage.delete(name)
+            task.result.storage.delete(name)  # no orphan file for a row that was never written
         raise
     return True
 

@@ -77,10 +77,10 @@ def find(application: Application, query: Query) -> Download:
 
 def _find(application: Application, query: Query) -> Download:
     task = _completed_task(application, query.task_id, query.process_id)
+    shot = _format_of(task, query.output_format)  # a format it was not rendered in is not found, as the task
     paid = bool(getattr(task, "paid", False))
     if not paid:  # a download the credits cannot pay for converts nothing
         charge_task(application, task.id, check_only=True)
-    shot = _format_of(task, query.output_format)
     try:
         served = renditions.served_file(task, query.low_resolution, renditions.Format(query.format), shot)
     except renditions.MissingFile:

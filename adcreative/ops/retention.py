@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from adcreative.assets.models import Asset
 from adcreative.assets.storage import discard, purge_discarded
-from adcreative.creatives.models import Process, Task
+from adcreative.creatives.models import Process, Task, TaskFormat
 from adcreative.downloads.models import Rendition
 from adcreative.finetunes import state as finetunes_state
 from adcreative.finetunes.models import FineTune
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 FILE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Asset: ("file",),
     Task: ("result", "thumbnail"),
+    TaskFormat: ("result", "thumbnail"),
     Rendition: ("file",),
     FineTune: ("upload", "weights"),
 }
