@@ -218,3 +218,13 @@ def test_a_format_not_rendered_is_not_found_before_credits_are_asked(client: Cli
     task = rendered(client, broke, ["square", "story"]).tasks.get()
     assert download(client, broke, task, outputFormat="portrait").status_code == 404
     assert download(client, broke, task, outputFormat="story").status_code == 402
+
+
+def test_an_operator_sees_every_format_of_a_task_on_its_admin_page(
+    admin_client: Client, tenant: Tenant
+) -> None:
+    task = rendered(Client(), tenant, ["square", "skyscraper_160x600"]).tasks.get()
+    page = admin_client.get(f"/admin/creatives/task/{task.id}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "other output formats" in text.lower() and "skyscraper_160x600" in text and "textZones" in text

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 
 from adcreative.api.exceptions import ServiceError
 from adcreative.creatives import services, state
-from adcreative.creatives.models import Process, Task
+from adcreative.creatives.models import Process, Task, TaskFormat
 from adcreative.readonly_admin import ReadOnlyAdmin, ReadOnlyInline, application_name, preview
 
 State = Task.State
@@ -144,6 +144,18 @@ class ProcessAdmin(ReadOnlyAdmin):
         messages.info(request, f"Cancelled {cancelled} task(s).")
 
 
+class TaskFormatInline(ReadOnlyInline):
+    """The task's creative in its other output formats (outputFormats), with the layout clients read."""
+
+    model = TaskFormat
+    fields = readonly_fields = ("order", "output_format", "shown", "width", "height", "layout")
+    verbose_name_plural = "other output formats"
+
+    @admin.display(description="Creative")
+    def shown(self, shot: TaskFormat) -> SafeString | str:
+        return preview(shot.thumbnail, 160, alt=f"{shot.output_format} creative")
+
+
 @admin.register(Task)
 class TaskAdmin(ReadOnlyAdmin):
     list_display = [
@@ -160,6 +172,7 @@ class TaskAdmin(ReadOnlyAdmin):
     list_filter = ["render_state", "engine", "error_code", "process__application", "created_at"]
     search_fields = ["=id", "=process__id", "=process__application__id", "=process__user_id", "preset_id"]
     readonly_fields = ["result_preview"]
+    inlines = [TaskFormatInline]
     actions = ["rerun"]
 
     @admin.display(description="Creative")
