@@ -105,6 +105,36 @@ def test_it_renders_a_process_batch_through_the_task_code(engine: DiffusionEngin
     assert reported == sorted(reported)
 
 
+def test_it_renders_every_output_format_and_keeps_the_products_pixels_in_each(
+    engine: DiffusionEngine,
+) -> None:
+    """A tiny real pipeline: one job in three formats (square and portrait share a working size, one
+    call), each its exact size with the product's own pixels; and through the task code, each format's
+    file and layout."""
+    import dataclasses
+    import io
+
+    from PIL import Image
+
+    from workers.render.formats import output_format
+    from workers.render.job import RenderJob, run_formats
+
+    names = ("square", "portrait", "banner_300x250")
+    shots = [dataclasses.replace(job("white_background", 3), output_format=output_format(n)) for n in names]
+    creatives = engine.render(shots)
+    assert [c.image.size for c in creatives] == [(1080, 1080), (1080, 1350), (300, 250)]
+    for creative in creatives:
+        placement = creative.placement
+        assert product_fidelity(creative.image, creative.product, placement.left, placement.top) < 2
+    jobs = [
+        RenderJob("white_background", "", False, True, 7, "red bottle, white background", "", formats=names)
+    ]
+    (results,) = run_formats(jobs, drawn_cutout(), presets.load_catalog(), lambda _: None, engine)
+    assert [r.output_format for r in results] == list(names)
+    assert [Image.open(io.BytesIO(r.png)).size for r in results] == [c.image.size for c in creatives]
+    assert all(set(r.layout) == {"productBox", "textZones"} for r in results)
+
+
 @pytest.fixture(scope="module")
 def styled_engine(tmp_path_factory: pytest.TempPathFactory) -> DiffusionEngine:
     from tests.tiny_models import tiny_ip_adapter
