@@ -132,3 +132,12 @@ def test_the_same_seed_draws_the_same_overlay(overlay: Callable[..., np.ndarray]
     other = overlay(_flat(horizon), palette, np.random.default_rng(8), horizon)
     assert first.shape == (*SIZE, 3) and np.array_equal(first, again)
     assert np.abs(first - other).mean() > 0.001
+
+
+def test_a_rooms_furnishings_keep_the_ads_scale_in_tall_formats() -> None:
+    from workers.render.interiors import room_scale
+
+    assert room_scale(628, 1674) == 628 and room_scale(628, 1200) == 628  # the ad sizes, as ever
+    assert room_scale(90, 728) == 90  # a strip: its height
+    assert room_scale(1920, 1080) == pytest.approx(565.2)  # a story: a 1080-wide ad's, not 0.42 of 1920 px
+    assert room_scale(600, 160) == pytest.approx(83.7, abs=0.1)  # a skyscraper's plant stays a plant

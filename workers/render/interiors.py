@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
+from workers.render.layout import AD_SIZE
 from workers.render.paint import Array, blur, mix, noise
 from workers.render.scenery import (
     Polygon,
@@ -35,7 +36,7 @@ FRAME_WIDTH = 0.2  # the framed print's width, as a share of the canvas width
 FRAME_TALLEST = 0.42  # ... and its height at most this share of the canvas height (on a 728x90 strip)
 FRAME_DEPTH = 0.014  # how far the frame stands off the wall, as a share of the width (its shadow's offset)
 FRAME_SHADOW = 0.5  # how much the frame's shadow darkens the wall
-PLANT_HEIGHT = 0.42  # the potted plant's height, as a share of the canvas height
+PLANT_HEIGHT = 0.42  # the potted plant's height, as a share of the room's scale (`room_scale`)
 PLANT_LEAVES = 72  # leaves in its crown
 PLANT_SHADOW = 0.28  # how much the plant's shadow darkens the wall behind it
 HEADBOARD_HEIGHT = 0.24  # how far the headboard rises above the floor line, as a share of the height
@@ -231,7 +232,7 @@ def _potted_plant(
     """A potted plant on the floor in front of the wall, its shadow on the wall and at its foot, out of
     focus."""
     height, width = image.shape[:2]
-    size = height * PLANT_HEIGHT
+    size = room_scale(height, width) * PLANT_HEIGHT
     foot = (centre * width, float(floor_y))
     pot_w, pot_h = size * 0.44, size * 0.32
     leaves, tones = _crown(rng, (foot[0], foot[1] - pot_h), size, light)
@@ -251,6 +252,14 @@ def _potted_plant(
         cover,
         ROOM_BLUR * width,
     )
+
+
+def room_scale(height: int, width: int) -> float:
+    """The pixels a room's furnishings are sized by: the canvas height, as on the 1200x628 ad and anything
+    wider, but no more than a 1200x628 ad as wide as this canvas would have, so that a tall format (a
+    story, a skyscraper) shows a plant as big beside its print as the ad does, not one as tall as its
+    height allows looming over the product."""
+    return min(float(height), width * AD_SIZE[1] / AD_SIZE[0])
 
 
 def wall_art(
