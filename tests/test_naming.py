@@ -201,6 +201,14 @@ def test_a_strong_single_kind_keeps_its_noun() -> None:
     assert name == "hair dryer" and sure >= naming.CONFIDENT
 
 
+def test_a_cycle_whose_mass_spreads_over_imagenets_four_cycle_classes_is_a_bike() -> None:
+    tricycle, tandem, unicycle, mountain_bike, teapot = 870, 444, 880, 671, TEAPOT
+    name, sure = _named([(tricycle, 0.39), (tandem, 0.22), (unicycle, 0.11), (teapot, 0.03)])
+    assert name == "bike" and sure >= naming.CONFIDENT
+    assert _named([(mountain_bike, 0.9)])[0] == "mountain bike"  # one class sure of itself keeps its noun
+    assert _named([(tricycle, 0.2), (teapot, 0.2), (SPEAKER, 0.2)])[0] == "product"  # not sure of a cycle
+
+
 def test_mass_split_across_unrelated_kinds_steps_up_to_the_department_or_to_product() -> None:
     # The speaker leads but a teapot and a sneaker are nearly as likely: only its department is sure.
     assert _named([(SPEAKER, 0.32), (TEAPOT, 0.25), (SNEAKER, 0.2)])[0] == "audio device"
