@@ -27,9 +27,8 @@ class Creative:
     image: Image.Image  # RGB, exactly the canvas size
     placement: Placement
     product: Image.Image  # the resized cut-out as placed (RGBA), for fidelity checks
-    stand: tuple[int, int, int, int] | None = (
-        None  # the box (left, top, right, bottom) of the block it stands on
-    )
+    # The box (left, top, right, bottom) of the block the product stands on, if any: no place for copy.
+    stand: tuple[int, int, int, int] | None = None
 
 
 def stand_box(plate: Plate, size: tuple[int, int]) -> tuple[int, int, int, int] | None:
