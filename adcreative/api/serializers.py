@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from adcreative.api import parsers
 from adcreative.memo import Memo
 
 # An invalid value is echoed in its error this long at most: a 20 MB field is not sent back.
@@ -25,6 +26,17 @@ def shown(value: object) -> str:
 def zulu(moment: datetime) -> str:
     """A moment as the contract writes it: ISO 8601 in UTC, ending in Z."""
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def json_in_field(data: Any, problem: str) -> Any:
+    """A field that holds JSON: its text parsed (a form sends text), or the value a JSON body already holds;
+    text that is no JSON, or nested too deep, or a number too long, is the field's error `problem`."""
+    if not isinstance(data, str):
+        return data
+    try:
+        return parsers.loads(data)
+    except ValueError:
+        raise serializers.ValidationError(problem) from None
 
 
 def not_valid(value: object) -> str:

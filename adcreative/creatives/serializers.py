@@ -9,8 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 import presets
-from adcreative.api import parsers
-from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidField
+from adcreative.api.serializers import ContractSerializer, FormBoolean, GuidField, json_in_field
 from workers.render import formats
 
 MAX_PROMPTS = 6
@@ -34,12 +33,7 @@ class PromptObjectsField(serializers.Field):  # type: ignore[type-arg]
     """`PromptObjectsString`: a JSON array of 1-6 prompt objects (preset or custom)."""
 
     def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
-        try:
-            items = parsers.loads(data) if isinstance(data, str) else data
-        except ValueError:  # not JSON, nested too deep, a number too long
-            raise serializers.ValidationError(
-                "The value is not a valid JSON array of prompt objects."
-            ) from None
+        items = json_in_field(data, "The value is not a valid JSON array of prompt objects.")
         if not isinstance(items, list) or not 1 <= len(items) <= MAX_PROMPTS:
             raise serializers.ValidationError(f"Give between 1 and {MAX_PROMPTS} prompt objects.")
         catalog = presets.load_catalog()
@@ -95,12 +89,9 @@ class OutputFormatsField(serializers.Field):  # type: ignore[type-arg]
         return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> list[str]:
-        try:
-            items = parsers.loads(data) if isinstance(data, str) else data
-        except ValueError:
-            raise serializers.ValidationError(
-                'The value is not a valid JSON array of output formats, such as ["square", "story"].'
-            ) from None
+        items = json_in_field(
+            data, 'The value is not a valid JSON array of output formats, such as ["square", "story"].'
+        )
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             raise serializers.ValidationError('Give a JSON array of output format names, such as ["square"].')
         try:

@@ -11,9 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from adcreative.api import areas, parsers
+from adcreative.api import areas
 from adcreative.api.exceptions import PayloadTooLargeError
-from adcreative.api.serializers import ContractSerializer, GuidField, not_valid, zulu
+from adcreative.api.serializers import ContractSerializer, GuidField, json_in_field, not_valid, zulu
 from adcreative.finetunes.models import FineTune
 
 
@@ -27,10 +27,7 @@ from adcreative.finetunes.models import FineTune
 )
 class AssetIdsField(serializers.Field):  # type: ignore[type-arg]
     def to_internal_value(self, data: Any) -> list[uuid.UUID]:
-        try:
-            items = parsers.loads(data) if isinstance(data, str) else data
-        except ValueError:
-            raise serializers.ValidationError("The value is not a valid JSON array of asset ids.") from None
+        items = json_in_field(data, "The value is not a valid JSON array of asset ids.")
         if not isinstance(items, list) or not items:
             raise serializers.ValidationError("Give a JSON array of one or more asset ids.")
         found = []
