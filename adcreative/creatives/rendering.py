@@ -37,7 +37,7 @@ def job_of(task: Task) -> RenderJob:
         negative_prompt=task.negative_prompt,
         product_name=process.product_name,
         relight=process.relight,
-        formats=tuple(fmt.name for fmt in process.formats),
+        formats=tuple(process.output_formats),  # () renders the one DisableSafeMargin chooses
     )
 
 
