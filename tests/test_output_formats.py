@@ -228,3 +228,14 @@ def test_an_operator_sees_every_format_of_a_task_on_its_admin_page(
     assert page.status_code == 200
     text = page.content.decode()
     assert "other output formats" in text.lower() and "skyscraper_160x600" in text and "textZones" in text
+
+
+def test_another_applications_task_is_not_found_in_any_format(client: Client, tenant: Tenant) -> None:
+    task = rendered(client, tenant, ["square", "story"]).tasks.get()
+    other = make_tenant("Other", balance=5)
+    for name in ("", "square", "story"):
+        response = download(client, other, task, outputFormat=name, applicationId=other.id)
+        assert response.status_code == 404 and response.json()["errors"][ENGINE] == [
+            "Image content not found."
+        ]
+    assert balance(other) == 5
