@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,11 @@ class Scene:
     gobo: str = ""
     gel: str = ""
     aperture: float = 2.8
+    # The key light's own colour ("" white, a little warm in a warm room; "#ffa860" a setting sun) and how
+    # high it hangs as a share of its usual height (below 1 a low sun: long, soft shadows across the
+    # floor). Optional in the catalog.
+    light_colour: str = ""
+    light_height: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -208,19 +213,32 @@ def _check_stand(where: str, entry: dict[str, Any]) -> None:
         raise CatalogError(f"{where}: stand_surface={made_of!r} needs a stand.")
 
 
+_OPTIONAL_RANGES = {
+    "aperture": (1.0, 22.0),
+    "light_height": (0.2, 1.5),
+}  # the lens's f-number; the key's height
+
+
+def _check_light(where: str, entry: dict[str, Any]) -> None:
+    """The gel and the key light's colour are #rrggbb; the aperture and the key's height in their ranges."""
+    for key in ("gel", "light_colour"):
+        if entry.get(key, "") and not _COLOUR.match(str(entry[key])):
+            raise CatalogError(f"{where}: {key}={entry[key]!r} is not #rrggbb in lower case.")
+    for key, (low, high) in _OPTIONAL_RANGES.items():
+        value = entry.get(key, low)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise CatalogError(f"{where}: {key}={value!r} must be a number in [{low}, {high}].")
+
+
 def _scene(where: str, entry: Any) -> Scene:
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: scene must be a table.")
-    optional = frozenset({"props", "stand", "stand_surface", "gobo", "gel", "aperture"})
+    optional = frozenset({f.name for f in fields(Scene) if f.default is not MISSING})
     _check_keys(where, entry, {f.name for f in fields(Scene)}, optional=optional)
     _check_stand(where, entry)
+    _check_light(where, entry)
     if entry.get("gobo", "") not in GOBOS:
         raise CatalogError(f"{where}: gobo={entry['gobo']!r} is not one of {', '.join(GOBOS[1:])}.")
-    if entry.get("gel", "") and not _COLOUR.match(str(entry["gel"])):
-        raise CatalogError(f"{where}: gel={entry['gel']!r} is not #rrggbb in lower case.")
-    aperture = entry.get("aperture", 2.8)
-    if isinstance(aperture, bool) or not isinstance(aperture, (int, float)) or not 1.0 <= aperture <= 22.0:
-        raise CatalogError(f"{where}: aperture={aperture!r} must be an f-number in [1, 22].")
     props = entry.get("props", [])
     if not isinstance(props, list) or any(prop not in PROPS for prop in props):
         raise CatalogError(f"{where}: props must list some of {', '.join(PROPS)}.")
@@ -238,8 +256,7 @@ def _scene(where: str, entry: Any) -> Scene:
         if not isinstance(colour, str) or not _COLOUR.match(colour):
             raise CatalogError(f"{where}: palette colour {colour!r} is not #rrggbb in lower case.")
     values = {**entry, "palette": tuple(palette), "props": tuple(props)}
-    if "aperture" in entry:
-        values["aperture"] = float(aperture)
+    values.update({key: float(entry[key]) for key in _OPTIONAL_RANGES if key in entry})
     values.update({key: float(entry[key]) for key in _RANGES})
     return Scene(**values)
 

@@ -18,7 +18,7 @@ from workers.render.floors import FLOORS, LINEN_PITCH, ROUGHNESS, SCALE, STRETCH
 from workers.render.layout import FrameCut
 from workers.render.paint import rgb
 from workers.render.props import prop_models
-from workers.render.set3d import FLOOR, PROP, shoot
+from workers.render.set3d import FLOOR, PROP, Lighting, shoot
 
 SURFACES = [s for s in presets.SURFACES if s != "seamless"]
 SIZE = (314, 837)  # an ad's background as the studio paints it (half its resolution)
@@ -29,7 +29,7 @@ def paint(name: str, seed: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     scene = replace(presets.load_catalog()["white_marble_countertop"].scene, surface=name)
     palette = [rgb(c) for c in ("#8a8f96", "#9c8f7d", "#5d6b7a")]  # mid tones: room above and below
     _, _, shot = placed(drawn_cutout(), FrameCut(), scene, SIZE[::-1], 0)
-    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    light = Lighting(scene.light_direction, scene.light_softness, scene.light_intensity, False)
     plate = shoot(scene.backdrop, light, "", "", SIZE[::-1], shot, scene.floor_line, 0)
     bare = np.full((*SIZE, 3), 0.5, np.float32)
     painted = surface(scene, palette, bare, np.random.default_rng(seed), plate)
@@ -158,7 +158,7 @@ def stones_garden(with_props: bool) -> tuple[np.ndarray, np.ndarray]:
     scene = presets.load_catalog()["zen_stone_garden"].scene
     palette = [rgb(c) for c in scene.palette]
     _, _, shot = placed(drawn_cutout(), FrameCut(), scene, SIZE[::-1], 0)
-    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    light = Lighting(scene.light_direction, scene.light_softness, scene.light_intensity, False)
     props = prop_models(scene.props, 0) if with_props else ()
     plate = shoot(scene.backdrop, light, "", "", SIZE[::-1], shot, scene.floor_line, 0, None, props)
     bare = np.full((*SIZE, 3), 0.5, np.float32)

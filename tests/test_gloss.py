@@ -12,7 +12,7 @@ from tests.drawing import drawn_cutout
 from workers.render.compose import placed
 from workers.render.gloss import glaze, project
 from workers.render.layout import FrameCut
-from workers.render.set3d import FLOOR, STAND, WALL, Plate, shoot
+from workers.render.set3d import FLOOR, STAND, WALL, Lighting, Plate, shoot
 
 SIZE = (240, 120)  # small plates: every check here is geometry, not resolution
 
@@ -24,7 +24,7 @@ def _scene(preset: str, **changes: object) -> presets.Scene:
 def _plate(scene: presets.Scene) -> Plate:
     """The set of `scene` as shot around the drawn product on a small plate."""
     _, _, shot = placed(drawn_cutout(), FrameCut(), scene, SIZE, 0)
-    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    light = Lighting(scene.light_direction, scene.light_softness, scene.light_intensity, False)
     return shoot(scene.backdrop, light, scene.gobo, scene.stand, SIZE, shot, scene.floor_line, 0)
 
 

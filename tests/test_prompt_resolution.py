@@ -21,7 +21,7 @@ from tests.conftest import ROOT, Tenant
 from tests.helpers import ad_creative, cutout_asset, process_progress
 from workers import colour as colours
 from workers.label_words import FLAVOUR_PROPS, FLAVOURED
-from workers.render import prompt_scene
+from workers.render import prompt_scene, scenes
 from workers.render.prompt_scene import NEUTRAL, Resolution, resolve
 from workers.render.scenes import palette_for, preset_for_prompt, scene_from_prompt
 from workers.vocabulary import COLOUR_NAMES, FAMILY_OF_CATEGORY, SCENES
@@ -111,7 +111,8 @@ def test_a_picnic_table_with_a_blanket_in_late_afternoon_light() -> None:
     assert resolution.left_out == ()
     assert scene.surface == "wood" and ("fabric" in scene.props or scene.surface == "linen")
     assert resolution.warmth == "warm" and resolution.time == "golden"  # warm, low light
-    assert scene.light_direction in ("left", "right") and scene.gel == prompt_scene.WARM_GEL
+    assert scene.light_direction in ("left", "right") and scene.gel == ""  # a low sun, not a gel
+    assert (scene.light_colour, scene.light_height) == scenes.TIMES["golden"]
     assert hex_of("lavender") in palette  # the blanket's colour among the scene's
     assert scene.texture == "none" and scene.stand == ""
 

@@ -18,7 +18,7 @@ from workers.render.layout import WIDE_SIZE, FrameCut, frame_cut
 from workers.render.prompt_props import PROP_WORDS, props_in_prompt
 from workers.render.props import BODIES, LOOKS, MATERIALS, MODELS, modelled, prop_models
 from workers.render.scenes import preset_for_prompt, scene_from_prompt
-from workers.render.set3d import FAR, FLOOR, PROP, Plate, Shot, intersect, shoot
+from workers.render.set3d import FAR, FLOOR, PROP, Lighting, Plate, Shot, intersect, shoot
 from workers.render.studio import render_background, shot_at
 
 
@@ -92,7 +92,7 @@ def test_props_never_show_over_the_products_pixels(seed: int) -> None:
 def test_a_prop_casts_its_shadow_on_the_floor_away_from_the_key_light() -> None:
     scene = presets.load_catalog()["light_grey_background"].scene  # the key light on the left
     _, _, shot = placed(drawn_cutout(), FrameCut(), scene, (837, 314), 0)
-    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    light = Lighting(scene.light_direction, scene.light_softness, scene.light_intensity, False)
     orange = prop_models(("orange",), 0)[:1]
     bare = shoot(scene.backdrop, light, "", "", (837, 314), shot, scene.floor_line, 0)
     lit = shoot(scene.backdrop, light, "", "", (837, 314), shot, scene.floor_line, 0, props=orange)

@@ -16,7 +16,7 @@ from workers.render.compose import placed
 from workers.render.gloss import glaze
 from workers.render.layout import FrameCut
 from workers.render.paint import rgb
-from workers.render.set3d import STAND, WALL, Plate, shoot
+from workers.render.set3d import STAND, WALL, Lighting, Plate, shoot
 from workers.render.studio import stand_material
 
 SIZE = (240, 120)  # small plates: a block's faces span a few dozen pixels
@@ -29,7 +29,7 @@ def _scene(preset: str, **changes: object) -> presets.Scene:
 def _plate(scene: presets.Scene, size: tuple[int, int] = SIZE) -> Plate:
     """The set of `scene` as shot around the drawn product on a small plate."""
     _, _, shot = placed(drawn_cutout(), FrameCut(), scene, size, 0)
-    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    light = Lighting(scene.light_direction, scene.light_softness, scene.light_intensity, False)
     return shoot(scene.backdrop, light, scene.gobo, scene.stand, size, shot, scene.floor_line, 0)
 
 

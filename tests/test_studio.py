@@ -17,7 +17,7 @@ from workers.colour import Colour, hex_to_rgb
 from workers.render.compose import LIFT, Creative, base_row, camera_of, compose, placed, render_creative
 from workers.render.layout import AD_SIZE, SIDE_EXTENSION, WIDE_SIZE, FrameCut, frame_cut, place
 from workers.render.scenes import blend_with_product
-from workers.render.set3d import FLOOR, STAND, WALL, Plate, Shot, _light_samples, build_set
+from workers.render.set3d import FLOOR, STAND, WALL, Lighting, Plate, Shot, _light_samples, build_set
 from workers.render.studio import HEADROOM, depth_of_field, exposed, render_background
 
 
@@ -335,7 +335,7 @@ def test_the_floor_meets_the_wall_where_the_photos_camera_sees_it() -> None:
 def shoot_at(scene: presets.Scene, shot: object) -> Plate:
     from workers.render.set3d import shoot
 
-    light = (scene.light_direction, scene.light_softness, scene.light_intensity, False)
+    light = Lighting(scene.light_direction, scene.light_softness, scene.light_intensity, False)
     return shoot(scene.backdrop, light, scene.gobo, scene.stand, (837, 314), shot, scene.floor_line, 0)  # type: ignore[arg-type]
 
 
@@ -376,7 +376,7 @@ def test_an_open_air_view_takes_no_shadow_of_the_product() -> None:
 
 def test_each_pixel_of_a_four_by_four_block_sees_other_points_of_the_key_light() -> None:
     shot = Shot(24.0, 4.0, 16.0, 20.0, 24.0, np.ones((20, 16), np.float32))
-    studio = build_set("sweep", ("left", 0.9, 0.5, False), "", "", (64, 32), shot, 0.7)
+    studio = build_set("sweep", Lighting("left", 0.9, 0.5, False), "", "", (64, 32), shot, 0.7)
     points = _light_samples(studio, (4, 4))  # (samples, 4, 4, 3)
     flat = points.reshape(-1, 3)
     assert len(np.unique(flat.round(5), axis=0)) == 16 * 16  # 256 distinct points, none repeated

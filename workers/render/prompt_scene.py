@@ -279,7 +279,6 @@ WORDS = {singular(word): entry for word, entry in WORDS.items()}
 
 SHALLOW_APERTURE = 1.8  # "blurred", "soft focus": the room behind softer
 DEEP_APERTURE = 8.0
-WARM_GEL, COOL_GEL = "#ffb070", "#9cc4ff"
 MAX_ACCENTS = 2  # colours beyond the wall, floor and gel: the palette's accents
 
 
@@ -300,7 +299,7 @@ class Resolution:
     stand: str = ""
     stand_surface: str = ""  # what the stand is made of ("" a cast block): one of presets.STAND_SURFACES
     gobo: str = ""
-    gel: str = ""  # "#rrggbb" for the rim light, from a coloured rim light or glow, or the light's warmth
+    gel: str = ""  # "#rrggbb": a coloured rim light or glow (a gelled light on the wall behind the product)
     mood: str | None = None
     props: tuple[str, ...] = ()
     wall_colour: str | None = None
@@ -547,8 +546,6 @@ def _resolution(reading: _Reading) -> Resolution:
     props = _drawn_props(reading, stand)
     wall, floor, gel, accents = _colour_slots(reading)
     warmth = values.get("warmth") or ("warm" if values.get("time") == "golden" else None)
-    if not gel and warmth:
-        gel = WARM_GEL if warmth == "warm" else COOL_GEL
     left_out = sorted({t for t, s in zip(reading.tokens, reading.status, strict=True) if s in ("", "lost")})
     used = [t for t, s in zip(reading.tokens, reading.status, strict=True) if s == "used"]
     return Resolution(

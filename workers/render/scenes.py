@@ -115,9 +115,22 @@ def scene_from_prompt(base: Scene, prompt: str) -> Scene:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def _light(base: Scene, said: Resolution) -> dict[str, float]:
-    """The light a resolution asks for: hard or soft, a spotlight, the time of day."""
-    changes: dict[str, float] = {}
+# The key light's colour and height for the warmth and time of day a prompt names: a setting sun is low
+# and orange (long shadows across the floor), a morning sun a little higher and paler, night blue.
+KEY_COLOURS = {"warm": "#ffd6a3", "cool": "#cfdcff"}
+TIMES = {"golden": ("#ffa75e", 0.3), "morning": ("#ffeed6", 0.7), "night": ("#a9b8ff", 1.0)}
+SUN_SOFTNESS = 0.3
+
+
+def _light(base: Scene, said: Resolution) -> dict[str, float | str]:
+    """The light a resolution asks for: hard or soft, a spotlight, warm or cool, the time of day."""
+    changes: dict[str, float | str] = {}
+    if said.warmth:
+        changes["light_colour"] = KEY_COLOURS[said.warmth]
+    if said.time in TIMES:
+        changes["light_colour"], changes["light_height"] = TIMES[said.time]
+    if said.time == "golden" and said.light != "soft":  # the sun is a small light: crisp long shadows
+        changes["light_softness"] = SUN_SOFTNESS
     if said.light == "hard":
         changes.update(HARD, vignette=min(1.0, base.vignette + 0.25))
     elif said.light == "soft":
@@ -141,6 +154,8 @@ def palette_for(preset: Preset, prompt: str | None) -> list[str]:
     said = resolve(prompt)
     if said.wall_colour:
         palette[0] = said.wall_colour
+    elif said.gel:  # a coloured glow reads in its own colour on a grey wall, not mixed into a beige one
+        palette[0] = _grey_of(palette[0])
     if said.floor_colour:
         palette[1] = said.floor_colour
     for index, accent in enumerate(said.accents, start=2):
@@ -152,6 +167,12 @@ def palette_for(preset: Preset, prompt: str | None) -> list[str]:
 
 
 MAX_PALETTE = 4
+
+
+def _grey_of(colour: str) -> str:
+    """The grey as light as `colour` (its HLS lightness)."""
+    level = round(colorsys.rgb_to_hls(*(c / 255 for c in hex_to_rgb(colour)))[1] * 255)
+    return f"#{level:02x}{level:02x}{level:02x}"
 
 
 ANALOGOUS = 0.25  # hues within a quarter of the wheel of the product's lean towards it; farther ones stay

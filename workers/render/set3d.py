@@ -20,6 +20,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 from scipy import ndimage
@@ -912,13 +913,37 @@ def light_axes(centre: Array) -> tuple[Array, Array, Array]:
     return axis, u, np.cross(u, axis)
 
 
-def key_for(direction: str, softness: float, intensity: float, warm: bool, lift: float) -> Light:
-    centre = np.array(LIGHT_PLACES.get(direction, LIGHT_PLACES["top_left"]), np.float32)
+class Lighting(NamedTuple):
+    """The key light: where it hangs (a LIGHT_PLACES direction), how soft and strong it is, whether the
+    room is warm, and optionally its own colour (RGB in [0, 1], over `warm`'s) and its height as a share
+    of its place's (`LOW_ABOVE` the least: a low sun)."""
+
+    direction: str
+    softness: float
+    intensity: float
+    warm: bool
+    colour: tuple[float, ...] | None = None
+    height: float = 1.0
+
+
+LOW_ABOVE = 1.35  # a lowered key light stays this high (a product's heights): over the product's top
+LOW_BEHIND = 0.6  # ... and at least this far behind the product, so its long shadow falls towards the camera
+
+
+def key_for(light: Lighting, lift: float) -> Light:
+    """The key light for `light`, its place raised by `lift` (the top of the stand the product is on). A
+    lowered one hangs between LOW_ABOVE and its place's height, as low as `light.height` says, so the
+    product's shadow runs long across the floor (a unit-tall product's is `across / (above - 1)` long)."""
+    centre = np.array(LIGHT_PLACES.get(light.direction, LIGHT_PLACES["top_left"]), np.float32)
+    if light.height < 1.0:  # a low sun: lower, and round beside the product so its shadow runs on the floor
+        centre[1] = LOW_ABOVE + (centre[1] - LOW_ABOVE) * max(light.height, 0.0)
+        centre[2] = max(centre[2], LOW_BEHIND)
     centre[1] += lift
     _, u, v = light_axes(centre)
-    half = 0.15 + 1.6 * softness  # a bigger light gives softer shadows
-    colour = np.array([1.0, 0.94, 0.84] if warm else [1.0, 0.99, 0.97], np.float32)
-    return Light(centre, u * half, v * half, colour, 0.6 + 0.9 * intensity)
+    half = 0.15 + 1.6 * light.softness  # a bigger light gives softer shadows
+    white = (1.0, 0.94, 0.84) if light.warm else (1.0, 0.99, 0.97)
+    colour = np.array(light.colour if light.colour is not None else white, np.float32)
+    return Light(centre, u * half, v * half, colour, 0.6 + 0.9 * light.intensity)
 
 
 def wall_distance(
@@ -949,22 +974,34 @@ SWEEP_RADIUS = 2.5  # the most a sweep's floor curves up into its wall over
 THICKNESS = 0.04  # a product lying flat (a watch, a fork, a shirt) stands this high off the floor
 
 
-def _card(shot: Shot, camera: Camera, target: Array, distance: float, depth: float) -> Card:
-    """The product as a card for the shadow it casts: standing through its base and facing the camera, or,
-    lying flat, on the floor a product's thickness above it (rows of the picture run along the floor,
-    stretched as the camera foreshortens it), so it casts a low drop shadow right beside itself."""
+def _card(shot: Shot, camera: Camera, target: Array, distance: float, depth: float, key: Light) -> Card:
+    """The product as a card for the shadow it casts: standing upright through its middle and turned to
+    face the key light (the light sees the product's outline much as the camera does; a card facing the
+    camera, lit from the side, would cast a sliver), or, lying flat, on the floor a product's thickness
+    above it (rows of the picture run along the floor, stretched as the camera foreshortens it), so it
+    casts a low drop shadow right beside itself."""
     step = 2  # the card's alpha at half resolution: it only casts a soft shadow
     alpha = shot.alpha[::step, ::step].astype(np.float32)
     per_pixel = distance / camera.focal * step
-    right, down = camera.right * per_pixel, -camera.up * per_pixel
+    right, down = _facing(key.centre, camera.right) * per_pixel, np.array([0.0, -per_pixel, 0.0], np.float32)
     centre = target + np.array([0.0, 0.0, depth / 2], np.float32)
     if shot.lying:
+        right = camera.right * per_pixel
         sine = max(float(np.sin(np.radians(shot.elevation))), 0.2)
         down = np.array([0.0, 0.0, -per_pixel / sine], np.float32)  # down the picture: towards the camera
         centre = target + np.array([0.0, THICKNESS, 0.0], np.float32)
     base_col, base_row = shot.width / 2 / step, (shot.base_row - shot.top) / step
     origin = centre - right * base_col - down * base_row
     return Card(alpha, origin.astype(np.float32), right, down, float(target[1]))
+
+
+def _facing(light: Array, right: Array) -> Array:
+    """The level direction across a card that faces `light` (its side that runs the way `right` does)."""
+    across = np.array([-light[2], 0.0, light[0]], np.float32)
+    if float(np.linalg.norm(across)) < 1e-6:  # a light straight overhead: face the camera
+        return right
+    across = across / np.linalg.norm(across)
+    return across if float(across @ right) >= 0 else -across
 
 
 def _beyond_view(camera: Camera, wall_z: float, floor: float) -> float:
@@ -1071,9 +1108,6 @@ def arrange(props: tuple[Prop, ...], stage: Stage, seed: int) -> tuple[Prop, ...
     return tuple(placed)
 
 
-Lighting = tuple[str, float, float, bool]  # the key light's direction, softness, intensity, warmth
-
-
 def build_set(
     backdrop: str,
     light: Lighting,
@@ -1100,12 +1134,27 @@ def build_set(
     wall_z = _beyond_view(camera, wall_z, 0.0) if shot.lying else wall_z
     radius = 0.01 if backdrop in ("wall_floor", "window_room") else min(wall_z * 0.5, SWEEP_RADIUS)
     shapes = stand_shapes(stand, product_width, depth, lift) if stand else ()
-    key = key_for(*light, lift=lift)
+    key = key_for(light, lift=lift)
     clear = clear_box(shot)
     half = (clear[2] - clear[0]) / 2 / max(shot.height, 1.0)  # its opaque half width
     placed = arrange(props, Stage(camera, clear, half, depth, wall_z - radius), seed)
-    card = _card(shot, camera, target, distance, depth)
+    card = _card(shot, camera, target, distance, depth, key)
     return StudioSet(camera, wall_z, radius, shapes, key, card, gobo, seed, placed)
+
+
+GLOW_SPREAD = 1.3  # a gelled background light's pool on the wall: its radius, in product heights
+GLOW = 1.0  # ... and its strength at the centre, against the key's 1 at the product
+
+
+def background_glow(points: Array, part: Array, studio: StudioSet) -> Array:
+    """A background light with the gel on it, hidden behind the product and aimed at the wall: a soft pool
+    of coloured light on the wall (and the sweep's curve) behind the product, a little above its middle,
+    fading over GLOW_SPREAD, as a photographer's gelled background light throws it."""
+    lift = studio.card.base if studio.card else 0.0
+    centre = np.array([0.0, lift + 0.7, studio.wall_z], np.float32)
+    offset = (points - centre)[..., :2]
+    pool = np.exp(-(offset**2).sum(-1) / (2 * GLOW_SPREAD**2))
+    return (GLOW * pool * (part == WALL)).astype(np.float32)
 
 
 def light_at(
@@ -1128,6 +1177,7 @@ def light_at(
         view = points - studio.camera.position
         facing = np.abs((normals * view).sum(-1)) / np.maximum(np.linalg.norm(view, axis=-1), 1e-6)
         light = light + ((1 - facing) ** 3 * (part == STAND))[..., None] * rim * 0.9
+        light = light + background_glow(points, part, studio)[..., None] * rim
     at_product = float(np.clip(key.centre[1] - lift, 0, None) / np.linalg.norm(key.centre - (0.0, lift, 0.0)))
     exposure = ambient + key.strength * max(at_product, 0.2)
     return (light / exposure).astype(np.float32), sheen(studio, (points, normals, index), passed) / exposure

@@ -26,7 +26,7 @@ from workers.render.floors import surface
 from workers.render.gloss import glaze
 from workers.render.paint import Array, blur, coords, mix, noise, rgb, smoothstep
 from workers.render.props import finish_props, paint_props, prop_models
-from workers.render.set3d import STAND, WALL, Plate, Shot, shoot
+from workers.render.set3d import STAND, WALL, Lighting, Plate, Shot, shoot
 
 
 # --- backdrops ---------------------------------------------------------------------------------------
@@ -296,7 +296,10 @@ def render_background(
     painted = (-(-size[0] // scale), -(-size[1] // scale))
     rim = rgb(scene.gel) if scene.gel else None
     warm = float(colours[0][0] - colours[0][2]) > WARM_WALL  # a warm room is lit warm
-    light = (scene.light_direction, scene.light_softness, scene.light_intensity, warm)
+    own = tuple(float(c) for c in rgb(scene.light_colour)) if scene.light_colour else None
+    light = Lighting(
+        scene.light_direction, scene.light_softness, scene.light_intensity, warm, own, scene.light_height
+    )
     plate = shoot(
         scene.backdrop,
         light,
