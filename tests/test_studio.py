@@ -432,6 +432,22 @@ def test_a_flat_lay_lies_on_a_floor_that_fills_the_picture_and_drops_its_shadow_
     assert np.percentile(light[ring(0.3, 0.7)], 2) > far  # ... and no long shadow of a shoe standing up
 
 
+@pytest.mark.parametrize(
+    ("preset_id", "surface"), [("warm_sunlit_bedroom", "linen"), ("champagne_glass_pedestal", "glass")]
+)
+def test_a_flat_lays_floor_runs_on_past_the_top_edge(preset_id: str, surface: str) -> None:
+    """Seen from above, the floor fills the picture: no strip of wall melts into it along the top edge, and
+    a glossy one mirrors no hard edge where its reflected rays stop meeting the wall."""
+    scene = replace(
+        presets.load_catalog()[preset_id].scene,
+        surface=surface, stand="", stand_surface="", vignette=0.0, grain=0.0,
+    )  # fmt: skip
+    image, plate = background(scene, (837, 314), seed=1, cutout=_lying_shoe())
+    assert plate.horizon <= 0
+    rows = np.asarray(image).mean(axis=(1, 2))
+    assert rows[:6].mean() > 0.93 * rows[10:40].mean()  # before: 0.67 (linen), 0.91 (glass)
+
+
 def test_a_flat_lay_shows_no_mirror_image_of_itself_on_a_glossy_floor() -> None:
     shoe = _lying_shoe()
     scene = replace(presets.load_catalog()["glossy_black_reflective"].scene, texture="none")

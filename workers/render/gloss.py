@@ -76,6 +76,7 @@ STREAK = 1.0  # each softer copy is also blurred downwards by this many of its p
 HIGHLIGHTS = 4.0  # how much brighter than it shows a light is, per unit it outshines the floor
 BRIGHTEST = 0.9  # a reflection is at most this share of what it mirrors
 OFFSCREEN = 1.0  # pixels of blur per pixel a reflected point lies outside the picture (its edge smeared)
+UNKNOWN = 0.5  # ... and this far outside (a share of the picture's height) it sees only the studio's mean
 NUDGE = 1e-3  # rays leave a surface this far off it, so they do not meet it again
 WAVES = 5  # water's ripples: this many wave trains in seeded directions
 RIPPLE_SEED = 31  # the ripples' directions come from the set's seed plus this
@@ -260,6 +261,10 @@ def seen(picture: Picture, origins: Array, dirs: Array, spread: float) -> Array:
     on_object = standing(part)
     if on_object.any():
         colour[on_object] = sample(picture.levels, col[on_object], row[on_object], blur[on_object])
+    # Far outside the picture it is unknown: the smeared edge gives way to the studio's mean colour, so a
+    # floor seen from above mirrors no hard line where rays stop meeting the wall and leave the set.
+    away = np.clip(np.maximum(outside, 0) / (UNKNOWN * height), 0, 1)[:, None]
+    colour = colour * (1 - away) + picture.surround * away
     lost = (t >= FAR) | (z <= NUDGE)  # left the set, or came back behind the camera
     return np.where(lost[:, None], picture.surround, colour).astype(np.float32)
 
