@@ -199,6 +199,20 @@ def test_a_completed_task_message_lists_every_format_with_its_layout(client: Cli
     assert set(message["Formats"][1]["Layout"]) >= {"productBox", "textZones"}
 
 
+def test_a_completed_task_message_carries_the_prompt_as_resolved(client: Client, tenant: Tenant) -> None:
+    custom = [{"tag": "custom", "prompt": "on the surface of the moon beside a unicorn, warm light"}]
+    response = ad_creative(client, tenant, str(cutout_asset(tenant).id), custom)
+    assert response.status_code == 200, response.content
+    process = Process.objects.get(id=response.json()["imageProductGeneratorProcessId"])
+    claimed = state.claim(str(process.tasks.get().id))
+    assert claimed is not None
+    render_tasks([claimed])
+    message = task_message(process.tasks.get())
+    assert message["MessageType"] == "ImageGenerationTaskCompleted"
+    assert message["UnrenderedTerms"] == ["moon", "unicorn"]
+    assert message["PromptText"].endswith("on the surface of the moon beside a unicorn, warm light")
+
+
 def test_deleting_a_process_discards_the_files_of_every_format(client: Client, tenant: Tenant) -> None:
     process = rendered(client, tenant, ["square", "banner_300x250"])
     task = process.tasks.get()

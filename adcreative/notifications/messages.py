@@ -47,7 +47,11 @@ def task_message(task: Task) -> dict[str, Any]:
             "OccurredAt": zulu(timezone.now()),
         }
     )
-    if message_type == TASK_COMPLETED:  # an extension: every output format's link and layout
+    if (
+        message_type == TASK_COMPLETED
+    ):  # extensions: the scene as resolved, every output format's link and layout
+        body["PromptText"] = task.prompt_text
+        body["UnrenderedTerms"] = list(task.unrendered_terms)
         body["Formats"] = [
             {"OutputFormat": f["outputFormat"], "Width": f["width"], "Height": f["height"],
              "DownloadUrl": f["downloadUrl"], "Layout": f["layout"]}
