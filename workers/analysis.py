@@ -22,6 +22,8 @@ from workers import colour as colours
 from workers.colour import Colour
 from workers.label_words import FLAVOUR_PROPS
 from workers.naming import Product, ZeroShot, identify
+from workers.render.layout import frame_cut
+from workers.render.prompt_scene import grounded, resolve
 from workers.vocabulary import CATEGORY_WORDS, FAMILY_OF_CATEGORY, PRESET_AFFINITY, SCENES
 
 PROMPT_COUNT = 4
@@ -37,6 +39,7 @@ class Recommendation:
     product: Product
     prompts: list[str]
     preset_ids: list[str]
+    frame_cut: tuple[bool, bool] = (False, False)  # the photo's frame cut the product at its top, its bottom
 
 
 def stable_seed(cutout: Image.Image) -> int:
@@ -46,21 +49,42 @@ def stable_seed(cutout: Image.Image) -> int:
 
 
 def recommend_prompts(
-    category: str, palette: list[Colour], seed: int, flavours: tuple[str, ...] = ()
+    category: str,
+    palette: list[Colour],
+    seed: int,
+    flavours: tuple[str, ...] = (),
+    cut: bool = False,
 ) -> list[str]:
     """Four scenes of the product's family, two of them in an accent colour chosen for its palette; with
-    a flavour printed on the product, one plain scene shows it ("… beside sliced oranges")."""
+    a flavour printed on the product, one plain scene shows it ("… beside sliced oranges"). For a product
+    the photo's frame cut (`cut`), only scenes the studio draws whole for it: none on a stand
+    (`prompt_scene.grounded`)."""
     family = FAMILY_OF_CATEGORY.get(category, "home")
     accent = colours.accent_colour(palette)
-    coloured = [t for t in SCENES[family] if "{accent}" in t]
-    plain = [t for t in SCENES[family] if "{accent}" not in t]
     rng = random.Random(seed)  # noqa: S311 - variety, not security
-    chosen = rng.sample(coloured, COLOURED_PROMPTS) + rng.sample(plain, PROMPT_COUNT - COLOURED_PROMPTS)
+    chosen = _pick([t for t in SCENES[family] if _drawn_whole(t, cut)], rng)
+    if len(chosen) < PROMPT_COUNT:  # a family whose scenes mostly stand it on something: others fill in
+        spare = [t for scenes in SCENES.values() for t in scenes if t not in chosen and _drawn_whole(t, cut)]
+        chosen += rng.sample(spare, PROMPT_COUNT - len(chosen))
     props = [FLAVOUR_PROPS[f] for f in flavours if f in FLAVOUR_PROPS]
     if props:
         chosen[-1] = f"{chosen[-1]}, beside {props[0]}"
     rng.shuffle(chosen)
     return [template.format(accent=accent) for template in chosen]
+
+
+def _pick(templates: list[str], rng: random.Random) -> list[str]:
+    """Up to PROMPT_COUNT of `templates`, COLOURED_PROMPTS of them in an accent colour where there are."""
+    coloured = [t for t in templates if "{accent}" in t]
+    plain = [t for t in templates if "{accent}" not in t]
+    chosen = rng.sample(coloured, min(COLOURED_PROMPTS, len(coloured)))
+    return chosen + rng.sample(plain, min(PROMPT_COUNT - len(chosen), len(plain)))
+
+
+def _drawn_whole(template: str, cut: bool) -> bool:
+    """Whether the studio draws all of a scene template for a product the frame cut (`cut`) or not."""
+    said = resolve(template.format(accent="grey"))
+    return grounded(said, cut).left_out == said.left_out
 
 
 def _preset_text(preset: Preset) -> str:
@@ -121,7 +145,8 @@ def analyse(
     reader, or None to name the product without its printed words; `zero_shot`: a recogniser that names
     it over the shop taxonomy instead of the ImageNet classes, or None)."""
     product = identify(cutout, classifier, captioner, reader, zero_shot)
+    cut = frame_cut(np.asarray(cutout.getchannel("A")))
     prompts = recommend_prompts(
-        product.category, list(product.colours), stable_seed(cutout), product.flavours
+        product.category, list(product.colours), stable_seed(cutout), product.flavours, cut.top or cut.bottom
     )
-    return Recommendation(product, prompts, rank_presets(product, catalog, encoder))
+    return Recommendation(product, prompts, rank_presets(product, catalog, encoder), (cut.top, cut.bottom))

@@ -28,9 +28,10 @@ from adcreative.creatives.models import Process, Task, formats_of
 from adcreative.creatives.tasks import render, render_process
 from adcreative.finetunes import services as finetunes
 from adcreative.finetunes.models import FineTune
+from adcreative.recommendations.models import Recommendation
 from adcreative.tenancy import credits
 from adcreative.tenancy.models import Application
-from workers.render.prompt_scene import name_pattern, resolve, without_name
+from workers.render.prompt_scene import grounded, name_pattern, resolve, without_name
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,12 @@ class ProcessRequest:
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> PromptSpec:
+def resolve_prompt(item: dict[str, Any], product_name: str, negative: str, cut: bool = False) -> PromptSpec:
     """The prompt a task renders: the product's name followed by the preset's promptText or the custom text
     (naming the product once: `named_once`); for an engine that draws the scene from the words (the
     studio's), the props it draws and the words it cannot draw (`workers.render.prompt_scene`: words only,
-    the web reads them without rendering)."""
+    the web reads them without rendering), among them a stand, which it does not draw for a product the
+    photo's frame cut (`cut`: `frame_cut_of`)."""
     name = product_name.strip() or "product"
     if item["tag"] == "preset":
         preset = presets.load_catalog()[item["preset"]]
@@ -91,11 +93,19 @@ def resolve_prompt(item: dict[str, Any], product_name: str, negative: str) -> Pr
     text = item["prompt"].strip()
     prompt = {"tag": "custom", "prompt": text, "nativeLanguagePrompt": item.get("nativeLanguagePrompt")}
     studio = engines.chosen().capabilities().draws_props
-    resolution = resolve(text, product_name.strip()) if studio else None
+    resolution = grounded(resolve(text, product_name.strip()), cut) if studio else None
     props = resolution.props if resolution else ()
     drawn = f" (props drawn: {', '.join(props)})" if props else ""  # what the studio engine puts beside it
     unrendered = resolution.left_out if resolution else ()
     return PromptSpec(prompt, "", f"{named_once(name, text)}{drawn}", negative.strip(), unrendered)
+
+
+def frame_cut_of(cutout: Asset) -> bool:
+    """Whether the photo's frame cut the product of a cut-out (at its top or bottom), as the Recommendation
+    that made it found (a cut-out made before that was recorded: not cut)."""
+    analysis = Recommendation.objects.filter(cutout=cutout).values_list("analysis", flat=True).first()
+    cut = (analysis or {}).get("frameCut") or {}
+    return bool(cut.get("top") or cut.get("bottom"))
 
 
 def named_once(name: str, text: str) -> str:

@@ -104,13 +104,15 @@ def process_request(
     data: dict[str, Any], request: Request, application: Application
 ) -> services.ProcessRequest:
     """The validated form as the service's request (the cut-out checked against the service's rules)."""
+    cutout = services.usable_cutout(application, data["productImageAssetId"])
+    cut = services.frame_cut_of(cutout)
     return services.ProcessRequest(
         user_id=data.get("userId"),
-        cutout=services.usable_cutout(application, data["productImageAssetId"]),
+        cutout=cutout,
         product_name=data["productName"],
         product_description=data["productDescription"],
         prompts=[
-            services.resolve_prompt(p, data["productName"], data["negativePrompt"])
+            services.resolve_prompt(p, data["productName"], data["negativePrompt"], cut)
             for p in data["PromptObjectsString"]
         ],
         disable_safe_margin=data["DisableSafeMargin"],

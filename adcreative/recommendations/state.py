@@ -93,6 +93,9 @@ def analysis_of(outcome: PhotoAnalysis) -> dict[str, Any]:
         "labels": [list(label) for label in product.labels],
         "printed": list(product.printed),
         "box": list(outcome.cutout.box),
+        # The photo's frame cut the product (worn by a model): AdCreative reports a custom prompt's stand,
+        # which the studio does not draw for it (workers.render.prompt_scene.grounded).
+        "frameCut": dict(zip(("top", "bottom"), outcome.recommendation.frame_cut, strict=True)),
     }
 
 

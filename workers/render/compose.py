@@ -140,7 +140,7 @@ def compose(
     its own shape: the same scene code builds the set, camera and props around the product where it stands."""
     cut = frame_cut(np.asarray(cutout.getchannel("A")))
     if cut.top or cut.bottom:  # a product the frame cuts stands on no block: none is built to peek out
-        scene = replace(scene, stand="", stand_surface="")
+        scene = replace(scene, stand="", stand_surface="")  # (prompt_scene.grounded reports the words)
     placement, product, shot = placed(cutout, cut, scene, size, seed)
     canvas, plate = render_background(scene, palette or list(scene.palette), pixels(size), seed, shot)
     shown = relit(product, canvas, (placement.left, placement.top), scene) if relight else product

@@ -20,7 +20,7 @@ Words only: the web process imports it (no numpy, PIL or torch here or in what i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from presets import STAND_SURFACES
@@ -309,6 +309,10 @@ class Resolution:
     used: tuple[str, ...] = ()  # the words that drew something
     left_out: tuple[str, ...] = ()  # content words nothing drew (sorted)
     stand_ins: tuple[tuple[str, str], ...] = ()  # (word, what is drawn for it): no drawing of its own
+    # The words that named the stand (with what it is made of; a product the photo's frame cut gets no
+    # stand: `grounded`) and the props drawn beside it.
+    stand_words: tuple[str, ...] = ()
+    prop_words: tuple[str, ...] = ()
 
     @property
     def aperture(self) -> float | None:
@@ -348,6 +352,7 @@ class _Reading:
     stand_ins: list[tuple[str, str]] = field(default_factory=list)
     props: list[str] = field(default_factory=list)
     prop_tokens: dict[str, list[int]] = field(default_factory=dict)
+    stand_tokens: list[int] = field(default_factory=list)  # the words that named the stand (and its material)
 
     def apply(self, entry: Entry, at: list[int]) -> None:
         """Read an entry for the words at `at`: they are used when any strong value took (or it has none),
@@ -369,6 +374,8 @@ class _Reading:
             self.weak.setdefault(key, value)
         if entry.stand_in and took:
             self.stand_ins.append((" ".join(self.tokens[i] for i in at), entry.stand_in))
+        if took and any(key == "stand" for key, _ in entry.strong):
+            self.stand_tokens.extend(at)
         for i in at:
             self.status[i] = "used" if took else "lost"
 
@@ -572,7 +579,31 @@ def _resolution(reading: _Reading) -> Resolution:
         used=tuple(used),
         left_out=tuple(left_out),
         stand_ins=tuple(reading.stand_ins),
+        stand_words=_words_at(reading, reading.stand_tokens if stand else []),
+        prop_words=_words_at(reading, [i for prop in props for i in reading.prop_tokens.get(prop, [])]),
     )
+
+
+def grounded(resolution: Resolution, cut: bool) -> Resolution:
+    """What is drawn for a product the photo's frame cut (`cut`: a jacket on a model, a carton cropped at
+    its top or bottom): no stand, which would peek out under a product that runs off the ad. The words that
+    named the stand are left out, so the task reports them. (Props still stand on the floor beside it.)"""
+    if not cut or not resolution.stand_words:
+        return resolution
+    dropped = resolution.stand_words
+    return replace(
+        resolution,
+        stand="",
+        stand_surface="",
+        stand_words=(),
+        used=tuple(word for word in resolution.used if word not in dropped),
+        left_out=tuple(sorted({*resolution.left_out, *dropped})),
+    )
+
+
+def _words_at(reading: _Reading, at: list[int]) -> tuple[str, ...]:
+    """The prompt's words at `at`, in the prompt's order, each once."""
+    return tuple(dict.fromkeys(reading.tokens[i] for i in sorted(set(at))))
 
 
 MAX_PROPS = MAX_KINDS
