@@ -116,9 +116,9 @@ class Scene:
     gobo: str = ""
     gel: str = ""
     aperture: float = 2.8
-    # The key light's own colour ("" white, a little warm in a warm room; "#ffa860" a setting sun) and how
-    # high it hangs as a share of its usual height (below 1 a low sun: long, soft shadows across the
-    # floor). Optional in the catalog.
+    # The key light's own colour ("" white, a little warm in a warm room; "#ffa75e" a setting sun) and how
+    # high it hangs as a share of its usual height (below 1 a low sun: long shadows across the floor).
+    # Optional in the catalog.
     light_colour: str = ""
     light_height: float = 1.0
 
@@ -214,9 +214,9 @@ def _check_stand(where: str, entry: dict[str, Any]) -> None:
 
 
 _OPTIONAL_RANGES = {
-    "aperture": (1.0, 22.0),
-    "light_height": (0.2, 1.5),
-}  # the lens's f-number; the key's height
+    "aperture": (1.0, 22.0),  # the lens's f-number
+    "light_height": (0.2, 1.5),  # the key light's height, a share of its usual one
+}
 
 
 def _check_light(where: str, entry: dict[str, Any]) -> None:

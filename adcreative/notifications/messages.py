@@ -47,9 +47,8 @@ def task_message(task: Task) -> dict[str, Any]:
             "OccurredAt": zulu(timezone.now()),
         }
     )
-    if (
-        message_type == TASK_COMPLETED
-    ):  # extensions: the scene as resolved, every output format's link and layout
+    # Extensions of a completed task's message: the scene as resolved, every output format's link and layout.
+    if message_type == TASK_COMPLETED:
         body["PromptText"] = task.prompt_text
         body["UnrenderedTerms"] = list(task.unrendered_terms)
         body["Formats"] = [
