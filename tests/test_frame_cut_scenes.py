@@ -5,16 +5,20 @@ words as not drawn instead of silently leaving them out. Props still stand on th
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
+import numpy as np
 import pytest
 from django.test import Client
 
+import presets
 from adcreative.recommendations.models import Recommendation
 from tests.conftest import Tenant
 from tests.helpers import ad_creative, cutout_asset, process_progress
-from workers.analysis import PROMPT_COUNT, recommend_prompts
+from workers.analysis import PROMPT_COUNT, rank_presets, recommend_prompts
 from workers.colour import Colour
+from workers.naming import Product
 from workers.render.prompt_scene import grounded, resolve
 from workers.vocabulary import FAMILY_OF_CATEGORY
 
@@ -56,6 +60,32 @@ def test_recommendations_suggest_no_stand_for_a_product_the_frame_cuts(category:
 def test_recommendations_still_suggest_stands_for_a_whole_product() -> None:
     prompts = {p for seed in range(40) for p in recommend_prompts("fashion", PALETTE, seed)}
     assert any(resolve(p).stand for p in prompts)
+
+
+class HashedWords:
+    """A stand-in text encoder: each word hashed into one of 64 slots, the vector normalised."""
+
+    def encode(self, texts: list[str], **_: Any) -> np.ndarray:
+        vectors = np.zeros((len(texts), 64))
+        for row, text in enumerate(texts):
+            for word in text.lower().replace(",", " ").split():
+                vectors[row, zlib.crc32(word.encode()) % 64] += 1.0
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        return vectors
+
+
+ENCODER = HashedWords()  # one for the session: the ranking caches the catalog's vectors per encoder
+
+
+def test_recommendations_rank_no_preset_on_a_stand_for_a_product_the_frame_cuts() -> None:
+    catalog = presets.load_catalog()
+    jacket = Product("jacket", "", "fashion", "cotton", "tall", tuple(PALETTE), ())
+    for name in ("velvet pedestal luxury", "glass pedestal champagne", "concrete plinth"):
+        product = Product(name, "", "fashion", "velvet", "tall", tuple(PALETTE), ())
+        assert any(catalog[i].scene.stand for i in rank_presets(product, catalog, ENCODER))
+        chosen = rank_presets(product, catalog, ENCODER, cut=True)
+        assert len(chosen) == len(set(chosen)) == 6 and not any(catalog[i].scene.stand for i in chosen)
+    assert rank_presets(jacket, catalog, ENCODER) == rank_presets(jacket, catalog, ENCODER, cut=False)
 
 
 @pytest.mark.django_db

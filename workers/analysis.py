@@ -91,12 +91,12 @@ def _preset_text(preset: Preset) -> str:
     return f"{preset.preview_name}{preset.prompt_text}. {' '.join(preset.categories)}"
 
 
-_preset_vectors: dict[int, tuple[list[str], np.ndarray]] = {}
+_preset_vectors: dict[tuple[int, int], tuple[list[str], np.ndarray]] = {}
 
 
 def _preset_embeddings(catalog: Mapping[str, Preset], encoder: Any) -> tuple[list[str], np.ndarray]:
-    key = id(catalog)
-    if key not in _preset_vectors:  # the catalog is fixed for the life of a process: embed it once
+    key = (id(catalog), id(encoder))
+    if key not in _preset_vectors:  # the catalog and encoder are fixed for the life of a process: embed once
         ids = list(catalog)
         vectors = encoder.encode(
             [_preset_text(catalog[i]) for i in ids], normalize_embeddings=True, show_progress_bar=False
@@ -105,9 +105,12 @@ def _preset_embeddings(catalog: Mapping[str, Preset], encoder: Any) -> tuple[lis
     return _preset_vectors[key]
 
 
-def rank_presets(product: Product, catalog: Mapping[str, Preset], encoder: Any) -> list[str]:
+def rank_presets(
+    product: Product, catalog: Mapping[str, Preset], encoder: Any, cut: bool = False
+) -> list[str]:
     """The best presets for the product: its text near the preset's scene, colours that set it off, and
-    the kinds of scene that suit its category; six different looks rather than six variations of one."""
+    the kinds of scene that suit its category; six different looks rather than six variations of one. For a
+    product the photo's frame cut (`cut`), none that stands it on a block (the studio builds none for it)."""
     ids, vectors = _preset_embeddings(catalog, encoder)
     query = f"{product.name}, {product.material} {CATEGORY_WORDS.get(product.category, '')}, " + ", ".join(
         c.name for c in product.colours[:3]
@@ -120,6 +123,8 @@ def rank_presets(product: Product, catalog: Mapping[str, Preset], encoder: Any) 
     suited = set(PRESET_AFFINITY.get(product.category, ()))
     affinity = np.array([1.0 if suited & set(catalog[i].categories) else 0.0 for i in ids])
     score = TEXT_WEIGHT * text + HARMONY_WEIGHT * harmony + (1 - TEXT_WEIGHT - HARMONY_WEIGHT) * affinity
+    if cut:
+        score[np.array([bool(catalog[i].scene.stand) for i in ids])] = -np.inf
     # Six near-identical scenes help nobody: each pick is discounted by its likeness to those already
     # picked (maximal marginal relevance), so the six span different looks.
     likeness = vectors @ vectors.T
@@ -149,4 +154,5 @@ def analyse(
     prompts = recommend_prompts(
         product.category, list(product.colours), stable_seed(cutout), product.flavours, cut.top or cut.bottom
     )
-    return Recommendation(product, prompts, rank_presets(product, catalog, encoder), (cut.top, cut.bottom))
+    preset_ids = rank_presets(product, catalog, encoder, cut.top or cut.bottom)
+    return Recommendation(product, prompts, preset_ids, (cut.top, cut.bottom))
