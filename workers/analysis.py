@@ -123,8 +123,7 @@ def rank_presets(
     suited = set(PRESET_AFFINITY.get(product.category, ()))
     affinity = np.array([1.0 if suited & set(catalog[i].categories) else 0.0 for i in ids])
     score = TEXT_WEIGHT * text + HARMONY_WEIGHT * harmony + (1 - TEXT_WEIGHT - HARMONY_WEIGHT) * affinity
-    if cut:
-        score[np.array([bool(catalog[i].scene.stand) for i in ids])] = -np.inf
+    score[np.array([cut and bool(catalog[i].scene.stand) for i in ids])] = -np.inf  # no block under a cut one
     # Six near-identical scenes help nobody: each pick is discounted by its likeness to those already
     # picked (maximal marginal relevance), so the six span different looks.
     likeness = vectors @ vectors.T

@@ -1095,8 +1095,8 @@ def surface(
     key = LIGHT_VECTORS.get(scene.light_direction, (0.0, 0.0))[0]
     f = Floor(palette[1], accent, palette[0], u, v, depth, detail, rng, plate.light[first:], key)
     painted = FLOORS[scene.surface](f)
-    far = smoothstep(0.0, 0.04, depth) if plate.horizon > 0 else 1.0  # looking down, no far edge in view
-    fade = far * floor[first:]  # the far floor melts into the wall
+    # The far floor melts into the wall; looking down, no far edge is in view.
+    fade = (smoothstep(0.0, 0.04, depth) if plate.horizon > 0 else 1.0) * floor[first:]
     out = image.copy()
     out[first:] = mix(image[first:], painted.astype(np.float32), fade)
     return np.clip(out, 0.0, 1.0)

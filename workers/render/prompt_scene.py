@@ -372,12 +372,18 @@ class _Reading:
             took = True
         for key, value in entry.weak:
             self.weak.setdefault(key, value)
-        if entry.stand_in and took:
-            self.stand_ins.append((" ".join(self.tokens[i] for i in at), entry.stand_in))
-        if took and any(key == "stand" for key, _ in entry.strong):
-            self.stand_tokens.extend(at)
+        if took:
+            self._note(entry, at)
         for i in at:
             self.status[i] = "used" if took else "lost"
+
+    def _note(self, entry: Entry, at: list[int]) -> None:
+        """What an entry the words at `at` were read for names beyond its values: what is drawn for a thing
+        with no drawing of its own, and whether they named the stand."""
+        if entry.stand_in:
+            self.stand_ins.append((" ".join(self.tokens[i] for i in at), entry.stand_in))
+        if any(key == "stand" for key, _ in entry.strong):
+            self.stand_tokens.extend(at)
 
     def add_prop(self, prop: str, at: list[int]) -> None:
         if prop not in self.props:

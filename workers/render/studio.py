@@ -278,6 +278,15 @@ def stand_material(scene: Scene, palette: list[Array], plate: Plate, rng: np.ran
     return np.broadcast_to(colour, (*shape, 3)) * mottle
 
 
+def key_light(scene: Scene, colours: list[Array]) -> Lighting:
+    """The scene's key light: its own colour where it has one, else white, warmed in a warm room."""
+    warm = float(colours[0][0] - colours[0][2]) > WARM_WALL
+    own = tuple(float(c) for c in rgb(scene.light_colour)) if scene.light_colour else None
+    return Lighting(
+        scene.light_direction, scene.light_softness, scene.light_intensity, warm, own, scene.light_height
+    )
+
+
 def render_background(
     scene: Scene, palette: list[str], size: tuple[int, int], seed: int, shot: Shot
 ) -> tuple[Array, Plate]:
@@ -295,11 +304,7 @@ def render_background(
     scale = PAINT_SCALE if size[0] >= SCALED_FROM_WIDTH else 1
     painted = (-(-size[0] // scale), -(-size[1] // scale))
     rim = rgb(scene.gel) if scene.gel else None
-    warm = float(colours[0][0] - colours[0][2]) > WARM_WALL  # a warm room is lit warm
-    own = tuple(float(c) for c in rgb(scene.light_colour)) if scene.light_colour else None
-    light = Lighting(
-        scene.light_direction, scene.light_softness, scene.light_intensity, warm, own, scene.light_height
-    )
+    light = key_light(scene, colours)
     plate = shoot(
         scene.backdrop,
         light,
