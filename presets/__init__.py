@@ -219,7 +219,7 @@ _OPTIONAL_RANGES = {
 }
 
 
-def _check_light(where: str, entry: dict[str, Any]) -> None:
+def _check_optional(where: str, entry: dict[str, Any]) -> None:
     """The gel and the key light's colour are #rrggbb; the aperture and the key's height in their ranges."""
     for key in ("gel", "light_colour"):
         if entry.get(key, "") and not _COLOUR.match(str(entry[key])):
@@ -236,7 +236,7 @@ def _scene(where: str, entry: Any) -> Scene:
     optional = frozenset({f.name for f in fields(Scene) if f.default is not MISSING})
     _check_keys(where, entry, {f.name for f in fields(Scene)}, optional=optional)
     _check_stand(where, entry)
-    _check_light(where, entry)
+    _check_optional(where, entry)
     if entry.get("gobo", "") not in GOBOS:
         raise CatalogError(f"{where}: gobo={entry['gobo']!r} is not one of {', '.join(GOBOS[1:])}.")
     props = entry.get("props", [])

@@ -309,10 +309,9 @@ class Resolution:
     used: tuple[str, ...] = ()  # the words that drew something
     left_out: tuple[str, ...] = ()  # content words nothing drew (sorted)
     stand_ins: tuple[tuple[str, str], ...] = ()  # (word, what is drawn for it): no drawing of its own
-    # The words that named the stand (with what it is made of; a product the photo's frame cut gets no
-    # stand: `grounded`) and the props drawn beside it.
+    # The words that named the stand, with what it is made of (a product the photo's frame cut gets no
+    # stand: `grounded` reports them).
     stand_words: tuple[str, ...] = ()
-    prop_words: tuple[str, ...] = ()
 
     @property
     def aperture(self) -> float | None:
@@ -586,7 +585,6 @@ def _resolution(reading: _Reading) -> Resolution:
         left_out=tuple(left_out),
         stand_ins=tuple(reading.stand_ins),
         stand_words=_words_at(reading, reading.stand_tokens if stand else []),
-        prop_words=_words_at(reading, [i for prop in props for i in reading.prop_tokens.get(prop, [])]),
     )
 
 
